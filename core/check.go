@@ -1,0 +1,98 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Check is the result of checking one component once.
+type Check struct {
+	// Component is the name of the component checked.
+	Component string `json:"component"`
+	// State is the published state, after fall/rise hysteresis.
+	State State `json:"state"`
+	// Observed is what the provider reported for this very check.
+	Observed State `json:"observed"`
+	// Message is a short human explanation ("HTTP 503", "connection refused").
+	Message string `json:"message,omitempty"`
+	// Details are provider-specific values (status code, latency, pipelines).
+	Details map[string]any `json:"details,omitempty"`
+	// Duration is how long the provider took.
+	Duration time.Duration `json:"duration"`
+	// Time is when the check started.
+	Time time.Time `json:"time"`
+	// Consecutive counts the checks in a row, this one included, whose
+	// observed state was a success (Up/Degraded) or a failure as this one's.
+	Consecutive int `json:"consecutive"`
+	// Err is the failure, if any. Its text may name hosts and internals.
+	Err error `json:"-"`
+}
+
+// Failed reports whether the observed state counts as a failure for fall/rise:
+// Down or Unknown.
+func (c Check) Failed() bool { return !c.Observed.Healthy() }
+
+// Provider checks components of one kind (http, tcp, a custom probe).
+// Providers are registered by name on an Engine; a component selects one by
+// that name.
+type Provider interface {
+	// Name is the key components use in their Provider field.
+	Name() string
+	// Check probes the component once. It must return when ctx is done; the
+	// engine gives up waiting for it at that point anyway. Only State,
+	// Message, Details and Err of the result are used; the engine fills the rest.
+	Check(ctx context.Context, c Component) Check
+}
+
+// ConfigValidator is implemented by providers that can reject a component's
+// configuration when the component is added, rather than at check time.
+type ConfigValidator interface {
+	ValidateConfig(c Component) error
+}
+
+// Closer is implemented by providers that hold resources (compiled modules,
+// connection pools); the engine closes them on Stop.
+type Closer interface {
+	Close(ctx context.Context) error
+}
+
+// CheckerFunc adapts a plain function to a check: nil means Up, an error
+// wrapped with Degraded means Degraded, any other error means Down.
+type CheckerFunc func(ctx context.Context) error
+
+// Provider returns a provider named name that runs f.
+func (f CheckerFunc) Provider(name string) Provider { return funcProvider{name: name, f: f} }
+
+type funcProvider struct {
+	name string
+	f    CheckerFunc
+}
+
+func (p funcProvider) Name() string { return p.name }
+
+func (p funcProvider) Check(ctx context.Context, _ Component) Check {
+	err := p.f(ctx)
+	switch {
+	case err == nil:
+		return Check{State: StateUp}
+	case errors.As(err, new(*degradedError)):
+		return Check{State: StateDegraded, Message: err.Error(), Err: err}
+	default:
+		return Check{State: StateDown, Message: err.Error(), Err: err}
+	}
+}
+
+type degradedError struct{ err error }
+
+func (d *degradedError) Error() string { return d.err.Error() }
+func (d *degradedError) Unwrap() error { return d.err }
+
+// Degraded marks err so that a CheckerFunc returning it reports Degraded
+// rather than Down. Degraded(nil) is nil.
+func Degraded(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &degradedError{err: err}
+}

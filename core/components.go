@@ -1,0 +1,191 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// entry is the engine's record of one component. status and counters are
+// guarded by Engine.mu; flight by flightMu.
+type entry struct {
+	comp   Component
+	status ComponentStatus
+	fails  int
+	oks    int
+
+	stop     chan struct{} // closed to end the scheduling loop
+	stopOnce sync.Once
+	looping  bool
+
+	flightMu sync.Mutex
+	flight   *flight
+	busy     atomic.Bool // a provider call is running, abandoned or not
+}
+
+type flight struct {
+	done   chan struct{}
+	result Check
+}
+
+func (ent *entry) stopLoop() { ent.stopOnce.Do(func() { close(ent.stop) }) }
+
+func newEntry(c Component) *entry {
+	ent := &entry{comp: c, stop: make(chan struct{})}
+	ent.status = ComponentStatus{Component: c, Check: Check{Component: c.Name}}
+	if c.StartUp {
+		ent.status.Check.State = StateUp
+	}
+	return ent
+}
+
+const funcProviderPrefix = "func:"
+
+func isFuncProvider(name string) bool { return strings.HasPrefix(name, funcProviderPrefix) }
+
+// prepare applies defaults and validates c against the registered providers.
+func (e *Engine) prepare(c Component) (Component, error) {
+	c = c.Clone()
+	d := e.set.defaults
+	if c.Interval == 0 {
+		c.Interval = d.Interval
+	}
+	if c.Timeout == 0 {
+		c.Timeout = d.Timeout
+	}
+	if c.Fall == 0 {
+		c.Fall = d.Fall
+	}
+	if c.Rise == 0 {
+		c.Rise = d.Rise
+	}
+	c = c.WithDefaults()
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("core: %w", err)
+	}
+	p, ok := e.Provider(c.Provider)
+	if !ok {
+		return c, fmt.Errorf("core: component %q: provider: %q is not registered", c.Name, c.Provider)
+	}
+	if v, ok := p.(ConfigValidator); ok {
+		if err := v.ValidateConfig(c); err != nil {
+			return c, fmt.Errorf("core: component %q: config: %w", c.Name, err)
+		}
+	}
+	return c, nil
+}
+
+// Add adds a component. A running engine starts checking it at once.
+func (e *Engine) Add(ctx context.Context, c Component) error {
+	c, err := e.prepare(c)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, dup := e.entries[c.Name]; dup {
+		return fmt.Errorf("core: component %q: already exists", c.Name)
+	}
+	if err := e.comps.PutComponent(ctx, c); err != nil {
+		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
+	}
+	ent := newEntry(c)
+	e.entries[c.Name] = ent
+	e.startLoopLocked(ent)
+	e.publishLocked()
+	return nil
+}
+
+// AddFunc registers f as the provider "func:<name>" and adds c with it.
+func (e *Engine) AddFunc(ctx context.Context, c Component, f CheckerFunc) error {
+	if f == nil {
+		return fmt.Errorf("core: component %q: func is nil", c.Name)
+	}
+	c.Provider = funcProviderPrefix + c.Name
+	if _, exists := e.Provider(c.Provider); !exists {
+		if err := e.RegisterProvider(f.Provider(c.Provider)); err != nil {
+			return err
+		}
+	}
+	return e.Add(ctx, c)
+}
+
+// Update replaces a component's definition. Its published state and
+// fall/rise counters carry over, and a running engine checks it again at
+// once with the new definition.
+func (e *Engine) Update(ctx context.Context, c Component) error {
+	c, err := e.prepare(c)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	old, ok := e.entries[c.Name]
+	if !ok {
+		return fmt.Errorf("core: component %q: %w", c.Name, ErrNotFound)
+	}
+	if err := e.comps.PutComponent(ctx, c); err != nil {
+		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
+	}
+	old.stopLoop()
+	ent := newEntry(c)
+	ent.status.Check, ent.status.Checked = old.status.Check, old.status.Checked
+	ent.fails, ent.oks = old.fails, old.oks
+	e.entries[c.Name] = ent
+	e.startLoopLocked(ent)
+	e.publishLocked()
+	return nil
+}
+
+// Remove stops checking a component and drops it from the snapshot and the
+// stores.
+func (e *Engine) Remove(ctx context.Context, name string) error {
+	e.mu.Lock()
+	ent, ok := e.entries[name]
+	if !ok {
+		e.mu.Unlock()
+		return fmt.Errorf("core: component %q: %w", name, ErrNotFound)
+	}
+	ent.stopLoop()
+	delete(e.entries, name)
+	e.publishLocked()
+	e.mu.Unlock()
+	if err := e.comps.DeleteComponent(ctx, name); err != nil {
+		return fmt.Errorf("core: component %q: store: %w", name, err)
+	}
+	if err := e.checks.ForgetChecks(ctx, name); err != nil {
+		return fmt.Errorf("core: component %q: store: %w", name, err)
+	}
+	return nil
+}
+
+// Components returns the current component definitions, sorted by name.
+func (e *Engine) Components() []Component {
+	s := e.Snapshot()
+	out := make([]Component, len(s.Components))
+	for i, cs := range s.Components {
+		out[i] = cs.Component.Clone()
+	}
+	return out
+}
+
+func (e *Engine) lookup(name string) (*entry, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ent, ok := e.entries[name]
+	return ent, ok
+}
+
+func (e *Engine) allEntries() []*entry {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]*entry, 0, len(e.entries))
+	for _, ent := range e.entries {
+		out = append(out, ent)
+	}
+	slices.SortFunc(out, func(a, b *entry) int { return strings.Compare(a.comp.Name, b.comp.Name) })
+	return out
+}

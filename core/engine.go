@@ -1,0 +1,256 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Engine runs providers against components in the background and publishes
+// the results as an immutable Snapshot. Create it with New; nothing runs
+// until Start, and Stop ends every goroutine it started.
+type Engine struct {
+	log      *slog.Logger
+	set      settings
+	comps    ComponentStore
+	checks   CheckStore
+	sem      chan struct{}
+	provMu   sync.RWMutex
+	provs    map[string]Provider
+	hub      hub
+	snap     atomic.Pointer[Snapshot]
+	loops    sync.WaitGroup // scheduling loops
+	inflight sync.WaitGroup // provider calls, abandoned ones included
+
+	mu      sync.Mutex // guards the fields below and snapshot publication
+	entries map[string]*entry
+	phase   Phase
+	runCtx  context.Context
+	cancel  context.CancelFunc
+	changed chan struct{} // closed and replaced on every publication
+}
+
+// New returns an engine with the given options. It fails, naming the
+// option, provider or component, when any is invalid.
+func New(opts ...Option) (*Engine, error) {
+	s := defaultSettings()
+	for _, o := range opts {
+		if err := o(&s); err != nil {
+			return nil, fmt.Errorf("core: %w", err)
+		}
+	}
+	mem := NewMemoryStore(s.history)
+	e := &Engine{
+		log:     s.logger,
+		set:     s,
+		comps:   s.components,
+		checks:  s.checks,
+		sem:     make(chan struct{}, s.concurrency),
+		provs:   map[string]Provider{},
+		entries: map[string]*entry{},
+		changed: make(chan struct{}),
+	}
+	if e.comps == nil {
+		e.comps = mem
+	}
+	if e.checks == nil {
+		e.checks = mem
+	}
+	for _, p := range s.providers {
+		if err := e.RegisterProvider(p); err != nil {
+			return nil, err
+		}
+	}
+	var errs []error
+	for _, c := range s.initial {
+		errs = append(errs, e.Add(context.Background(), c))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.publishLocked()
+	e.mu.Unlock()
+	return e, nil
+}
+
+// RegisterProvider makes p available to components under p.Name(). Names
+// are unique per engine.
+func (e *Engine) RegisterProvider(p Provider) error {
+	if p == nil {
+		return errors.New("core: provider is nil")
+	}
+	name := p.Name()
+	if !namePattern.MatchString(name) && !isFuncProvider(name) {
+		return fmt.Errorf("core: provider name %q is not valid", name)
+	}
+	e.provMu.Lock()
+	defer e.provMu.Unlock()
+	if _, dup := e.provs[name]; dup {
+		return fmt.Errorf("core: provider %q is already registered", name)
+	}
+	e.provs[name] = p
+	return nil
+}
+
+// Provider returns the provider registered under name.
+func (e *Engine) Provider(name string) (Provider, bool) {
+	e.provMu.RLock()
+	defer e.provMu.RUnlock()
+	p, ok := e.provs[name]
+	return p, ok
+}
+
+// Logger returns the engine's logger, for components built around it.
+func (e *Engine) Logger() *slog.Logger { return e.log }
+
+// Snapshot returns the latest published snapshot. It never blocks and never
+// runs a check.
+func (e *Engine) Snapshot() *Snapshot { return e.snap.Load() }
+
+// History returns up to n of the latest results of a component from the
+// check store, oldest first.
+func (e *Engine) History(ctx context.Context, component string, n int) ([]Check, error) {
+	return e.checks.History(ctx, component, n)
+}
+
+// Subscribe returns a subscription to state-change events with the given
+// buffer (DefaultSubscriptionBuffer when <= 0). See Subscription for what
+// happens when a subscriber falls behind.
+func (e *Engine) Subscribe(buffer int) *Subscription { return e.hub.add(buffer) }
+
+// Start loads components from the component store, starts a scheduling loop
+// per component and moves to PhaseServing (PhaseStarting with
+// WithServingGate). It returns at once; ctx only bounds the store read.
+func (e *Engine) Start(ctx context.Context) error {
+	stored, err := e.comps.ListComponents(ctx)
+	if err != nil {
+		return fmt.Errorf("core: start: list components: %w", err)
+	}
+	for _, c := range stored {
+		e.mu.Lock()
+		_, known := e.entries[c.Name]
+		e.mu.Unlock()
+		if !known {
+			if err := e.Add(ctx, c); err != nil {
+				return fmt.Errorf("core: start: stored %w", err)
+			}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.phase != PhaseIdle {
+		return fmt.Errorf("core: start: engine is %s, not idle", e.phase)
+	}
+	e.runCtx, e.cancel = context.WithCancel(context.Background())
+	e.phase = PhaseServing
+	if e.set.servingGate {
+		e.phase = PhaseStarting
+	}
+	for _, ent := range e.entries {
+		e.startLoopLocked(ent)
+	}
+	e.publishLocked()
+	e.log.Info("vitals engine started", "components", len(e.entries), "phase", e.phase.String())
+	return nil
+}
+
+// Serve opens the serving gate (see WithServingGate): readiness may pass.
+func (e *Engine) Serve() { e.setPhase(PhaseServing, PhaseStarting) }
+
+// EnterLameDuck moves a running engine to PhaseLameDuck: readiness fails at
+// once while checks and liveness go on.
+func (e *Engine) EnterLameDuck() { e.setPhase(PhaseLameDuck, PhaseStarting, PhaseServing) }
+
+// Phase returns the current lifecycle phase.
+func (e *Engine) Phase() Phase { return e.Snapshot().Phase }
+
+func (e *Engine) setPhase(to Phase, from ...Phase) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, f := range from {
+		if e.phase == f {
+			e.log.Info("vitals phase change", "from", e.phase.String(), "to", to.String())
+			e.phase = to
+			e.publishLocked()
+			return
+		}
+	}
+}
+
+// Stop stops the scheduling loops, waits for running checks (a provider that
+// ignores its context is waited for until ctx ends), closes providers that
+// implement Closer and closes every subscription. It returns ctx's error,
+// wrapped, if checks were still running when ctx ended.
+func (e *Engine) Stop(ctx context.Context) error {
+	e.mu.Lock()
+	if e.phase == PhaseStopped {
+		e.mu.Unlock()
+		return nil
+	}
+	wasRunning := e.cancel != nil
+	if wasRunning {
+		e.cancel()
+	}
+	e.phase = PhaseStopped
+	for _, ent := range e.entries {
+		ent.stopLoop()
+	}
+	e.publishLocked()
+	e.mu.Unlock()
+
+	var errs []error
+	if err := waitGroup(ctx, &e.loops); err != nil {
+		errs = append(errs, fmt.Errorf("core: stop: scheduling loops still running: %w", err))
+	}
+	if err := waitGroup(ctx, &e.inflight); err != nil {
+		errs = append(errs, fmt.Errorf("core: stop: checks still running (a provider ignores its context): %w", err))
+	}
+	e.provMu.RLock()
+	for name, p := range e.provs {
+		if c, ok := p.(Closer); ok {
+			if err := c.Close(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("core: stop: close provider %q: %w", name, err))
+			}
+		}
+	}
+	e.provMu.RUnlock()
+	e.hub.closeAll()
+	e.log.Info("vitals engine stopped")
+	return errors.Join(errs...)
+}
+
+func waitGroup(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// publishLocked builds and publishes a snapshot; e.mu must be held.
+func (e *Engine) publishLocked() *Snapshot {
+	comps := make([]ComponentStatus, 0, len(e.entries))
+	for _, ent := range e.entries {
+		comps = append(comps, ent.status)
+	}
+	s := buildSnapshot(time.Now(), e.phase, comps)
+	e.snap.Store(s)
+	close(e.changed)
+	e.changed = make(chan struct{})
+	return s
+}
+
+// changes returns a channel closed at the next publication.
+func (e *Engine) changes() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.changed
+}

@@ -1,0 +1,174 @@
+package core
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Option configures an Engine.
+type Option func(*settings) error
+
+type settings struct {
+	logger       *slog.Logger
+	concurrency  int
+	jitter       float64
+	components   ComponentStore
+	checks       CheckStore
+	history      int
+	providers    []Provider
+	initial      []Component
+	retry        RetryConfig
+	servingGate  bool
+	defaults     Component
+	timeoutGrace time.Duration
+}
+
+// DefaultConcurrency bounds how many checks run at once by default. Checks
+// mostly wait on the network, so the bound is about sockets, not CPU.
+const DefaultConcurrency = 64
+
+// DefaultJitter spreads each interval by ±10%.
+const DefaultJitter = 0.1
+
+func defaultSettings() settings {
+	return settings{
+		logger:       slog.New(slog.DiscardHandler),
+		concurrency:  DefaultConcurrency,
+		jitter:       DefaultJitter,
+		timeoutGrace: 25 * time.Millisecond,
+	}
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l != nil {
+			s.logger = l
+		}
+		return nil
+	}
+}
+
+// WithConcurrency bounds the number of checks running at once (default
+// DefaultConcurrency).
+func WithConcurrency(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("concurrency: %d must be at least 1", n)
+		}
+		s.concurrency = n
+		return nil
+	}
+}
+
+// WithJitter spreads each check interval uniformly by ±fraction so that
+// components added together do not probe in lockstep (default DefaultJitter;
+// 0 disables).
+func WithJitter(fraction float64) Option {
+	return func(s *settings) error {
+		if fraction < 0 || fraction >= 1 {
+			return fmt.Errorf("jitter: %v must be in [0, 1)", fraction)
+		}
+		s.jitter = fraction
+		return nil
+	}
+}
+
+// WithStores replaces the default in-memory stores. Either may be nil to
+// keep the default for it.
+func WithStores(components ComponentStore, checks CheckStore) Option {
+	return func(s *settings) error {
+		s.components, s.checks = components, checks
+		return nil
+	}
+}
+
+// WithHistory sets how many results per component the default in-memory
+// check store keeps (default DefaultHistory).
+func WithHistory(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("history: %d must be at least 1", n)
+		}
+		s.history = n
+		return nil
+	}
+}
+
+// WithProviders registers providers, as RegisterProvider does.
+func WithProviders(p ...Provider) Option {
+	return func(s *settings) error {
+		s.providers = append(s.providers, p...)
+		return nil
+	}
+}
+
+// WithComponents adds components, as Add does.
+func WithComponents(c ...Component) Option {
+	return func(s *settings) error {
+		s.initial = append(s.initial, c...)
+		return nil
+	}
+}
+
+// WithDefaults sets the interval, timeout, fall and rise used for components
+// that leave them zero (the package constants otherwise).
+func WithDefaults(interval, timeout time.Duration, fall, rise int) Option {
+	return func(s *settings) error {
+		if interval < 0 || timeout < 0 || fall < 0 || rise < 0 {
+			return fmt.Errorf("defaults: interval, timeout, fall and rise must not be negative")
+		}
+		s.defaults = Component{Interval: interval, Timeout: timeout, Fall: fall, Rise: rise}
+		return nil
+	}
+}
+
+// WithServingGate keeps the engine in PhaseStarting after Start, so that
+// readiness fails, until Serve is called. fxmodule uses it to hold /ready
+// until the whole application has started.
+func WithServingGate() Option {
+	return func(s *settings) error {
+		s.servingGate = true
+		return nil
+	}
+}
+
+// RetryConfig retries the first check of each component with exponential
+// backoff before publishing a failure, for dependencies that need a moment
+// at start (initial deployment).
+type RetryConfig struct {
+	// MaxRetries after the first attempt; 0 disables start-up retries.
+	MaxRetries int
+	// InitialBackoff before the first retry (default 500ms), doubled each time.
+	InitialBackoff time.Duration
+	// MaxBackoff caps the backoff (default 10s).
+	MaxBackoff time.Duration
+	// OnRetry, if set, is called before each retry.
+	OnRetry func(component string, attempt int, backoff time.Duration, last Check)
+}
+
+// WithStartupRetry enables start-up retries.
+func WithStartupRetry(r RetryConfig) Option {
+	return func(s *settings) error {
+		if r.MaxRetries < 0 || r.InitialBackoff < 0 || r.MaxBackoff < 0 {
+			return fmt.Errorf("startup_retry: values must not be negative")
+		}
+		if r.InitialBackoff == 0 {
+			r.InitialBackoff = 500 * time.Millisecond
+		}
+		if r.MaxBackoff == 0 {
+			r.MaxBackoff = 10 * time.Second
+		}
+		s.retry = r
+		return nil
+	}
+}
+
+func (r RetryConfig) backoff(attempt int) time.Duration {
+	b := r.InitialBackoff
+	for i := 1; i < attempt && b < r.MaxBackoff; i++ {
+		b *= 2
+	}
+	return min(b, r.MaxBackoff)
+}

@@ -1,0 +1,232 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"time"
+)
+
+// startLoopLocked starts ent's scheduling loop if the engine is running;
+// e.mu must be held.
+func (e *Engine) startLoopLocked(ent *entry) {
+	if e.runCtx == nil || e.phase == PhaseStopped || ent.looping {
+		return
+	}
+	ent.looping = true
+	e.loops.Add(1)
+	go e.loop(e.runCtx, ent)
+}
+
+// jittered spreads d by ±jitter.
+func (e *Engine) jittered(d time.Duration) time.Duration {
+	j := e.set.jitter
+	if j == 0 {
+		return d
+	}
+	return time.Duration(float64(d) * (1 + j*(2*rand.Float64()-1)))
+}
+
+// loop checks ent on its interval until the engine stops or ent is removed
+// or replaced. The first check comes after a short random delay so that
+// components added together do not all fire in the same instant.
+func (e *Engine) loop(ctx context.Context, ent *entry) {
+	defer e.loops.Done()
+	first := time.Duration(0)
+	if e.set.jitter > 0 {
+		first = time.Duration(rand.Int64N(int64(min(ent.comp.Interval, time.Second)/10) + 1))
+	}
+	timer := time.NewTimer(first)
+	defer timer.Stop()
+	attempt := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ent.stop:
+			return
+		case <-timer.C:
+		}
+		next := e.jittered(ent.comp.Interval)
+		if e.retrying(ent, attempt) {
+			res := e.run(ctx, ent, false)
+			if res.Observed != StateUp && attempt < e.set.retry.MaxRetries {
+				attempt++
+				next = e.set.retry.backoff(attempt)
+				if f := e.set.retry.OnRetry; f != nil {
+					f(ent.comp.Name, attempt, next, res)
+				}
+				e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", attempt, "backoff", next, "state", res.Observed.String(), "message", res.Message)
+			} else {
+				e.record(ent, res)
+				attempt = e.set.retry.MaxRetries + 1
+			}
+		} else {
+			e.run(ctx, ent, true)
+		}
+		timer.Reset(next)
+	}
+}
+
+// retrying reports whether ent is still in its start-up retry phase.
+func (e *Engine) retrying(ent *entry, attempt int) bool {
+	if e.set.retry.MaxRetries == 0 || attempt > e.set.retry.MaxRetries {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return !ent.status.Checked
+}
+
+// run checks ent once, joining a run already in flight rather than starting
+// a second one. With publish it records the result.
+func (e *Engine) run(ctx context.Context, ent *entry, publish bool) Check {
+	ent.flightMu.Lock()
+	if f := ent.flight; f != nil {
+		ent.flightMu.Unlock()
+		select {
+		case <-f.done:
+			return f.result
+		case <-ctx.Done():
+			return e.interrupted(ent.comp, time.Now(), ctx.Err())
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	ent.flight = f
+	ent.flightMu.Unlock()
+
+	res := e.execute(ctx, ent)
+	if publish {
+		res = e.record(ent, res)
+	}
+	f.result = res
+	ent.flightMu.Lock()
+	ent.flight = nil
+	ent.flightMu.Unlock()
+	close(f.done)
+	return res
+}
+
+func (e *Engine) interrupted(c Component, start time.Time, err error) Check {
+	msg := "check canceled"
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = fmt.Sprintf("check timed out after %s", c.Timeout)
+	}
+	return Check{Component: c.Name, Observed: StateDown, State: StateDown, Message: msg, Err: err, Time: start, Duration: time.Since(start)}
+}
+
+// execute calls the provider under the concurrency bound and the component
+// timeout. A provider that ignores its context is abandoned at the deadline
+// (plus a short grace for it to report its own timeout) and counted in
+// e.inflight until it returns; until then the component's next runs report
+// that it is still busy instead of stacking up calls.
+func (e *Engine) execute(ctx context.Context, ent *entry) Check {
+	c := ent.comp
+	start := time.Now()
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return e.interrupted(c, start, ctx.Err())
+	}
+	defer func() { <-e.sem }()
+
+	p, ok := e.Provider(c.Provider)
+	if !ok {
+		return Check{Component: c.Name, Observed: StateUnknown, Time: start, Message: fmt.Sprintf("provider %q is not registered", c.Provider), Err: ErrNotFound}
+	}
+	if !ent.busy.CompareAndSwap(false, true) {
+		return Check{Component: c.Name, Observed: StateDown, Time: start,
+			Message: fmt.Sprintf("previous check is still running past its %s timeout (provider %q ignores its context)", c.Timeout, c.Provider),
+			Err:     context.DeadlineExceeded}
+	}
+	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	out := make(chan Check, 1)
+	e.inflight.Add(1)
+	go func() {
+		defer e.inflight.Done()
+		defer ent.busy.Store(false)
+		defer func() {
+			if r := recover(); r != nil {
+				e.log.Error("vitals provider panicked", "component", c.Name, "provider", c.Provider, "panic", r, "stack", string(debug.Stack()))
+				out <- Check{Observed: StateDown, Message: fmt.Sprintf("provider %q panicked: %v", c.Provider, r), Err: fmt.Errorf("panic: %v", r)}
+			}
+		}()
+		r := p.Check(cctx, c.Clone())
+		r.Observed = r.State
+		out <- r
+	}()
+	var res Check
+	select {
+	case res = <-out:
+	case <-cctx.Done():
+		grace := time.NewTimer(e.set.timeoutGrace)
+		select {
+		case res = <-out:
+		case <-grace.C:
+			res = e.interrupted(c, start, cctx.Err())
+		}
+		grace.Stop()
+	}
+	res.Component, res.Time, res.Duration = c.Name, start, time.Since(start)
+	if res.Observed == StateDown && res.Message == "" && res.Err != nil {
+		res.Message = res.Err.Error()
+	}
+	return res
+}
+
+// record applies fall/rise hysteresis to a result, publishes it, stores it
+// and emits an event when the published state changed. A result for an
+// entry that was removed or replaced meanwhile is dropped.
+func (e *Engine) record(ent *entry, res Check) Check {
+	e.mu.Lock()
+	if e.entries[ent.comp.Name] != ent || e.phase == PhaseStopped {
+		e.mu.Unlock()
+		return res
+	}
+	prev := ent.status.Check.State
+	if res.Failed() {
+		ent.fails++
+		ent.oks = 0
+		res.Consecutive = ent.fails
+	} else {
+		ent.oks++
+		ent.fails = 0
+		res.Consecutive = ent.oks
+	}
+	res.State = e.nextState(ent, prev, res)
+	ent.status.Check, ent.status.Checked = res, true
+	snap := e.publishLocked()
+	if res.State != prev {
+		e.hub.publish(Event{Component: ent.comp.Name, From: prev, To: res.State, Check: res, Snapshot: snap})
+		e.log.Info("vitals state change", "component", ent.comp.Name, "from", prev.String(), "to", res.State.String(), "message", res.Message)
+	}
+	e.mu.Unlock()
+	if err := e.checks.RecordCheck(context.Background(), res); err != nil {
+		e.log.Warn("vitals check store failed", "component", ent.comp.Name, "error", err)
+	}
+	return res
+}
+
+// nextState is HAProxy's fall/rise: a healthy component turns to failing
+// only after Fall failures in a row, a failing one recovers only after Rise
+// successes in a row; Up and Degraded switch freely. The first result of a
+// component not started as Up is published as it is.
+func (e *Engine) nextState(ent *entry, prev State, res Check) State {
+	switch {
+	case !ent.status.Checked && !ent.comp.StartUp:
+		return res.Observed
+	case res.Failed():
+		if !prev.Healthy() || ent.fails >= ent.comp.Fall {
+			return res.Observed
+		}
+		return prev
+	default:
+		if prev.Healthy() || ent.oks >= ent.comp.Rise {
+			return res.Observed
+		}
+		return prev
+	}
+}

@@ -1,0 +1,172 @@
+package core
+
+import (
+	"slices"
+	"time"
+)
+
+// Phase is where the engine is in its lifecycle. Readiness needs PhaseServing.
+type Phase int
+
+const (
+	// PhaseIdle: created, not started.
+	PhaseIdle Phase = iota
+	// PhaseStarting: checks run, but the owner has not said the service is
+	// ready to serve yet (see WithServingGate).
+	PhaseStarting
+	// PhaseServing: started and serving.
+	PhaseServing
+	// PhaseLameDuck: leaving; readiness fails, liveness does not.
+	PhaseLameDuck
+	// PhaseStopped: stopped.
+	PhaseStopped
+)
+
+var phaseNames = [...]string{"idle", "starting", "serving", "lameduck", "stopped"}
+
+// String returns the lower-case name of the phase.
+func (p Phase) String() string {
+	if p < 0 || int(p) >= len(phaseNames) {
+		return "phase(?)"
+	}
+	return phaseNames[p]
+}
+
+// MarshalText encodes the phase as its String form.
+func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// ComponentStatus is one component and its latest result in a Snapshot.
+type ComponentStatus struct {
+	Component Component `json:"component"`
+	// Check is the latest result; Check.State is StateUnknown (or Up with
+	// StartUp) and Checked is false until the first result.
+	Check Check `json:"check"`
+	// Checked reports whether at least one result has been published.
+	Checked bool `json:"checked"`
+}
+
+// GroupStatus is the aggregate of the components of one group.
+type GroupStatus struct {
+	State State `json:"state"`
+	// Components are the names of the members, sorted.
+	Components []string `json:"components"`
+	// Pending names the members without a result yet.
+	Pending []string `json:"pending,omitempty"`
+}
+
+// Snapshot is an immutable view of the engine at one moment. The engine
+// publishes a new one atomically after every change; readers must not
+// modify it.
+type Snapshot struct {
+	// Time is when the snapshot was built.
+	Time time.Time `json:"time"`
+	// Phase is the engine's lifecycle phase.
+	Phase Phase `json:"phase"`
+	// State is the worst state over all components (non-critical Down counts
+	// as Degraded, Unknown counts least).
+	State State `json:"state"`
+	// Components, sorted by name.
+	Components []ComponentStatus `json:"components"`
+	// Groups by name; the liveness and readiness groups are always present.
+	Groups map[string]GroupStatus `json:"groups"`
+	index  map[string]int
+}
+
+// Get returns the status of the named component.
+func (s *Snapshot) Get(name string) (ComponentStatus, bool) {
+	i, ok := s.index[name]
+	if !ok {
+		return ComponentStatus{}, false
+	}
+	return s.Components[i], true
+}
+
+// Group returns the status of the named group; an unknown group is an empty
+// group in StateUnknown.
+func (s *Snapshot) Group(name string) GroupStatus { return s.Groups[name] }
+
+// Started reports whether the engine has been started and not stopped.
+func (s *Snapshot) Started() bool { return s.Phase >= PhaseStarting && s.Phase < PhaseStopped }
+
+// Live reports whether the liveness group lets the process be: the engine is
+// started (lame duck included) and no liveness member is Down. An empty
+// liveness group is live.
+func (s *Snapshot) Live() bool {
+	if !s.Started() {
+		return false
+	}
+	g := s.Groups[GroupLiveness]
+	return g.State != StateDown
+}
+
+// Ready reports whether the instance should receive traffic: serving (not
+// starting, not lame duck), every readiness member has a result, and the
+// readiness group is Up or Degraded (an empty group is ready).
+func (s *Snapshot) Ready() bool {
+	if s.Phase != PhaseServing {
+		return false
+	}
+	g := s.Groups[GroupReadiness]
+	if len(g.Pending) > 0 {
+		return false
+	}
+	return len(g.Components) == 0 || g.State.Healthy()
+}
+
+// Healthy returns the names of the components whose published state is Up
+// or Degraded, sorted: the targets a proxy should route to.
+func (s *Snapshot) Healthy() []string {
+	var out []string
+	for _, cs := range s.Components {
+		if cs.Check.State.Healthy() {
+			out = append(out, cs.Component.Name)
+		}
+	}
+	return out
+}
+
+// contribution is what a component adds to an aggregate: a non-critical
+// failure only degrades.
+func contribution(cs ComponentStatus) State {
+	st := cs.Check.State
+	if cs.Component.NonCritical && st == StateDown {
+		return StateDegraded
+	}
+	return st
+}
+
+func buildSnapshot(now time.Time, phase Phase, comps []ComponentStatus) *Snapshot {
+	slices.SortFunc(comps, func(a, b ComponentStatus) int {
+		switch {
+		case a.Component.Name < b.Component.Name:
+			return -1
+		case a.Component.Name > b.Component.Name:
+			return 1
+		}
+		return 0
+	})
+	s := &Snapshot{
+		Time:       now,
+		Phase:      phase,
+		Components: comps,
+		Groups:     map[string]GroupStatus{GroupLiveness: {}, GroupReadiness: {}},
+		index:      make(map[string]int, len(comps)),
+	}
+	all := make([]State, 0, len(comps))
+	for i, cs := range comps {
+		s.index[cs.Component.Name] = i
+		c := contribution(cs)
+		all = append(all, c)
+		for _, g := range cs.Component.Groups {
+			gs := s.Groups[g]
+			gs.State = Worst(gs.State, c)
+			gs.Components = append(gs.Components, cs.Component.Name)
+			if !cs.Checked && !cs.Component.StartUp {
+				gs.Pending = append(gs.Pending, cs.Component.Name)
+			}
+			s.Groups[g] = gs
+		}
+	}
+	s.State = Worst(all...)
+	return s
+}

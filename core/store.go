@@ -1,0 +1,151 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// ErrNotFound is returned (wrapped) when a component does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ComponentStore keeps the set of components. The engine writes through it
+// on Add/Update/Remove and reads it once on Start, so a persistent store lets
+// run-time changes survive a restart.
+type ComponentStore interface {
+	ListComponents(ctx context.Context) ([]Component, error)
+	PutComponent(ctx context.Context, c Component) error
+	DeleteComponent(ctx context.Context, name string) error
+}
+
+// CheckStore keeps check results. The engine records every result; status
+// pages read the history back.
+type CheckStore interface {
+	RecordCheck(ctx context.Context, c Check) error
+	// History returns up to n of the latest results of a component, oldest
+	// first (n <= 0: all kept).
+	History(ctx context.Context, component string, n int) ([]Check, error)
+	ForgetChecks(ctx context.Context, component string) error
+}
+
+// DefaultHistory is the number of results MemoryStore keeps per component
+// when created with size 0.
+const DefaultHistory = 100
+
+// MemoryStore is the default ComponentStore and CheckStore: components in a
+// map, and a bounded ring of results per component.
+type MemoryStore struct {
+	size int
+
+	mu         sync.Mutex
+	components map[string]Component
+	rings      map[string]*ring
+}
+
+// NewMemoryStore returns a store keeping historySize results per component
+// (DefaultHistory when historySize <= 0).
+func NewMemoryStore(historySize int) *MemoryStore {
+	if historySize <= 0 {
+		historySize = DefaultHistory
+	}
+	return &MemoryStore{size: historySize, components: map[string]Component{}, rings: map[string]*ring{}}
+}
+
+// ListComponents returns the components sorted by name.
+func (m *MemoryStore) ListComponents(context.Context) ([]Component, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Component, 0, len(m.components))
+	for _, c := range m.components {
+		out = append(out, c.Clone())
+	}
+	slices.SortFunc(out, func(a, b Component) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+// PutComponent adds or replaces a component.
+func (m *MemoryStore) PutComponent(_ context.Context, c Component) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.components[c.Name] = c.Clone()
+	return nil
+}
+
+// DeleteComponent removes a component; ErrNotFound if it does not exist.
+func (m *MemoryStore) DeleteComponent(_ context.Context, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.components[name]; !ok {
+		return fmt.Errorf("component %q: %w", name, ErrNotFound)
+	}
+	delete(m.components, name)
+	return nil
+}
+
+// RecordCheck appends a result to the component's ring, evicting the oldest.
+func (m *MemoryStore) RecordCheck(_ context.Context, c Check) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.rings[c.Component]
+	if r == nil {
+		r = &ring{buf: make([]Check, m.size)}
+		m.rings[c.Component] = r
+	}
+	r.push(c)
+	return nil
+}
+
+// History returns up to n of the latest results, oldest first.
+func (m *MemoryStore) History(_ context.Context, component string, n int) ([]Check, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.rings[component]
+	if r == nil {
+		return nil, nil
+	}
+	return r.last(n), nil
+}
+
+// ForgetChecks drops the history of a component.
+func (m *MemoryStore) ForgetChecks(_ context.Context, component string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.rings, component)
+	return nil
+}
+
+type ring struct {
+	buf   []Check
+	next  int
+	count int
+}
+
+func (r *ring) push(c Check) {
+	r.buf[r.next] = c
+	r.next = (r.next + 1) % len(r.buf)
+	if r.count < len(r.buf) {
+		r.count++
+	}
+}
+
+func (r *ring) last(n int) []Check {
+	if n <= 0 || n > r.count {
+		n = r.count
+	}
+	out := make([]Check, n)
+	start := (r.next - n + len(r.buf)) % len(r.buf)
+	for i := range n {
+		out[i] = r.buf[(start+i)%len(r.buf)]
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Run checks the named component now, publishes the result and returns it.
+// If a check of it is already running, Run waits for that one instead of
+// starting another.
+func (e *Engine) Run(ctx context.Context, name string) (Check, error) {
+	ent, ok := e.lookup(name)
+	if !ok {
+		return Check{}, fmt.Errorf("core: component %q: %w", name, ErrNotFound)
+	}
+	return e.run(ctx, ent, true), nil
+}
+
+// RunAll checks every component now, under the concurrency bound, and
+// returns the results sorted by component name.
+func (e *Engine) RunAll(ctx context.Context) []Check {
+	ents := e.allEntries()
+	out := make([]Check, len(ents))
+	var wg sync.WaitGroup
+	for i, ent := range ents {
+		wg.Go(func() { out[i] = e.run(ctx, ent, true) })
+	}
+	wg.Wait()
+	return out
+}
+
+// ForceCheck runs every check now and returns when all are done and
+// published, or with ctx's error when ctx ended first.
+func (e *Engine) ForceCheck(ctx context.Context) error {
+	e.RunAll(ctx)
+	return ctx.Err()
+}
+
+// NotReadyError is returned by WaitForReady when its context ends first.
+type NotReadyError struct {
+	Group string
+	// NotReady maps each component that was not ready to its state.
+	NotReady map[string]State
+	// Err is the context's error.
+	Err error
+}
+
+func (e *NotReadyError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "core: group %q not ready: ", e.Group)
+	first := true
+	for _, name := range sortedKeys(e.NotReady) {
+		if !first {
+			b.WriteString(", ")
+		}
+		first = false
+		fmt.Fprintf(&b, "%s (%s)", name, e.NotReady[name])
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	return b.String()
+}
+
+// Unwrap returns the context's error.
+func (e *NotReadyError) Unwrap() error { return e.Err }
+
+// WaitForReady returns nil once every component of group has a result that
+// is Up or Degraded (the rule /ready uses), or a *NotReadyError naming the
+// others when ctx ends first. An empty group is ready at once.
+func (e *Engine) WaitForReady(ctx context.Context, group string) error {
+	for {
+		changed := e.changes()
+		notReady := groupNotReady(e.Snapshot(), group)
+		if len(notReady) == 0 {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return &NotReadyError{Group: group, NotReady: notReady, Err: ctx.Err()}
+		}
+	}
+}
+
+func groupNotReady(s *Snapshot, group string) map[string]State {
+	out := map[string]State{}
+	for _, cs := range s.Components {
+		if !cs.Component.InGroup(group) {
+			continue
+		}
+		if (!cs.Checked && !cs.Component.StartUp) || !cs.Check.State.Healthy() {
+			out[cs.Component.Name] = cs.Check.State
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
