@@ -1,0 +1,139 @@
+// Package config loads and validates the Vitals configuration with koanf:
+// embedded defaults, then an optional YAML file, then VITALS_ environment
+// variables, then command-line flags. Every error names the key it is
+// about ("health.checks[2].interval: ...") and all of them are reported
+// at once.
+//
+// It has no fx dependency, so a command-line tool can load and validate a
+// file with Load and (*Config).Validate.
+package config
+
+import (
+	"time"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// Config is the whole Vitals configuration: the server.* and health.* keys.
+type Config struct {
+	// Server is the HTTP server Vitals runs for the app (server.*).
+	Server Server
+	// Health configures checks, endpoints and the lame-duck sequence (health.*).
+	Health Health
+}
+
+// Server is the server.* section.
+type Server struct {
+	// Address (server.address) to listen on. When set, fxmodule runs the
+	// app's *echo.Echo on it and owns its shutdown; empty means the app runs
+	// its own server.
+	Address string
+}
+
+// Health is the health.* section.
+type Health struct {
+	// CheckTimeout (health.check_timeout) is the timeout of checks that set none.
+	CheckTimeout time.Duration
+	// Interval (health.interval) is the interval of checks that set none.
+	Interval time.Duration
+	// UnavailableStatusCode (health.unavailable_status_code) is the HTTP
+	// status of a failing /health or /ready.
+	UnavailableStatusCode int
+	// Details (health.details) says when responses include per-component
+	// details: "never", "authorized" (with Token) or "always".
+	Details string
+	// Token (health.token) authorizes details when Details is "authorized".
+	Token string
+	// Paths (health.paths.*) of the endpoints.
+	Paths Paths
+	// LameDuck (health.lameduck.*) configures graceful shutdown.
+	LameDuck LameDuck
+	// Service (health.service.*) describes the service in responses.
+	Service Service
+	// WaitForReady (health.wait_for_ready) bounds how long start waits for
+	// the readiness group to pass; 0 does not wait.
+	WaitForReady time.Duration
+	// Wasm (health.wasm.*) configures the wasm provider.
+	Wasm Wasm
+	// Checks (health.checks) are the components to check.
+	Checks []Check
+}
+
+// Paths is the health.paths.* section.
+type Paths struct {
+	// Health (health.paths.health) is the liveness endpoint.
+	Health string
+	// Ready (health.paths.ready) is the readiness endpoint.
+	Ready string
+	// Jobs (health.paths.jobs) is the jobs endpoint.
+	Jobs string
+	// Aliases (health.paths.aliases) also serves the conventional aliases
+	// (/healthz, /livez, /readyz).
+	Aliases bool
+}
+
+// LameDuck is the health.lameduck.* section.
+type LameDuck struct {
+	// Period (health.lameduck.period) to keep serving with readiness failing,
+	// so that load balancers stop sending new requests.
+	Period time.Duration
+	// DrainTimeout (health.lameduck.drain_timeout) bounds the graceful
+	// shutdown of the server after the period.
+	DrainTimeout time.Duration
+	// Signals (health.lameduck.signals) that start the sequence, by name
+	// ("SIGTERM").
+	Signals []string
+	// ConnectionClose (health.lameduck.connection_close) asks clients to
+	// close keep-alive connections during the period.
+	ConnectionClose bool
+}
+
+// Service is the health.service.* section, reported in responses.
+type Service struct {
+	ID          string
+	Version     string
+	ReleaseID   string
+	Description string
+}
+
+// Wasm is the health.wasm.* section.
+type Wasm struct {
+	// CacheDir (health.wasm.cache_dir) keeps compiled modules across
+	// restarts; empty compiles in memory only.
+	CacheDir string
+	// MemoryLimitPages (health.wasm.memory_limit_pages) caps each module's
+	// memory in 64 KiB pages; 0 keeps the provider's default.
+	MemoryLimitPages int
+}
+
+// Check is one entry of health.checks.
+type Check struct {
+	Name     string
+	Provider string
+	Interval time.Duration
+	Timeout  time.Duration
+	Fall     int
+	Rise     int
+	Groups   []string
+	// Critical (default true) failures make the groups Down rather than Degraded.
+	Critical bool
+	StartUp  bool
+	// Config is handed to the provider as it is.
+	Config map[string]any
+}
+
+// Component returns the core component the check describes.
+func (c Check) Component() core.Component {
+	return core.Component{
+		Name:        c.Name,
+		Provider:    c.Provider,
+		Config:      c.Config,
+		Interval:    c.Interval,
+		Timeout:     c.Timeout,
+		Fall:        c.Fall,
+		Rise:        c.Rise,
+		Groups:      c.Groups,
+		NonCritical: !c.Critical,
+		StartUp:     c.StartUp,
+	}
+}

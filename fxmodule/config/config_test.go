@@ -1,0 +1,240 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/v2"
+	"github.com/spf13/pflag"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "vitals.yaml")
+	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func environ(vars ...string) func() []string { return func() []string { return vars } }
+
+func TestLoadDefaults(t *testing.T) {
+	cfg, err := Load(LoadOptions{Env: true, Environ: environ()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{Health: Health{
+		CheckTimeout:          5 * time.Second,
+		Interval:              10 * time.Second,
+		UnavailableStatusCode: 503,
+		Details:               DetailsAuthorized,
+		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Aliases: true},
+		LameDuck:              LameDuck{Period: 5 * time.Second, DrainTimeout: 10 * time.Second, Signals: []string{"SIGTERM", "SIGINT"}, ConnectionClose: true},
+	}}
+	if diff := cmp.Diff(want, cfg); diff != "" {
+		t.Errorf("defaults (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadLayers(t *testing.T) {
+	file := writeFile(t, `
+server: {address: "127.0.0.1:9000"}
+health:
+  interval: 3s
+  lameduck: {period: 2s}
+  checks:
+    - name: db
+      provider: tcp
+      critical: false
+      groups: [readiness, liveness]
+      config: {address: "127.0.0.1:5432"}
+`)
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.String("address", "unused-default", "")
+	fs.String("config", "", "")
+	fs.Duration("health.check_timeout", time.Minute, "")
+	fs.Bool("health.paths.aliases", true, "")
+	if err := fs.Parse([]string{"--address", "127.0.0.1:9100", "--config", "x", "--health.check_timeout", "2s"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(LoadOptions{
+		Defaults: map[string]any{"server.address": "127.0.0.1:8080", "health.token": "app-default"},
+		File:     file,
+		Env:      true,
+		Environ:  environ("VITALS_HEALTH__LAMEDUCK__PERIOD=0s", "VITALS_HEALTH__PATHS__ALIASES=false", "OTHER=1"),
+		Flags:    fs,
+		FlagKeys: map[string]string{"address": "server.address"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Server.Address; got != "127.0.0.1:9100" {
+		t.Errorf("server.address = %q, want the flag's", got)
+	}
+	if cfg.Health.Token != "app-default" || cfg.Health.Interval != 3*time.Second || cfg.Health.CheckTimeout != 2*time.Second {
+		t.Errorf("token/interval/check_timeout = %q/%s/%s", cfg.Health.Token, cfg.Health.Interval, cfg.Health.CheckTimeout)
+	}
+	if cfg.Health.LameDuck.Period != 0 || cfg.Health.LameDuck.DrainTimeout != 10*time.Second {
+		t.Errorf("lameduck = %+v, want period 0 from the environment, drain from defaults", cfg.Health.LameDuck)
+	}
+	if cfg.Health.Paths.Aliases {
+		t.Error("aliases: the environment's false must win over the unchanged flag's default")
+	}
+	c := cfg.Health.Checks[0].Component()
+	if !c.NonCritical || c.Config["address"] != "127.0.0.1:5432" || len(c.Groups) != 2 {
+		t.Errorf("component = %+v", c)
+	}
+}
+
+func TestChecksFromEnvironment(t *testing.T) {
+	cfg, err := Load(LoadOptions{Env: true, Environ: environ(
+		`VITALS_HEALTH__CHECKS=[{name: db, provider: tcp, interval: 2s, config: {address: "x:1"}}]`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Health.Checks) != 1 || cfg.Health.Checks[0].Interval != 2*time.Second || !cfg.Health.Checks[0].Critical {
+		t.Fatalf("checks = %+v", cfg.Health.Checks)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file string
+		env  []string
+		want []string // each must appear in the error
+	}{
+		{"bad check duration", `
+health:
+  checks:
+    - {name: a, provider: tcp}
+    - {name: b, provider: tcp}
+    - {name: c, provider: tcp, interval: 5 sec}
+`, nil, []string{`health.checks[2].interval: "5 sec" is not a duration`}},
+		{"unknown key", "health: {lameduk: {period: 1s}}", nil, []string{"health.lameduk: unknown key"}},
+		{"unknown top-level key", "metrics: {}", nil, []string{"metrics: unknown key"}},
+		{"unknown server key", "server: {port: 80}", nil, []string{"server.port: unknown key"}},
+		{"unknown check key", "health: {checks: [{name: a, provider: tcp, critcal: false}]}", nil, []string{"health.checks[0].critcal: unknown key"}},
+		{"number as duration", "health: {interval: 5}", nil, []string{"health.interval: 5 is not a duration"}},
+		{"negative duration", "health: {wait_for_ready: -1s}", nil, []string{"health.wait_for_ready: -1s must not be negative"}},
+		{"zero interval", "health: {interval: 0s}", nil, []string{"health.interval: 0s must be positive"}},
+		{"zero check timeout", "health: {check_timeout: 0s}", nil, []string{"health.check_timeout: 0s must be positive"}},
+		{"status code", "health: {unavailable_status_code: 200}", nil, []string{"health.unavailable_status_code: 200 is not an HTTP error status"}},
+		{"status code type", "health: {unavailable_status_code: many}", nil, []string{`health.unavailable_status_code: "many" is not an integer`}},
+		{"details", "health: {details: sometimes}", nil, []string{`health.details: "sometimes" is not one of never, authorized, always`}},
+		{"path without slash", "health: {paths: {ready: ready}}", nil, []string{`health.paths.ready: "ready" must start with /`}},
+		{"duplicate path", "health: {paths: {jobs: /health}}", nil, []string{`health.paths.jobs: "/health" is already used by health.paths.health`}},
+		{"aliases type", "health: {paths: {aliases: maybe}}", nil, []string{`health.paths.aliases: "maybe" is not a boolean`}},
+		{"signal", "health: {lameduck: {signals: [SIGTERM, SIGWHAT]}}", nil, []string{`health.lameduck.signals[1]: "SIGWHAT" is not one of`}},
+		{"signals type", "health: {lameduck: {signals: [1]}}", nil, []string{"health.lameduck.signals[0]: 1 is not a string"}},
+		{"server address", "server: {address: localhost}", nil, []string{`server.address: "localhost" is not host:port`}},
+		{"memory pages", "health: {wasm: {memory_limit_pages: 70000}}", nil, []string{"health.wasm.memory_limit_pages: 70000 is not in 0-65536"}},
+		{"section type", "health: {service: v1}", nil, []string{`health.service: "v1" is not a map of keys`}},
+		{"checks type", "health: {checks: {name: a}}", nil, []string{"health.checks: a map is not a list"}},
+		{"check config type", "health: {checks: [{name: a, provider: tcp, config: [1]}]}", nil, []string{"health.checks[0].config: a list is not a map of keys"}},
+		{"check name missing", "health: {checks: [{provider: tcp}]}", nil, []string{"health.checks[0].name: is required"}},
+		{"check name invalid", "health: {checks: [{name: 'a b', provider: tcp}]}", nil, []string{`health.checks[0].name: "a b" must be 1-63`}},
+		{"check name duplicate", "health: {checks: [{name: a, provider: tcp}, {name: a, provider: http}]}", nil, []string{`health.checks[1].name: "a" is already used by health.checks[0]`}},
+		{"check provider missing", "health: {checks: [{name: a}]}", nil, []string{"health.checks[0].provider: is required"}},
+		{"check fall", "health: {checks: [{name: a, provider: tcp, fall: -2}]}", nil, []string{"health.checks[0].fall: -2 must be at least 1"}},
+		{"check rise type", "health: {checks: [{name: a, provider: tcp, rise: 1.5}]}", nil, []string{"health.checks[0].rise: 1.5 is not an integer"}},
+		{"check group", "health: {checks: [{name: a, provider: tcp, groups: [ok, 'no way']}]}", nil, []string{`health.checks[0].groups[1]: "no way" is not a valid group name`}},
+		{"check critical", "health: {checks: [{name: a, provider: tcp, critical: sure}]}", nil, []string{`health.checks[0].critical: "sure" is not a boolean`}},
+		{"env value", "", []string{"VITALS_HEALTH__INTERVAL=fast"}, []string{`health.interval: "fast" is not a duration`, "(from environment variable VITALS_HEALTH__INTERVAL)"}},
+		{"env unknown key", "", []string{"VITALS_HEALTH__LAMEDUK__PERIOD=0s"}, []string{"health.lameduk: unknown key (from environment variable VITALS_HEALTH__LAMEDUK__PERIOD)"}},
+		{"env checks yaml", "", []string{"VITALS_HEALTH__CHECKS=[{name: a"}, []string{"health.checks: is not a YAML list", "VITALS_HEALTH__CHECKS"}},
+		{"all collected", "health: {interval: x, details: y, lameduk: 1, checks: [{name: a}]}", nil, []string{
+			`health.interval: "x" is not a duration`, `health.details: "y" is not one of`, "health.lameduk: unknown key", "health.checks[0].provider: is required"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := LoadOptions{Env: true, Environ: environ(tc.env...)}
+			if tc.file != "" {
+				o.File = writeFile(t, tc.file)
+			}
+			cfg, err := Load(o)
+			if err == nil {
+				t.Fatalf("Load = %+v, want an error", cfg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error\n%v\ndoes not contain %q", err, w)
+				}
+			}
+			var ke *KeyError
+			if !errors.As(err, &ke) {
+				t.Errorf("error %v has no *KeyError", err)
+			}
+		})
+	}
+}
+
+func TestDecodeErrorNotRepeated(t *testing.T) {
+	_, err := Load(LoadOptions{File: writeFile(t, "health: {interval: 5 sec}")})
+	if n := strings.Count(err.Error(), "health.interval"); n != 1 {
+		t.Errorf("health.interval reported %d times:\n%v", n, err)
+	}
+}
+
+func TestUnknownKeyIs(t *testing.T) {
+	_, err := Load(LoadOptions{File: writeFile(t, "health: {nope: 1}")})
+	if !IsUnknownKey(err) {
+		t.Errorf("IsUnknownKey(%v) = false", err)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(LoadOptions{File: filepath.Join(t.TempDir(), "none.yaml")})
+	if err == nil || !strings.Contains(err.Error(), "none.yaml") {
+		t.Errorf("err = %v, want it to name the file", err)
+	}
+}
+
+func TestLoadBadYAML(t *testing.T) {
+	_, err := Load(LoadOptions{File: writeFile(t, "health: [")})
+	if err == nil || !strings.Contains(err.Error(), "vitals.yaml") {
+		t.Errorf("err = %v, want it to name the file", err)
+	}
+}
+
+func TestFromKoanf(t *testing.T) {
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(map[string]any{
+		"server.address":  "127.0.0.1:0",
+		"server.port":     8080, // the app's own key
+		"db.dsn":          "postgres://",
+		"health.interval": "2s",
+	}, "."), nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := FromKoanf(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Server.Address != "127.0.0.1:0" || cfg.Health.Interval != 2*time.Second || cfg.Health.CheckTimeout != 5*time.Second {
+		t.Errorf("cfg = %+v", cfg)
+	}
+	if err := k.Set("health.lameduk", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FromKoanf(k); err == nil || !strings.Contains(err.Error(), "health.lameduk: unknown key") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestComponentError(t *testing.T) {
+	err := ComponentError("health.checks[1]", errors.New(`core: component "x": config: url: is required`))
+	if got, want := err.Error(), "health.checks[1].config: url: is required"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	err = ComponentError("health.checks[1]", errors.New(`core: component "x": already exists`))
+	if got, want := err.Error(), "health.checks[1]: already exists"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

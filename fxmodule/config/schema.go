@@ -1,0 +1,104 @@
+package config
+
+import "errors"
+
+// decode builds a Config from koanf's raw map, reporting unknown keys and
+// badly typed values. With strictRoot, top-level keys other than server and
+// health are unknown (a file of Vitals' own); otherwise they belong to the
+// app and only server.address is read from server.
+func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Config, error) {
+	d := &decoder{sources: sources}
+	var root map[string]any
+	if strictRoot {
+		root = d.object("", raw, "server", "health")
+	} else {
+		root = raw
+	}
+	var cfg Config
+	var server map[string]any
+	if strictRoot {
+		server = d.object("server", root["server"], "address")
+	} else if m, ok := root["server"].(map[string]any); ok {
+		server = m
+	}
+	cfg.Server.Address = d.str("server.address", server["address"])
+	cfg.Health = d.health("health", root["health"])
+	return &cfg, errors.Join(d.errs...)
+}
+
+func (d *decoder) health(key string, v any) Health {
+	m := d.object(key, v, "check_timeout", "interval", "unavailable_status_code",
+		"details", "token", "paths", "lameduck", "service", "wait_for_ready", "wasm", "checks")
+	h := Health{
+		CheckTimeout:          d.duration(join(key, "check_timeout"), m["check_timeout"]),
+		Interval:              d.duration(join(key, "interval"), m["interval"]),
+		UnavailableStatusCode: d.integer(join(key, "unavailable_status_code"), m["unavailable_status_code"]),
+		Details:               d.str(join(key, "details"), m["details"]),
+		Token:                 d.str(join(key, "token"), m["token"]),
+		WaitForReady:          d.duration(join(key, "wait_for_ready"), m["wait_for_ready"]),
+	}
+	h.Paths = d.paths(join(key, "paths"), m["paths"])
+	h.LameDuck = d.lameDuck(join(key, "lameduck"), m["lameduck"])
+	h.Service = d.service(join(key, "service"), m["service"])
+	h.Wasm = d.wasm(join(key, "wasm"), m["wasm"])
+	ck := join(key, "checks")
+	for i, c := range d.list(ck, m["checks"]) {
+		h.Checks = append(h.Checks, d.check(index(ck, i), c))
+	}
+	return h
+}
+
+func (d *decoder) paths(key string, v any) Paths {
+	m := d.object(key, v, "health", "ready", "jobs", "aliases")
+	return Paths{
+		Health:  d.str(join(key, "health"), m["health"]),
+		Ready:   d.str(join(key, "ready"), m["ready"]),
+		Jobs:    d.str(join(key, "jobs"), m["jobs"]),
+		Aliases: d.boolean(join(key, "aliases"), m["aliases"], false),
+	}
+}
+
+func (d *decoder) lameDuck(key string, v any) LameDuck {
+	m := d.object(key, v, "period", "drain_timeout", "signals", "connection_close")
+	return LameDuck{
+		Period:          d.duration(join(key, "period"), m["period"]),
+		DrainTimeout:    d.duration(join(key, "drain_timeout"), m["drain_timeout"]),
+		Signals:         d.strings(join(key, "signals"), m["signals"]),
+		ConnectionClose: d.boolean(join(key, "connection_close"), m["connection_close"], false),
+	}
+}
+
+func (d *decoder) service(key string, v any) Service {
+	m := d.object(key, v, "id", "version", "release_id", "description")
+	return Service{
+		ID:          d.str(join(key, "id"), m["id"]),
+		Version:     d.str(join(key, "version"), m["version"]),
+		ReleaseID:   d.str(join(key, "release_id"), m["release_id"]),
+		Description: d.str(join(key, "description"), m["description"]),
+	}
+}
+
+func (d *decoder) wasm(key string, v any) Wasm {
+	m := d.object(key, v, "cache_dir", "memory_limit_pages")
+	return Wasm{
+		CacheDir:         d.str(join(key, "cache_dir"), m["cache_dir"]),
+		MemoryLimitPages: d.integer(join(key, "memory_limit_pages"), m["memory_limit_pages"]),
+	}
+}
+
+func (d *decoder) check(key string, v any) Check {
+	m := d.object(key, v, "name", "provider", "interval", "timeout", "fall", "rise",
+		"groups", "critical", "start_up", "config")
+	return Check{
+		Name:     d.str(join(key, "name"), m["name"]),
+		Provider: d.str(join(key, "provider"), m["provider"]),
+		Interval: d.duration(join(key, "interval"), m["interval"]),
+		Timeout:  d.duration(join(key, "timeout"), m["timeout"]),
+		Fall:     d.integer(join(key, "fall"), m["fall"]),
+		Rise:     d.integer(join(key, "rise"), m["rise"]),
+		Groups:   d.strings(join(key, "groups"), m["groups"]),
+		Critical: d.boolean(join(key, "critical"), m["critical"], true),
+		StartUp:  d.boolean(join(key, "start_up"), m["start_up"], false),
+		Config:   d.freeMap(join(key, "config"), m["config"]),
+	}
+}

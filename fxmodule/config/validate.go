@@ -1,0 +1,134 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// Details values.
+const (
+	DetailsNever      = "never"
+	DetailsAuthorized = "authorized"
+	DetailsAlways     = "always"
+)
+
+// Validate reports every problem with the configuration that can be seen
+// without building an engine (providers check their own config when the
+// engine is built), each as a *KeyError naming the key.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(format, args...)})
+	}
+	if a := c.Server.Address; a != "" {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			bad("server.address", "%q is not host:port", a)
+		}
+	}
+	h := c.Health
+	if h.CheckTimeout <= 0 {
+		bad("health.check_timeout", "%s must be positive", h.CheckTimeout)
+	}
+	if h.Interval <= 0 {
+		bad("health.interval", "%s must be positive", h.Interval)
+	}
+	if h.UnavailableStatusCode < 400 || h.UnavailableStatusCode > 599 {
+		bad("health.unavailable_status_code", "%d is not an HTTP error status (400-599)", h.UnavailableStatusCode)
+	}
+	switch h.Details {
+	case DetailsNever, DetailsAuthorized, DetailsAlways:
+	default:
+		bad("health.details", "%q is not one of never, authorized, always", h.Details)
+	}
+	errs = append(errs, h.Paths.validate()...)
+	for i, n := range h.LameDuck.Signals {
+		if _, err := ParseSignal(n); err != nil {
+			bad(fmt.Sprintf("health.lameduck.signals[%d]", i), "%v", err)
+		}
+	}
+	if p := h.Wasm.MemoryLimitPages; p < 0 || p > 65536 {
+		bad("health.wasm.memory_limit_pages", "%d is not in 0-65536", p)
+	}
+	errs = append(errs, validateChecks(h.Checks)...)
+	return errors.Join(errs...)
+}
+
+func (p Paths) validate() []error {
+	var errs []error
+	seen := map[string]string{}
+	for _, kv := range [][2]string{{"health", p.Health}, {"ready", p.Ready}, {"jobs", p.Jobs}} {
+		key := "health.paths." + kv[0]
+		switch {
+		case !strings.HasPrefix(kv[1], "/"):
+			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q must start with /", kv[1])})
+		case seen[kv[1]] != "":
+			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s", kv[1], seen[kv[1]])})
+		default:
+			seen[kv[1]] = key
+		}
+	}
+	return errs
+}
+
+func validateChecks(checks []Check) []error {
+	var errs []error
+	names := map[string]int{}
+	for i, c := range checks {
+		key := fmt.Sprintf("health.checks[%d]", i)
+		if c.Name == "" {
+			errs = append(errs, &KeyError{Key: key + ".name", Err: errors.New("is required")})
+		} else if j, dup := names[c.Name]; dup {
+			errs = append(errs, &KeyError{Key: key + ".name", Err: fmt.Errorf("%q is already used by health.checks[%d]", c.Name, j)})
+		} else {
+			names[c.Name] = i
+		}
+		if c.Name == "" {
+			c.Name = "unnamed" // reported above; let core check the rest
+		}
+		if err := c.Component().WithDefaults().Validate(); err != nil {
+			errs = append(errs, ComponentError(key, err))
+		}
+	}
+	return errs
+}
+
+// ParseSignal turns a signal name ("SIGTERM" or "TERM", any case) into
+// the signal.
+func ParseSignal(name string) (os.Signal, error) {
+	n := strings.ToUpper(strings.TrimSpace(name))
+	if !strings.HasPrefix(n, "SIG") {
+		n = "SIG" + n
+	}
+	switch n {
+	case "SIGTERM":
+		return syscall.SIGTERM, nil
+	case "SIGINT":
+		return syscall.SIGINT, nil
+	case "SIGHUP":
+		return syscall.SIGHUP, nil
+	case "SIGQUIT":
+		return syscall.SIGQUIT, nil
+	case "SIGUSR1":
+		return syscall.SIGUSR1, nil
+	case "SIGUSR2":
+		return syscall.SIGUSR2, nil
+	}
+	return nil, fmt.Errorf("%q is not one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2", name)
+}
+
+// ParseSignals parses every name with ParseSignal.
+func ParseSignals(names []string) ([]os.Signal, error) {
+	out := make([]os.Signal, 0, len(names))
+	for _, n := range names {
+		s, err := ParseSignal(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
