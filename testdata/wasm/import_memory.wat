@@ -1,0 +1,8 @@
+;; hostile: imports its memory from the host instead of defining it.
+(module
+  (import "env" "memory" (memory 2))
+  (export "memory" (memory 0))
+  (func (export "vitals_abi_v1"))
+  (func (export "vitals_buffer") (result i32) (i32.const 1024))
+  (func (export "vitals_buffer_size") (result i32) (i32.const 65536))
+  (func (export "vitals_check") (param $in i32) (result i64) (i64.const 0)))

@@ -1,0 +1,9 @@
+;; hostile: vitals_check never returns.
+(module
+  (memory (export "memory") 2)
+  (func (export "vitals_abi_v1"))
+  (func (export "vitals_buffer") (result i32) (i32.const 1024))
+  (func (export "vitals_buffer_size") (result i32) (i32.const 65536))
+  (func (export "vitals_check") (param $in i32) (result i64)
+    (loop $forever (br $forever))
+    (i64.const 0)))

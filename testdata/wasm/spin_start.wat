@@ -1,0 +1,9 @@
+;; hostile: the start function (run at instantiation) never returns.
+(module
+  (memory (export "memory") 2)
+  (func $spin (loop $forever (br $forever)))
+  (start $spin)
+  (func (export "vitals_abi_v1"))
+  (func (export "vitals_buffer") (result i32) (i32.const 1024))
+  (func (export "vitals_buffer_size") (result i32) (i32.const 65536))
+  (func (export "vitals_check") (param $in i32) (result i64) (i64.const 0)))

@@ -1,0 +1,121 @@
+package wasmprobe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// margin is how much longer than its timeout a check may take. Timing is
+// not the point of these tests; a stuck check is.
+const margin = time.Second
+
+// wasmFile is the path of a committed test module.
+func wasmFile(name string) string { return "../testdata/wasm/" + name + ".wasm" }
+
+// logSink collects JSON log lines.
+type logSink struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *logSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+// records returns the logged records whose msg has the prefix.
+func (s *logSink) records(t *testing.T, msgPrefix string) []map[string]any {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	for line := range strings.SplitSeq(strings.TrimSpace(s.buf.String()), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("bad log line %q: %v", line, err)
+		}
+		if msg, _ := rec["msg"].(string); strings.HasPrefix(msg, msgPrefix) {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+func (s *logSink) reset() {
+	s.mu.Lock()
+	s.buf.Reset()
+	s.mu.Unlock()
+}
+
+// newProvider returns a provider with an in-memory compile cache, closed
+// at the end of the test, and the sink of its logs.
+func newProvider(t testing.TB, opts Options) (*Provider, *logSink) {
+	t.Helper()
+	sink := &logSink{}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewJSONHandler(sink, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if opts.CacheDir == "" {
+		opts.CacheDir = "-"
+	}
+	p, err := NewProvider(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(context.Background()); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return p, sink
+}
+
+// component returns a wasm component of module with extra config.
+func component(name, module string, timeout time.Duration, kv ...any) core.Component {
+	cfg := map[string]any{KeyModule: wasmFile(module)}
+	for i := 0; i+1 < len(kv); i += 2 {
+		cfg[kv[i].(string)] = kv[i+1]
+	}
+	return core.Component{Name: name, Provider: Name, Config: cfg, Timeout: timeout}
+}
+
+// run checks c under its timeout and fails the test if the check outlived
+// it by more than margin.
+func run(t *testing.T, p *Provider, c core.Component) core.Check {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
+	defer cancel()
+	start := time.Now()
+	res := p.Check(ctx, c)
+	if d := time.Since(start); d > c.Timeout+margin {
+		t.Errorf("%s: check took %s, timeout %s", c.Name, d, c.Timeout)
+	}
+	return res
+}
+
+// assertServing checks that a good probe still passes on p.
+func assertServing(t *testing.T, p *Provider) {
+	t.Helper()
+	res := run(t, p, component("good", "noop", 2*time.Second))
+	if res.State != core.StateUp || res.Message != "ok" {
+		t.Errorf("good probe after a hostile one: %s %q (err %v)", res.State, res.Message, res.Err)
+	}
+}

@@ -1,0 +1,233 @@
+package wasmprobe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tetratelabs/wazero/api"
+)
+
+// hostLog is vitals.log(level, ptr, len).
+func hostLog(ctx context.Context, mod api.Module, stack []uint64) {
+	inst := instanceFrom(ctx)
+	if inst == nil {
+		return
+	}
+	level, ptr, n := int32(uint32(stack[0])), uint32(stack[1]), uint32(stack[2])
+	b, ok := mod.Memory().Read(ptr, n)
+	if !ok {
+		inst.trap(abiErrorf("log: bytes [%d, %d) are outside memory (%d bytes)", ptr, uint64(ptr)+uint64(n), mod.Memory().Size()))
+	}
+	pr := inst.pr
+	if inst.logLines >= pr.cfg.maxLogLines {
+		inst.logDropped++
+		return
+	}
+	inst.logLines++
+	pr.logger.Log(ctx, slogLevel(level), truncateLine(b, pr.cfg.maxLogLineBytes))
+}
+
+func slogLevel(l int32) slog.Level {
+	switch {
+	case l <= 0:
+		return slog.LevelDebug
+	case l == 1:
+		return slog.LevelInfo
+	case l == 2:
+		return slog.LevelWarn
+	}
+	return slog.LevelError
+}
+
+// truncateLine cuts b to at most max bytes on a UTF-8 boundary, with a marker.
+func truncateLine(b []byte, max int) string {
+	if len(b) <= max {
+		return string(b)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return string(b[:cut]) + fmt.Sprintf("… [truncated %d bytes]", len(b)-cut)
+}
+
+// httpRequestIn is the request JSON of http_request.
+type httpRequestIn struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+	Body    string            `json:"body"`
+}
+
+// httpResponseOut is the response JSON of http_request. The field order is
+// part of the ABI: the output starts with {"status":.
+type httpResponseOut struct {
+	Status    int               `json:"status"`
+	Headers   map[string]string `json:"headers"`
+	Body      string            `json:"body"`
+	Truncated bool              `json:"truncated"`
+}
+
+// hostHTTPRequest is vitals.http_request(req_ptr, req_len, resp_ptr, resp_cap) -> i64.
+func hostHTTPRequest(ctx context.Context, mod api.Module, stack []uint64) {
+	inst := instanceFrom(ctx)
+	code := int64(CodeDenied)
+	if inst != nil {
+		code = inst.httpRequest(ctx, mod.Memory(), uint32(stack[0]), uint32(stack[1]), uint32(stack[2]), uint32(stack[3]))
+	}
+	stack[0] = api.EncodeI64(code)
+}
+
+func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, reqLen, respPtr, respCap uint32) int64 {
+	pr := inst.pr
+	raw, ok := mem.Read(reqPtr, reqLen)
+	if !ok {
+		return CodeBadRequest
+	}
+	if _, ok := mem.Read(respPtr, respCap); !ok {
+		return CodeBadRequest
+	}
+	var in httpRequestIn
+	if len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '{' || json.Unmarshal(raw, &in) != nil {
+		return CodeBadRequest
+	}
+	if in.Method == "" {
+		in.Method = http.MethodGet
+	}
+	u, err := url.Parse(in.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || hasDotSegment(u.Path) {
+		return CodeBadRequest
+	}
+	if _, ok := urlPort(u); !ok {
+		return CodeBadRequest
+	}
+	for k, v := range in.Headers {
+		if k == "" || strings.ContainsAny(k, " \t\r\n:") || strings.ContainsAny(v, "\r\n") {
+			return CodeBadRequest
+		}
+	}
+	if pr.http == nil || !pr.cfg.allow.allowURL(u) {
+		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()))
+		return CodeDenied
+	}
+	var body io.Reader
+	if in.Body != "" {
+		body = strings.NewReader(in.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, in.Method, u.String(), body)
+	if err != nil {
+		return CodeBadRequest
+	}
+	for k, v := range in.Headers {
+		if strings.EqualFold(k, "Host") {
+			req.Host = v
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := pr.http.Do(req)
+	if err != nil {
+		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request failed", slog.String("url", u.Redacted()), slog.String("error", err.Error()))
+		return int64(netCode(ctx, err))
+	}
+	defer resp.Body.Close()
+	limit := int64(pr.cfg.maxResponseBytes)
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return int64(netCode(ctx, err))
+	}
+	out := httpResponseOut{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
+	for k, vs := range resp.Header {
+		out.Headers[k] = strings.Join(vs, ", ")
+	}
+	if int64(len(b)) > limit {
+		b, out.Truncated = b[:limit], true
+	}
+	out.Body = string(b)
+	enc, code := fitResponse(&out, int(respCap))
+	if code != 0 {
+		return code
+	}
+	mem.Write(respPtr, enc)
+	return int64(len(enc))
+}
+
+// fitResponse encodes out, cutting its body until the encoding fits in
+// capacity bytes (marking it truncated). Each body byte encodes to at least
+// one byte, so cutting the excess is enough, or close to it.
+func fitResponse(out *httpResponseOut, capacity int) ([]byte, int64) {
+	var buf bytes.Buffer
+	for {
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return nil, CodeFailed
+		}
+		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if len(b) <= capacity {
+			return b, 0
+		}
+		if out.Body == "" {
+			return nil, CodeTooLarge
+		}
+		cut := max(len(out.Body)-(len(b)-capacity), 0)
+		for cut > 0 && !utf8.RuneStart(out.Body[cut]) {
+			cut--
+		}
+		out.Body, out.Truncated = out.Body[:cut], true
+	}
+}
+
+// hostTCPConnect is vitals.tcp_connect(addr_ptr, addr_len, timeout_ms) -> i32.
+func hostTCPConnect(ctx context.Context, mod api.Module, stack []uint64) {
+	inst := instanceFrom(ctx)
+	code := int32(CodeDenied)
+	if inst != nil {
+		code = inst.tcpConnect(ctx, mod.Memory(), uint32(stack[0]), uint32(stack[1]), int32(uint32(stack[2])))
+	}
+	stack[0] = api.EncodeI32(code)
+}
+
+func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uint32, timeoutMs int32) int32 {
+	pr := inst.pr
+	raw, ok := mem.Read(ptr, n)
+	if !ok {
+		return CodeBadRequest
+	}
+	addr := string(raw)
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return CodeBadRequest
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return CodeBadRequest
+	}
+	if !pr.cfg.allow.allowTCP(host, port) {
+		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect denied", slog.String("addr", addr))
+		return CodeDenied
+	}
+	if timeoutMs > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
+		defer cancel()
+	}
+	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allow.allowTCP)
+	if err != nil {
+		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect failed", slog.String("addr", addr), slog.String("error", err.Error()))
+		return netCode(ctx, err)
+	}
+	_ = conn.Close()
+	return 0
+}

@@ -1,0 +1,284 @@
+// Package wasmbin reads the few facts the host needs from a WebAssembly
+// binary before handing it to the runtime: every import and export, whatever
+// its kind, and the limits of the memories it defines or imports. It reads
+// the import, memory and export sections only and skips the rest, so it is no validator: the
+// runtime validates the module afterwards.
+package wasmbin
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kinds of imports and exports, as encoded in the binary.
+const (
+	KindFunc   byte = 0x00
+	KindTable  byte = 0x01
+	KindMemory byte = 0x02
+	KindGlobal byte = 0x03
+	KindTag    byte = 0x04
+)
+
+// KindName names an import kind ("func", "table", "memory", "global", "tag").
+func KindName(k byte) string {
+	switch k {
+	case KindFunc:
+		return "func"
+	case KindTable:
+		return "table"
+	case KindMemory:
+		return "memory"
+	case KindGlobal:
+		return "global"
+	case KindTag:
+		return "tag"
+	}
+	return fmt.Sprintf("kind 0x%02x", k)
+}
+
+// Import is one entry of the import section.
+type Import struct {
+	Module, Name string
+	Kind         byte
+}
+
+// Memory is the limits of one memory, in 64 KiB pages.
+type Memory struct {
+	Min    uint64
+	Max    uint64 // valid when HasMax
+	HasMax bool
+	Import bool // imported rather than defined
+}
+
+// Export is one entry of the export section.
+type Export struct {
+	Name string
+	Kind byte
+}
+
+// Info is what Scan found.
+type Info struct {
+	Imports  []Import
+	Exports  []Export
+	Memories []Memory
+}
+
+// HasExport reports whether the module exports name as kind.
+func (i Info) HasExport(name string, kind byte) bool {
+	for _, e := range i.Exports {
+		if e.Name == name && e.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNotWasm is returned for input that does not start with the WebAssembly
+// magic number.
+var ErrNotWasm = errors.New("not a WebAssembly module (bad magic number)")
+
+// Scan reads the header, the import section and the memory section of b.
+func Scan(b []byte) (Info, error) {
+	var info Info
+	if len(b) < 8 || string(b[:4]) != "\x00asm" {
+		return info, ErrNotWasm
+	}
+	switch v := uint32(b[4]) | uint32(b[5])<<8 | uint32(b[6])<<16 | uint32(b[7])<<24; v {
+	case 1:
+	case 0x1000d:
+		return info, errors.New("a WebAssembly component, not a core module (components are not supported)")
+	default:
+		return info, fmt.Errorf("unsupported WebAssembly binary version %d", v)
+	}
+	r := reader{b: b, off: 8}
+	for !r.done() {
+		id, err := r.byte()
+		if err != nil {
+			return info, err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return info, fmt.Errorf("section %d: %w", id, err)
+		}
+		body, err := r.take(int(size))
+		if err != nil {
+			return info, fmt.Errorf("section %d: %w", id, err)
+		}
+		s := reader{b: body}
+		switch id {
+		case 2:
+			if err := scanImports(&s, &info); err != nil {
+				return info, fmt.Errorf("import section: %w", err)
+			}
+		case 7:
+			n, err := s.u32()
+			if err != nil {
+				return info, fmt.Errorf("export section: %w", err)
+			}
+			for range n {
+				name, err := s.name()
+				if err != nil {
+					return info, fmt.Errorf("export section: %w", err)
+				}
+				kind, err := s.byte()
+				if err != nil {
+					return info, fmt.Errorf("export section: %w", err)
+				}
+				if _, err := s.u32(); err != nil {
+					return info, fmt.Errorf("export section: %w", err)
+				}
+				info.Exports = append(info.Exports, Export{Name: name, Kind: kind})
+			}
+		case 5:
+			n, err := s.u32()
+			if err != nil {
+				return info, fmt.Errorf("memory section: %w", err)
+			}
+			for range n {
+				m, err := s.limits()
+				if err != nil {
+					return info, fmt.Errorf("memory section: %w", err)
+				}
+				info.Memories = append(info.Memories, m)
+			}
+		}
+	}
+	return info, nil
+}
+
+func scanImports(r *reader, info *Info) error {
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for range n {
+		mod, err := r.name()
+		if err != nil {
+			return err
+		}
+		name, err := r.name()
+		if err != nil {
+			return err
+		}
+		kind, err := r.byte()
+		if err != nil {
+			return err
+		}
+		info.Imports = append(info.Imports, Import{Module: mod, Name: name, Kind: kind})
+		switch kind {
+		case KindFunc:
+			_, err = r.u32()
+		case KindTable:
+			if _, err = r.byte(); err == nil { // reference type
+				_, err = r.limits()
+			}
+		case KindMemory:
+			var m Memory
+			m, err = r.limits()
+			m.Import = true
+			info.Memories = append(info.Memories, m)
+		case KindGlobal:
+			if _, err = r.byte(); err == nil { // value type
+				_, err = r.byte() // mutability
+			}
+		case KindTag:
+			if _, err = r.byte(); err == nil { // attribute
+				_, err = r.u32()
+			}
+		default:
+			return fmt.Errorf("import %s.%s: unknown kind 0x%02x", mod, name, kind)
+		}
+		if err != nil {
+			return fmt.Errorf("import %s.%s: %w", mod, name, err)
+		}
+	}
+	return nil
+}
+
+var errShort = errors.New("unexpected end of data")
+
+type reader struct {
+	b   []byte
+	off int
+}
+
+func (r *reader) done() bool { return r.off >= len(r.b) }
+
+func (r *reader) byte() (byte, error) {
+	if r.off >= len(r.b) {
+		return 0, errShort
+	}
+	c := r.b[r.off]
+	r.off++
+	return c, nil
+}
+
+func (r *reader) take(n int) ([]byte, error) {
+	if n < 0 || n > len(r.b)-r.off {
+		return nil, errShort
+	}
+	s := r.b[r.off : r.off+n]
+	r.off += n
+	return s, nil
+}
+
+func (r *reader) uleb(maxBits uint) (uint64, error) {
+	var v uint64
+	for shift := uint(0); ; shift += 7 {
+		if shift >= maxBits+7 {
+			return 0, errors.New("integer too long")
+		}
+		c, err := r.byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= uint64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			if maxBits < 64 && v>>maxBits != 0 {
+				return 0, errors.New("integer overflow")
+			}
+			return v, nil
+		}
+	}
+}
+
+func (r *reader) u32() (uint32, error) {
+	v, err := r.uleb(32)
+	return uint32(v), err
+}
+
+func (r *reader) name() (string, error) {
+	n, err := r.u32()
+	if err != nil {
+		return "", err
+	}
+	b, err := r.take(int(n))
+	return string(b), err
+}
+
+// limits reads a limits encoding: a flags byte (bit 0: has max, bit 1:
+// shared, bit 2: 64-bit), the minimum and the optional maximum.
+func (r *reader) limits() (Memory, error) {
+	var m Memory
+	flags, err := r.byte()
+	if err != nil {
+		return m, err
+	}
+	if flags > 7 {
+		return m, fmt.Errorf("bad limits flags 0x%02x", flags)
+	}
+	bits := uint(32)
+	if flags&4 != 0 {
+		bits = 64
+	}
+	if m.Min, err = r.uleb(bits); err != nil {
+		return m, err
+	}
+	if flags&1 != 0 {
+		m.HasMax = true
+		if m.Max, err = r.uleb(bits); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,344 @@
+package wasmprobe
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/vitals-go/vitals/wasmprobe/internal/wasmbin"
+)
+
+// HostModule is the import module of the Vitals host functions.
+const HostModule = "vitals"
+
+// WASIModule is the import module of WASI preview 1.
+const WASIModule = "wasi_snapshot_preview1"
+
+// maxModuleBytes bounds the size of a module file.
+const maxModuleBytes = 128 << 20
+
+// AllowedWASI lists the WASI preview 1 functions a probe may import. They
+// are all that Go (wasip1), Rust (wasm32-wasip1) and C (wasi-libc) guests
+// import. They cannot reach the host: a probe has no preopened directory
+// (every path_* call and every fd above 2 fail with an errno), no sockets
+// (sock_* fail with EBADF), empty args and environment, an empty stdin,
+// stdout and stderr captured into capped buffers, real clocks, a
+// poll_oneoff sleep cut short by the check's deadline, crypto/rand as
+// random_get, and proc_exit ending the instance (the check reports it).
+var AllowedWASI = []string{
+	"args_get", "args_sizes_get", "environ_get", "environ_sizes_get",
+	"clock_res_get", "clock_time_get", "random_get", "sched_yield", "poll_oneoff",
+	"proc_exit", "proc_raise",
+	"fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
+	"fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get",
+	"fd_filestat_set_size", "fd_filestat_set_times", "fd_pread", "fd_prestat_get",
+	"fd_prestat_dir_name", "fd_pwrite", "fd_read", "fd_readdir", "fd_renumber",
+	"fd_seek", "fd_sync", "fd_tell", "fd_write",
+	"path_create_directory", "path_filestat_get", "path_filestat_set_times",
+	"path_link", "path_open", "path_readlink", "path_remove_directory",
+	"path_rename", "path_symlink", "path_unlink_file",
+	"sock_accept", "sock_recv", "sock_send", "sock_shutdown",
+}
+
+type sig struct{ params, results []api.ValueType }
+
+func (s sig) String() string { return sigString(s.params, s.results) }
+
+func sigString(params, results []api.ValueType) string {
+	names := func(ts []api.ValueType) string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			out[i] = api.ValueTypeName(t)
+		}
+		return "(" + strings.Join(out, ", ") + ")"
+	}
+	return names(params) + " -> " + names(results)
+}
+
+func (s sig) matches(d api.FunctionDefinition) bool {
+	return slices.Equal(s.params, d.ParamTypes()) && slices.Equal(s.results, d.ResultTypes())
+}
+
+var (
+	i32, i64 = api.ValueTypeI32, api.ValueTypeI64
+
+	// hostFuncs are the functions of module "vitals".
+	hostFuncs = map[string]sig{
+		"log":          {[]api.ValueType{i32, i32, i32}, nil},
+		"http_request": {[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i64}},
+		"tcp_connect":  {[]api.ValueType{i32, i32, i32}, []api.ValueType{i32}},
+	}
+	// guestExports are the function exports of a v1 probe; _initialize is optional.
+	guestExports = []struct {
+		name string
+		sig  sig
+	}{
+		{"vitals_abi_v1", sig{}},
+		{"vitals_buffer", sig{nil, []api.ValueType{i32}}},
+		{"vitals_buffer_size", sig{nil, []api.ValueType{i32}}},
+		{"vitals_check", sig{[]api.ValueType{i32}, []api.ValueType{i64}}},
+		{"_initialize", sig{}},
+	}
+)
+
+// runtimeEntry is one wazero runtime: one per memory cap, since the cap is
+// a runtime setting. It has the vitals and WASI host modules instantiated.
+type runtimeEntry struct {
+	r     wazero.Runtime
+	pages uint32
+	wasi  map[string]api.FunctionDefinition
+}
+
+type moduleKey struct {
+	path  string
+	hash  [sha256.Size]byte
+	pages uint32
+}
+
+type moduleEntry struct {
+	ready chan struct{}
+	mod   *Module
+	err   error
+}
+
+// Module is a compiled and validated probe module.
+type Module struct {
+	// Path is the file as configured.
+	Path string
+	// SHA256 is the hex SHA-256 of the file's content.
+	SHA256 string
+	// MemoryPages is the memory cap the module was compiled for.
+	MemoryPages uint32
+	// MinPages is the module's declared initial memory.
+	MinPages uint32
+	// Imports are the module's imports as "module.name".
+	Imports []string
+	// Initialize reports whether the module exports _initialize.
+	Initialize bool
+
+	usesHTTP, usesTCP bool
+	compiled          wazero.CompiledModule
+	rt                *runtimeEntry
+}
+
+// LoadModule reads, compiles and validates the module at path for a memory
+// cap of memoryPages (0 means the provider's default). Modules are cached by
+// path, content hash and cap: loading an unchanged file again is cheap.
+func (p *Provider) LoadModule(ctx context.Context, path string, memoryPages int) (*Module, error) {
+	if !p.enter() {
+		return nil, ErrClosed
+	}
+	defer p.inflight.Done()
+	if memoryPages <= 0 {
+		memoryPages = p.opts.MemoryPages
+	}
+	if memoryPages > 65536 {
+		return nil, fmt.Errorf("%s: %d is out of range [1, 65536]", KeyMemoryPages, memoryPages)
+	}
+	return p.load(ctx, path, uint32(memoryPages))
+}
+
+func (p *Provider) load(ctx context.Context, path string, pages uint32) (*Module, error) {
+	if p.closed.Load() {
+		return nil, ErrClosed
+	}
+	b, err := readModule(path)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	key := moduleKey{path: abs, hash: sha256.Sum256(b), pages: pages}
+	p.mu.Lock()
+	if e, ok := p.modules[key]; ok {
+		p.mu.Unlock()
+		<-e.ready
+		return e.mod, e.err
+	}
+	e := &moduleEntry{ready: make(chan struct{})}
+	p.modules[key] = e
+	p.mu.Unlock()
+
+	e.mod, e.err = p.compile(ctx, path, b, key)
+	if e.err != nil {
+		p.mu.Lock()
+		if p.modules[key] == e {
+			delete(p.modules, key)
+		}
+		p.mu.Unlock()
+	}
+	close(e.ready)
+	return e.mod, e.err
+}
+
+func readModule(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxModuleBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > maxModuleBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxModuleBytes>>20)
+	}
+	return b, nil
+}
+
+// compile validates what can be read from the binary (marker, imports,
+// memory limits), compiles it and validates the signatures.
+func (p *Provider) compile(ctx context.Context, file string, b []byte, key moduleKey) (*Module, error) {
+	info, err := wasmbin.Scan(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if !info.HasExport("vitals_abi_v1", wasmbin.KindFunc) {
+		return nil, fmt.Errorf("%s: not a Vitals v1 probe: missing export vitals_abi_v1", file)
+	}
+	if !info.HasExport("memory", wasmbin.KindMemory) {
+		return nil, fmt.Errorf("%s: not a Vitals v1 probe: missing export memory", file)
+	}
+	m := &Module{Path: file, SHA256: hex.EncodeToString(key.hash[:]), MemoryPages: key.pages}
+	for _, im := range info.Imports {
+		qual := im.Module + "." + im.Name
+		if im.Kind != wasmbin.KindFunc {
+			return nil, fmt.Errorf("%s: import %s (%s) is not allowed: a probe imports functions only", file, qual, wasmbin.KindName(im.Kind))
+		}
+		switch {
+		case im.Module == HostModule && hostFuncs[im.Name].params != nil:
+			m.usesHTTP = m.usesHTTP || im.Name == "http_request"
+			m.usesTCP = m.usesTCP || im.Name == "tcp_connect"
+		case im.Module == WASIModule && slices.Contains(AllowedWASI, im.Name):
+		default:
+			return nil, fmt.Errorf("%s: import %s is not allowed", file, qual)
+		}
+		m.Imports = append(m.Imports, qual)
+	}
+	for _, mem := range info.Memories {
+		if mem.Min > uint64(key.pages) {
+			return nil, fmt.Errorf("%s: memory minimum %d pages (%s) exceeds %s %d (%s)",
+				file, mem.Min, pagesSize(mem.Min), KeyMemoryPages, key.pages, pagesSize(uint64(key.pages)))
+		}
+		if mem.HasMax && mem.Max > uint64(key.pages) {
+			return nil, fmt.Errorf("%s: memory maximum %d pages (%s) exceeds %s %d (%s): raise %s or lower the module's maximum",
+				file, mem.Max, pagesSize(mem.Max), KeyMemoryPages, key.pages, pagesSize(uint64(key.pages)), KeyMemoryPages)
+		}
+		m.MinPages = uint32(mem.Min)
+	}
+
+	rt, err := p.runtime(ctx, key.pages)
+	if err != nil {
+		return nil, err
+	}
+	cm, err := rt.r.CompileModule(ctx, b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: invalid WebAssembly module: %w", file, err)
+	}
+	if err := checkSignatures(cm, rt); err != nil {
+		_ = cm.Close(ctx)
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	_, m.Initialize = cm.ExportedFunctions()["_initialize"]
+	m.compiled, m.rt = cm, rt
+	return m, nil
+}
+
+func checkSignatures(cm wazero.CompiledModule, rt *runtimeEntry) error {
+	exports := cm.ExportedFunctions()
+	for _, e := range guestExports {
+		d, ok := exports[e.name]
+		if !ok {
+			if e.name == "_initialize" {
+				continue
+			}
+			return fmt.Errorf("not a Vitals v1 probe: missing export %s", e.name)
+		}
+		if !e.sig.matches(d) {
+			return fmt.Errorf("export %s has signature %s, want %s", e.name, sigString(d.ParamTypes(), d.ResultTypes()), e.sig)
+		}
+	}
+	for _, d := range cm.ImportedFunctions() {
+		mod, name, _ := d.Import()
+		want, ok := hostFuncs[name]
+		if mod == WASIModule {
+			wd, found := rt.wasi[name]
+			if !found {
+				return fmt.Errorf("import %s.%s is not allowed", mod, name)
+			}
+			want, ok = sig{wd.ParamTypes(), wd.ResultTypes()}, true
+		}
+		if ok && !want.matches(d) {
+			return fmt.Errorf("import %s.%s has signature %s, want %s", mod, name, sigString(d.ParamTypes(), d.ResultTypes()), want)
+		}
+	}
+	return nil
+}
+
+func pagesSize(pages uint64) string {
+	b := pages * 65536
+	if b%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", b>>20)
+	}
+	return fmt.Sprintf("%d KiB", b>>10)
+}
+
+// runtime returns the runtime of a memory cap, creating it on first use.
+func (p *Provider) runtime(ctx context.Context, pages uint32) (*runtimeEntry, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if rt := p.runtimes[pages]; rt != nil {
+		return rt, nil
+	}
+	if p.closed.Load() {
+		return nil, ErrClosed
+	}
+	cfg := wazero.NewRuntimeConfig().
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(pages).
+		WithCompilationCache(p.cache)
+	r := wazero.NewRuntimeWithConfig(ctx, cfg)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r); err != nil {
+		_ = r.Close(ctx)
+		return nil, fmt.Errorf("wasmprobe: instantiate WASI: %w", err)
+	}
+	rt := &runtimeEntry{r: r, pages: pages, wasi: r.Module(WASIModule).ExportedFunctionDefinitions()}
+	b := r.NewHostModuleBuilder(HostModule)
+	b.NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(hostLog), hostFuncs["log"].params, nil).
+		WithParameterNames("level", "ptr", "len").
+		Export("log")
+	b.NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(hostHTTPRequest), hostFuncs["http_request"].params, hostFuncs["http_request"].results).
+		WithParameterNames("req_ptr", "req_len", "resp_ptr", "resp_cap").
+		Export("http_request")
+	b.NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(hostTCPConnect), hostFuncs["tcp_connect"].params, hostFuncs["tcp_connect"].results).
+		WithParameterNames("addr_ptr", "addr_len", "timeout_ms").
+		Export("tcp_connect")
+	if _, err := b.Instantiate(ctx); err != nil {
+		_ = r.Close(ctx)
+		return nil, fmt.Errorf("wasmprobe: instantiate host module: %w", err)
+	}
+	p.runtimes[pages] = rt
+	return rt, nil
+}
