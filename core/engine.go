@@ -254,3 +254,8 @@ func (e *Engine) changes() <-chan struct{} {
 	defer e.mu.Unlock()
 	return e.changed
 }
+
+// Changed returns a channel closed at the next snapshot publication. A
+// watcher takes it, reads Snapshot, and waits on it: no publication is
+// missed between the two, though several may be seen as one.
+func (e *Engine) Changed() <-chan struct{} { return e.changes() }
