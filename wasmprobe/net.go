@@ -208,33 +208,11 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowe
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range addrs {
-			if a.IP.IsUnspecified() || a.IP.IsMulticast() {
-				continue
-			}
-			ips = append(ips, a.IP)
-		}
-		if len(ips) == 0 {
+		if ips = usableIPs(addrs); len(ips) == 0 {
 			return nil, fmt.Errorf("%s resolved to no usable address", host)
 		}
 	}
-	d := net.Dialer{
-		Control: func(_, address string, _ syscall.RawConn) error {
-			h, pt, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip := net.ParseIP(h)
-			if pt == port {
-				for _, want := range ips {
-					if want.Equal(ip) {
-						return nil
-					}
-				}
-			}
-			return &deniedError{what: "dial to " + address}
-		},
-	}
+	d := net.Dialer{Control: pinnedControl(ips, port)}
 	var lastErr error
 	for _, ip := range ips {
 		c, err := d.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
@@ -247,6 +225,39 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowe
 		}
 	}
 	return nil, lastErr
+}
+
+// usableIPs drops the addresses a host name must never lead to:
+// unspecified (0.0.0.0 and :: reach the local host) and multicast.
+func usableIPs(addrs []net.IPAddr) []net.IP {
+	var ips []net.IP
+	for _, a := range addrs {
+		if a.IP.IsUnspecified() || a.IP.IsMulticast() {
+			continue
+		}
+		ips = append(ips, a.IP)
+	}
+	return ips
+}
+
+// pinnedControl is a net.Dialer Control hook that lets a socket connect only
+// to one of ips on port.
+func pinnedControl(ips []net.IP, port string) func(network, address string, c syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
+		h, pt, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip := net.ParseIP(h)
+		if pt == port {
+			for _, want := range ips {
+				if want.Equal(ip) {
+					return nil
+				}
+			}
+		}
+		return &deniedError{what: "dial to " + address}
+	}
 }
 
 // newHTTPClient returns the client of one probe: no proxy, no keep-alive

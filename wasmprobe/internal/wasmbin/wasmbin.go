@@ -1,8 +1,8 @@
 // Package wasmbin reads the few facts the host needs from a WebAssembly
 // binary before handing it to the runtime: every import and export, whatever
 // its kind, and the limits of the memories it defines or imports. It reads
-// the import, memory and export sections only and skips the rest, so it is no validator: the
-// runtime validates the module afterwards.
+// the import, memory and export sections only and skips the rest, so it is
+// no validator: the runtime validates the module afterwards.
 package wasmbin
 
 import (

@@ -1,0 +1,56 @@
+package wasmbin
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestScan(t *testing.T) {
+	b, err := os.ReadFile("../../../testdata/wasm/net.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := Scan(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Imports) != 2 || info.Imports[0] != (Import{"vitals", "http_request", KindFunc}) {
+		t.Fatalf("imports %+v", info.Imports)
+	}
+	if len(info.Memories) != 1 || info.Memories[0].Min != 4 || info.Memories[0].HasMax {
+		t.Fatalf("memories %+v", info.Memories)
+	}
+	if !info.HasExport("vitals_abi_v1", KindFunc) || !info.HasExport("memory", KindMemory) || info.HasExport("memory", KindFunc) {
+		t.Fatalf("exports %+v", info.Exports)
+	}
+
+	b, _ = os.ReadFile("../../../testdata/wasm/import_memory.wasm")
+	if info, err = Scan(b); err != nil || len(info.Imports) != 1 || info.Imports[0].Kind != KindMemory || !info.Memories[0].Import {
+		t.Fatalf("import_memory: %+v %v", info, err)
+	}
+}
+
+func TestScanBad(t *testing.T) {
+	for name, in := range map[string]string{
+		"empty":     "",
+		"garbage":   "hello world, not wasm",
+		"component": "\x00asm\x0d\x00\x01\x00",
+		"version":   "\x00asm\x02\x00\x00\x00",
+		"truncated": "\x00asm\x01\x00\x00\x00\x02\x10\x01",
+		"long leb":  "\x00asm\x01\x00\x00\x00\x02\xff\xff\xff\xff\xff\xff\x01",
+		"bad kind":  "\x00asm\x01\x00\x00\x00\x02\x07\x01\x01m\x01n\x09\x00",
+	} {
+		_, err := Scan([]byte(in))
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if (name == "empty" || name == "garbage") != errors.Is(err, ErrNotWasm) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if name == "component" && !strings.Contains(err.Error(), "component") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
