@@ -1,0 +1,116 @@
+package grpchealth_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/grpchealth"
+)
+
+// fixture is a started engine with components in several groups, served
+// by a real gRPC server on loopback, and a real health client.
+type fixture struct {
+	engine  *core.Engine
+	adapter *grpchealth.Adapter
+	addr    string
+	client  healthpb.HealthClient
+	fail    map[string]*atomic.Bool
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	e, err := core.New(core.WithJitter(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{engine: e, fail: map[string]*atomic.Bool{}}
+	for _, c := range []core.Component{
+		{Name: "db"},
+		{Name: "cache", Groups: []string{"readiness", "extras"}},
+		{Name: "heart", Groups: []string{"liveness"}},
+	} {
+		c.Interval, c.Fall, c.Rise = time.Hour, 1, 1
+		b := new(atomic.Bool)
+		f.fail[c.Name] = b
+		err := e.AddFunc(context.Background(), c, func(context.Context) error {
+			if b.Load() {
+				return errors.New("boom")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.adapter = grpchealth.New(e)
+
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer()
+	f.adapter.Register(srv)
+	served := make(chan struct{})
+	go func() { defer close(served); _ = srv.Serve(lis) }()
+	f.addr = lis.Addr().String()
+	conn, err := grpc.NewClient(f.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.client = healthpb.NewHealthClient(conn)
+	t.Cleanup(func() { // last registered, first run
+		f.adapter.Stop()
+		_ = conn.Close()
+		srv.Stop()
+		<-served
+		_ = e.Stop(context.Background())
+	})
+	f.adapter.Start()
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ForceCheck(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.want(t, "", healthpb.HealthCheckResponse_SERVING) // the adapter caught up
+	return f
+}
+
+func (f *fixture) check(t *testing.T, service string) (healthpb.HealthCheckResponse_ServingStatus, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	resp, err := f.client.Check(ctx, &healthpb.HealthCheckRequest{Service: service})
+	return resp.GetStatus(), err
+}
+
+// want polls Check until service has status st (the adapter follows the
+// engine asynchronously).
+func (f *fixture) want(t *testing.T, service string, st healthpb.HealthCheckResponse_ServingStatus) {
+	t.Helper()
+	var got healthpb.HealthCheckResponse_ServingStatus
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if got, err = f.check(t, service); err == nil && got == st {
+			return
+		}
+	}
+	t.Fatalf("Check(%q) = %v, %v; want %v", service, got, err, st)
+}
+
+func (f *fixture) set(t *testing.T, component string, failing bool) {
+	t.Helper()
+	f.fail[component].Store(failing)
+	if _, err := f.engine.Run(context.Background(), component); err != nil {
+		t.Fatal(err)
+	}
+}
