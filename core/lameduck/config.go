@@ -1,0 +1,133 @@
+package lameduck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"syscall"
+	"time"
+)
+
+const (
+	// DefaultPeriod is how long the server keeps serving, with readiness
+	// failing, before it stops listening.
+	//
+	// A load balancer only stops sending traffic once its health checks
+	// have seen readiness fail enough times in a row. With HAProxy's
+	// defaults (inter 2s, fall 3) that takes up to 6 s after readiness
+	// flips, plus the duration of the check itself and of the requests it
+	// already routed; Kubernetes endpoint removal takes a few seconds too.
+	// 10 s covers that with margin, and 10 s of period plus DefaultDrainTimeout
+	// still fits in Kubernetes' default 30 s termination grace period.
+	// 3 s (the usual choice of similar packages) closes the listener while
+	// HAProxy still routes to the instance, and those requests fail.
+	DefaultPeriod = 10 * time.Second
+
+	// DefaultDrainTimeout bounds the graceful shutdown after the period:
+	// how long in-flight requests get to finish before their connections are
+	// closed hard.
+	DefaultDrainTimeout = 10 * time.Second
+)
+
+// DefaultSignals returns the signals that start the lame-duck sequence when
+// Config.Signals is nil: SIGTERM (what Kubernetes, systemd and docker stop
+// send) and SIGINT (Ctrl-C).
+func DefaultSignals() []os.Signal { return []os.Signal{syscall.SIGTERM, os.Interrupt} }
+
+// Config configures a Runner. The zero value is the defaults.
+type Config struct {
+	// Period to keep accepting and serving requests after the lame-duck
+	// sequence starts, so that load balancers see readiness fail and stop
+	// routing to the instance before it stops listening. Zero means
+	// DefaultPeriod; see SkipPeriod for none.
+	Period time.Duration
+
+	// SkipPeriod shuts the server down right after the OnLameDuck hooks,
+	// without a period (Period must then be zero). Use it when nothing
+	// routes by readiness, and in tests.
+	SkipPeriod bool
+
+	// DrainTimeout bounds the graceful shutdown after the period. Past it
+	// the server is closed hard and the sequence returns a *LameDuckError
+	// with Expired set. Zero means DefaultDrainTimeout.
+	DrainTimeout time.Duration
+
+	// Signals that start the sequence in Run; a second one during the
+	// period ends the period at once. Nil means DefaultSignals(); an empty,
+	// non-nil slice means none (the caller calls Shutdown, as an fx app
+	// whose fx.App handles the signals does).
+	Signals []os.Signal
+
+	// ConnectionClose asks keep-alive clients to reconnect (through the load
+	// balancer, which then routes elsewhere) during the lame duck: servers
+	// with SetKeepAlivesEnabled (*http.Server, HTTPAdapter) get
+	// SetKeepAlivesEnabled(false), and Runner.Middleware answers with
+	// "Connection: close". Nil means true; set it with new(false) to keep
+	// connections open.
+	ConnectionClose *bool
+
+	// OnLameDuck hooks run in order as soon as the sequence starts, before
+	// the period: pass the engine's EnterLameDuck so readiness fails at once.
+	// They must not block.
+	OnLameDuck []func()
+
+	// OnStopped hooks run in order once the server has shut down (or was
+	// closed hard): pass the engine's Stop. They get the sequence's context,
+	// which carries the caller's deadline, and must return when it is done.
+	// Their errors are joined into the sequence's error.
+	OnStopped []func(ctx context.Context) error
+
+	// Logger receives one record per step, with its timing. Nil discards.
+	Logger *slog.Logger
+}
+
+// connectionClose reports the effective ConnectionClose.
+func (c Config) connectionClose() bool { return c.ConnectionClose == nil || *c.ConnectionClose }
+
+// withDefaults validates c and returns it with every zero value replaced by
+// its default. Errors name the field.
+func (c Config) withDefaults() (Config, error) {
+	var errs []error
+	if c.Period < 0 {
+		errs = append(errs, fmt.Errorf("Period: %s must not be negative", c.Period))
+	}
+	if c.SkipPeriod && c.Period > 0 {
+		errs = append(errs, fmt.Errorf("Period: %s is set together with SkipPeriod", c.Period))
+	}
+	if c.DrainTimeout < 0 {
+		errs = append(errs, fmt.Errorf("DrainTimeout: %s must not be negative", c.DrainTimeout))
+	}
+	for i, s := range c.Signals {
+		if s == nil {
+			errs = append(errs, fmt.Errorf("Signals[%d]: is nil", i))
+		}
+	}
+	for i, h := range c.OnLameDuck {
+		if h == nil {
+			errs = append(errs, fmt.Errorf("OnLameDuck[%d]: is nil", i))
+		}
+	}
+	for i, h := range c.OnStopped {
+		if h == nil {
+			errs = append(errs, fmt.Errorf("OnStopped[%d]: is nil", i))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return c, fmt.Errorf("lameduck: invalid config: %w", err)
+	}
+	if c.Period == 0 && !c.SkipPeriod {
+		c.Period = DefaultPeriod
+	}
+	if c.DrainTimeout == 0 {
+		c.DrainTimeout = DefaultDrainTimeout
+	}
+	if c.Signals == nil {
+		c.Signals = DefaultSignals()
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}

@@ -1,0 +1,532 @@
+package lameduck_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vitals-go/vitals/core/lameduck"
+)
+
+func TestConfigValidation(t *testing.T) {
+	srv := lameduck.HTTPServer(&http.Server{}, nil)
+	cases := []struct {
+		name string
+		cfg  lameduck.Config
+		want []string
+	}{
+		{"negative period", lameduck.Config{Period: -time.Second}, []string{"Period: -1s must not be negative"}},
+		{"negative drain", lameduck.Config{DrainTimeout: -1}, []string{"DrainTimeout: -1ns must not be negative"}},
+		{"period with skip", lameduck.Config{Period: time.Second, SkipPeriod: true}, []string{"Period: 1s is set together with SkipPeriod"}},
+		{"nil hooks", lameduck.Config{OnLameDuck: []func(){nil}, OnStopped: []func(context.Context) error{nil}},
+			[]string{"OnLameDuck[0]: is nil", "OnStopped[0]: is nil"}},
+		{"nil signal", lameduck.Config{Signals: []os.Signal{syscall.SIGTERM, nil}}, []string{"Signals[1]: is nil"}},
+		{"all", lameduck.Config{Period: -1, DrainTimeout: -1}, []string{"Period:", "DrainTimeout:"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := lameduck.NewRunner(srv, tc.cfg)
+			if err == nil {
+				t.Fatal("NewRunner succeeded, want an error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := lameduck.NewRunner(nil, lameduck.Config{}); err == nil {
+		t.Error("NewRunner(nil) succeeded")
+	}
+	if _, err := lameduck.NewRunner(srv, lameduck.Config{}); err != nil {
+		t.Errorf("zero Config: %v", err)
+	}
+}
+
+// During the period the server accepts new connections and serves them,
+// while readiness already fails; keep-alive responses say Connection: close.
+func TestPeriodKeepsServing(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:     2 * time.Second,
+		Signals:    noSignals,
+		OnLameDuck: []func(){a.enterLameDuck},
+		Logger:     log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+
+	ka := a.client()
+	if res := get(ka, a.url+"/"); res.err != nil || res.status != 200 || res.close {
+		t.Fatalf("before lame duck: %v, want 200 keeping the connection", res)
+	}
+	if res := get(a.freshClient(), a.url+"/ready"); res.status != 200 {
+		t.Fatalf("before lame duck: /ready = %v, want 200", res)
+	}
+
+	shut := async(func() error { return r.Shutdown(context.Background()) })
+	eventually(t, "the lame duck starts", r.InLameDuck)
+
+	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
+		t.Errorf("in lame duck: /ready = %v, want 503", res)
+	}
+	for i := range 3 {
+		if res := get(a.freshClient(), a.url+"/"); res.err != nil || res.status != 200 || res.body != "ok" {
+			t.Errorf("in lame duck: new connection %d: %v, want 200 ok", i, res)
+		}
+	}
+	res := get(ka, a.url+"/")
+	if res.err != nil || res.status != 200 {
+		t.Errorf("in lame duck: keep-alive request: %v, want 200", res)
+	}
+	if !res.close {
+		t.Error("in lame duck: keep-alive response does not say Connection: close")
+	}
+	if !pending(shut) {
+		t.Fatal("Shutdown returned during the period")
+	}
+
+	if err := wait(t, shut, "Shutdown"); err != nil {
+		t.Errorf("Shutdown = %v", err)
+	}
+	if err := wait(t, run, "Run"); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+	if res := get(a.freshClient(), a.url+"/"); res.err == nil {
+		t.Errorf("after shutdown: %v, want a connection error", res)
+	}
+	for _, step := range []string{"lame duck started", "OnLameDuck hooks ran", "keep-alives disabled",
+		"serving through the lame-duck period", "period over", "reason=elapsed", "drained", "lame duck over"} {
+		if !logs.contains(step) {
+			t.Errorf("log lacks %q", step)
+		}
+	}
+}
+
+// Without SetKeepAlivesEnabled on the server, Middleware says Connection:
+// close during the lame duck; with ConnectionClose off nothing does.
+func TestConnectionClose(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		plain     bool // a Server without SetKeepAlivesEnabled
+		off       bool
+		wantClose bool
+	}{
+		{name: "http adapter", wantClose: true},
+		{name: "middleware", plain: true, wantClose: true},
+		{name: "off", off: true},
+		{name: "off with middleware", plain: true, off: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var r *lameduck.Runner
+			mw := func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { r.Middleware(h).ServeHTTP(w, req) })
+			}
+			a := newApp(t, mw)
+			var srv lameduck.Server = a.adapter
+			if tc.plain {
+				srv = plainServer{srv: a.srv, ln: a.ln}
+			}
+			log, _ := logger(t)
+			var err error
+			r, err = lameduck.NewRunner(srv, lameduck.Config{
+				Period: 30 * time.Second, Signals: noSignals, ConnectionClose: new(!tc.off), Logger: log,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := async(func() error { return r.Run(context.Background()) })
+			wait(t, r.Ready(), "Ready")
+			ka := a.client()
+			if res := get(ka, a.url+"/"); res.err != nil || res.close {
+				t.Fatalf("before lame duck: %v, want the connection kept", res)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			shut := async(func() error { return r.Shutdown(ctx) })
+			eventually(t, "the lame duck starts", r.InLameDuck)
+			res := get(ka, a.url+"/")
+			if res.err != nil || res.status != 200 {
+				t.Errorf("in lame duck: %v, want 200", res)
+			}
+			if res.close != tc.wantClose {
+				t.Errorf("in lame duck: Connection: close = %v, want %v", res.close, tc.wantClose)
+			}
+			cancel() // cut the 30 s period short
+			wait(t, shut, "Shutdown")
+			wait(t, run, "Run")
+		})
+	}
+}
+
+// The drain waits for an in-flight request, which completes.
+func TestDrainWaitsForInFlight(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{SkipPeriod: true, Signals: noSignals, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+
+	slow := make(chan result, 1)
+	go func() { slow <- get(a.client(), a.url+"/slow") }()
+	wait(t, a.slowEntered, "the slow request to start")
+
+	shut := async(func() error { return r.Shutdown(context.Background()) })
+	eventually(t, "the drain starts", func() bool { return logs.contains("waiting for in-flight requests") })
+	if !pending(shut) {
+		t.Fatal("Shutdown returned while a request was in flight")
+	}
+	if res := get(a.freshClient(), a.url+"/"); res.err == nil {
+		t.Errorf("new connection while draining: %v, want refused (listener closed)", res)
+	}
+	a.releaseSlow()
+	if res := wait(t, slow, "the slow request"); res.err != nil || res.status != 200 || res.body != "slow done" {
+		t.Errorf("in-flight request: %v, want 200 slow done", res)
+	}
+	if err := wait(t, shut, "Shutdown"); err != nil {
+		t.Errorf("Shutdown = %v, want nil", err)
+	}
+	if err := wait(t, run, "Run"); err != nil {
+		t.Errorf("Run = %v, want nil", err)
+	}
+}
+
+// Past the drain timeout the server is closed hard: Expired error.
+func TestDrainTimeoutExpires(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	stopped := make(chan struct{})
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		SkipPeriod: true, DrainTimeout: 300 * time.Millisecond, Signals: noSignals, Logger: log,
+		OnStopped: []func(context.Context) error{func(context.Context) error { close(stopped); return nil }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	slow := make(chan result, 1)
+	go func() { slow <- get(a.client(), a.url+"/slow") }()
+	wait(t, a.slowEntered, "the slow request to start")
+
+	err = wait(t, async(func() error { return r.Shutdown(context.Background()) }), "Shutdown")
+	var lde *lameduck.LameDuckError
+	if !errors.As(err, &lde) || !lde.Expired {
+		t.Fatalf("Shutdown = %v, want an expired *LameDuckError", err)
+	}
+	if lde.Err != nil {
+		t.Errorf("Close error = %v, want nil", lde.Err)
+	}
+	if !strings.Contains(err.Error(), "drain expired after") {
+		t.Errorf("error text %q does not say it expired", err)
+	}
+	if res := wait(t, slow, "the slow request"); res.err == nil {
+		t.Errorf("in-flight request past the drain timeout: %v, want its connection closed", res)
+	}
+	wait(t, stopped, "the OnStopped hook")
+	if err := wait(t, run, "Run"); !errors.As(err, &lde) || !lde.Expired {
+		t.Errorf("Run = %v, want the same expired error", err)
+	}
+	if !logs.contains("drain expired: server closed hard") {
+		t.Error("log lacks the expiry")
+	}
+}
+
+// A short context clamps the period and the drain: the sequence ends by
+// the deadline, and says so.
+func TestContextDeadlineClamps(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	var stopCtxOK atomic.Bool
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period: 30 * time.Second, DrainTimeout: 30 * time.Second, Signals: noSignals, Logger: log,
+		OnStopped: []func(context.Context) error{func(ctx context.Context) error {
+			stopCtxOK.Store(ctx.Err() == nil)
+			return nil
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	err = wait(t, async(func() error { return r.Shutdown(ctx) }), "Shutdown")
+	took := time.Since(start)
+	if err != nil {
+		t.Errorf("Shutdown = %v, want nil (nothing in flight)", err)
+	}
+	if took > 10*time.Second {
+		t.Errorf("Shutdown took %s with a 2 s context, want it clamped", took)
+	}
+	if !stopCtxOK.Load() {
+		t.Error("the OnStopped hook got a context that was already done: no time was kept for it")
+	}
+	if !logs.contains("clamped to the context deadline") || !logs.contains("configured_period=30s") {
+		t.Errorf("log lacks the clamp and its durations")
+	}
+	wait(t, run, "Run")
+}
+
+// With a 30 s period, the first signal starts the lame duck and a second
+// one ends the period at once.
+func TestSecondSignalEndsPeriod(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:     30 * time.Second,
+		Signals:    []os.Signal{syscall.SIGUSR1, syscall.SIGUSR2},
+		OnLameDuck: []func(){a.enterLameDuck},
+		Logger:     log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the signal starts the lame duck", r.InLameDuck)
+	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
+		t.Errorf("/ready after the first signal = %v, want 503", res)
+	}
+	if res := get(a.freshClient(), a.url+"/"); res.status != 200 {
+		t.Errorf("/ after the first signal = %v, want 200 (still serving)", res)
+	}
+	if !pending(run) {
+		t.Fatal("Run returned after the first signal")
+	}
+	start := time.Now()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, run, "Run after the second signal"); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("Run took %s after the second signal, want the 30 s period cut short", took)
+	}
+	for _, want := range []string{"reason=\"signal user defined signal 1\"", "second signal: ending the lame-duck period now", "reason=\"second signal\""} {
+		if !logs.contains(want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
+}
+
+// A Shutdown during a signal-started lame duck waits for it, and its
+// earlier deadline clamps what is left of the period.
+func TestShutdownJoinsSignal(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	var lameDucks, stops atomic.Int32
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:     30 * time.Second,
+		Signals:    []os.Signal{syscall.SIGUSR1},
+		OnLameDuck: []func(){func() { lameDucks.Add(1) }},
+		OnStopped:  []func(context.Context) error{func(context.Context) error { stops.Add(1); return errors.New("engine stop failed") }},
+		Logger:     log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	shut1 := async(func() error { return r.Shutdown(ctx) })
+	shut2 := async(func() error { return r.Shutdown(ctx) })
+	runErr := wait(t, run, "Run")
+	for i, err := range []error{wait(t, shut1, "Shutdown 1"), wait(t, shut2, "Shutdown 2"), runErr} {
+		if err == nil || !strings.Contains(err.Error(), "OnStopped[0]: engine stop failed") {
+			t.Errorf("result %d = %v, want the hook's error", i, err)
+		}
+	}
+	if lameDucks.Load() != 1 || stops.Load() != 1 {
+		t.Errorf("hooks ran %d and %d times, want once each", lameDucks.Load(), stops.Load())
+	}
+	if !logs.contains("clamped to the context deadline") {
+		t.Error("the joining Shutdown's deadline did not clamp the period")
+	}
+}
+
+// Hooks run in order: OnLameDuck at once, OnStopped after Serve returned.
+func TestHooksOrder(t *testing.T) {
+	a := newApp(t, nil)
+	rec := &recorder{}
+	log, _ := logger(t)
+	hook := func(name string) func() { return func() { rec.add(name) } }
+	stop := func(name string) func(context.Context) error {
+		return func(context.Context) error { rec.add(name); return nil }
+	}
+	r, err := lameduck.NewRunner(plainServer{srv: a.srv, ln: a.ln, rec: rec}, lameduck.Config{
+		Period:     100 * time.Millisecond,
+		Signals:    noSignals,
+		OnLameDuck: []func(){hook("lameduck 1"), hook("lameduck 2")},
+		OnStopped:  []func(context.Context) error{stop("stopped 1"), stop("stopped 2")},
+		Logger:     log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	if err := wait(t, async(func() error { return r.Shutdown(context.Background()) }), "Shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, run, "Run")
+	want := []string{"lameduck 1", "lameduck 2", "serve returned", "stopped 1", "stopped 2"}
+	if got := rec.list(); !slices.Equal(got, want) {
+		t.Errorf("order = %q, want %q", got, want)
+	}
+}
+
+// Ready closes only once the adapter has bound its address.
+func TestReadyAfterBind(t *testing.T) {
+	ad := lameduck.HTTPServer(&http.Server{Addr: "127.0.0.1:0", Handler: http.NotFoundHandler()}, nil)
+	r, err := lameduck.NewRunner(ad, lameduck.Config{SkipPeriod: true, Signals: noSignals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-r.Ready():
+		t.Fatal("Ready closed before Run")
+	default:
+	}
+	if ad.Addr() != nil {
+		t.Fatal("Addr set before Serve")
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	addr := ad.Addr()
+	if addr == nil {
+		t.Fatal("Addr nil after Ready")
+	}
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatalf("dial right after Ready: %v", err)
+	}
+	c.Close()
+	if err := r.Shutdown(context.Background()); err != nil {
+		t.Error(err)
+	}
+	if err := wait(t, run, "Run"); err != nil {
+		t.Error(err)
+	}
+	if err := wait(t, r.Done(), "Done"); err != struct{}{} {
+		t.Error("Done delivered a value")
+	}
+}
+
+// A Serve error ends Run with it, without a lame duck.
+func TestServeError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var hooks atomic.Int32
+	ad := lameduck.HTTPServer(&http.Server{Addr: ln.Addr().String()}, nil) // address in use
+	r, err := lameduck.NewRunner(ad, lameduck.Config{Signals: noSignals,
+		OnLameDuck: []func(){func() { hooks.Add(1) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "lameduck: serve:") {
+		t.Errorf("Run = %v, want the listen error", err)
+	}
+	if hooks.Load() != 0 {
+		t.Error("OnLameDuck ran after a Serve error")
+	}
+	if r.Err() != err {
+		t.Errorf("Err() = %v, want Run's error", r.Err())
+	}
+	if err := r.Start(context.Background()); err == nil {
+		t.Error("Start after Run succeeded")
+	}
+}
+
+// Cancelling Run's context runs the sequence with no time left.
+func TestRunContextCancelled(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	var hooks atomic.Int32
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{Signals: noSignals, Logger: log,
+		OnLameDuck: []func(){func() { hooks.Add(1) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	run := async(func() error { return r.Run(ctx) })
+	wait(t, r.Ready(), "Ready")
+	cancel()
+	if err := wait(t, run, "Run"); err != nil {
+		t.Errorf("Run = %v, want nil (nothing in flight)", err)
+	}
+	if hooks.Load() != 1 || !logs.contains("context done") {
+		t.Errorf("hooks ran %d times; log: context done = %v", hooks.Load(), logs.contains("context done"))
+	}
+}
+
+// Start returns once the server is ready; Shutdown stops it; Run after
+// Shutdown is refused.
+func TestStartShutdown(t *testing.T) {
+	a := newApp(t, nil)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{SkipPeriod: true, Signals: noSignals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res := get(a.freshClient(), a.url+"/"); res.status != 200 {
+		t.Errorf("after Start: %v", res)
+	}
+	if err := r.Shutdown(context.Background()); err != nil {
+		t.Error(err)
+	}
+	wait(t, r.Done(), "Done")
+	if r.Err() != nil {
+		t.Errorf("Err() = %v", r.Err())
+	}
+	if err := r.Run(context.Background()); err == nil {
+		t.Error("second Run succeeded")
+	}
+
+	r2, err := lameduck.NewRunner(lameduck.HTTPServer(&http.Server{}, nil), lameduck.Config{Signals: noSignals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r2.Shutdown(context.Background()); err != nil {
+		t.Errorf("Shutdown before Run = %v", err)
+	}
+	if err := r2.Run(context.Background()); !errors.Is(err, lameduck.ErrClosed) {
+		t.Errorf("Run after Shutdown = %v, want ErrClosed", err)
+	}
+}
