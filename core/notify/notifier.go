@@ -158,7 +158,8 @@ func (n *Notifier) startLocked() {
 
 // Stop stops taking events and waits for the queued notifications to be
 // delivered (retries included). When ctx ends first it cancels the
-// deliveries in flight, drops the rest and returns ctx's error, wrapped.
+// deliveries in flight (counted in Failed), drops the queued ones (counted
+// in Dropped) and returns ctx's error, wrapped.
 // It is safe to call more than once.
 func (n *Notifier) Stop(ctx context.Context) error {
 	n.mu.Lock()

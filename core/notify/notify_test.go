@@ -25,7 +25,7 @@ func TestDeliversJSONAndSlack(t *testing.T) {
 			{URL: sl.URL, Format: "slack"},
 		},
 	})
-	ev := event("db", core.StateUp, core.StateDown, "connection refused")
+	ev := event("db", core.StateUp, core.StateDown, "HTTP 503 <b>&</b>")
 	n.Notify(ev)
 	js.await(t, 1, 5*time.Second)
 	sl.await(t, 1, 5*time.Second)
@@ -39,7 +39,7 @@ func TestDeliversJSONAndSlack(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{"service": "orders", "component": "db", "from": "up", "to": "down",
-		"time": "2026-03-01T12:00:00Z", "message": "connection refused"}
+		"time": "2026-03-01T12:00:00Z", "message": "HTTP 503 <b>&</b>"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("json payload (-want +got):\n%s", d)
 	}
@@ -48,7 +48,7 @@ func TestDeliversJSONAndSlack(t *testing.T) {
 	if err := json.Unmarshal(sl.requests()[0].body, &slack); err != nil {
 		t.Fatal(err)
 	}
-	wantSlack := map[string]string{"text": "[orders] component db is down (was up): connection refused"}
+	wantSlack := map[string]string{"text": "[orders] component db is down (was up): HTTP 503 &lt;b&gt;&amp;&lt;/b&gt;"}
 	if d := cmp.Diff(wantSlack, slack); d != "" {
 		t.Fatalf("slack payload (-want +got):\n%s", d)
 	}

@@ -54,12 +54,15 @@ func (p Payload) Text() string {
 	return b.String()
 }
 
+// slackEscape escapes the three characters Slack's text format reserves.
+var slackEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // encode returns the request body of p in format.
 func (p Payload) encode(format string) ([]byte, error) {
 	if format == FormatSlack {
 		return json.Marshal(struct {
 			Text string `json:"text"`
-		}{p.Text()})
+		}{slackEscape.Replace(p.Text())})
 	}
 	return json.Marshal(p)
 }
