@@ -129,7 +129,7 @@ var goGuest struct {
 }
 
 // buildGoGuest builds goGuestSource once per test binary.
-func buildGoGuest(t *testing.T) string {
+func buildGoGuest(t testing.TB) string {
 	t.Helper()
 	goGuest.once.Do(func() {
 		dir, err := os.MkdirTemp("", "vitals-goguest-")

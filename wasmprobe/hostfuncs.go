@@ -19,8 +19,8 @@ import (
 )
 
 // hostLog is vitals.log(level, ptr, len).
-func hostLog(ctx context.Context, mod api.Module, stack []uint64) {
-	inst := instanceFrom(ctx)
+func (rt *runtimeEntry) hostLog(ctx context.Context, mod api.Module, stack []uint64) {
+	inst := rt.instance(ctx, mod)
 	if inst == nil {
 		return
 	}
@@ -80,8 +80,8 @@ type httpResponseOut struct {
 }
 
 // hostHTTPRequest is vitals.http_request(req_ptr, req_len, resp_ptr, resp_cap) -> i64.
-func hostHTTPRequest(ctx context.Context, mod api.Module, stack []uint64) {
-	inst := instanceFrom(ctx)
+func (rt *runtimeEntry) hostHTTPRequest(ctx context.Context, mod api.Module, stack []uint64) {
+	inst := rt.instance(ctx, mod)
 	code := int64(CodeDenied)
 	if inst != nil {
 		code = inst.httpRequest(ctx, mod.Memory(), uint32(stack[0]), uint32(stack[1]), uint32(stack[2]), uint32(stack[3]))
@@ -191,8 +191,8 @@ func fitResponse(out *httpResponseOut, capacity int) ([]byte, int64) {
 }
 
 // hostTCPConnect is vitals.tcp_connect(addr_ptr, addr_len, timeout_ms) -> i32.
-func hostTCPConnect(ctx context.Context, mod api.Module, stack []uint64) {
-	inst := instanceFrom(ctx)
+func (rt *runtimeEntry) hostTCPConnect(ctx context.Context, mod api.Module, stack []uint64) {
+	inst := rt.instance(ctx, mod)
 	code := int32(CodeDenied)
 	if inst != nil {
 		code = inst.tcpConnect(ctx, mod.Memory(), uint32(stack[0]), uint32(stack[1]), int32(uint32(stack[2])))

@@ -218,10 +218,16 @@ func TestPoolBusy(t *testing.T) {
 	c := component("busy", "spin", 300*time.Millisecond, KeyPoolSize, 1)
 	var wg sync.WaitGroup
 	results := make([]core.Check, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
+	defer cancel()
+	start := time.Now()
 	for i := range results {
-		wg.Go(func() { results[i] = run(t, p, c) })
+		wg.Go(func() { results[i] = p.Check(ctx, c) })
 	}
 	wg.Wait()
+	if d := time.Since(start); d > c.Timeout+margin {
+		t.Errorf("checks took %s, timeout %s", d, c.Timeout)
+	}
 	busy := 0
 	for _, r := range results {
 		if r.State != core.StateDown {

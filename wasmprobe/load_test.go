@@ -138,13 +138,13 @@ func TestParseOutput(t *testing.T) {
 		`{"details":{"a":1}}`:                  "",
 		`{"message":"x","extra":1}`:            "x",
 	} {
-		msg, _, err := parseOutput([]byte(out))
+		msg, _, err := parseOutput([]byte(out), "ok")
 		if err != nil || msg != want {
 			t.Errorf("parseOutput(%s) = %q, %v; want %q", out, msg, err, want)
 		}
 	}
 	for _, out := range []string{`null`, `[]`, `"s"`, `{"message":5}`, `{"details":[1]}`, `{"message":"x"} trailing`, `{`, "\xff"} {
-		if _, _, err := parseOutput([]byte(out)); err == nil || !strings.HasPrefix(err.Error(), `abi: output is not a JSON object {"message","details"}: `) {
+		if _, _, err := parseOutput([]byte(out), ""); err == nil || !strings.HasPrefix(err.Error(), `abi: output is not a JSON object {"message","details"}: `) {
 			t.Errorf("parseOutput(%s) = %v, want an abi error", out, err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -99,6 +100,19 @@ type runtimeEntry struct {
 	r     wazero.Runtime
 	pages uint32
 	wasi  map[string]api.FunctionDefinition
+	// instances maps each live guest api.Module to its *instance, for the
+	// host functions (which get the calling module).
+	instances sync.Map
+}
+
+// instance returns the instance a host function was called from: by its
+// module, or during instantiation (before the module is known) by ctx.
+func (rt *runtimeEntry) instance(ctx context.Context, mod api.Module) *instance {
+	if v, ok := rt.instances.Load(mod); ok {
+		return v.(*instance)
+	}
+	inst, _ := ctx.Value(instKey{}).(*instance)
+	return inst
 }
 
 type moduleKey struct {
@@ -324,15 +338,15 @@ func (p *Provider) runtime(ctx context.Context, pages uint32) (*runtimeEntry, er
 	rt := &runtimeEntry{r: r, pages: pages, wasi: r.Module(WASIModule).ExportedFunctionDefinitions()}
 	b := r.NewHostModuleBuilder(HostModule)
 	b.NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(hostLog), hostFuncs["log"].params, nil).
+		WithGoModuleFunction(api.GoModuleFunc(rt.hostLog), hostFuncs["log"].params, nil).
 		WithParameterNames("level", "ptr", "len").
 		Export("log")
 	b.NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(hostHTTPRequest), hostFuncs["http_request"].params, hostFuncs["http_request"].results).
+		WithGoModuleFunction(api.GoModuleFunc(rt.hostHTTPRequest), hostFuncs["http_request"].params, hostFuncs["http_request"].results).
 		WithParameterNames("req_ptr", "req_len", "resp_ptr", "resp_cap").
 		Export("http_request")
 	b.NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(hostTCPConnect), hostFuncs["tcp_connect"].params, hostFuncs["tcp_connect"].results).
+		WithGoModuleFunction(api.GoModuleFunc(rt.hostTCPConnect), hostFuncs["tcp_connect"].params, hostFuncs["tcp_connect"].results).
 		WithParameterNames("addr_ptr", "addr_len", "timeout_ms").
 		Export("tcp_connect")
 	if _, err := b.Instantiate(ctx); err != nil {

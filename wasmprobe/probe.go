@@ -99,6 +99,10 @@ func (p *pool) get(ctx context.Context) (inst *instance, err error) {
 	}
 	select {
 	case inst = <-p.slots:
+		if err := ctx.Err(); err != nil { // freed too late to start a call
+			p.put(inst)
+			return nil, err
+		}
 		return inst, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -140,13 +144,9 @@ func (p *pool) close() {
 
 var errReloaded = errors.New("the component's probe was reloaded or forgotten during the check")
 
-// instKey keys the instance in the context of its calls, for host functions.
+// instKey keys the instance in the context of its instantiation, for host
+// functions called by the start function or _initialize.
 type instKey struct{}
-
-func instanceFrom(ctx context.Context) *instance {
-	inst, _ := ctx.Value(instKey{}).(*instance)
-	return inst
-}
 
 // instance is one instantiated module with its per-call state. It serves
 // one call at a time.
@@ -159,6 +159,8 @@ type instance struct {
 	buf     uint32
 	bufSize uint32
 	scratch []byte
+	// lastMessage is the previous message, reused when the next is the same.
+	lastMessage string
 
 	// per call
 	done       <-chan struct{}
@@ -171,6 +173,7 @@ type instance struct {
 
 func (inst *instance) close() {
 	if inst != nil && inst.mod != nil {
+		inst.pr.mod.rt.instances.Delete(inst.mod)
 		_ = inst.mod.Close(context.Background())
 	}
 }
@@ -259,6 +262,7 @@ func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *
 		return nil, &res
 	}
 	inst.mod, inst.mem = mod, mod.Memory()
+	pr.mod.rt.instances.Store(mod, inst)
 	fail := func(phase string, err error) (*instance, *core.Check) {
 		res := pr.failure(ctx, inst, phase, err, start)
 		inst.close()
@@ -340,7 +344,7 @@ func (inst *instance) call(ctx context.Context, start time.Time) (res core.Check
 	}
 	inst.mem.Write(inst.buf, in)
 	inst.stack[0] = uint64(len(in))
-	err := inst.fn.CallWithStack(context.WithValue(ctx, instKey{}, inst), inst.stack)
+	err := inst.fn.CallWithStack(ctx, inst.stack)
 	if err != nil || ctx.Err() != nil {
 		return pr.failure(ctx, inst, "vitals_check", err, start), false
 	}
@@ -358,7 +362,8 @@ func (inst *instance) call(ctx context.Context, start time.Time) (res core.Check
 	var out []byte
 	if abiErr == nil {
 		out, _ = inst.mem.Read(inst.buf, n)
-		res.Message, res.Details, abiErr = parseOutput(out)
+		res.Message, res.Details, abiErr = parseOutput(out, inst.lastMessage)
+		inst.lastMessage = res.Message
 	}
 	if abiErr != nil {
 		inst.abiErr = abiErr
@@ -441,11 +446,12 @@ func (pr *probe) failure(ctx context.Context, inst *instance, phase string, err 
 
 // parseOutput reads a probe's output: empty, or a JSON object with an
 // optional string "message" and an optional object "details".
-func parseOutput(b []byte) (string, map[string]any, error) {
+// A message equal to last is returned as last, without allocating.
+func parseOutput(b []byte, last string) (string, map[string]any, error) {
 	if len(b) == 0 {
 		return "", nil, nil
 	}
-	if msg, ok := fastMessage(b); ok {
+	if msg, ok := fastMessage(b, last); ok {
 		return msg, nil, nil
 	}
 	bad := func(err error) error {
@@ -467,7 +473,7 @@ func parseOutput(b []byte) (string, map[string]any, error) {
 
 // fastMessage decodes the common output {"message":"text"} with a text
 // without escapes, without reflection.
-func fastMessage(b []byte) (string, bool) {
+func fastMessage(b []byte, last string) (string, bool) {
 	const pre, post = `{"message":"`, `"}`
 	if len(b) < len(pre)+len(post) || string(b[:len(pre)]) != pre || string(b[len(b)-len(post):]) != post {
 		return "", false
@@ -477,6 +483,9 @@ func fastMessage(b []byte) (string, bool) {
 		if c < 0x20 || c == '"' || c == '\\' {
 			return "", false
 		}
+	}
+	if string(text) == last {
+		return last, true
 	}
 	if !utf8.Valid(text) {
 		return "", false
