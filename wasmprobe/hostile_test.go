@@ -336,3 +336,24 @@ func TestCloseStopsEverything(t *testing.T) {
 		t.Fatalf("check after close: %s %q", res.State, res.Message)
 	}
 }
+
+// TestLogsDuringInstantiation checks that the start function and
+// _initialize can log, and that their lines count with the first check.
+func TestLogsDuringInstantiation(t *testing.T) {
+	p, sink := newProvider(t, Options{})
+	c := component("initlog", "initlog", time.Second, KeyPoolSize, 1)
+	if res := run(t, p, c); res.State != core.StateUp {
+		t.Fatalf("got %s %q", res.State, res.Message)
+	}
+	if n := len(sink.records(t, "start line")); n != DefaultMaxLogLines {
+		t.Fatalf("%d start lines logged, want %d", n, DefaultMaxLogLines)
+	}
+	if sum := sink.records(t, "wasm probe log lines dropped"); len(sum) != 1 || sum[0]["dropped"] != 11.0 {
+		t.Fatalf("summary: %v", sum)
+	}
+	sink.reset()
+	run(t, p, c)
+	if n := len(sink.records(t, "")); n != 0 {
+		t.Fatalf("second check logged %d lines", n)
+	}
+}

@@ -232,7 +232,7 @@ func TestAllowedWASIExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range AllowedWASI {
+	for _, name := range AllowedWASI() {
 		if _, ok := rt.wasi[name]; !ok {
 			t.Errorf("wazero has no WASI function %s", name)
 		}

@@ -30,7 +30,7 @@ const WASIModule = "wasi_snapshot_preview1"
 // maxModuleBytes bounds the size of a module file.
 const maxModuleBytes = 128 << 20
 
-// AllowedWASI lists the WASI preview 1 functions a probe may import. They
+// allowedWASI lists the WASI preview 1 functions a probe may import. They
 // are all that Go (wasip1), Rust (wasm32-wasip1) and C (wasi-libc) guests
 // import. They cannot reach the host: a probe has no preopened directory
 // (every path_* call and every fd above 2 fail with an errno), no sockets
@@ -38,7 +38,7 @@ const maxModuleBytes = 128 << 20
 // stdout and stderr captured into capped buffers, real clocks, a
 // poll_oneoff sleep cut short by the check's deadline, crypto/rand as
 // random_get, and proc_exit ending the instance (the check reports it).
-var AllowedWASI = []string{
+var allowedWASI = []string{
 	"args_get", "args_sizes_get", "environ_get", "environ_sizes_get",
 	"clock_res_get", "clock_time_get", "random_get", "sched_yield", "poll_oneoff",
 	"proc_exit", "proc_raise",
@@ -52,6 +52,10 @@ var AllowedWASI = []string{
 	"path_rename", "path_symlink", "path_unlink_file",
 	"sock_accept", "sock_recv", "sock_send", "sock_shutdown",
 }
+
+// AllowedWASI returns the names of the WASI preview 1 functions a probe
+// may import (ABI.md, section 7).
+func AllowedWASI() []string { return slices.Clone(allowedWASI) }
 
 type sig struct{ params, results []api.ValueType }
 
@@ -242,7 +246,7 @@ func (p *Provider) compile(ctx context.Context, file string, b []byte, key modul
 		case im.Module == HostModule && hostFuncs[im.Name].params != nil:
 			m.usesHTTP = m.usesHTTP || im.Name == "http_request"
 			m.usesTCP = m.usesTCP || im.Name == "tcp_connect"
-		case im.Module == WASIModule && slices.Contains(AllowedWASI, im.Name):
+		case im.Module == WASIModule && slices.Contains(allowedWASI, im.Name):
 		default:
 			return nil, fmt.Errorf("%s: import %s is not allowed", file, qual)
 		}

@@ -259,12 +259,14 @@ func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *
 	mod, err := pr.mod.rt.r.InstantiateModule(ictx, pr.mod.compiled, cfg)
 	if err != nil {
 		res := pr.failure(ctx, inst, "instantiation (start function)", err, start)
+		inst.finish(ctx)
 		return nil, &res
 	}
 	inst.mod, inst.mem = mod, mod.Memory()
 	pr.mod.rt.instances.Store(mod, inst)
 	fail := func(phase string, err error) (*instance, *core.Check) {
 		res := pr.failure(ctx, inst, phase, err, start)
+		inst.finish(ctx)
 		inst.close()
 		return nil, &res
 	}
@@ -297,6 +299,9 @@ func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *
 // give it back or close it.
 func (pr *probe) check(ctx context.Context) core.Check {
 	start := time.Now()
+	if err := ctx.Err(); err != nil {
+		return core.Check{State: core.StateDown, Message: "the check's deadline passed before the probe ran", Err: fmt.Errorf("wasmprobe: %w", err)}
+	}
 	inst, err := pr.pool.get(ctx)
 	if err != nil {
 		if errors.Is(err, errReloaded) {
@@ -327,7 +332,7 @@ func (pr *probe) check(ctx context.Context) core.Check {
 func (inst *instance) call(ctx context.Context, start time.Time) (res core.Check, ok bool) {
 	pr := inst.pr
 	inst.done = ctx.Done()
-	inst.logLines, inst.logDropped, inst.abiErr = 0, 0, nil
+	inst.abiErr = nil
 	defer inst.finish(ctx)
 
 	var ms int64
@@ -383,13 +388,15 @@ func (inst *instance) call(ctx context.Context, start time.Time) (res core.Check
 	return res, true
 }
 
-// finish reports what the call left behind: dropped log lines and stdio.
+// finish reports what the call (and the instantiation before a first call)
+// left behind, dropped log lines and stdio, and resets the per-call caps.
 func (inst *instance) finish(ctx context.Context) {
 	pr := inst.pr
 	if inst.logDropped > 0 {
 		pr.logger.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "wasm probe log lines dropped",
 			slog.Int("dropped", inst.logDropped), slog.Int(KeyMaxLogLines, pr.cfg.maxLogLines))
 	}
+	inst.logLines, inst.logDropped = 0, 0
 	for _, s := range []struct {
 		name string
 		buf  *capBuffer
