@@ -415,6 +415,9 @@ func (pr *probe) failure(ctx context.Context, inst *instance, phase string, err 
 	var res core.Check
 	var exit *sys.ExitError
 	isExit := errors.As(err, &exit)
+	if ae := (*abiError)(nil); inst.abiErr == nil && errors.As(err, &ae) {
+		inst.abiErr = ae
+	}
 	switch {
 	case inst.abiErr != nil:
 		res = core.Check{State: core.StateUnknown, Message: inst.abiErr.Error(), Err: inst.abiErr}

@@ -54,3 +54,15 @@ func TestScanBad(t *testing.T) {
 		}
 	}
 }
+
+func FuzzScan(f *testing.F) {
+	for _, name := range []string{"noop", "net", "import_memory", "garbage", "bigmem"} {
+		if b, err := os.ReadFile("../../../testdata/wasm/" + name + ".wasm"); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("\x00asm\x01\x00\x00\x00\x02\x07\x01\x01m\x01n\x09\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = Scan(b) // must not panic
+	})
+}
