@@ -101,6 +101,8 @@ var hostileCases = []hostileCase{
 	{module: "wasi_open", timeout: time.Second, state: core.StateDown, message: "path_open denied"},
 	{module: "stdio", timeout: time.Second, state: core.StateUnknown, message: "wasm error: unreachable",
 		details: map[string]string{"stdout": "hello from stdout\n", "stderr": "panic: something broke\n"}},
+	{module: "stdio", config: []any{KeyMaxStdioBytes, 5}, timeout: time.Second, state: core.StateUnknown, message: "wasm error: unreachable",
+		details: map[string]string{"stdout": "hello… [13 more bytes dropped]", "stderr": "panic… [18 more bytes dropped]"}},
 	{module: "exit", timeout: time.Second, state: core.StateUnknown, message: "wasm probe exited with code 3 in vitals_check"},
 	{module: "grow", timeout: 5 * time.Second, state: core.StateDown, message: "memory exhausted"},
 	{module: "net", config: []any{"request", map[string]any{"url": "http://127.0.0.1:9/"}}, timeout: time.Second, state: core.StateDown, message: "http_request failed",
