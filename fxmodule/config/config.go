@@ -96,14 +96,30 @@ type Service struct {
 	Description string
 }
 
-// Wasm is the health.wasm.* section.
+// Wasm is the health.wasm.* section: the wasm provider's options
+// (wasmprobe.Options). Zero values keep the provider's defaults; the limits
+// are the defaults of probes that do not set the matching config key.
 type Wasm struct {
 	// CacheDir (health.wasm.cache_dir) keeps compiled modules across
-	// restarts; empty compiles in memory only.
+	// restarts: empty means the user cache directory, "-" no disk cache.
 	CacheDir string
-	// MemoryLimitPages (health.wasm.memory_limit_pages) caps each module's
-	// memory in 64 KiB pages; 0 keeps the provider's default.
-	MemoryLimitPages int
+	// PoolSize (health.wasm.pool_size) is the number of instances per probe.
+	PoolSize int
+	// MemoryPages (health.wasm.memory_pages) caps each instance's memory in
+	// 64 KiB pages.
+	MemoryPages int
+	// MaxOutputBytes (health.wasm.max_output_bytes) caps a probe's output.
+	MaxOutputBytes int
+	// MaxLogLines (health.wasm.max_log_lines) caps log lines per check.
+	MaxLogLines int
+	// MaxLogLineBytes (health.wasm.max_log_line_bytes) caps one log line.
+	MaxLogLineBytes int
+	// MaxResponseBytes (health.wasm.max_response_bytes) caps an HTTP
+	// response body a probe reads.
+	MaxResponseBytes int
+	// MaxStdioBytes (health.wasm.max_stdio_bytes) caps what a probe writes
+	// to stdout and stderr per check.
+	MaxStdioBytes int
 }
 
 // Check is one entry of health.checks.

@@ -36,7 +36,7 @@ func TestLoadDefaults(t *testing.T) {
 		UnavailableStatusCode: 503,
 		Details:               DetailsAuthorized,
 		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Aliases: true},
-		LameDuck:              LameDuck{Period: 5 * time.Second, DrainTimeout: 10 * time.Second, Signals: []string{"SIGTERM", "SIGINT"}, ConnectionClose: true},
+		LameDuck:              LameDuck{Period: 10 * time.Second, DrainTimeout: 10 * time.Second, Signals: []string{"SIGTERM", "SIGINT"}, ConnectionClose: true},
 	}}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -125,6 +125,7 @@ health:
 		{"number as duration", "health: {interval: 5}", nil, []string{"health.interval: 5 is not a duration"}},
 		{"negative duration", "health: {wait_for_ready: -1s}", nil, []string{"health.wait_for_ready: -1s must not be negative"}},
 		{"zero interval", "health: {interval: 0s}", nil, []string{"health.interval: 0s must be positive"}},
+		{"zero drain timeout", "health: {lameduck: {drain_timeout: 0s}}", nil, []string{"health.lameduck.drain_timeout: 0s must be positive"}},
 		{"zero check timeout", "health: {check_timeout: 0s}", nil, []string{"health.check_timeout: 0s must be positive"}},
 		{"status code", "health: {unavailable_status_code: 200}", nil, []string{"health.unavailable_status_code: 200 is not an HTTP error status"}},
 		{"status code type", "health: {unavailable_status_code: many}", nil, []string{`health.unavailable_status_code: "many" is not an integer`}},
@@ -135,7 +136,8 @@ health:
 		{"signal", "health: {lameduck: {signals: [SIGTERM, SIGWHAT]}}", nil, []string{`health.lameduck.signals[1]: "SIGWHAT" is not one of`}},
 		{"signals type", "health: {lameduck: {signals: [1]}}", nil, []string{"health.lameduck.signals[0]: 1 is not a string"}},
 		{"server address", "server: {address: localhost}", nil, []string{`server.address: "localhost" is not host:port`}},
-		{"memory pages", "health: {wasm: {memory_limit_pages: 70000}}", nil, []string{"health.wasm.memory_limit_pages: 70000 is not in 0-65536"}},
+		{"memory pages", "health: {wasm: {memory_pages: 70000}}", nil, []string{"health.wasm.memory_pages: 70000 is not in 0-65536"}},
+		{"pool size", "health: {wasm: {pool_size: 65}}", nil, []string{"health.wasm.pool_size: 65 is not in 0-64"}},
 		{"section type", "health: {service: v1}", nil, []string{`health.service: "v1" is not a map of keys`}},
 		{"checks type", "health: {checks: {name: a}}", nil, []string{"health.checks: a map is not a list"}},
 		{"check config type", "health: {checks: [{name: a, provider: tcp, config: [1]}]}", nil, []string{"health.checks[0].config: a list is not a map of keys"}},

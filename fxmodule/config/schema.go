@@ -79,10 +79,18 @@ func (d *decoder) service(key string, v any) Service {
 }
 
 func (d *decoder) wasm(key string, v any) Wasm {
-	m := d.object(key, v, "cache_dir", "memory_limit_pages")
+	m := d.object(key, v, "cache_dir", "pool_size", "memory_pages", "max_output_bytes",
+		"max_log_lines", "max_log_line_bytes", "max_response_bytes", "max_stdio_bytes")
+	n := func(k string) int { return d.integer(join(key, k), m[k]) }
 	return Wasm{
 		CacheDir:         d.str(join(key, "cache_dir"), m["cache_dir"]),
-		MemoryLimitPages: d.integer(join(key, "memory_limit_pages"), m["memory_limit_pages"]),
+		PoolSize:         n("pool_size"),
+		MemoryPages:      n("memory_pages"),
+		MaxOutputBytes:   n("max_output_bytes"),
+		MaxLogLines:      n("max_log_lines"),
+		MaxLogLineBytes:  n("max_log_line_bytes"),
+		MaxResponseBytes: n("max_response_bytes"),
+		MaxStdioBytes:    n("max_stdio_bytes"),
 	}
 }
 

@@ -45,13 +45,19 @@ func (c *Config) Validate() error {
 		bad("health.details", "%q is not one of never, authorized, always", h.Details)
 	}
 	errs = append(errs, h.Paths.validate()...)
+	if h.LameDuck.DrainTimeout <= 0 {
+		bad("health.lameduck.drain_timeout", "%s must be positive", h.LameDuck.DrainTimeout)
+	}
 	for i, n := range h.LameDuck.Signals {
 		if _, err := ParseSignal(n); err != nil {
 			bad(fmt.Sprintf("health.lameduck.signals[%d]", i), "%v", err)
 		}
 	}
-	if p := h.Wasm.MemoryLimitPages; p < 0 || p > 65536 {
-		bad("health.wasm.memory_limit_pages", "%d is not in 0-65536", p)
+	if p := h.Wasm.MemoryPages; p < 0 || p > 65536 {
+		bad("health.wasm.memory_pages", "%d is not in 0-65536", p)
+	}
+	if p := h.Wasm.PoolSize; p < 0 || p > 64 {
+		bad("health.wasm.pool_size", "%d is not in 0-64", p)
 	}
 	errs = append(errs, validateChecks(h.Checks)...)
 	return errors.Join(errs...)

@@ -1,0 +1,103 @@
+package fxmodule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"go.uber.org/fx"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/fxmodule/config"
+)
+
+// EngineParams are what the module's engine is made from.
+type EngineParams struct {
+	fx.In
+
+	Config *Config
+	// Logger is the app's logger; slog.Default() when it provides none.
+	Logger *slog.Logger `optional:"true"`
+	// Providers are extra providers (group "vitals.providers").
+	Providers []core.Provider `group:"vitals.providers"`
+	// Checks are the app's own checks (group "vitals.checks").
+	Checks []Check `group:"vitals.checks"`
+	// Jobs are jobs sources for the jobs provider (group "vitals.jobs").
+	Jobs []JobsChecker `group:"vitals.jobs"`
+}
+
+// NewEngine builds the engine, not started, with readiness held until its
+// Serve (core.WithServingGate): the built-in providers (http, tcp, jobs
+// with the jobs sources registered, wasm), the extra providers, the
+// components of health.checks and the app's checks. Errors name the key or
+// group they come from ("health.checks[2].config: ...", "vitals.checks[0]:
+// ...") and are all reported. log nil means slog.Default().
+func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks []Check, jobs []JobsChecker) (*core.Engine, error) {
+	if cfg == nil {
+		return nil, errors.New("fxmodule: config is nil")
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	builtin, err := builtinProviders(cfg, log, jobs)
+	if err != nil {
+		return nil, err
+	}
+	h := cfg.Health
+	e, err := core.New(
+		core.WithLogger(log),
+		core.WithServingGate(),
+		core.WithDefaults(h.Interval, h.CheckTimeout, 0, 0),
+		core.WithProviders(builtin...),
+	)
+	if err != nil {
+		closeProviders(builtin)
+		return nil, fmt.Errorf("vitals: %w", err)
+	}
+	var errs []error
+	for i, p := range providers {
+		if err := e.RegisterProvider(p); err != nil {
+			errs = append(errs, fmt.Errorf("%s[%d]: %w", GroupProviders, i, err))
+		}
+	}
+	ctx := context.Background()
+	for i, c := range h.Checks {
+		errs = append(errs, config.ComponentError(fmt.Sprintf("health.checks[%d]", i), e.Add(ctx, c.Component())))
+	}
+	for i, c := range checks {
+		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", GroupChecks, i), e.AddFunc(ctx, c.Component, c.Func)))
+	}
+	if err := errors.Join(errs...); err != nil {
+		_ = e.Stop(ctx) // closes the providers
+		return nil, err
+	}
+	return e, nil
+}
+
+func provideEngine(p EngineParams) (*core.Engine, error) {
+	return NewEngine(p.Config, p.Logger, p.Providers, p.Checks, p.Jobs)
+}
+
+// Validate reports every problem with cfg, the providers' own checks of
+// their configuration included, by building an engine and stopping it
+// unstarted: what a "config validate" command needs. Pass the extra
+// providers the app registers, if health.checks names any.
+func Validate(cfg *Config, providers ...core.Provider) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	e, err := NewEngine(cfg, slog.New(slog.DiscardHandler), providers, nil, nil)
+	if err != nil {
+		return err
+	}
+	return e.Stop(context.Background())
+}
+
+func closeProviders(ps []core.Provider) {
+	for _, p := range ps {
+		if c, ok := p.(core.Closer); ok {
+			_ = c.Close(context.Background())
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package fxmodule
+
+import "github.com/vitals-go/vitals/core"
+
+// Value groups the module collects from the app.
+const (
+	// GroupChecks collects Check values: checks the app implements itself.
+	GroupChecks = "vitals.checks"
+	// GroupProviders collects core.Provider values: extra providers that
+	// components of health.checks may name.
+	GroupProviders = "vitals.providers"
+	// GroupJobs collects JobsChecker values, registered on the jobs provider
+	// under their name.
+	GroupJobs = "vitals.jobs"
+)
+
+// Check is an app check, provided to the group "vitals.checks":
+//
+//	fx.Provide(fx.Annotate(newDBCheck, fx.ResultTags(`group:"vitals.checks"`)))
+//
+// or with a CheckResult. Component.Provider is ignored: Func checks it.
+type Check struct {
+	Component core.Component
+	Func      core.CheckerFunc
+}
+
+// JobsChecker is a jobs source, provided to the group "vitals.jobs". A
+// health.checks entry with provider "jobs" selects it by Name.
+type JobsChecker struct {
+	Name    string
+	Checker any // TODO(core.JobsChecker)
+}

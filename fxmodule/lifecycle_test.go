@@ -1,0 +1,256 @@
+package fxmodule_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+	"go.uber.org/fx/fxtest"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/lameduck"
+	"github.com/vitals-go/vitals/fxmodule"
+)
+
+// Stop: readiness fails at once, the server serves through the period,
+// then shuts down, and the engine stops last.
+func TestStopRunsTheLameDuckSequence(t *testing.T) {
+	var l logs
+	var rt *fxmodule.Runtime
+	app := fxtest.New(t,
+		fxmodule.Module,
+		fx.Provide(newEcho),
+		fx.Supply(l.logger()),
+		supplyConfig(t, `
+server: {address: "127.0.0.1:0"}
+health: {lameduck: {period: 400ms, drain_timeout: 2s, signals: []}}
+`),
+		fx.Populate(&rt),
+	).RequireStart()
+	url := base(t, rt)
+	if got := status(url + "/ready"); got != http.StatusOK {
+		t.Fatalf("/ready = %d after start", got)
+	}
+	begin := time.Now()
+	stopped := make(chan struct{})
+	go func() { app.RequireStop(); close(stopped) }()
+	eventually(t, time.Second, "/ready fails once stop begins", func() bool {
+		return status(url+"/ready") == http.StatusServiceUnavailable
+	})
+	if got := status(url + "/hello"); got != http.StatusOK {
+		t.Errorf("/hello = %d during the lame-duck period, want 200", got)
+	}
+	<-stopped
+	if took := time.Since(begin); took < 400*time.Millisecond {
+		t.Errorf("stop took %s, less than the period", took)
+	}
+	if dialable(rt.Addr().String()) {
+		t.Error("still listening after stop")
+	}
+	if got := rt.Engine().Phase(); got != core.PhaseStopped {
+		t.Errorf("engine phase = %s after stop", got)
+	}
+	order := []string{"lame duck: readiness fails", "lameduck: serving through the lame-duck period", "lameduck: drained", "vitals engine stopped"}
+	for i := 1; i < len(order); i++ {
+		if a, b := l.index(order[i-1]), l.index(order[i]); a < 0 || b < 0 || a > b {
+			t.Errorf("log %q (at %d) should come before %q (at %d):\n%s", order[i-1], a, order[i], b, l.String())
+		}
+	}
+}
+
+// Past the drain timeout the server is closed hard and Stop reports a
+// *lameduck.LameDuckError with Expired.
+func TestStopDrainExpired(t *testing.T) {
+	inHandler, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	slowEcho := func() *echo.Echo {
+		e := newEcho()
+		e.GET("/slow", func(c echo.Context) error {
+			close(inHandler)
+			<-release
+			return c.NoContent(http.StatusOK)
+		})
+		return e
+	}
+	var rt *fxmodule.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(slowEcho), fx.Populate(&rt), supplyConfig(t, `
+server: {address: "127.0.0.1:0"}
+health: {lameduck: {period: 0s, drain_timeout: 100ms, signals: []}}
+`)).RequireStart()
+	go status(base(t, rt) + "/slow")
+	<-inHandler
+	err := app.Stop(ctxTimeout(t, 5*time.Second))
+	var lde *lameduck.LameDuckError
+	if !errors.As(err, &lde) || !lde.Expired {
+		t.Fatalf("Stop = %v, want a *lameduck.LameDuckError with Expired", err)
+	}
+	if got := rt.Engine().Phase(); got != core.PhaseStopped {
+		t.Errorf("engine phase = %s after stop", got)
+	}
+}
+
+// A bind error fails start, naming server.address, and leaves nothing running.
+func TestStartBindError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var eng *core.Engine
+	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&eng),
+		supplyConfig(t, "server: {address: \""+ln.Addr().String()+"\"}\nhealth: {lameduck: {signals: []}}"))
+	err = app.Start(ctxTimeout(t, 5*time.Second))
+	if err == nil || !strings.Contains(err.Error(), "server.address:") || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("Start = %v, want a bind error naming server.address", err)
+	}
+	if got := eng.Phase(); got != core.PhaseIdle {
+		t.Errorf("engine phase = %s, want idle (never started)", got)
+	}
+}
+
+// health.wait_for_ready bounds start; past it start fails with the
+// *core.NotReadyError and everything started is stopped.
+func TestStartWaitForReadyTimeout(t *testing.T) {
+	var rt *fxmodule.Runtime
+	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
+		fx.Supply(fx.Annotate(fxmodule.Check{
+			Component: core.Component{Name: "db", Interval: 50 * time.Millisecond},
+			Func:      func(context.Context) error { return errors.New("connection refused") },
+		}, fx.ResultTags(`group:"vitals.checks"`))),
+		supplyConfig(t, baseConfig+"  wait_for_ready: 300ms\n"))
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	err := app.Start(ctxTimeout(t, 5*time.Second))
+	var nre *core.NotReadyError
+	if !errors.As(err, &nre) || !strings.Contains(err.Error(), "health.wait_for_ready") {
+		t.Fatalf("Start = %v, want a *core.NotReadyError naming health.wait_for_ready", err)
+	}
+	if _, ok := nre.NotReady["db"]; !ok {
+		t.Errorf("NotReady = %v, want db", nre.NotReady)
+	}
+	if got := rt.Engine().Phase(); got != core.PhaseStopped {
+		t.Errorf("engine phase = %s after a failed start", got)
+	}
+	if rt.Addr() != nil && dialable(rt.Addr().String()) {
+		t.Error("still listening after a failed start")
+	}
+}
+
+// health.wait_for_ready passes as soon as the readiness group does.
+func TestStartWaitForReadyPasses(t *testing.T) {
+	var rt *fxmodule.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
+		fx.Supply(fx.Annotate(fxmodule.Check{
+			Component: core.Component{Name: "db"},
+			Func:      func(context.Context) error { return nil },
+		}, fx.ResultTags(`group:"vitals.checks"`))),
+		supplyConfig(t, baseConfig+"  wait_for_ready: 5s\n")).RequireStart()
+	defer app.RequireStop()
+	if got := rt.Engine().Snapshot().Groups[core.GroupReadiness].State; got != core.StateUp {
+		t.Errorf("readiness group = %s right after start, want up", got)
+	}
+}
+
+// When a hook after the module's fails, fx stops the module too: nothing
+// keeps running, and with the event logger there is no lame-duck period
+// since readiness never opened.
+func TestStartFailsAfterTheModule(t *testing.T) {
+	var rt *fxmodule.Runtime
+	app := fx.New(
+		fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger)),
+		fxmodule.Module,
+		fx.Module("app", fx.Invoke(func(lc fx.Lifecycle) {
+			lc.Append(fx.Hook{OnStart: func(context.Context) error { return errors.New("cache warm-up failed") }})
+		})),
+		fx.Provide(newEcho), fx.Populate(&rt),
+		supplyConfig(t, `
+server: {address: "127.0.0.1:0"}
+health: {lameduck: {period: 10s, signals: []}}
+`))
+	begin := time.Now()
+	err := app.Start(ctxTimeout(t, 20*time.Second))
+	if err == nil || !strings.Contains(err.Error(), "cache warm-up failed") {
+		t.Fatalf("Start = %v", err)
+	}
+	if took := time.Since(begin); took > 5*time.Second {
+		t.Errorf("failed start took %s: a lame-duck period ran although readiness never opened", took)
+	}
+	if got := rt.Engine().Phase(); got != core.PhaseStopped {
+		t.Errorf("engine phase = %s after a failed start", got)
+	}
+	if dialable(rt.Addr().String()) {
+		t.Error("still listening after a failed start")
+	}
+}
+
+// When the app runs its own server (no server.address), the module's stop
+// still makes readiness fail first and waits the period before stopping
+// the engine; the app's server, whose hook comes earlier, serves meanwhile.
+func TestAppRunsItsOwnServer(t *testing.T) {
+	appEcho := func(lc fx.Lifecycle) (*echo.Echo, error) {
+		e := newEcho()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		e.Listener = ln
+		lc.Append(fx.Hook{
+			OnStart: func(context.Context) error {
+				go func() { _ = e.Start("") }()
+				return nil
+			},
+			OnStop: e.Shutdown,
+		})
+		return e, nil
+	}
+	var e *echo.Echo
+	var rt *fxmodule.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(appEcho), fx.Populate(&e, &rt), supplyConfig(t, `
+health: {lameduck: {period: 400ms}}
+`)).RequireStart()
+	if rt.Addr() != nil {
+		t.Fatal("the runtime runs a server without server.address")
+	}
+	url := "http://" + e.ListenerAddr().String()
+	eventually(t, time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
+	stopped := make(chan struct{})
+	begin := time.Now()
+	go func() { app.RequireStop(); close(stopped) }()
+	eventually(t, time.Second, "/ready fails once stop begins", func() bool {
+		return status(url+"/ready") == http.StatusServiceUnavailable
+	})
+	if got := status(url + "/hello"); got != http.StatusOK {
+		t.Errorf("/hello = %d during the period, want 200", got)
+	}
+	if got := rt.Engine().Phase(); got != core.PhaseLameDuck {
+		t.Errorf("engine phase = %s during the period, want lameduck", got)
+	}
+	<-stopped
+	if took := time.Since(begin); took < 400*time.Millisecond {
+		t.Errorf("stop took %s, less than the period", took)
+	}
+	if got := rt.Engine().Phase(); got != core.PhaseStopped {
+		t.Errorf("engine phase = %s after stop", got)
+	}
+}
+
+// Without an *echo.Echo the module still runs the engine.
+func TestWithoutEcho(t *testing.T) {
+	var eng *core.Engine
+	app := fxtest.New(t, fxmodule.Module, fx.Populate(&eng), supplyConfig(t, "health: {lameduck: {period: 0s}}")).RequireStart()
+	if got := eng.Phase(); got != core.PhaseServing {
+		t.Errorf("phase = %s after start, want serving", got)
+	}
+	app.RequireStop()
+	if got := eng.Phase(); got != core.PhaseStopped {
+		t.Errorf("phase = %s after stop", got)
+	}
+}

@@ -1,0 +1,79 @@
+package fxmodule
+
+import (
+	"log/slog"
+
+	"github.com/labstack/echo/v4"
+	"go.uber.org/fx"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// Module is Vitals as one fx option:
+//
+//	fx.New(fxmodule.Module, ...)
+//
+// It provides *Config (from the app's *koanf.Koanf, a supplied
+// *LoadOptions, or defaults and VITALS_ variables), the *core.Engine, the
+// echomw configuration, the *Gate and the *Runtime; collects the groups
+// "vitals.checks", "vitals.providers" and "vitals.jobs"; registers the
+// health routes on the app's *echo.Echo when there is one (it never
+// provides one); and appends the Runtime's Start and Stop as a lifecycle
+// hook. With server.address set it also runs that *echo.Echo.
+var Module = fx.Module("vitals",
+	fx.Provide(
+		provideConfig,
+		provideEngine,
+		provideEchoConfig,
+		NewGate,
+		provideRuntime,
+	),
+	fx.Invoke(register),
+)
+
+// RuntimeParams are what the module's *Runtime is made from.
+type RuntimeParams struct {
+	fx.In
+
+	Config *Config
+	Engine *core.Engine
+	Gate   *Gate
+	// Echo is the app's server, if it has one.
+	Echo *echo.Echo `optional:"true"`
+	// Logger is the app's logger; slog.Default() when it provides none.
+	Logger *slog.Logger `optional:"true"`
+	// Shutdowner stops the app when a lame-duck signal starts the sequence.
+	Shutdowner fx.Shutdowner
+}
+
+func provideRuntime(p RuntimeParams) (*Runtime, error) {
+	r, err := NewRuntime(p.Config, p.Engine, p.Echo, p.Gate, p.Logger)
+	if err != nil {
+		return nil, err
+	}
+	r.NotifyStop(func() { _ = p.Shutdowner.Shutdown() })
+	return r, nil
+}
+
+// RegisterParams are what the module's invoke uses.
+type RegisterParams struct {
+	fx.In
+
+	Lifecycle  fx.Lifecycle
+	Runtime    *Runtime
+	Engine     *core.Engine
+	EchoConfig EchoConfig
+	Echo       *echo.Echo `optional:"true"`
+}
+
+// register mounts the health routes on the app's echo, if any, and
+// appends the runtime's hook.
+func register(p RegisterParams) error {
+	if p.Echo != nil {
+		if err := RegisterRoutes(p.Echo, p.Engine, p.EchoConfig); err != nil {
+			return err
+		}
+	}
+	p.Lifecycle.Append(fx.Hook{OnStart: p.Runtime.Start, OnStop: p.Runtime.Stop})
+	return nil
+}

@@ -1,0 +1,174 @@
+package fxmodule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/lameduck"
+)
+
+// Runtime runs Vitals inside an application: it starts and stops the
+// engine, runs the app's echo server when server.address is set, opens
+// readiness through the Gate and takes the service through the lame-duck
+// sequence on stop. The module appends Start and Stop as one lifecycle
+// hook; without fx, call them yourself.
+type Runtime struct {
+	cfg    *Config
+	engine *core.Engine
+	echo   *echo.Echo // nil: no server of ours
+	gate   *Gate
+	log    *slog.Logger
+
+	mu       sync.Mutex
+	ln       net.Listener
+	srv      *lameduck.HTTPAdapter
+	runner   *lameduck.Runner
+	opened   bool      // readiness was opened by this start
+	lameAt   time.Time // when readiness started failing; zero: not yet
+	stopping bool      // Stop was called
+	onSignal func()    // asks the app to stop when a lame-duck signal comes first
+}
+
+// NewRuntime returns a runtime for engine. With cfg.Server.Address set, e
+// must not be nil: the runtime serves it there. gate may be nil (readiness
+// then opens when Start returns); log nil means slog.Default().
+func NewRuntime(cfg *Config, engine *core.Engine, e *echo.Echo, gate *Gate, log *slog.Logger) (*Runtime, error) {
+	if cfg == nil || engine == nil {
+		return nil, fmt.Errorf("fxmodule: runtime needs a config and an engine")
+	}
+	if cfg.Server.Address != "" && e == nil {
+		return nil, fmt.Errorf("server.address: %q is set but the app provides no *echo.Echo to serve", cfg.Server.Address)
+	}
+	if cfg.Server.Address == "" {
+		e = nil
+	}
+	if gate == nil {
+		gate = NewGate()
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Runtime{cfg: cfg, engine: engine, echo: e, gate: gate, log: log}, nil
+}
+
+// Engine returns the engine the runtime runs.
+func (r *Runtime) Engine() *core.Engine { return r.engine }
+
+// Addr returns the address the runtime's server listens on, or nil when it
+// runs none or has not started.
+func (r *Runtime) Addr() net.Addr {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ln == nil {
+		return nil
+	}
+	return r.ln.Addr()
+}
+
+// Start binds the server's listener (a bind error fails start), starts the
+// engine with readiness held, serves, waits for the readiness group when
+// health.wait_for_ready is set (failing with the *core.NotReadyError past
+// it), and arms the gate. When it fails, whatever it started is stopped.
+func (r *Runtime) Start(ctx context.Context) error {
+	began := time.Now()
+	r.mu.Lock()
+	r.opened, r.lameAt, r.stopping = false, time.Time{}, false
+	r.mu.Unlock()
+	if r.echo != nil {
+		if err := r.listen(); err != nil {
+			return err
+		}
+	}
+	if err := r.engine.Start(ctx); err != nil {
+		r.closeListener()
+		return fmt.Errorf("vitals: start engine: %w", err)
+	}
+	if r.echo != nil {
+		if err := r.serve(ctx); err != nil {
+			return r.abort(ctx, err)
+		}
+	}
+	if wait := r.cfg.Health.WaitForReady; wait > 0 {
+		wctx, cancel := context.WithTimeout(ctx, wait)
+		err := r.engine.WaitForReady(wctx, core.GroupReadiness)
+		cancel()
+		if err != nil {
+			return r.abort(ctx, fmt.Errorf("health.wait_for_ready: not ready within %s: %w", wait, err))
+		}
+		r.log.Info("vitals: readiness group passing", "took", time.Since(began))
+	}
+	r.gate.arm(r.open, r.enterLameDuck)
+	if r.gate.Watching() {
+		r.log.Info("vitals: started; readiness opens when the whole app has started", "took", time.Since(began))
+	}
+	return nil
+}
+
+// open opens readiness (the gate calls it).
+func (r *Runtime) open() {
+	r.mu.Lock()
+	if r.stopping || !r.lameAt.IsZero() {
+		r.mu.Unlock()
+		return
+	}
+	r.opened = true
+	r.mu.Unlock()
+	r.engine.Serve()
+	r.log.Info("vitals: serving: readiness may pass", "phase", r.engine.Phase().String())
+}
+
+// enterLameDuck makes readiness fail at once, the first time it is called.
+func (r *Runtime) enterLameDuck() {
+	r.mu.Lock()
+	if !r.lameAt.IsZero() {
+		r.mu.Unlock()
+		return
+	}
+	r.lameAt = time.Now()
+	onSignal := r.onSignal
+	if r.stopping {
+		onSignal = nil
+	}
+	r.mu.Unlock()
+	r.engine.EnterLameDuck()
+	r.log.Info("vitals: lame duck: readiness fails from now on")
+	if onSignal != nil {
+		onSignal()
+	}
+}
+
+// abort undoes a Start that failed after the engine started.
+func (r *Runtime) abort(ctx context.Context, cause error) error {
+	r.log.Error("vitals: start failed; stopping what was started", "error", cause)
+	r.mu.Lock()
+	srv, runner := r.srv, r.runner
+	r.mu.Unlock()
+	if srv != nil {
+		_ = srv.Close()
+		if runner != nil {
+			<-runner.Done()
+		}
+	}
+	r.closeListener()
+	if err := r.engine.Stop(ctx); err != nil {
+		return fmt.Errorf("%w (and stopping the engine: %v)", cause, err)
+	}
+	return cause
+}
+
+// NotifyStop sets f, called when one of health.lameduck.signals starts the
+// lame-duck sequence of the runtime's server before Stop was called, so
+// that the app stops too (the module passes fx's Shutdowner). f must not
+// block.
+func (r *Runtime) NotifyStop(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.onSignal = f
+}
