@@ -61,11 +61,16 @@ type Config struct {
 	Signals []os.Signal
 
 	// ConnectionClose asks keep-alive clients to reconnect (through the load
-	// balancer, which then routes elsewhere) during the lame duck: servers
-	// with SetKeepAlivesEnabled (*http.Server, HTTPAdapter) get
-	// SetKeepAlivesEnabled(false), and Runner.Middleware answers with
-	// "Connection: close". Nil means true; set it with new(false) to keep
-	// connections open.
+	// balancer, which then routes elsewhere) during the lame duck: the
+	// HTTPAdapter and Runner.Middleware answer every HTTP/1 request with
+	// "Connection: close", and the connection closes after that response.
+	// Nil means true; new(false) keeps connections open.
+	//
+	// Idle connections are deliberately not closed when the lame duck
+	// starts (http.Server.SetKeepAlivesEnabled(false) would): a proxy that
+	// reuses its idle connections (HAProxy, by default) may be sending a
+	// request on one at that very moment, and that request fails. They
+	// close at shutdown, once the load balancer has stopped routing here.
 	ConnectionClose *bool
 
 	// OnLameDuck hooks run in order as soon as the sequence starts, before

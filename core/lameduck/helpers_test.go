@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/signal"
 	"strings"
@@ -121,6 +122,7 @@ type result struct {
 	status int
 	body   string
 	close  bool // the response said Connection: close
+	reused bool // the request went on a kept-alive connection
 	err    error
 }
 
@@ -128,17 +130,23 @@ func (r result) String() string {
 	if r.err != nil {
 		return "error: " + r.err.Error()
 	}
-	return fmt.Sprintf("%d %q (Connection: close %v)", r.status, r.body, r.close)
+	return fmt.Sprintf("%d %q (Connection: close %v, reused %v)", r.status, r.body, r.close, r.reused)
 }
 
 func get(c *http.Client, url string) result {
-	resp, err := c.Get(url)
+	var reused bool
+	trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { reused = i.Reused }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, url, nil)
+	if err != nil {
+		return result{err: err}
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		return result{err: err}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return result{status: resp.StatusCode, body: string(b), close: resp.Close, err: err}
+	return result{status: resp.StatusCode, body: string(b), close: resp.Close, reused: reused, err: err}
 }
 
 // logBuffer collects a Runner's log records.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 )
 
 // HTTPAdapter runs an *http.Server as a Server. Create it with HTTPServer.
@@ -16,6 +17,8 @@ type HTTPAdapter struct {
 	ln        net.Listener
 	ready     chan struct{}
 	readyOnce sync.Once
+	wrapOnce  sync.Once
+	closing   atomic.Bool // answer "Connection: close"
 }
 
 // HTTPServer adapts srv to Server. Serve serves on ln; when ln is nil it
@@ -24,8 +27,9 @@ type HTTPAdapter struct {
 // when the server was shut down or closed (http.ErrServerClosed). For TLS,
 // pass a listener made with tls.NewListener.
 //
-// The adapter implements SetKeepAlivesEnabled, which the Runner calls during
-// the lame duck when Config.ConnectionClose is on.
+// During the lame duck, with Config.ConnectionClose, the adapter answers
+// HTTP/1 requests with "Connection: close" (Serve wraps srv.Handler for
+// that), as Runner.Middleware does.
 func HTTPServer(srv *http.Server, ln net.Listener) *HTTPAdapter {
 	return &HTTPAdapter{srv: srv, ln: ln, ready: make(chan struct{})}
 }
@@ -52,6 +56,13 @@ func (a *HTTPAdapter) Serve(context.Context) error {
 		a.ln = ln
 		a.mu.Unlock()
 	}
+	a.wrapOnce.Do(func() {
+		h := a.srv.Handler
+		if h == nil {
+			h = http.DefaultServeMux
+		}
+		a.srv.Handler = connectionClose(&a.closing, h)
+	})
 	a.readyOnce.Do(func() { close(a.ready) })
 	err := a.srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -80,6 +91,17 @@ func (a *HTTPAdapter) Shutdown(ctx context.Context) error { return a.srv.Shutdow
 // Close calls http.Server.Close: it closes the listener and every connection.
 func (a *HTTPAdapter) Close() error { return a.srv.Close() }
 
-// SetKeepAlivesEnabled calls http.Server.SetKeepAlivesEnabled: with false,
-// responses carry "Connection: close" and idle connections are closed.
-func (a *HTTPAdapter) SetKeepAlivesEnabled(v bool) { a.srv.SetKeepAlivesEnabled(v) }
+// startConnectionClose makes responses say "Connection: close".
+func (a *HTTPAdapter) startConnectionClose() { a.closing.Store(true) }
+
+// connectionClose returns next wrapped so that HTTP/1 responses say
+// "Connection: close" while on is true: net/http then closes the connection
+// after the response, and the client opens a new one for its next request.
+func connectionClose(on *atomic.Bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if on.Load() && req.ProtoMajor == 1 {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, req)
+	})
+}

@@ -17,12 +17,10 @@ import (
 //
 // A Server may also implement
 //
-//	Ready() <-chan struct{}     // closed once it accepts connections
-//	SetKeepAlivesEnabled(bool)  // false: ask clients to close keep-alive connections
+//	Ready() <-chan struct{} // closed once it accepts connections
 //
 // The Runner then closes its own Ready channel only when the server's
-// closes, and disables keep-alives during the lame duck (with
-// Config.ConnectionClose).
+// closes.
 type Server interface {
 	// Serve serves until Shutdown or Close makes it return. It returns nil
 	// then; an error before that ends Run with that error and no lame duck.
@@ -36,7 +34,7 @@ type Server interface {
 
 type readier interface{ Ready() <-chan struct{} }
 
-type keepAliver interface{ SetKeepAlivesEnabled(bool) }
+type connectionCloser interface{ startConnectionClose() }
 
 // Runner runs a Server and takes it through the lame-duck sequence when one
 // of the configured signals arrives or Shutdown is called:
@@ -128,19 +126,15 @@ func (r *Runner) InLameDuck() bool { return r.lameDuck.Load() }
 // Middleware returns next wrapped so that, once the lame duck has started,
 // HTTP/1 responses carry "Connection: close": the client closes its
 // keep-alive connection after the response and its next request opens a
-// new one, through the load balancer, which routes it elsewhere. Use it for
-// servers the Runner cannot call SetKeepAlivesEnabled on. With
-// Config.ConnectionClose off it returns next.
+// new one, through the load balancer, which routes it elsewhere. The
+// HTTPAdapter does this by itself; use Middleware for other servers (with
+// echo: echo.WrapMiddleware(r.Middleware)). With Config.ConnectionClose off
+// it returns next.
 func (r *Runner) Middleware(next http.Handler) http.Handler {
 	if !r.cfg.connectionClose() {
 		return next
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if r.lameDuck.Load() && req.ProtoMajor == 1 {
-			w.Header().Set("Connection", "close")
-		}
-		next.ServeHTTP(w, req)
-	})
+	return connectionClose(&r.lameDuck, next)
 }
 
 // claim marks the runner as run, once.

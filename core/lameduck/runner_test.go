@@ -92,8 +92,14 @@ func TestPeriodKeepsServing(t *testing.T) {
 	if res.err != nil || res.status != 200 {
 		t.Errorf("in lame duck: keep-alive request: %v, want 200", res)
 	}
+	if !res.reused {
+		t.Error("in lame duck: the idle keep-alive connection was closed (a proxy reusing it would fail)")
+	}
 	if !res.close {
 		t.Error("in lame duck: keep-alive response does not say Connection: close")
+	}
+	if res := get(ka, a.url+"/"); res.err != nil || res.status != 200 || res.reused {
+		t.Errorf("in lame duck: next keep-alive request: %v, want 200 on a new connection", res)
 	}
 	if !pending(shut) {
 		t.Fatal("Shutdown returned during the period")
@@ -108,7 +114,7 @@ func TestPeriodKeepsServing(t *testing.T) {
 	if res := get(a.freshClient(), a.url+"/"); res.err == nil {
 		t.Errorf("after shutdown: %v, want a connection error", res)
 	}
-	for _, step := range []string{"lame duck started", "OnLameDuck hooks ran", "keep-alives disabled",
+	for _, step := range []string{"lame duck started", "OnLameDuck hooks ran", "responses now say Connection: close",
 		"serving through the lame-duck period", "period over", "reason=elapsed", "drained", "lame duck over"} {
 		if !logs.contains(step) {
 			t.Errorf("log lacks %q", step)
@@ -163,6 +169,9 @@ func TestConnectionClose(t *testing.T) {
 			}
 			if res.close != tc.wantClose {
 				t.Errorf("in lame duck: Connection: close = %v, want %v", res.close, tc.wantClose)
+			}
+			if !res.reused {
+				t.Error("in lame duck: the idle keep-alive connection was closed, want it served")
 			}
 			cancel() // cut the 30 s period short
 			wait(t, shut, "Shutdown")

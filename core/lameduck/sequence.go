@@ -153,11 +153,9 @@ func (r *Runner) sequence(s *sequence, serveDone <-chan struct{}) {
 		h()
 	}
 	log.Info("lameduck: OnLameDuck hooks ran", "hooks", len(r.cfg.OnLameDuck), "took", time.Since(t))
-	if r.cfg.connectionClose() {
-		if ka, ok := r.srv.(keepAliver); ok {
-			ka.SetKeepAlivesEnabled(false)
-			log.Info("lameduck: keep-alives disabled: responses carry Connection: close, idle connections closed")
-		}
+	if cc, ok := r.srv.(connectionCloser); ok && r.cfg.connectionClose() {
+		cc.startConnectionClose()
+		log.Info("lameduck: responses now say Connection: close")
 	}
 
 	// 2. The period: keep serving.
