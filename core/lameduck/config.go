@@ -55,9 +55,11 @@ type Config struct {
 	DrainTimeout time.Duration
 
 	// Signals that start the sequence in Run; a second one during the
-	// period ends the period at once. Nil means DefaultSignals(); an empty,
-	// non-nil slice means none (the caller calls Shutdown, as an fx app
-	// whose fx.App handles the signals does).
+	// period ends the period at once. When Shutdown started the sequence,
+	// the first signal Run sees is taken for the one that made the caller
+	// call Shutdown (fx.App and the Runner both receive it) and only the
+	// next one ends the period. Nil means DefaultSignals(); an empty,
+	// non-nil slice means none: the caller calls Shutdown.
 	Signals []os.Signal
 
 	// ConnectionClose asks keep-alive clients to reconnect (through the load

@@ -237,8 +237,9 @@ func (r *recorder) list() []string {
 	return append([]string(nil), r.events...)
 }
 
-// plainServer runs an http.Server as a Server without SetKeepAlivesEnabled
-// or Ready, as an arbitrary Server would, and records when Serve returns.
+// plainServer runs an http.Server as a Server without the HTTPAdapter's
+// Connection: close or Ready, as an arbitrary Server would, and records
+// when Serve returns.
 type plainServer struct {
 	srv *http.Server
 	ln  net.Listener
