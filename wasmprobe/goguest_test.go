@@ -147,24 +147,13 @@ func buildGoGuest(t testing.TB) string {
 	return goGuest.path
 }
 
-// goBuild builds a wasip1 reactor module.
+// goBuild builds a wasip1 reactor module with the go command that runs the
+// tests (go test puts its GOROOT/bin first in PATH).
 func goBuild(dir, out, pkg string) ([]byte, error) {
-	goBin := filepath.Join(runtimeGOROOT(), "bin", "go")
-	cmd := exec.Command(goBin, "build", "-buildmode=c-shared", "-o", out, pkg)
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", out, pkg)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
 	return cmd.CombinedOutput()
-}
-
-func runtimeGOROOT() string {
-	if r := os.Getenv("GOROOT"); r != "" {
-		return r
-	}
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
 }
 
 func TestGoGuest(t *testing.T) {

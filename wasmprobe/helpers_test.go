@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +18,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		if goGuest.path != "" {
+			_ = os.RemoveAll(filepath.Dir(goGuest.path))
+		}
+		os.Exit(code)
+	}))
 }
 
 // margin is how much longer than its timeout a check may take. Timing is
