@@ -12,15 +12,21 @@ import (
 	"github.com/vitals-go/vitals/core"
 )
 
-// BenchmarkCheckWarm is a warm check of the noop probe through the whole
-// provider path (config lookup, pool, input encoding, call with the deadline
-// watched, output decoding), with one deadline context for all iterations.
-func BenchmarkCheckWarm(b *testing.B) {
+// noopProvider returns a provider with the noop component validated.
+func noopProvider(b *testing.B) (*Provider, core.Component) {
 	p, _ := newProvider(b, Options{})
 	c := component("noop", "noop", time.Minute)
 	if err := p.ValidateConfig(c); err != nil {
 		b.Fatal(err)
 	}
+	return p, c
+}
+
+// BenchmarkCheckWarm is a warm check of the noop probe through the whole
+// provider path (config lookup, pool, input encoding, call with the deadline
+// watched, output decoding), with one deadline context for all iterations.
+func BenchmarkCheckWarm(b *testing.B) {
+	p, c := noopProvider(b)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	b.ReportAllocs()
@@ -34,11 +40,7 @@ func BenchmarkCheckWarm(b *testing.B) {
 // BenchmarkCheckWarmDeadlinePerCheck is BenchmarkCheckWarm with a new
 // deadline context per check, as the engine makes one.
 func BenchmarkCheckWarmDeadlinePerCheck(b *testing.B) {
-	p, _ := newProvider(b, Options{})
-	c := component("noop", "noop", time.Minute)
-	if err := p.ValidateConfig(c); err != nil {
-		b.Fatal(err)
-	}
+	p, c := noopProvider(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -53,11 +55,7 @@ func BenchmarkCheckWarmDeadlinePerCheck(b *testing.B) {
 // BenchmarkCheckWarmParallel runs warm checks from GOMAXPROCS goroutines on
 // one component (pool of 2).
 func BenchmarkCheckWarmParallel(b *testing.B) {
-	p, _ := newProvider(b, Options{})
-	c := component("noop", "noop", time.Minute)
-	if err := p.ValidateConfig(c); err != nil {
-		b.Fatal(err)
-	}
+	p, c := noopProvider(b)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	b.ReportAllocs()
