@@ -18,11 +18,13 @@ type LoadOptions = config.LoadOptions
 func LoadConfig(o LoadOptions) (*Config, error) { return config.Load(o) }
 
 // ConfigParams are what the module's *Config is made from. Provide at most
-// one of them; with neither, the configuration is the built-in defaults
-// under the VITALS_ environment variables.
+// one of them; with none, the configuration is the built-in defaults under
+// the VITALS_ environment variables.
 type ConfigParams struct {
 	fx.In
 
+	// Config is a configuration the app loaded itself, supplied with Supply.
+	Config *Config `name:"vitals.config" optional:"true"`
 	// Koanf is the app's own koanf instance: its health.* keys and
 	// server.address are read (config.FromKoanf).
 	Koanf *koanf.Koanf `optional:"true"`
@@ -43,4 +45,35 @@ func NewConfig(k *koanf.Koanf, o *LoadOptions) (*Config, error) {
 	return config.Load(*o)
 }
 
-func provideConfig(p ConfigParams) (*Config, error) { return NewConfig(p.Koanf, p.Load) }
+func provideConfig(p ConfigParams) (*Config, error) {
+	if p.Config != nil {
+		if err := p.Config.Validate(); err != nil {
+			return nil, err
+		}
+		return p.Config, nil
+	}
+	return NewConfig(p.Koanf, p.Load)
+}
+
+// Supply gives the module a configuration the app loaded itself (with
+// LoadConfig, to report its errors before building the app, or to size
+// fx's timeouts with Timeouts):
+//
+//	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: path, Env: true})
+//	...
+//	fx.New(fxmodule.Supply(cfg), fxmodule.Timeouts(cfg), fxmodule.Module, ...)
+func Supply(cfg *Config) fx.Option {
+	return fx.Supply(fx.Annotate(cfg, fx.ResultTags(`name:"vitals.config"`)))
+}
+
+// Timeouts sets fx's start and stop timeouts to fit cfg: the start waits
+// up to health.wait_for_ready, the stop runs the lame-duck period and the
+// drain timeout; each gets 15 s (fx's default) on top.
+func Timeouts(cfg *Config) fx.Option {
+	const margin = fx.DefaultTimeout
+	ld := cfg.Health.LameDuck
+	return fx.Options(
+		fx.StartTimeout(cfg.Health.WaitForReady+margin),
+		fx.StopTimeout(ld.Period+ld.DrainTimeout+margin),
+	)
+}

@@ -1,0 +1,84 @@
+package fxmodule_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/fxmodule"
+)
+
+// CacheCheck is an app check for the group "vitals.checks".
+type CacheCheck struct {
+	fx.Out
+
+	Check fxmodule.Check `group:"vitals.checks"`
+}
+
+func newCacheCheck() CacheCheck {
+	return CacheCheck{Check: fxmodule.Check{
+		Component: core.Component{Name: "cache", Groups: []string{core.GroupReadiness}},
+		Func:      func(context.Context) error { return nil },
+	}}
+}
+
+// QueueProvider is an extra provider for the group "vitals.providers",
+// which health.checks entries name.
+type QueueProvider struct {
+	fx.Out
+
+	Provider core.Provider `group:"vitals.providers"`
+}
+
+func newQueueProvider() QueueProvider {
+	return QueueProvider{Provider: core.CheckerFunc(func(context.Context) error {
+		return core.Degraded(fmt.Errorf("lagging"))
+	}).Provider("queue")}
+}
+
+// Vitals as one fx module: the app's checks come in through value groups,
+// configured checks through the YAML file, and readiness opens once the
+// whole app has started because the fx event logger goes through the gate.
+func ExampleModule() {
+	dir, _ := os.MkdirTemp("", "vitals")
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "vitals.yaml")
+	_ = os.WriteFile(file, []byte(`
+health:
+  lameduck: {period: 0s}
+  checks:
+    - {name: orders-queue, provider: queue, critical: false}
+`), 0o600)
+
+	var engine *core.Engine
+	app := fx.New(
+		fxmodule.Module,
+		fx.Supply(&fxmodule.LoadOptions{File: file}),
+		fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger)),
+		fx.Provide(newCacheCheck, newQueueProvider),
+		fx.Populate(&engine),
+	)
+	ctx := context.Background()
+	if err := app.Start(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = engine.ForceCheck(ctx)
+	s := engine.Snapshot()
+	fmt.Println("phase:", s.Phase)
+	for _, c := range s.Components {
+		fmt.Printf("%s: %s\n", c.Component.Name, c.Check.State)
+	}
+	fmt.Println("readiness:", s.Groups[core.GroupReadiness].State)
+	_ = app.Stop(ctx)
+	// Output:
+	// phase: serving
+	// cache: up
+	// orders-queue: degraded
+	// readiness: degraded
+}

@@ -1,0 +1,199 @@
+package fxmodule_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/v2"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/fxmodule"
+)
+
+// Bad configuration fails fx.New with errors naming the keys, all of them.
+func TestBadConfigFailsNew(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		yaml string
+		opts []fx.Option
+		want []string
+	}{
+		{"unknown key", "health: {lameduk: {period: 1s}}", nil, []string{"health.lameduk: unknown key"}},
+		{"bad duration", "health: {checks: [{name: a, provider: tcp, interval: 5 sec}]}", nil,
+			[]string{`health.checks[0].interval: "5 sec" is not a duration`}},
+		{"unregistered provider", "health: {checks: [{name: a, provider: nope}]}", nil,
+			[]string{`health.checks[0].provider: "nope" is not registered`}},
+		{"provider config", "health: {checks: [{name: probe, provider: wasm, config: {}}]}", nil,
+			[]string{"health.checks[0].config: module: is required"}},
+		{"several at once", "health: {interval: x, details: y, checks: [{name: a}]}", nil,
+			[]string{`health.interval: "x" is not a duration`, `health.details: "y"`, "health.checks[0].provider: is required"}},
+		{"server without echo", `server: {address: "127.0.0.1:0"}`, nil,
+			[]string{`server.address: "127.0.0.1:0" is set but the app provides no *echo.Echo`}},
+		{"bad app check", "", []fx.Option{fx.Supply(fx.Annotate(
+			fxmodule.Check{Component: core.Component{Name: "bad name"}, Func: func(context.Context) error { return nil }},
+			fx.ResultTags(`group:"vitals.checks"`)))},
+			[]string{`vitals.checks[0].name: "bad name" must be`}},
+		{"provider name taken", "", []fx.Option{fx.Supply(fx.Annotate(
+			core.CheckerFunc(func(context.Context) error { return nil }).Provider("wasm"),
+			fx.As(new(core.Provider)), fx.ResultTags(`group:"vitals.providers"`)))},
+			[]string{`vitals.providers[0]: core: provider "wasm" is already registered`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := append([]fx.Option{fx.NopLogger, fxmodule.Module, supplyConfig(t, tc.yaml)}, tc.opts...)
+			app := fx.New(opts...)
+			err := app.Err()
+			if err == nil {
+				t.Fatal("fx.New succeeded")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error\n%v\ndoes not contain %q", err, w)
+				}
+			}
+			if err := app.Start(context.Background()); err == nil {
+				t.Error("Start succeeded after fx.New failed")
+			}
+		})
+	}
+}
+
+// An app that already uses koanf provides its *koanf.Koanf: the module reads
+// health.* and server.address from it, on top of the defaults.
+func TestConfigFromAppKoanf(t *testing.T) {
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(map[string]any{
+		"health.interval":        "7s",
+		"health.lameduck.period": "0s",
+		"app.name":               "orders",
+	}, "."), nil); err != nil {
+		t.Fatal(err)
+	}
+	var cfg *fxmodule.Config
+	app := fxtest.New(t, fxmodule.Module, fx.Supply(k), fx.Populate(&cfg))
+	defer app.RequireStart().RequireStop()
+	if cfg.Health.Interval != 7*time.Second || cfg.Health.CheckTimeout != 5*time.Second {
+		t.Errorf("interval, check_timeout = %s, %s", cfg.Health.Interval, cfg.Health.CheckTimeout)
+	}
+}
+
+// The value groups feed the engine: app checks, providers named by
+// health.checks, and jobs sources.
+func TestValueGroups(t *testing.T) {
+	type out struct {
+		fx.Out
+		Check    fxmodule.Check `group:"vitals.checks"`
+		Provider core.Provider  `group:"vitals.providers"`
+	}
+	var eng *core.Engine
+	app := fxtest.New(t, fxmodule.Module, fx.Populate(&eng),
+		fx.Provide(func() out {
+			return out{
+				Check: fxmodule.Check{Component: core.Component{Name: "cache"}, Func: func(context.Context) error { return nil }},
+				Provider: core.CheckerFunc(func(context.Context) error { return core.Degraded(context.DeadlineExceeded) }).
+					Provider("queue"),
+			}
+		}),
+		supplyConfig(t, "health: {lameduck: {period: 0s}, checks: [{name: orders-queue, provider: queue, critical: false}]}"),
+	).RequireStart()
+	defer app.RequireStop()
+	if err := eng.ForceCheck(ctxTimeout(t, 5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	s := eng.Snapshot()
+	for name, want := range map[string]core.State{"cache": core.StateUp, "orders-queue": core.StateDegraded} {
+		cs, ok := s.Get(name)
+		if !ok || cs.Check.State != want {
+			t.Errorf("%s = %+v (found %v), want %s", name, cs.Check.State, ok, want)
+		}
+	}
+}
+
+// An app that loads the configuration itself hands it over with Supply;
+// Timeouts sizes fx's timeouts from it.
+func TestSupplyAndTimeouts(t *testing.T) {
+	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+		"health.lameduck.period": "0s", "health.lameduck.drain_timeout": "3s", "health.wait_for_ready": "2s",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *fxmodule.Config
+	app := fxtest.New(t, fxmodule.Supply(cfg), fxmodule.Timeouts(cfg), fxmodule.Module, fx.Populate(&got))
+	if got != cfg {
+		t.Error("the module did not use the supplied config")
+	}
+	if app.StartTimeout() != 17*time.Second || app.StopTimeout() != 18*time.Second {
+		t.Errorf("start, stop timeouts = %s, %s", app.StartTimeout(), app.StopTimeout())
+	}
+	app.RequireStart().RequireStop()
+
+	cfg.Health.Interval = 0
+	if err := fx.New(fx.NopLogger, fxmodule.Supply(cfg), fxmodule.Module).Err(); err == nil ||
+		!strings.Contains(err.Error(), "health.interval: 0s must be positive") {
+		t.Errorf("fx.New with an invalid supplied config: %v", err)
+	}
+}
+
+// Validate builds the engine unstarted, so providers check their config.
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name, module, want string
+	}{
+		{"valid", "../testdata/wasm/noop.wasm", ""},
+		{"missing module", "../testdata/wasm/none.wasm", "health.checks[0].config:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+				"health.wasm.cache_dir": "-",
+				"health.checks": []any{map[string]any{"name": "probe", "provider": "wasm",
+					"config": map[string]any{"module": tc.module}}},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = fxmodule.Validate(cfg)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("Validate = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// The constructors work without fx.
+func TestWithoutFx(t *testing.T) {
+	cfg, err := fxmodule.NewConfig(nil, &fxmodule.LoadOptions{Defaults: map[string]any{
+		"server.address": "127.0.0.1:0", "health.lameduck.period": "0s", "health.lameduck.signals": []any{},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := fxmodule.NewEngine(cfg, nil, nil, []fxmodule.Check{{
+		Component: core.Component{Name: "db"}, Func: func(context.Context) error { return nil },
+	}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEcho()
+	if err := fxmodule.RegisterRoutes(e, eng, fxmodule.NewEchoConfig(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := fxmodule.NewRuntime(cfg, eng, e, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxTimeout(t, 10*time.Second)
+	if err := rt.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(base(t, rt) + "/hello"); got != 200 {
+		t.Errorf("/hello = %d", got)
+	}
+	if err := rt.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
