@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -252,5 +254,33 @@ func TestWithoutEcho(t *testing.T) {
 	app.RequireStop()
 	if got := eng.Phase(); got != core.PhaseStopped {
 		t.Errorf("phase = %s after stop", got)
+	}
+}
+
+// One of health.lameduck.signals starts the sequence of the server the
+// module runs and asks the app to stop (fx.Shutdowner): readiness fails at
+// once, and app.Wait reports the stop.
+func TestLameDuckSignalStopsTheApp(t *testing.T) {
+	var rt *fxmodule.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, `
+server: {address: "127.0.0.1:0"}
+health: {lameduck: {period: 300ms, signals: [SIGUSR1]}}
+`)).RequireStart()
+	url := base(t, rt)
+	wait := app.Wait()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-wait:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the app was not asked to stop")
+	}
+	if got := status(url + "/ready"); got != http.StatusServiceUnavailable {
+		t.Errorf("/ready = %d after the signal, want 503", got)
+	}
+	app.RequireStop()
+	if got := rt.Engine().Phase(); got != core.PhaseStopped {
+		t.Errorf("engine phase = %s after stop", got)
 	}
 }

@@ -104,9 +104,11 @@ func (r *Runtime) Start(ctx context.Context) error {
 		}
 		r.log.Info("vitals: readiness group passing", "took", time.Since(began))
 	}
-	r.gate.arm(r.open, r.enterLameDuck)
+	r.gate.arm(r.open, r.leave)
 	if r.gate.Watching() {
-		r.log.Info("vitals: started; readiness opens when the whole app has started", "took", time.Since(began))
+		r.log.Info("vitals: started; readiness opens once the whole app has started", "took", time.Since(began))
+	} else {
+		r.log.Info("vitals: started; readiness opened without waiting for OnStart hooks after this one (route fx's event logger through fxmodule.EventLogger to wait for all)", "took", time.Since(began))
 	}
 	return nil
 }
@@ -124,6 +126,31 @@ func (r *Runtime) open() {
 	r.log.Info("vitals: serving: readiness may pass", "phase", r.engine.Phase().String())
 }
 
+// leave makes readiness fail when fx begins stopping (the gate calls it).
+func (r *Runtime) leave() {
+	r.mu.Lock()
+	r.stopping = true
+	r.mu.Unlock()
+	r.enterLameDuck()
+}
+
+// signalled is the runner's OnLameDuck hook: when one of the lame-duck
+// signals starts the sequence before fx began stopping, the app is asked
+// to stop too.
+func (r *Runtime) signalled() {
+	r.mu.Lock()
+	notify := r.onSignal
+	if r.stopping {
+		notify = nil
+	}
+	r.mu.Unlock()
+	r.enterLameDuck()
+	if notify != nil {
+		r.log.Info("vitals: lame-duck signal: asking the app to stop")
+		notify()
+	}
+}
+
 // enterLameDuck makes readiness fail at once, the first time it is called.
 func (r *Runtime) enterLameDuck() {
 	r.mu.Lock()
@@ -132,16 +159,9 @@ func (r *Runtime) enterLameDuck() {
 		return
 	}
 	r.lameAt = time.Now()
-	onSignal := r.onSignal
-	if r.stopping {
-		onSignal = nil
-	}
 	r.mu.Unlock()
 	r.engine.EnterLameDuck()
 	r.log.Info("vitals: lame duck: readiness fails from now on")
-	if onSignal != nil {
-		onSignal()
-	}
 }
 
 // abort undoes a Start that failed after the engine started.

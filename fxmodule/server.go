@@ -69,7 +69,7 @@ func (r *Runtime) lameDuckConfig() lameduck.Config {
 		DrainTimeout:    ld.DrainTimeout,
 		Signals:         sigs,
 		ConnectionClose: &cc,
-		OnLameDuck:      []func(){r.enterLameDuck},
+		OnLameDuck:      []func(){r.signalled},
 		OnStopped:       []func(context.Context) error{r.engine.Stop},
 		Logger:          r.log,
 	}
