@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/notify"
 )
 
 // Config is the whole Vitals configuration: the server.* and health.* keys.
@@ -55,6 +56,14 @@ type Health struct {
 	WaitForReady time.Duration
 	// Wasm (health.wasm.*) configures the wasm provider.
 	Wasm Wasm
+	// Status (health.status.*) configures the status page.
+	Status Status
+	// Notify (health.notify.*) posts state changes to webhooks.
+	Notify notify.Config
+	// Metrics (health.metrics.*) exports Prometheus metrics.
+	Metrics Metrics
+	// GRPC (health.grpc.*) serves grpc.health.v1.
+	GRPC GRPC
 	// Checks (health.checks) are the components to check.
 	Checks []Check
 }
@@ -67,9 +76,44 @@ type Paths struct {
 	Ready string
 	// Jobs (health.paths.jobs) is the jobs endpoint.
 	Jobs string
+	// Status (health.paths.status) is the status page; Off ("-") serves none.
+	Status string
 	// Aliases (health.paths.aliases) also serves the conventional aliases
 	// (/healthz, /livez, /readyz).
 	Aliases bool
+}
+
+// Off is the value of a path key that turns its endpoint off.
+const Off = "-"
+
+// Status is the health.status.* section: the HTML status page.
+type Status struct {
+	// Title (health.status.title) of the page; empty: the service's
+	// description or ID.
+	Title string
+	// History (health.status.history) is how many recent results each
+	// component's history bar shows.
+	History int
+	// Refresh (health.status.refresh) reloads the page this often; 0: never.
+	Refresh time.Duration
+}
+
+// Metrics is the health.metrics.* section.
+type Metrics struct {
+	// Enabled (health.metrics.enabled) registers the vitals_* metrics on the
+	// app's *prometheus.Registry when it provides one, else on a registry
+	// of the module's own (never the global one).
+	Enabled bool
+	// Path (health.metrics.path) serves the registry on the app's echo;
+	// Off ("-") serves nothing (the app serves its registry itself).
+	Path string
+}
+
+// GRPC is the health.grpc.* section.
+type GRPC struct {
+	// Address (health.grpc.address) of a gRPC server serving only
+	// grpc.health.v1.Health; empty: none.
+	Address string
 }
 
 // LameDuck is the health.lameduck.* section.

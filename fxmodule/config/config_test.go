@@ -12,6 +12,8 @@ import (
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/v2"
 	"github.com/spf13/pflag"
+
+	"github.com/vitals-go/vitals/core/notify"
 )
 
 func writeFile(t *testing.T, body string) string {
@@ -35,8 +37,11 @@ func TestLoadDefaults(t *testing.T) {
 		Interval:              10 * time.Second,
 		UnavailableStatusCode: 503,
 		Details:               DetailsAuthorized,
-		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Aliases: true},
+		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Status: "/status", Aliases: true},
 		LameDuck:              LameDuck{Period: 10 * time.Second, DrainTimeout: 10 * time.Second, Signals: []string{"SIGTERM", "SIGINT"}, ConnectionClose: true},
+		Status:                Status{History: 30},
+		Notify:                notify.Config{QueueSize: 100, Backoff: time.Second, MaxBackoff: 30 * time.Second},
+		Metrics:               Metrics{Path: "/metrics"},
 	}}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -90,6 +95,43 @@ health:
 	c := cfg.Health.Checks[0].Component()
 	if !c.NonCritical || c.Config["address"] != "127.0.0.1:5432" || len(c.Groups) != 2 {
 		t.Errorf("component = %+v", c)
+	}
+}
+
+func TestNotifyMetricsGRPCStatus(t *testing.T) {
+	file := writeFile(t, `
+health:
+  paths: {status: "-"}
+  status: {title: Orders, history: 50, refresh: 10s}
+  notify:
+    webhooks:
+      - {url: "http://127.0.0.1:9/hook", headers: {Authorization: Bearer x}, timeout: 2s, max_retries: -1}
+      - {url: "https://hooks.example.com/T/B/x", format: slack}
+    queue_size: 10
+    backoff: 100ms
+  metrics: {enabled: true}
+  grpc: {address: "127.0.0.1:0"}
+`)
+	cfg, err := Load(LoadOptions{File: file, Env: true, Environ: environ("VITALS_HEALTH__METRICS__PATH=/prom")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := cfg.Health
+	want := notify.Config{
+		Webhooks: []notify.Webhook{
+			{URL: "http://127.0.0.1:9/hook", Headers: map[string]string{"Authorization": "Bearer x"}, Timeout: 2 * time.Second, MaxRetries: -1},
+			{URL: "https://hooks.example.com/T/B/x", Format: "slack"},
+		},
+		QueueSize: 10, Backoff: 100 * time.Millisecond, MaxBackoff: 30 * time.Second,
+	}
+	if diff := cmp.Diff(want, h.Notify); diff != "" {
+		t.Errorf("notify (-want +got):\n%s", diff)
+	}
+	if h.Paths.Status != Off || h.Status != (Status{Title: "Orders", History: 50, Refresh: 10 * time.Second}) {
+		t.Errorf("status = %q %+v", h.Paths.Status, h.Status)
+	}
+	if h.Metrics != (Metrics{Enabled: true, Path: "/prom"}) || h.GRPC.Address != "127.0.0.1:0" {
+		t.Errorf("metrics, grpc = %+v, %+v", h.Metrics, h.GRPC)
 	}
 }
 
@@ -152,6 +194,27 @@ health:
 		{"env value", "", []string{"VITALS_HEALTH__INTERVAL=fast"}, []string{`health.interval: "fast" is not a duration`, "(from environment variable VITALS_HEALTH__INTERVAL)"}},
 		{"env unknown key", "", []string{"VITALS_HEALTH__LAMEDUK__PERIOD=0s"}, []string{"health.lameduk: unknown key (from environment variable VITALS_HEALTH__LAMEDUK__PERIOD)"}},
 		{"env checks yaml", "", []string{"VITALS_HEALTH__CHECKS=[{name: a"}, []string{"health.checks: is not a YAML list", "VITALS_HEALTH__CHECKS"}},
+		{"status path", "health: {paths: {status: status}}", nil, []string{`health.paths.status: "status" must start with / (or be "-": off)`}},
+		{"status history", "health: {status: {history: -1}}", nil, []string{"health.status.history: -1 is not in 0-1000"}},
+		{"status refresh", "health: {status: {refresh: often}}", nil, []string{`health.status.refresh: "often" is not a duration`}},
+		{"status unknown", "health: {status: {colour: red}}", nil, []string{"health.status.colour: unknown key"}},
+		{"metrics path", "health: {metrics: {enabled: true, path: metrics}}", nil, []string{`health.metrics.path: "metrics" must start with /`}},
+		{"metrics path taken", "health: {metrics: {enabled: true, path: /status}}", nil, []string{`health.metrics.path: "/status" is already used by health.paths.status`}},
+		{"metrics enabled", "health: {metrics: {enabled: yes please}}", nil, []string{`health.metrics.enabled: "yes please" is not a boolean`}},
+		{"grpc address", "health: {grpc: {address: 9090}}", nil, []string{`health.grpc.address: "9090" is not host:port`}},
+		{"grpc address taken", "server: {address: ':8080'}\nhealth: {grpc: {address: ':8080'}}", nil, []string{`health.grpc.address: ":8080" is already used by server.address`}},
+		{"grpc unknown", "health: {grpc: {port: 1}}", nil, []string{"health.grpc.port: unknown key"}},
+		{"notify url", "health: {notify: {webhooks: [{url: 'http://a/'}, {format: json}]}}", nil, []string{"health.notify.webhooks[1].url: is required"}},
+		{"notify scheme", "health: {notify: {webhooks: [{url: 'ftp://a/'}]}}", nil, []string{"health.notify.webhooks[0].url: must be an http or https URL"}},
+		{"notify format", "health: {notify: {webhooks: [{url: 'http://a/', format: xml}]}}", nil, []string{`health.notify.webhooks[0].format: "xml" is not one of json, slack`}},
+		{"notify timeout", "health: {notify: {webhooks: [{url: 'http://a/', timeout: 5}]}}", nil, []string{"health.notify.webhooks[0].timeout: 5 is not a duration"}},
+		{"notify retries", "health: {notify: {webhooks: [{url: 'http://a/', max_retries: -2}]}}", nil, []string{"health.notify.webhooks[0].max_retries: -2 must be -1"}},
+		{"notify header", "health: {notify: {webhooks: [{url: 'http://a/', headers: {'a b': x}}]}}", nil, []string{`health.notify.webhooks[0].headers: "a b" is not a valid header name`}},
+		{"notify header type", "health: {notify: {webhooks: [{url: 'http://a/', headers: {X-A: [1]}}]}}", nil, []string{"health.notify.webhooks[0].headers.X-A: a list is not a string"}},
+		{"notify unknown", "health: {notify: {webhooks: [{url: 'http://a/', method: PUT}]}}", nil, []string{"health.notify.webhooks[0].method: unknown key"}},
+		{"notify backoff", "health: {notify: {backoff: 10s, max_backoff: 1s}}", nil, []string{"health.notify.max_backoff: 1s is less than backoff 10s"}},
+		{"notify queue", "health: {notify: {queue_size: -1}}", nil, []string{"health.notify.queue_size: -1 must not be negative"}},
+		{"notify env", "", []string{"VITALS_HEALTH__NOTIFY__WEBHOOKS=[{url: nope}]"}, []string{"health.notify.webhooks[0].url: must be an http or https URL"}},
 		{"all collected", "health: {interval: x, details: y, lameduk: 1, checks: [{name: a}]}", nil, []string{
 			`health.interval: "x" is not a duration`, `health.details: "y" is not one of`, "health.lameduk: unknown key", "health.checks[0].provider: is required"}},
 	} {

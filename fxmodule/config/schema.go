@@ -1,6 +1,12 @@
 package config
 
-import "errors"
+import (
+	"errors"
+	"maps"
+	"slices"
+
+	"github.com/vitals-go/vitals/core/notify"
+)
 
 // decode builds a Config from koanf's raw map, reporting unknown keys and
 // badly typed values. With strictRoot, top-level keys other than server and
@@ -28,7 +34,8 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Co
 
 func (d *decoder) health(key string, v any) Health {
 	m := d.object(key, v, "check_timeout", "interval", "unavailable_status_code",
-		"details", "token", "paths", "lameduck", "service", "wait_for_ready", "wasm", "checks")
+		"details", "token", "paths", "lameduck", "service", "wait_for_ready", "wasm", "checks",
+		"status", "notify", "metrics", "grpc")
 	h := Health{
 		CheckTimeout:          d.duration(join(key, "check_timeout"), m["check_timeout"]),
 		Interval:              d.duration(join(key, "interval"), m["interval"]),
@@ -41,6 +48,10 @@ func (d *decoder) health(key string, v any) Health {
 	h.LameDuck = d.lameDuck(join(key, "lameduck"), m["lameduck"])
 	h.Service = d.service(join(key, "service"), m["service"])
 	h.Wasm = d.wasm(join(key, "wasm"), m["wasm"])
+	h.Status = d.status(join(key, "status"), m["status"])
+	h.Notify = d.notify(join(key, "notify"), m["notify"])
+	h.Metrics = d.metrics(join(key, "metrics"), m["metrics"])
+	h.GRPC = d.grpc(join(key, "grpc"), m["grpc"])
 	ck := join(key, "checks")
 	for i, c := range d.list(ck, m["checks"]) {
 		h.Checks = append(h.Checks, d.check(index(ck, i), c))
@@ -49,11 +60,12 @@ func (d *decoder) health(key string, v any) Health {
 }
 
 func (d *decoder) paths(key string, v any) Paths {
-	m := d.object(key, v, "health", "ready", "jobs", "aliases")
+	m := d.object(key, v, "health", "ready", "jobs", "status", "aliases")
 	return Paths{
 		Health:  d.str(join(key, "health"), m["health"]),
 		Ready:   d.str(join(key, "ready"), m["ready"]),
 		Jobs:    d.str(join(key, "jobs"), m["jobs"]),
+		Status:  d.str(join(key, "status"), m["status"]),
 		Aliases: d.boolean(join(key, "aliases"), m["aliases"], false),
 	}
 }
@@ -109,4 +121,59 @@ func (d *decoder) check(key string, v any) Check {
 		StartUp:  d.boolean(join(key, "start_up"), m["start_up"], false),
 		Config:   d.freeMap(join(key, "config"), m["config"]),
 	}
+}
+
+func (d *decoder) status(key string, v any) Status {
+	m := d.object(key, v, "title", "history", "refresh")
+	return Status{
+		Title:   d.str(join(key, "title"), m["title"]),
+		History: d.integer(join(key, "history"), m["history"]),
+		Refresh: d.duration(join(key, "refresh"), m["refresh"]),
+	}
+}
+
+func (d *decoder) notify(key string, v any) notify.Config {
+	m := d.object(key, v, "webhooks", "queue_size", "backoff", "max_backoff")
+	c := notify.Config{
+		QueueSize:  d.integer(join(key, "queue_size"), m["queue_size"]),
+		Backoff:    d.duration(join(key, "backoff"), m["backoff"]),
+		MaxBackoff: d.duration(join(key, "max_backoff"), m["max_backoff"]),
+	}
+	wk := join(key, "webhooks")
+	for i, w := range d.list(wk, m["webhooks"]) {
+		c.Webhooks = append(c.Webhooks, d.webhook(index(wk, i), w))
+	}
+	return c
+}
+
+func (d *decoder) webhook(key string, v any) notify.Webhook {
+	m := d.object(key, v, "url", "format", "headers", "timeout", "max_retries")
+	w := notify.Webhook{
+		URL:        d.str(join(key, "url"), m["url"]),
+		Format:     d.str(join(key, "format"), m["format"]),
+		Timeout:    d.duration(join(key, "timeout"), m["timeout"]),
+		MaxRetries: d.integer(join(key, "max_retries"), m["max_retries"]),
+	}
+	hk := join(key, "headers")
+	headers := d.freeMap(hk, m["headers"])
+	for _, name := range slices.Sorted(maps.Keys(headers)) {
+		if w.Headers == nil {
+			w.Headers = map[string]string{}
+		}
+		w.Headers[name] = d.str(join(hk, name), headers[name])
+	}
+	return w
+}
+
+func (d *decoder) metrics(key string, v any) Metrics {
+	m := d.object(key, v, "enabled", "path")
+	return Metrics{
+		Enabled: d.boolean(join(key, "enabled"), m["enabled"], false),
+		Path:    d.str(join(key, "path"), m["path"]),
+	}
+}
+
+func (d *decoder) grpc(key string, v any) GRPC {
+	m := d.object(key, v, "address")
+	return GRPC{Address: d.str(join(key, "address"), m["address"])}
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"syscall"
+
+	"github.com/vitals-go/vitals/core/notify"
 )
 
 // Details values.
@@ -44,7 +46,25 @@ func (c *Config) Validate() error {
 	default:
 		bad("health.details", "%q is not one of never, authorized, always", h.Details)
 	}
-	errs = append(errs, h.Paths.validate()...)
+	errs = append(errs, h.validatePaths()...)
+	if n := h.Status.History; n < 0 || n > 1000 {
+		bad("health.status.history", "%d is not in 0-1000", n)
+	}
+	for _, e := range flatten(h.Notify.Validate()) {
+		var fe *notify.FieldError
+		if errors.As(e, &fe) {
+			errs = append(errs, &KeyError{Key: "health.notify." + fe.Field, Err: fe.Err})
+		} else {
+			errs = append(errs, &KeyError{Key: "health.notify", Err: e})
+		}
+	}
+	if a := h.GRPC.Address; a != "" {
+		if _, port, err := net.SplitHostPort(a); err != nil {
+			bad("health.grpc.address", "%q is not host:port", a)
+		} else if a == c.Server.Address && port != "0" {
+			bad("health.grpc.address", "%q is already used by server.address", a)
+		}
+	}
 	if h.LameDuck.DrainTimeout <= 0 {
 		bad("health.lameduck.drain_timeout", "%s must be positive", h.LameDuck.DrainTimeout)
 	}
@@ -63,14 +83,30 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-func (p Paths) validate() []error {
+// validatePaths checks the endpoint paths: each starts with / (the status
+// page and the metrics route may be Off) and no two are the same.
+func (h Health) validatePaths() []error {
 	var errs []error
 	seen := map[string]string{}
-	for _, kv := range [][2]string{{"health", p.Health}, {"ready", p.Ready}, {"jobs", p.Jobs}} {
-		key := "health.paths." + kv[0]
+	p := h.Paths
+	paths := [][2]string{
+		{"health.paths.health", p.Health}, {"health.paths.ready", p.Ready}, {"health.paths.jobs", p.Jobs},
+		{"health.paths.status", p.Status},
+	}
+	if h.Metrics.Enabled {
+		paths = append(paths, [2]string{"health.metrics.path", h.Metrics.Path})
+	}
+	for _, kv := range paths {
+		key := kv[0]
+		off := key == "health.paths.status" || key == "health.metrics.path"
 		switch {
+		case off && kv[1] == Off:
 		case !strings.HasPrefix(kv[1], "/"):
-			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q must start with /", kv[1])})
+			msg := "%q must start with /"
+			if off {
+				msg += ` (or be "-": off)`
+			}
+			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(msg, kv[1])})
 		case seen[kv[1]] != "":
 			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s", kv[1], seen[kv[1]])})
 		default:
