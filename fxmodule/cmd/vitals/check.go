@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+)
+
+const checkUsage = `Usage: vitals check [flags] URL
+
+GET a Vitals endpoint once (/health, /ready, /ready/NAME, ...), without
+following redirects, and exit with:
+  0  a 2xx status: healthy
+  1  any other status: unhealthy (the status and the body's first lines
+     are printed, e.g. the health+json status and checks)
+  2  no answer: bad URL, connection refused, timeout, ...
+URL may leave out "http://" and the host (":8080/ready" is localhost);
+an empty path means /health. Made for Docker HEALTHCHECK in images
+without curl; Docker counts every non-zero exit as a failed check.
+
+Examples:
+  HEALTHCHECK --interval=10s --timeout=3s CMD ["/vitals", "check", "http://127.0.0.1:8080/health"]
+  vitals check -v --token @/run/secrets/vitals-token :8080/ready
+`
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	c := newCLI("check", checkUsage, stdout, stderr)
+	timeout := c.flags.Duration("timeout", 2*time.Second, "give up after this long (exit 2)")
+	token := c.flags.String("token", "", "bearer token (health.token) that lets the answer include details; @FILE reads it from FILE")
+	verbose := c.flags.BoolP("verbose", "v", false, "also print the body when healthy")
+	rest, code, ok := c.parse(args, 1)
+	if !ok {
+		return code
+	}
+	u, err := parseTarget(rest[0], "/health")
+	if err != nil {
+		return c.usageError("bad URL: %v", err)
+	}
+	header, err := bearer(*token)
+	if err != nil {
+		return c.fail(exitError, "%v", err)
+	}
+	header.Set("Accept", "application/health+json, application/json;q=0.9, */*;q=0.1")
+	g := &getter{timeout: *timeout, header: header}
+	resp, err := g.get(context.Background(), u)
+	if err != nil {
+		return c.fail(exitError, "%v", err)
+	}
+	healthy := resp.StatusCode >= 200 && resp.StatusCode < 300
+	fmt.Fprintf(stdout, "%s: %s\n", u, resp.Status)
+	if !healthy || *verbose {
+		for _, l := range firstLines(resp.Body) {
+			fmt.Fprintln(stdout, l)
+		}
+	}
+	if !healthy {
+		return exitFail
+	}
+	return exitOK
+}

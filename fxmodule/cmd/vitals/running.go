@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"syscall"
+	"time"
+)
+
+const runningUsage = `Usage: vitals running [flags] ADDRESS|URL
+
+Tell whether a Vitals instance already serves on an address, before
+starting another copy there. GETs its liveness endpoint (/health, or the
+URL's path) and prints one line:
+  running: ...  exit 0  a Vitals health response came back, whatever its
+                        status: an instance that is starting, failing or
+                        in its lame duck answers 503 but holds the address
+  free: ...     exit 1  nothing listens there: the connection was refused
+  in use: ...   exit 2  something else holds the address: it answered
+                        without a health response, or accepted the
+                        connection and spoke no HTTP within the timeout
+Any other error (bad address, unknown host, connect timeout) also exits 2,
+with no line on stdout.
+
+ADDRESS is host:port, :port or a port (the local host), as server.address.
+A health response has Content-Type application/health+json, or is a JSON
+object whose "status" is "pass", "warn" or "fail".
+
+Examples:
+  vitals running :8080 && { echo "already running" >&2; exit 1; }
+  vitals running http://10.0.0.5:9000/admin/health
+`
+
+func runRunning(args []string, stdout, stderr io.Writer) int {
+	c := newCLI("running", runningUsage, stdout, stderr)
+	timeout := c.flags.Duration("timeout", 2*time.Second, "wait this long for an answer")
+	rest, code, ok := c.parse(args, 1)
+	if !ok {
+		return code
+	}
+	u, err := parseTarget(rest[0], "/health")
+	if err != nil {
+		return c.usageError("bad address: %v", err)
+	}
+	g := &getter{timeout: *timeout}
+	g.header = map[string][]string{"Accept": {"application/health+json, application/json;q=0.9, */*;q=0.1"}}
+	resp, err := g.get(context.Background(), u)
+	switch {
+	case err != nil && !g.connected && errors.Is(err, syscall.ECONNREFUSED):
+		fmt.Fprintf(stdout, "free: nothing listens on %s\n", u.Host)
+		return exitFail
+	case err != nil && g.connected:
+		fmt.Fprintf(stdout, "in use: %s accepted the connection but gave no HTTP answer\n", u.Host)
+		return c.fail(exitError, "%v", err)
+	case err != nil:
+		return c.fail(exitError, "%v", err)
+	}
+	if status, ok := healthStatus(resp); ok {
+		fmt.Fprintf(stdout, "running: %s answered %s, status %q\n", u, resp.Status, status)
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "in use: %s answered %s (%s), not a Vitals health response\n", u, resp.Status, orNone(resp.ContentType))
+	return exitError
+}
+
+// healthStatus returns the "status" of a health response (IETF draft
+// "Health Check Response Format for HTTP APIs", as Vitals serves it), and
+// whether resp is one.
+func healthStatus(resp *response) (string, bool) {
+	var body struct {
+		Status string `json:"status"`
+	}
+	jsonErr := json.Unmarshal(resp.Body, &body) // may be cut at maxBody
+	if mt, _, _ := mime.ParseMediaType(resp.ContentType); mt == "application/health+json" {
+		return body.Status, true
+	}
+	switch body.Status {
+	case "pass", "warn", "fail":
+		return body.Status, jsonErr == nil
+	}
+	return "", false
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no Content-Type"
+	}
+	return s
+}
