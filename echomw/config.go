@@ -1,0 +1,284 @@
+package echomw
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// PathDisabled as a path (HealthPath, ReadyPath, JobsPath, StatusPath)
+// disables that endpoint.
+const PathDisabled = "-"
+
+// Default paths.
+const (
+	DefaultHealthPath = "/health"
+	DefaultReadyPath  = "/ready"
+	DefaultJobsPath   = "/jobs"
+	DefaultStatusPath = "/status"
+)
+
+// Kubernetes-style aliases, served when Config.Aliases is on: /livez and
+// /healthz answer as HealthPath, /readyz as ReadyPath.
+const (
+	AliasLive    = "/livez"
+	AliasHealthz = "/healthz"
+	AliasReady   = "/readyz"
+)
+
+// DefaultUnavailableStatusCode is the status of a failing /health or /ready.
+const DefaultUnavailableStatusCode = http.StatusServiceUnavailable
+
+// DetailsPolicy says when responses include check messages and details
+// (error texts, provider details, jobs error messages), which may name hosts
+// and internals. Check names and states are always shown.
+type DetailsPolicy string
+
+const (
+	// DetailsNever never shows messages or details.
+	DetailsNever DetailsPolicy = "never"
+	// DetailsAuthorized shows them to authorized requests only: a bearer
+	// token equal to Config.Token, or Config.Authorizer returning true. It is
+	// the default.
+	DetailsAuthorized DetailsPolicy = "authorized"
+	// DetailsAlways shows them to everyone.
+	DetailsAlways DetailsPolicy = "always"
+)
+
+// Toggle is an on/off setting whose zero value, ToggleDefault, means the
+// default documented on the field.
+type Toggle int8
+
+const (
+	// ToggleDefault means the field's default.
+	ToggleDefault Toggle = iota
+	// On turns the setting on.
+	On
+	// Off turns the setting off.
+	Off
+)
+
+// OnIf returns On when b is true and Off otherwise, for settings read from
+// a boolean configuration key.
+func OnIf(b bool) Toggle {
+	if b {
+		return On
+	}
+	return Off
+}
+
+// Enabled reports whether the toggle is on, def being the field's default.
+func (t Toggle) Enabled(def bool) bool {
+	switch t {
+	case On:
+		return true
+	case Off:
+		return false
+	}
+	return def
+}
+
+// String returns "default", "on" or "off".
+func (t Toggle) String() string {
+	switch t {
+	case ToggleDefault:
+		return "default"
+	case On:
+		return "on"
+	case Off:
+		return "off"
+	}
+	return fmt.Sprintf("toggle(%d)", int(t))
+}
+
+// ServiceInfo describes the service in application/health+json bodies
+// (serviceId, version, releaseId, description). Empty fields are omitted.
+type ServiceInfo struct {
+	// ID is the serviceId: a unique identifier of the service.
+	ID string
+	// Version is the public version of the service.
+	Version string
+	// ReleaseID is the release (build, commit) of the implementation.
+	ReleaseID string
+	// Description is a human-friendly description of the service.
+	Description string
+}
+
+// Config configures the health endpoints. Its zero value means the
+// defaults, which DefaultConfig spells out.
+type Config struct {
+	// HealthPath serves the liveness group (default DefaultHealthPath);
+	// PathDisabled turns it off.
+	HealthPath string
+	// ReadyPath serves the readiness group (default DefaultReadyPath);
+	// PathDisabled turns it off.
+	ReadyPath string
+	// JobsPath serves the pipelines of every jobs check as JSON (default
+	// DefaultJobsPath); PathDisabled turns it off.
+	JobsPath string
+	// StatusPath serves the status page (package statuspage) (default
+	// DefaultStatusPath); PathDisabled turns it off.
+	StatusPath string
+
+	// Aliases also serves /livez and /healthz as HealthPath and /readyz as
+	// ReadyPath, per-check paths included (default On). An alias is not
+	// served when its endpoint is disabled or when it is a configured path
+	// itself.
+	Aliases Toggle
+	// PerCheckPaths serves HealthPath/{name} and ReadyPath/{name}: the state
+	// of one member of the group (default On).
+	PerCheckPaths Toggle
+
+	// UnavailableStatusCode is the status of a failing /health or /ready and
+	// of a failing per-check path (default DefaultUnavailableStatusCode); it
+	// must be in 400-599.
+	UnavailableStatusCode int
+
+	// Details says when messages and details are shown (default
+	// DetailsAuthorized).
+	Details DetailsPolicy
+	// Token authorizes details when Details is DetailsAuthorized: requests
+	// with "Authorization: Bearer <Token>" see them (compared in constant
+	// time). Empty: no token authorizes.
+	Token string
+	// Authorizer, when set, authorizes details for the requests it returns
+	// true for (in addition to Token). It runs on every request that could
+	// see details, so it must be cheap.
+	Authorizer func(*http.Request) bool
+
+	// Service is reported in application/health+json bodies.
+	Service ServiceInfo
+
+	// Logger receives configuration and rendering problems (default: the
+	// engine's logger).
+	Logger *slog.Logger
+}
+
+// DefaultConfig returns the configuration the zero Config stands for.
+func DefaultConfig() Config {
+	return Config{
+		HealthPath:            DefaultHealthPath,
+		ReadyPath:             DefaultReadyPath,
+		JobsPath:              DefaultJobsPath,
+		StatusPath:            DefaultStatusPath,
+		Aliases:               On,
+		PerCheckPaths:         On,
+		UnavailableStatusCode: DefaultUnavailableStatusCode,
+		Details:               DetailsAuthorized,
+	}
+}
+
+// settings is a validated Config with defaults applied.
+type settings struct {
+	health, ready, jobs, status string // "" when disabled
+	aliases, perCheck           bool
+	unavailable                 int
+	details                     DetailsPolicy
+	tokenSum                    [sha256.Size]byte
+	hasToken                    bool
+	authorizer                  func(*http.Request) bool
+	service                     ServiceInfo
+	log                         *slog.Logger
+}
+
+// resolve applies the defaults to cfg and validates it. Every problem is
+// reported, each naming its field.
+func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("echomw: %s: "+format, append([]any{field}, args...)...))
+	}
+	s := settings{
+		unavailable: cfg.UnavailableStatusCode,
+		details:     cfg.Details,
+		authorizer:  cfg.Authorizer,
+		service:     cfg.Service,
+		log:         cfg.Logger,
+	}
+	path := func(field, v, def string) string {
+		switch v {
+		case "":
+			return def
+		case PathDisabled:
+			return ""
+		}
+		if err := checkPath(v); err != nil {
+			bad(field, "%q %v (or %q to disable)", v, err, PathDisabled)
+			return ""
+		}
+		return v
+	}
+	s.health = path("HealthPath", cfg.HealthPath, DefaultHealthPath)
+	s.ready = path("ReadyPath", cfg.ReadyPath, DefaultReadyPath)
+	s.jobs = path("JobsPath", cfg.JobsPath, DefaultJobsPath)
+	s.status = path("StatusPath", cfg.StatusPath, DefaultStatusPath)
+	fields := []struct{ name, path string }{
+		{"HealthPath", s.health}, {"ReadyPath", s.ready}, {"JobsPath", s.jobs}, {"StatusPath", s.status},
+	}
+	for i, a := range fields {
+		for _, b := range fields[:i] {
+			if a.path != "" && a.path == b.path {
+				bad(a.name, "%q is also %s", a.path, b.name)
+			}
+		}
+	}
+	for i, t := range []struct {
+		name string
+		v    Toggle
+	}{{"Aliases", cfg.Aliases}, {"PerCheckPaths", cfg.PerCheckPaths}} {
+		if t.v < ToggleDefault || t.v > Off {
+			bad(t.name, "%d is not a Toggle (want ToggleDefault, On or Off)", int(t.v))
+		}
+		if i == 0 {
+			s.aliases = t.v.Enabled(true)
+		} else {
+			s.perCheck = t.v.Enabled(true)
+		}
+	}
+	if s.unavailable == 0 {
+		s.unavailable = DefaultUnavailableStatusCode
+	} else if s.unavailable < 400 || s.unavailable > 599 {
+		bad("UnavailableStatusCode", "%d is not an HTTP error status (400-599)", s.unavailable)
+	}
+	switch s.details {
+	case "":
+		s.details = DetailsAuthorized
+	case DetailsNever, DetailsAuthorized, DetailsAlways:
+	default:
+		bad("Details", "%q is not one of %q, %q, %q", string(s.details), DetailsNever, DetailsAuthorized, DetailsAlways)
+	}
+	if cfg.Token != "" {
+		if strings.TrimSpace(cfg.Token) != cfg.Token || strings.ContainsAny(cfg.Token, "\r\n\t ") {
+			bad("Token", "must not contain white space")
+		}
+		s.tokenSum = sha256.Sum256([]byte(cfg.Token))
+		s.hasToken = true
+	}
+	if s.log == nil {
+		s.log = fallback
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s, errors.Join(errs...)
+}
+
+// checkPath says what is wrong with an endpoint path, or nil.
+func checkPath(p string) error {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return errors.New(`must start with "/"`)
+	case p == "/":
+		return errors.New(`must not be "/" (per-check paths and other routes live under it)`)
+	case strings.HasSuffix(p, "/"):
+		return errors.New(`must not end with "/"`)
+	case strings.Contains(p, "//"):
+		return errors.New(`must not contain "//"`)
+	case strings.ContainsAny(p, ":*?#% \t\r\n"):
+		return errors.New(`must not contain ':', '*', '?', '#', '%' or white space`)
+	}
+	return nil
+}

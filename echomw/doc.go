@@ -1,0 +1,78 @@
+// Package echomw serves a core.Engine's health over HTTP, for echo
+// (Register, RegisterWithConfig, Handler.Register on an *echo.Echo or
+// *echo.Group) and for plain net/http (NewHandler): one implementation
+// behind both.
+//
+// # Endpoints
+//
+//	GET /health          the liveness group (kubelet livenessProbe, Docker HEALTHCHECK)
+//	GET /ready           the readiness group (readinessProbe, load balancers)
+//	GET /health/{name}   one liveness check; /ready/{name} one readiness check
+//	GET /jobs            the JobsReport list of every jobs check, as JSON
+//	GET /status          the status page (package statuspage)
+//	/livez, /healthz     aliases of /health; /readyz of /ready (Config.Aliases)
+//
+// Paths are configurable (Config); "-" disables one. HEAD and OPTIONS
+// answer with the same status as GET (OPTIONS is not echo's automatic 204:
+// HAProxy's default "option httpchk" sends OPTIONS, and a server that is
+// down must not look up). HEAD has no body. Other methods are 405.
+//
+// # Status codes
+//
+// /ready answers 200 when the engine is serving (started, not starting
+// behind its serving gate, not in lame duck), every readiness component
+// has a result, and the group is Up or Degraded (or empty): exactly
+// core.Snapshot.Ready. Otherwise it answers Config.UnavailableStatusCode
+// (default 503).
+//
+// /health answers 200 when the engine is started (lame duck included: the
+// process is alive, just leaving) and the liveness group is Up or Degraded
+// (or empty); Down, or a group whose members are all Unknown, is
+// unavailable. Core aggregates with Unknown counting least, so one member
+// without a result does not fail /health while another is Up.
+//
+// A per-check path answers 200 when its component has a result that is Up
+// or Degraded and the phase allows its endpoint (ReadyPath/{name} fails in
+// lame duck too); a non-critical component that is Down answers unavailable
+// on its own path although it only degrades its group. A name that is not
+// a member of the endpoint's group answers 404 naming the members.
+//
+// Lame duck: Engine.EnterLameDuck (which the lifecycle calls) or
+// Handler.SetLameDuck makes /ready fail at once while /health stays 200.
+//
+// /jobs always answers 200.
+//
+// # Bodies
+//
+// By default bodies are application/health+json as in the IETF draft
+// "Health Check Response Format for HTTP APIs": status pass, warn (200 but
+// Degraded) or fail; serviceId, version, releaseId and description from
+// Config.Service; output (why it is not a pass: names and states only);
+// checks keyed by component name, each a one-element array with
+// componentId, componentType (the provider, "component" for application
+// checks), status, time, observedValue/observedUnit (the check's duration
+// in ms) and the extensions state (up, degraded, down, unknown) and
+// nonCritical. With details, output is the check's message and details its
+// Check.Details.
+//
+// Accept: text/plain (preferred over JSON) answers "ok", or one reason per
+// line. ?verbose answers as Kubernetes does: "[+]name ok" or "[-]name
+// failed: reason" per check, then "ready check passed|failed".
+// ?exclude=name (repeatable) leaves a check out: it neither counts nor
+// appears (verbose lists it as "[+]name excluded: ok").
+//
+// # Details
+//
+// Check messages, Check.Details and jobs error messages may name hosts and
+// internals. By default (DetailsAuthorized) public answers name the checks
+// and their states only; a request with "Authorization: Bearer <Token>"
+// (compared in constant time) or for which Authorizer returns true sees
+// them. DetailsAlways shows them to everyone, DetailsNever to no one.
+//
+// # Cost
+//
+// A request never runs a check: everything is read from
+// Engine.Snapshot. Answers without a query are rendered once per snapshot
+// and then written as is, so a storm of probes costs neither checks nor
+// rendering. Every answer carries Cache-Control: no-store.
+package echomw

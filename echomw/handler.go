@@ -1,0 +1,309 @@
+package echomw
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// Handler serves the health endpoints of one engine, as a plain
+// http.Handler (ServeHTTP) and on echo routers (Register): one
+// implementation behind both. Create it with New.
+//
+// Every answer is read from the engine's latest snapshot; a request never
+// runs a check. Answers without a query are rendered once per snapshot and
+// reused until the next one.
+type Handler struct {
+	eng *core.Engine
+	set settings
+
+	lame  atomic.Bool
+	cache atomic.Pointer[cacheEntry]
+
+	// exact maps a path to its endpoint; perCheck maps "HealthPath/" and
+	// "ReadyPath/" (aliases included) to theirs.
+	exact    map[string]kind
+	perCheck []prefixRoute
+	status   http.Handler
+
+	// Header values shared by every response; never modified.
+	hNoStore, hAllow, hHealthJSON, hJSON, hText []string
+}
+
+type prefixRoute struct {
+	prefix string // ends with "/"
+	kind   kind
+}
+
+// New returns the handler of eng's health endpoints under cfg. It fails,
+// naming the field, when cfg is invalid.
+func New(eng *core.Engine, cfg Config) (*Handler, error) {
+	if eng == nil {
+		return nil, errors.New("echomw: engine is nil")
+	}
+	set, err := resolve(cfg, eng.Logger())
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{
+		eng:         eng,
+		set:         set,
+		exact:       map[string]kind{},
+		hNoStore:    []string{"no-store"},
+		hAllow:      []string{"GET, HEAD, OPTIONS"},
+		hHealthJSON: []string{mediaHealthJSON},
+		hJSON:       []string{mediaJSON},
+		hText:       []string{mediaText},
+	}
+	for _, r := range h.routes() {
+		if r.perCheck {
+			h.perCheck = append(h.perCheck, prefixRoute{prefix: r.path + "/", kind: r.kind})
+		} else {
+			h.exact[r.path] = r.kind
+		}
+	}
+	if err := h.mountStatus(cfg); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// NewHandler returns eng's health endpoints as a plain http.Handler (a
+// *Handler), for services that do not use echo. Mount it at the root of a
+// mux, or at each path. It fails, naming the field, when cfg is invalid.
+func NewHandler(eng *core.Engine, cfg Config) (http.Handler, error) {
+	h, err := New(eng, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// SetLameDuck turns the handler's own lame-duck switch on or off. While it
+// is on, /ready (and every ReadyPath/{name}) answers the unavailable status
+// at once while /health is unaffected, as when the engine is in
+// core.PhaseLameDuck (Engine.EnterLameDuck, which the lifecycle flips). The
+// switch is for a lifecycle that does not own the engine; either one is
+// enough.
+func (h *Handler) SetLameDuck(on bool) { h.lame.Store(on) }
+
+// LameDuck reports whether the handler's own lame-duck switch is on (not
+// the engine's phase).
+func (h *Handler) LameDuck() bool { return h.lame.Load() }
+
+// route is one endpoint path.
+type route struct {
+	path     string
+	kind     kind
+	perCheck bool
+}
+
+// routes lists the endpoint paths (status page excluded), configured ones
+// first, then aliases.
+func (h *Handler) routes() []route {
+	var out []route
+	add := func(path string, k kind) {
+		for _, r := range out {
+			if r.path == path {
+				return // an alias that is a configured path
+			}
+		}
+		if path == h.set.status {
+			return
+		}
+		out = append(out, route{path: path, kind: k})
+		if h.set.perCheck && k != kindJobs {
+			out = append(out, route{path: path, kind: k, perCheck: true})
+		}
+	}
+	if h.set.health != "" {
+		add(h.set.health, kindHealth)
+	}
+	if h.set.ready != "" {
+		add(h.set.ready, kindReady)
+	}
+	if h.set.jobs != "" {
+		add(h.set.jobs, kindJobs)
+	}
+	if h.set.aliases {
+		if h.set.health != "" {
+			add(AliasLive, kindHealth)
+			add(AliasHealthz, kindHealth)
+		}
+		if h.set.ready != "" {
+			add(AliasReady, kindReady)
+		}
+	}
+	return out
+}
+
+// ServeHTTP serves the endpoints by path: the configured paths, the
+// aliases, the per-check paths and the status page. Other paths answer 404.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if k, ok := h.exact[p]; ok {
+		h.serve(w, r, k, "", false)
+		return
+	}
+	for _, pr := range h.perCheck {
+		if name, ok := strings.CutPrefix(p, pr.prefix); ok && !strings.Contains(name, "/") {
+			h.serve(w, r, pr.kind, name, true)
+			return
+		}
+	}
+	if h.status != nil && (p == h.set.status || strings.HasPrefix(p, h.set.status+"/")) {
+		h.status.ServeHTTP(w, r)
+		return
+	}
+	http.NotFound(w, r)
+}
+
+// serve answers endpoint k (one check of it, name, when perCheck).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, k kind, name string, perCheck bool) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		hdr := w.Header()
+		hdr["Allow"] = h.hAllow
+		hdr["Cache-Control"] = h.hNoStore
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	details := h.ShowDetails(r)
+	var res *rendered
+	if !perCheck && r.URL.RawQuery == "" {
+		res = h.cached(k, details, k != kindJobs && wantsText(r.Header["Accept"]))
+	} else {
+		res = h.renderRequest(r, k, name, perCheck, details)
+	}
+	hdr := w.Header()
+	// Assigning shared slices instead of Set saves an allocation per
+	// header; they are never modified.
+	hdr["Content-Type"] = res.ctype
+	hdr["Cache-Control"] = h.hNoStore
+	hdr["Content-Length"] = res.clen
+	if r.Method == http.MethodOptions {
+		hdr["Allow"] = h.hAllow
+	}
+	w.WriteHeader(res.code)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(res.body)
+	}
+}
+
+// rendered is a complete answer.
+type rendered struct {
+	code  int
+	body  []byte
+	ctype []string
+	clen  []string
+}
+
+// cacheEntry holds the answers rendered for one snapshot and lame-duck
+// switch, built on first use.
+type cacheEntry struct {
+	snap  *core.Snapshot
+	lame  bool
+	slots [int(numKinds) * 4]atomic.Pointer[rendered]
+}
+
+// cached returns the answer of endpoint k without query, rendering it once
+// per snapshot.
+func (h *Handler) cached(k kind, details, text bool) *rendered {
+	snap := h.eng.Snapshot()
+	lame := h.lame.Load()
+	e := h.cache.Load()
+	if e == nil || e.snap != snap || e.lame != lame {
+		e = &cacheEntry{snap: snap, lame: lame}
+		h.cache.Store(e)
+	}
+	i := int(k) * 4
+	if details {
+		i += 2
+	}
+	if text {
+		i++
+	}
+	if res := e.slots[i].Load(); res != nil {
+		return res
+	}
+	res := h.render(snap, lame, k, details, formatOf(text), nil)
+	e.slots[i].Store(res)
+	return res
+}
+
+// format of an answer.
+type format uint8
+
+const (
+	formatJSON format = iota
+	formatText
+	formatVerbose
+)
+
+func formatOf(text bool) format {
+	if text {
+		return formatText
+	}
+	return formatJSON
+}
+
+// renderRequest renders an answer with a query or for one check.
+func (h *Handler) renderRequest(r *http.Request, k kind, name string, perCheck, details bool) *rendered {
+	snap := h.eng.Snapshot()
+	lame := h.lame.Load()
+	q, _ := url.ParseQuery(r.URL.RawQuery) // keeps what parses
+	f := formatOf(k != kindJobs && wantsText(r.Header["Accept"]))
+	if v, ok := q["verbose"]; ok && k != kindJobs && !isFalse(v) {
+		f = formatVerbose
+	}
+	if !perCheck {
+		return h.render(snap, lame, k, details, f, q["exclude"])
+	}
+	v, found := evaluateOne(snap, k, lame, name)
+	if !found {
+		msg := fmt.Sprintf("404 no %s check named %q", k.group(), name)
+		if names := snap.Group(k.group()).Components; len(names) > 0 {
+			msg += "; " + k.group() + " checks: " + strings.Join(names, ", ")
+		}
+		return h.answer(http.StatusNotFound, h.hText, []byte(msg+"\n"))
+	}
+	return h.renderVerdict(&v, details, f)
+}
+
+func isFalse(v []string) bool {
+	return len(v) > 0 && (v[0] == "false" || v[0] == "0")
+}
+
+// render renders endpoint k for snap.
+func (h *Handler) render(snap *core.Snapshot, lame bool, k kind, details bool, f format, exclude []string) *rendered {
+	if k == kindJobs {
+		return h.answer(http.StatusOK, h.hJSON, renderJobs(snap, details, h.set.log))
+	}
+	v := evaluateGroup(snap, k, lame, exclude)
+	return h.renderVerdict(&v, details, f)
+}
+
+func (h *Handler) renderVerdict(v *verdict, details bool, f format) *rendered {
+	code := http.StatusOK
+	if !v.ok {
+		code = h.set.unavailable
+	}
+	switch f {
+	case formatText:
+		return h.answer(code, h.hText, renderText(v, details))
+	case formatVerbose:
+		return h.answer(code, h.hText, renderVerbose(v, details))
+	}
+	return h.answer(code, h.hHealthJSON, renderJSON(v, details, h.set.service, h.set.log))
+}
+
+func (h *Handler) answer(code int, ctype []string, body []byte) *rendered {
+	return &rendered{code: code, body: body, ctype: ctype, clen: []string{strconv.Itoa(len(body))}}
+}

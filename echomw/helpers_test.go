@@ -1,0 +1,146 @@
+package echomw_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/echomw"
+)
+
+// scripted is a provider whose next result per component is set by the
+// test; components it holds do not answer until the engine stops.
+type scripted struct {
+	name    string
+	mu      sync.Mutex
+	results map[string]core.Check
+	held    map[string]bool
+	calls   atomic.Int64
+}
+
+func newScripted(name string) *scripted {
+	return &scripted{name: name, results: map[string]core.Check{}, held: map[string]bool{}}
+}
+
+func (s *scripted) Name() string { return s.name }
+
+// set scripts the next results of component.
+func (s *scripted) set(component string, st core.State, msg string, details map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.results[component] = core.Check{State: st, Message: msg, Details: details}
+}
+
+// hold makes the component's checks wait for the engine to stop: it stays
+// without a result.
+func (s *scripted) hold(component string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held[component] = true
+}
+
+func (s *scripted) Check(ctx context.Context, c core.Component) core.Check {
+	s.calls.Add(1)
+	s.mu.Lock()
+	held := s.held[c.Name]
+	res, ok := s.results[c.Name]
+	s.mu.Unlock()
+	if held {
+		<-ctx.Done()
+		return core.Check{State: core.StateDown, Message: "held", Err: ctx.Err()}
+	}
+	if !ok {
+		res = core.Check{State: core.StateUp, Message: "scripted up"}
+	}
+	return res
+}
+
+// comp is a component the test drives: checked once at start and then only
+// by ForceCheck; fall and rise 1 so that every result is published as is.
+func comp(name string, groups ...string) core.Component {
+	return core.Component{Name: name, Provider: "scripted", Interval: time.Hour, Timeout: time.Minute, Fall: 1, Rise: 1, Groups: groups}
+}
+
+// newEngine returns an engine with the scripted provider and the given
+// components, not started; it is stopped when the test ends.
+func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) {
+	t.Helper()
+	p := newScripted("scripted")
+	e, err := core.New(core.WithProviders(p), core.WithJitter(0), core.WithComponents(comps...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := e.Stop(ctx); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	return e, p
+}
+
+// start starts e and forces a check of every component that is not held.
+func start(t testing.TB, e *core.Engine) {
+	t.Helper()
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	force(t, e)
+}
+
+// force checks every component that is not held now.
+func force(t testing.TB, e *core.Engine) {
+	t.Helper()
+	for _, c := range e.Components() {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		_, _ = e.Run(ctx, c.Name)
+		cancel()
+	}
+}
+
+// response is what a request got.
+type response struct {
+	code   int
+	header http.Header
+	body   string
+}
+
+// do sends a request to h.
+func do(t testing.TB, h http.Handler, method, target string, header ...string) response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	b, _ := io.ReadAll(res.Body)
+	return response{code: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+// newEcho returns an echo instance with e's endpoints registered under cfg.
+func newEcho(t testing.TB, e *core.Engine, cfg echomw.Config) *echo.Echo {
+	t.Helper()
+	ec := echo.New()
+	if err := echomw.RegisterWithConfig(ec, e, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return ec
+}
+
+// firstLine returns the first line of s.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}

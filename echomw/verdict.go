@@ -1,0 +1,242 @@
+package echomw
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// kind is an endpoint.
+type kind uint8
+
+const (
+	kindHealth kind = iota
+	kindReady
+	kindJobs
+	numKinds
+)
+
+// group returns the engine group an endpoint reflects.
+func (k kind) group() string {
+	if k == kindHealth {
+		return core.GroupLiveness
+	}
+	return core.GroupReadiness
+}
+
+// label names the endpoint in text answers ("ready check failed").
+func (k kind) label() string {
+	switch k {
+	case kindHealth:
+		return "health"
+	case kindReady:
+		return "ready"
+	}
+	return "jobs"
+}
+
+// IETF statuses.
+const (
+	statusPass = "pass"
+	statusWarn = "warn"
+	statusFail = "fail"
+)
+
+// member is a component of the evaluated group.
+type member struct {
+	cs       core.ComponentStatus
+	excluded bool
+}
+
+// verdict is the answer of a group or per-check endpoint for one snapshot,
+// before rendering.
+type verdict struct {
+	kind kind
+	ok   bool
+	// status is pass, warn or fail.
+	status string
+	// phase explains why the engine's phase (or the lame-duck switch) fails
+	// the endpoint; empty when it does not.
+	phase string
+	// members of the group (or the one checked component), sorted, the
+	// excluded ones flagged.
+	members []member
+	// unmatched are excluded names that are not members.
+	unmatched []string
+}
+
+// pending reports whether a component has no result yet and holds
+// readiness back for it.
+func pending(cs core.ComponentStatus) bool { return !cs.Checked && !cs.Component.StartUp }
+
+// contribution is what a component adds to its groups: a non-critical
+// failure only degrades (as core aggregates).
+func contribution(cs core.ComponentStatus) core.State {
+	st := cs.Check.State
+	if cs.Component.NonCritical && st == core.StateDown {
+		return core.StateDegraded
+	}
+	return st
+}
+
+// phaseReason explains why the phase fails endpoint k, or "".
+func phaseReason(p core.Phase, k kind, lame bool) string {
+	switch p {
+	case core.PhaseIdle:
+		return "engine not started"
+	case core.PhaseStopped:
+		return "engine stopped"
+	}
+	if k == kindHealth {
+		return ""
+	}
+	switch {
+	case p == core.PhaseStarting:
+		return "starting: not serving yet"
+	case p == core.PhaseLameDuck || lame:
+		return "lame duck: shutting down"
+	}
+	return ""
+}
+
+// evaluateGroup answers the group endpoint k (health or ready) for s.
+// Excluded members do not count.
+//
+// /ready passes when the engine is serving (not starting, not in lame
+// duck), no counted member is without a result, and the counted members
+// aggregate to Up or Degraded (or there are none): Snapshot.Ready when
+// nothing is excluded. /health passes when the engine is started (lame
+// duck included) and the counted members aggregate to Up or Degraded (or
+// there are none).
+func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdict {
+	v := verdict{kind: k, phase: phaseReason(s.Phase, k, lame)}
+	g := k.group()
+	state := core.StateUnknown
+	counted, waiting := 0, false
+	for _, cs := range s.Components {
+		if !cs.Component.InGroup(g) {
+			continue
+		}
+		ex := len(exclude) > 0 && slices.Contains(exclude, cs.Component.Name)
+		v.members = append(v.members, member{cs: cs, excluded: ex})
+		if ex {
+			continue
+		}
+		counted++
+		state = core.Worst(state, contribution(cs))
+		waiting = waiting || pending(cs)
+	}
+	for _, name := range exclude {
+		if !slices.ContainsFunc(v.members, func(m member) bool { return m.cs.Component.Name == name }) && !slices.Contains(v.unmatched, name) {
+			v.unmatched = append(v.unmatched, name)
+		}
+	}
+	v.ok = v.phase == "" && (counted == 0 || state.Healthy())
+	if k == kindReady && waiting {
+		v.ok = false
+	}
+	v.status = statusOf(v.ok, counted > 0 && state == core.StateDegraded)
+	return v
+}
+
+// evaluateOne answers the per-check endpoint k/name for s; found is false
+// when no member of k's group has that name.
+func evaluateOne(s *core.Snapshot, k kind, lame bool, name string) (v verdict, found bool) {
+	cs, ok := s.Get(name)
+	if !ok || !cs.Component.InGroup(k.group()) {
+		return verdict{}, false
+	}
+	v = verdict{kind: k, phase: phaseReason(s.Phase, k, lame), members: []member{{cs: cs}}}
+	st := cs.Check.State
+	v.ok = v.phase == "" && !pending(cs) && st.Healthy()
+	v.status = statusOf(v.ok, st == core.StateDegraded)
+	return v, true
+}
+
+func statusOf(ok, degraded bool) string {
+	switch {
+	case !ok:
+		return statusFail
+	case degraded:
+		return statusWarn
+	}
+	return statusPass
+}
+
+// checkStatus is the IETF status of one component's own state.
+func checkStatus(cs core.ComponentStatus) string {
+	if pending(cs) {
+		return statusFail
+	}
+	switch cs.Check.State {
+	case core.StateUp:
+		return statusPass
+	case core.StateDegraded:
+		return statusWarn
+	}
+	return statusFail
+}
+
+// counted returns the members that count (not excluded).
+func (v *verdict) counted() []member {
+	out := make([]member, 0, len(v.members))
+	for _, m := range v.members {
+		if !m.excluded {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// describe states one component's condition in words: "down", "no result
+// yet", "degraded: slow" (the message only with details).
+func describe(cs core.ComponentStatus, details bool) string {
+	var b strings.Builder
+	if pending(cs) {
+		b.WriteString("no result yet")
+	} else {
+		b.WriteString(cs.Check.State.String())
+		if cs.Component.NonCritical && cs.Check.State == core.StateDown {
+			b.WriteString(" (non-critical)")
+		}
+		if details && cs.Check.Message != "" {
+			b.WriteString(": ")
+			b.WriteString(oneLine(cs.Check.Message))
+		}
+	}
+	return b.String()
+}
+
+// reasons lists, one per line's worth, why the verdict is not a plain pass:
+// the phase, then every counted member that is not Up.
+func (v *verdict) reasons(details bool) []string {
+	var out []string
+	if v.phase != "" {
+		out = append(out, v.phase)
+	}
+	for _, m := range v.members {
+		if m.excluded {
+			continue
+		}
+		cs := m.cs
+		if !pending(cs) && cs.Check.State == core.StateUp {
+			continue
+		}
+		// A passing /health does not list members without a result: they
+		// do not fail it.
+		if v.ok && pending(cs) {
+			continue
+		}
+		out = append(out, cs.Component.Name+": "+describe(cs, details))
+	}
+	return out
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
