@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 
 	"github.com/vitals-go/vitals/core"
@@ -17,9 +18,12 @@ import (
 // *LoadOptions, or defaults and VITALS_ variables), the *core.Engine, the
 // echomw configuration, the *Gate and the *Runtime; collects the groups
 // "vitals.checks", "vitals.providers" and "vitals.jobs"; registers the
-// health routes on the app's *echo.Echo when there is one (it never
-// provides one); and appends the Runtime's Start and Stop as a lifecycle
-// hook. With server.address set it also runs that *echo.Echo.
+// health routes (and /metrics, with health.metrics.enabled) on the app's
+// *echo.Echo when there is one (it never provides one); and appends the
+// Runtime's Start and Stop as a lifecycle hook. With server.address set it
+// also runs that *echo.Echo; with health.grpc.address, a gRPC health
+// server; with health.notify.webhooks, a notifier. An app-provided
+// *prometheus.Registry, if any, receives the metrics.
 var Module = fx.Module("vitals",
 	fx.Provide(
 		provideConfig,
@@ -44,10 +48,18 @@ type RuntimeParams struct {
 	Logger *slog.Logger `optional:"true"`
 	// Shutdowner stops the app when a lame-duck signal starts the sequence.
 	Shutdowner fx.Shutdowner
+	// Registry is the app's Prometheus registry, if it has one: with
+	// health.metrics.enabled the metrics are registered there, else on a
+	// registry of the module's own (never the global one).
+	Registry *prometheus.Registry `optional:"true"`
 }
 
 func provideRuntime(p RuntimeParams) (*Runtime, error) {
-	r, err := NewRuntime(p.Config, p.Engine, p.Echo, p.Gate, p.Logger)
+	var opts []RuntimeOption
+	if p.Registry != nil {
+		opts = append(opts, WithRegistry(p.Registry))
+	}
+	r, err := NewRuntime(p.Config, p.Engine, p.Echo, p.Gate, p.Logger, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +85,7 @@ func register(p RegisterParams) error {
 		if err := RegisterRoutes(p.Echo, p.Engine, p.EchoConfig); err != nil {
 			return err
 		}
+		p.Runtime.RegisterMetrics(p.Echo)
 	}
 	p.Lifecycle.Append(fx.Hook{OnStart: p.Runtime.Start, OnStop: p.Runtime.Stop})
 	return nil

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/lameduck"
+	"github.com/vitals-go/vitals/core/promhealth"
 )
 
 // Runtime runs Vitals inside an application: it starts and stops the
@@ -26,7 +28,12 @@ type Runtime struct {
 	gate   *Gate
 	log    *slog.Logger
 
+	registry *prometheus.Registry // nil: metrics off
+	metrics  *promhealth.Metrics
+
 	mu       sync.Mutex
+	grpc     *grpcServer // nil: no gRPC health server
+	svc      *services   // what startServices started
 	ln       net.Listener
 	srv      *lameduck.HTTPAdapter
 	runner   *lameduck.Runner
@@ -39,7 +46,12 @@ type Runtime struct {
 // NewRuntime returns a runtime for engine. With cfg.Server.Address set, e
 // must not be nil: the runtime serves it there. gate may be nil (readiness
 // then opens when Start returns); log nil means slog.Default().
-func NewRuntime(cfg *Config, engine *core.Engine, e *echo.Echo, gate *Gate, log *slog.Logger) (*Runtime, error) {
+//
+// The runtime also runs what cfg turns on beside the engine: the webhook
+// notifier (health.notify), the Prometheus metrics (health.metrics,
+// registered here, on WithRegistry's registry or the runtime's own) and
+// the gRPC health server (health.grpc.address).
+func NewRuntime(cfg *Config, engine *core.Engine, e *echo.Echo, gate *Gate, log *slog.Logger, opts ...RuntimeOption) (*Runtime, error) {
 	if cfg == nil || engine == nil {
 		return nil, fmt.Errorf("fxmodule: runtime needs a config and an engine")
 	}
@@ -55,7 +67,15 @@ func NewRuntime(cfg *Config, engine *core.Engine, e *echo.Echo, gate *Gate, log 
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Runtime{cfg: cfg, engine: engine, echo: e, gate: gate, log: log}, nil
+	var o runtimeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	r := &Runtime{cfg: cfg, engine: engine, echo: e, gate: gate, log: log}
+	if err := r.initMetrics(o.registry); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Engine returns the engine the runtime runs.
@@ -72,22 +92,36 @@ func (r *Runtime) Addr() net.Addr {
 	return r.ln.Addr()
 }
 
-// Start binds the server's listener (a bind error fails start), starts the
-// engine with readiness held, serves, waits for the readiness group when
-// health.wait_for_ready is set (failing with the *core.NotReadyError past
-// it), and arms the gate. When it fails, whatever it started is stopped.
+// Start binds the server's listener and the gRPC health server's (a bind
+// error fails start), starts the notifier, the metrics and the gRPC health
+// service, starts the engine with readiness held, serves, waits for the
+// readiness group when health.wait_for_ready is set (failing with the
+// *core.NotReadyError past it), and arms the gate. When it fails, whatever
+// it started is stopped.
 func (r *Runtime) Start(ctx context.Context) error {
 	began := time.Now()
 	r.mu.Lock()
 	r.opened, r.lameAt, r.stopping = false, time.Time{}, false
+	r.grpc, r.svc = nil, nil
 	r.mu.Unlock()
 	if r.echo != nil {
 		if err := r.listen(); err != nil {
 			return err
 		}
 	}
+	if err := r.listenGRPC(); err != nil {
+		r.closeListener()
+		return err
+	}
+	if err := r.startServices(); err != nil {
+		r.closeListener()
+		_ = r.stopGRPC(ctx)
+		return err
+	}
 	if err := r.engine.Start(ctx); err != nil {
 		r.closeListener()
+		_ = r.stopGRPC(ctx)
+		_ = r.stopServices(ctx)
 		return fmt.Errorf("vitals: start engine: %w", err)
 	}
 	if r.echo != nil {
@@ -177,8 +211,8 @@ func (r *Runtime) abort(ctx context.Context, cause error) error {
 		}
 	}
 	r.closeListener()
-	if err := r.engine.Stop(ctx); err != nil {
-		return fmt.Errorf("%w (and stopping the engine: %v)", cause, err)
+	if err := r.afterServer(ctx); err != nil {
+		return fmt.Errorf("%w (and stopping: %v)", cause, err)
 	}
 	return cause
 }

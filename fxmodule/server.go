@@ -37,10 +37,14 @@ func (r *Runtime) closeListener() {
 // runner, whose sequence Stop runs.
 func (r *Runtime) serve(ctx context.Context) error {
 	r.mu.Lock()
-	ln := r.ln
+	ln, g := r.ln, r.grpc
 	r.mu.Unlock()
 	srv := lameduck.HTTPServer(r.echo.Server, ln)
-	runner, err := lameduck.NewRunner(srv, r.lameDuckConfig())
+	var run lameduck.Server = srv
+	if g != nil {
+		run = servers{HTTPAdapter: srv, grpc: g} // both drain after the period
+	}
+	runner, err := lameduck.NewRunner(run, r.lameDuckConfig())
 	if err != nil {
 		return fmt.Errorf("health.lameduck: %w", err)
 	}
@@ -55,7 +59,8 @@ func (r *Runtime) serve(ctx context.Context) error {
 }
 
 // lameDuckConfig maps health.lameduck onto the runner: the engine enters
-// lame duck when the sequence starts and stops once the server has.
+// lame duck when the sequence starts (readiness, and the gRPC health
+// service, fail) and stops once the server has, then the services.
 func (r *Runtime) lameDuckConfig() lameduck.Config {
 	ld := r.cfg.Health.LameDuck
 	sigs, _ := config.ParseSignals(ld.Signals) // validated with the config
@@ -70,7 +75,7 @@ func (r *Runtime) lameDuckConfig() lameduck.Config {
 		Signals:         sigs,
 		ConnectionClose: &cc,
 		OnLameDuck:      []func(){r.signalled},
-		OnStopped:       []func(context.Context) error{r.engine.Stop},
+		OnStopped:       []func(context.Context) error{r.afterServer},
 		Logger:          r.log,
 	}
 }

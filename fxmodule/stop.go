@@ -29,16 +29,14 @@ func (r *Runtime) Stop(ctx context.Context) error {
 			cancel()
 			_ = srv.Close()
 			<-runner.Done()
-			return r.engine.Stop(ctx)
+			return r.afterServer(ctx)
 		}
 		return runner.Shutdown(ctx)
 	}
 	if opened {
 		r.waitPeriod(ctx)
 	}
-	err := r.engine.Stop(ctx)
-	r.log.Info("vitals: engine stopped")
-	return err
+	return r.afterServer(ctx)
 }
 
 // waitPeriod waits what is left of the lame-duck period since readiness
