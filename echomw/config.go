@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
 // PathDisabled as a path (HealthPath, ReadyPath, JobsPath, StatusPath)
@@ -119,9 +121,13 @@ type Config struct {
 	// JobsPath serves the pipelines of every jobs check as JSON (default
 	// DefaultJobsPath); PathDisabled turns it off.
 	JobsPath string
-	// StatusPath serves the status page (package statuspage) (default
+	// StatusPath serves the HTML status page (package statuspage) (default
 	// DefaultStatusPath); PathDisabled turns it off.
 	StatusPath string
+	// Status configures the status page (zero: statuspage's defaults). Its
+	// ShowDetails defaults to the handler's details decision
+	// (Handler.ShowDetails: Details, Token, Authorizer).
+	Status statuspage.Config
 
 	// Aliases also serves /livez and /healthz as HealthPath and /readyz as
 	// ReadyPath, per-check paths included (default On). An alias is not
@@ -168,6 +174,7 @@ func DefaultConfig() Config {
 		PerCheckPaths:         On,
 		UnavailableStatusCode: DefaultUnavailableStatusCode,
 		Details:               DetailsAuthorized,
+		Status:                statuspage.DefaultConfig(),
 	}
 }
 

@@ -54,11 +54,10 @@ func (h *Handler) Register(r Router) error {
 		}
 	}
 	if h.status != nil {
+		// The page answers GET and HEAD (405 otherwise, by itself).
 		hf := echo.WrapHandler(h.status)
-		for _, p := range []string{h.set.status, h.set.status + "/*"} {
-			for _, m := range methods[:2] {
-				r.Add(m, p, hf)
-			}
+		for _, m := range methods {
+			r.Add(m, h.set.status, hf)
 		}
 	}
 	h.set.log.Debug("vitals health routes registered", "health", h.set.health, "ready", h.set.ready, "jobs", h.set.jobs, "status", h.set.status, "aliases", h.set.aliases, "per_check", h.set.perCheck)

@@ -157,7 +157,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if h.status != nil && (p == h.set.status || strings.HasPrefix(p, h.set.status+"/")) {
+	if h.status != nil && p == h.set.status {
 		h.status.ServeHTTP(w, r)
 		return
 	}

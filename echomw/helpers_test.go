@@ -24,11 +24,12 @@ type scripted struct {
 	mu      sync.Mutex
 	results map[string]core.Check
 	held    map[string]bool
+	callsOf map[string]int
 	calls   atomic.Int64
 }
 
 func newScripted(name string) *scripted {
-	return &scripted{name: name, results: map[string]core.Check{}, held: map[string]bool{}}
+	return &scripted{name: name, results: map[string]core.Check{}, held: map[string]bool{}, callsOf: map[string]int{}}
 }
 
 func (s *scripted) Name() string { return s.name }
@@ -51,6 +52,7 @@ func (s *scripted) hold(component string) {
 func (s *scripted) Check(ctx context.Context, c core.Component) core.Check {
 	s.calls.Add(1)
 	s.mu.Lock()
+	s.callsOf[c.Name]++
 	held := s.held[c.Name]
 	res, ok := s.results[c.Name]
 	s.mu.Unlock()
@@ -89,22 +91,45 @@ func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) 
 	return e, p
 }
 
-// start starts e and forces a check of every component that is not held.
-func start(t testing.TB, e *core.Engine) {
+// start starts e and forces a check of every component p does not hold,
+// once the first check of each scheduling loop has begun: no loop checks
+// anything after start returns, so the snapshot stays as it is.
+func start(t testing.TB, e *core.Engine, p *scripted) {
 	t.Helper()
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	force(t, e)
+	deadline := time.Now().Add(10 * time.Second)
+	for _, c := range e.Components() {
+		for {
+			p.mu.Lock()
+			n := p.callsOf[c.Name]
+			p.mu.Unlock()
+			if n > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("component %q: the scheduling loop did not check it", c.Name)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	force(t, e, p)
 }
 
-// force checks every component that is not held now.
-func force(t testing.TB, e *core.Engine) {
+// force checks now every component p does not hold.
+func force(t testing.TB, e *core.Engine, p *scripted) {
 	t.Helper()
 	for _, c := range e.Components() {
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		_, _ = e.Run(ctx, c.Name)
-		cancel()
+		p.mu.Lock()
+		held := p.held[c.Name]
+		p.mu.Unlock()
+		if held {
+			continue
+		}
+		if _, err := e.Run(context.Background(), c.Name); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -144,3 +169,6 @@ func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
 	return l
 }
+
+// newEchoEmpty returns an echo instance without routes.
+func newEchoEmpty() *echo.Echo { return echo.New() }

@@ -1,7 +1,26 @@
 package echomw
 
-// mountStatus builds the status page handler for cfg.StatusPath.
+import (
+	"fmt"
+
+	"github.com/vitals-go/vitals/echomw/statuspage"
+)
+
+// mountStatus builds the status page served at StatusPath. The page is
+// given the handler's details decision (ShowDetails) unless cfg.Status has
+// its own.
 func (h *Handler) mountStatus(cfg Config) error {
-	_ = cfg
+	if h.set.status == "" {
+		return nil
+	}
+	sc := cfg.Status
+	if sc.ShowDetails == nil {
+		sc.ShowDetails = h.ShowDetails
+	}
+	page, err := statuspage.New(h.eng, sc)
+	if err != nil {
+		return fmt.Errorf("echomw: Status: %w", err)
+	}
+	h.status = page
 	return nil
 }
