@@ -1,0 +1,480 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config keys of the http provider.
+const (
+	httpKeyURL           = "url"
+	httpKeyMethod        = "method"
+	httpKeyHeaders       = "headers"
+	httpKeyExpectStatus  = "expect_status"
+	httpKeyExpectBody    = "expect_body"
+	httpKeyTLSSkipVerify = "tls_skip_verify"
+	httpKeyMaxBodyBytes  = "max_body_bytes"
+)
+
+const (
+	// httpDefaultMaxBody bounds how much of a response body is read.
+	httpDefaultMaxBody = 64 << 10
+	// httpMaxMaxBody is the largest max_body_bytes accepted.
+	httpMaxMaxBody = 64 << 20
+	// httpUserAgent is sent unless the component's headers set one.
+	httpUserAgent = "vitals-health-check/1"
+)
+
+// httpDefaultStatus is what a kubelet HTTP probe accepts: 200-399.
+var httpDefaultStatus = statusSet{{200, 399}}
+
+// HTTPProvider checks components over HTTP(S). Register it on an engine
+// (its Name is "http") and configure components with these Config keys:
+//
+//   - url (required): absolute http or https URL.
+//   - method: request method (default GET).
+//   - headers: map of header names to values; "Host" sets the request's host.
+//   - expect_status: the status codes that mean Up: one code (204), a list
+//     ([200, 204]) or a string of codes and ranges ("200-299",
+//     "200,204,300-399", "2xx"). Default 200-399, as a kubelet probe.
+//   - expect_body: a substring the body must contain.
+//   - tls_skip_verify: do not verify the server's certificate (default false).
+//   - max_body_bytes: how much of the body is read at most (default 64 KiB);
+//     expect_body is searched in that much.
+//
+// The configuration is checked by ValidateConfig when the component is
+// added, so a missing or invalid url fails registration, not the check.
+//
+// An expected status (and body) is Up; any other response is Degraded, with
+// the status in the message; a connection error, a timeout or an error
+// while reading the body is Down. Redirects are followed (at most 10). The
+// check's deadline is the context's, which the engine sets from the
+// component's timeout. Details hold status_code, method, url (password
+// redacted), final_url after redirects, body_bytes and body_truncated.
+//
+// The zero value is ready to use. With a nil Client the provider builds its
+// own clients, one per provider: no proxy, and no keep-alive, so each check
+// opens a new connection as a new client would, as kubelet probes do.
+// HTTPProvider must not be copied after first use.
+type HTTPProvider struct {
+	// Client sends the requests; nil means a client of the provider's own
+	// (see above). Components with tls_skip_verify use a copy of it with a
+	// clone of its transport, which must then be nil or an *http.Transport.
+	Client *http.Client
+
+	once     sync.Once
+	verify   *http.Client      // certificates verified
+	insecure *http.Client      // tls_skip_verify; nil if it cannot be built
+	whyNot   error             // why insecure is nil
+	owned    []*http.Transport // transports the provider built and closes
+}
+
+// Name returns "http".
+func (p *HTTPProvider) Name() string { return "http" }
+
+// httpConfig is a parsed http component config.
+type httpConfig struct {
+	url        *url.URL
+	method     string
+	header     http.Header
+	host       string
+	expect     statusSet
+	expectBody string
+	skipVerify bool
+	maxBody    int64
+}
+
+func parseHTTPConfig(cfg map[string]any) (httpConfig, error) {
+	r := newConfigReader(cfg)
+	r.onlyKeys(httpKeyURL, httpKeyMethod, httpKeyHeaders, httpKeyExpectStatus,
+		httpKeyExpectBody, httpKeyTLSSkipVerify, httpKeyMaxBodyBytes)
+	var hc httpConfig
+	raw := r.requiredStr(httpKeyURL, "the absolute http or https URL to request")
+	if raw != "" {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil:
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			r.failf(httpKeyURL, "%q is not a valid URL: %v", raw, err)
+		case u.Scheme != "http" && u.Scheme != "https":
+			r.failf(httpKeyURL, "%q must be an absolute http or https URL", u.Redacted())
+		case u.Host == "":
+			r.failf(httpKeyURL, "%q has no host", u.Redacted())
+		default:
+			hc.url = u
+		}
+	}
+	hc.method = strings.ToUpper(strings.TrimSpace(r.str(httpKeyMethod, http.MethodGet)))
+	if !validToken(hc.method) {
+		r.failf(httpKeyMethod, "%q is not a valid HTTP method", hc.method)
+	}
+	hc.header = http.Header{}
+	for name, value := range r.stringMap(httpKeyHeaders) {
+		switch {
+		case !validToken(name):
+			r.failf(httpKeyHeaders+"."+name, "is not a valid header name")
+		case strings.ContainsAny(value, "\r\n\x00"):
+			r.failf(httpKeyHeaders+"."+name, "value must not contain CR, LF or NUL")
+		case strings.EqualFold(name, "Host"):
+			hc.host = value
+		default:
+			hc.header.Add(name, value)
+		}
+	}
+	if hc.header.Get("User-Agent") == "" {
+		hc.header.Set("User-Agent", httpUserAgent)
+	}
+	hc.expect = httpDefaultStatus
+	if v, ok := r.value(httpKeyExpectStatus); ok {
+		s, err := parseStatusSet(v)
+		if err != nil {
+			r.failf(httpKeyExpectStatus, "%v", err)
+		} else {
+			hc.expect = s
+		}
+	}
+	hc.expectBody = r.str(httpKeyExpectBody, "")
+	hc.skipVerify = r.boolean(httpKeyTLSSkipVerify, false)
+	hc.maxBody = r.integer(httpKeyMaxBodyBytes, httpDefaultMaxBody, 1, httpMaxMaxBody)
+	if n := int64(len(hc.expectBody)); n > hc.maxBody {
+		r.failf(httpKeyExpectBody, "is %d bytes, longer than max_body_bytes (%d)", n, hc.maxBody)
+	}
+	return hc, r.err()
+}
+
+// ValidateConfig checks a component's config when it is added or updated.
+// Every error names its key ("config.url: is required ...").
+func (p *HTTPProvider) ValidateConfig(c Component) error {
+	hc, err := parseHTTPConfig(c.Config)
+	if err != nil {
+		return err
+	}
+	if hc.skipVerify {
+		if _, err := p.client(true); err != nil {
+			return fmt.Errorf("config.%s: %w", httpKeyTLSSkipVerify, err)
+		}
+	}
+	return nil
+}
+
+// Check sends the request once and maps the answer to a state.
+func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
+	hc, err := parseHTTPConfig(c.Config)
+	if err != nil {
+		return Check{State: StateUnknown, Message: "invalid config: " + err.Error(), Err: err}
+	}
+	client, err := p.client(hc.skipVerify)
+	if err != nil {
+		return Check{State: StateUnknown, Message: "invalid config: " + err.Error(), Err: err}
+	}
+	target := hc.url.Redacted()
+	details := map[string]any{"method": hc.method, "url": target}
+	req, err := http.NewRequestWithContext(ctx, hc.method, hc.url.String(), nil)
+	if err != nil {
+		return Check{State: StateUnknown, Message: err.Error(), Err: err, Details: details}
+	}
+	req.Header = hc.header.Clone()
+	if hc.host != "" {
+		req.Host = hc.host
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return Check{State: StateDown, Message: describeRequestError(ctx, hc.method, target, start, err), Err: err, Details: details}
+	}
+	defer resp.Body.Close()
+	body, truncated, readErr := readAtMost(resp.Body, hc.maxBody)
+	details["status_code"] = resp.StatusCode
+	details["body_bytes"] = len(body)
+	details["body_truncated"] = truncated
+	if resp.Request != nil && resp.Request.URL != nil && resp.Request.URL.String() != hc.url.String() {
+		details["final_url"] = resp.Request.URL.Redacted()
+	}
+	status := resp.Status
+	if status == "" {
+		status = strconv.Itoa(resp.StatusCode)
+	}
+	if readErr != nil {
+		msg := fmt.Sprintf("HTTP %s: reading the body: %v", status, readErr)
+		if ctx.Err() != nil || isTimeout(readErr) {
+			msg = fmt.Sprintf("HTTP %s: timed out reading the body after %s", status, since(start))
+		}
+		return Check{State: StateDown, Message: msg, Err: readErr, Details: details}
+	}
+	if !hc.expect.contains(resp.StatusCode) {
+		return Check{
+			State:   StateDegraded,
+			Message: fmt.Sprintf("HTTP %s, want %s", status, hc.expect),
+			Err:     fmt.Errorf("unexpected status %d", resp.StatusCode),
+			Details: details,
+		}
+	}
+	if hc.expectBody != "" && !bytes.Contains(body, []byte(hc.expectBody)) {
+		where := ""
+		if truncated {
+			where = fmt.Sprintf(" in its first %d bytes", len(body))
+		}
+		return Check{
+			State:   StateDegraded,
+			Message: fmt.Sprintf("HTTP %s, but the body does not contain %q%s", status, hc.expectBody, where),
+			Err:     errors.New("expected body not found"),
+			Details: details,
+		}
+	}
+	return Check{State: StateUp, Message: "HTTP " + status, Details: details}
+}
+
+// Close closes the idle connections of the transports the provider built.
+// The provider stays usable.
+func (p *HTTPProvider) Close(context.Context) error {
+	for _, t := range p.transports() {
+		t.CloseIdleConnections()
+	}
+	return nil
+}
+
+func (p *HTTPProvider) transports() []*http.Transport {
+	p.once.Do(p.init)
+	return p.owned
+}
+
+// client returns the client for a component.
+func (p *HTTPProvider) client(skipVerify bool) (*http.Client, error) {
+	p.once.Do(p.init)
+	if !skipVerify {
+		return p.verify, nil
+	}
+	if p.insecure == nil {
+		return nil, p.whyNot
+	}
+	return p.insecure, nil
+}
+
+func (p *HTTPProvider) init() {
+	if p.Client == nil {
+		v, i := newCheckTransport(false), newCheckTransport(true)
+		p.owned = []*http.Transport{v, i}
+		p.verify = &http.Client{Transport: v}
+		p.insecure = &http.Client{Transport: i}
+		return
+	}
+	p.verify = p.Client
+	var base *http.Transport
+	switch t := p.Client.Transport.(type) {
+	case nil:
+		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+			base = dt
+		}
+	case *http.Transport:
+		base = t
+	}
+	if base == nil {
+		p.whyNot = fmt.Errorf("the provider's client has a %T transport, which cannot be cloned to skip verification", p.Client.Transport)
+		return
+	}
+	t := base.Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{}
+	}
+	t.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // opt-in per component: tls_skip_verify
+	p.owned = []*http.Transport{t}
+	c := *p.Client
+	c.Transport = t
+	p.insecure = &c
+}
+
+// newCheckTransport returns a transport for health checks: no proxy, no
+// keep-alive (a check sees what a new client sees and leaves no idle
+// connection behind), timeouts from the request's context.
+func newCheckTransport(skipVerify bool) *http.Transport {
+	d := &net.Dialer{KeepAlive: -1}
+	return &http.Transport{
+		DialContext:            d.DialContext,
+		TLSClientConfig:        &tls.Config{InsecureSkipVerify: skipVerify}, //nolint:gosec // opt-in per component: tls_skip_verify
+		DisableKeepAlives:      true,
+		MaxResponseHeaderBytes: 1 << 20,
+	}
+}
+
+// readAtMost reads up to limit bytes of r and reports whether there was more.
+func readAtMost(r io.Reader, limit int64) ([]byte, bool, error) {
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(body)) > limit {
+		return body[:limit], true, nil
+	}
+	return body, false, err
+}
+
+// describeRequestError turns a client error into a short message.
+func describeRequestError(ctx context.Context, method, target string, start time.Time, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
+		return fmt.Sprintf("%s %s: timed out after %s", method, target, since(start))
+	}
+	if ctx.Err() != nil {
+		return fmt.Sprintf("%s %s: canceled", method, target)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Sprintf("%s %s: %v", method, target, dialCause(err))
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
+
+// validToken reports whether s is an RFC 9110 token (method, header name).
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// statusRange is an inclusive range of status codes.
+type statusRange struct{ lo, hi int }
+
+// statusSet is the set of status codes expect_status accepts.
+type statusSet []statusRange
+
+func (s statusSet) contains(code int) bool {
+	for _, r := range s {
+		if code >= r.lo && code <= r.hi {
+			return true
+		}
+	}
+	return false
+}
+
+// String renders the set as expect_status accepts it: "200-299,304".
+func (s statusSet) String() string {
+	parts := make([]string, len(s))
+	for i, r := range s {
+		if r.lo == r.hi {
+			parts[i] = strconv.Itoa(r.lo)
+		} else {
+			parts[i] = fmt.Sprintf("%d-%d", r.lo, r.hi)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// parseStatusSet reads expect_status: an integer, a string of codes and
+// ranges separated by commas, or a list of either.
+func parseStatusSet(v any) (statusSet, error) {
+	var out statusSet
+	add := func(item any) error {
+		if s, ok := item.(string); ok {
+			for part := range strings.SplitSeq(s, ",") {
+				r, err := parseStatusRange(strings.TrimSpace(part))
+				if err != nil {
+					return err
+				}
+				out = append(out, r)
+			}
+			return nil
+		}
+		n, err := toInt64(item)
+		if err != nil {
+			return fmt.Errorf("want a status code, a range such as \"200-299\" or a list of them, got %T %v", item, item)
+		}
+		if n < 100 || n > 599 {
+			return fmt.Errorf("%d is not a status code (100-599)", n)
+		}
+		out = append(out, statusRange{int(n), int(n)})
+		return nil
+	}
+	var err error
+	switch x := v.(type) {
+	case []any:
+		for _, item := range x {
+			if err = add(item); err != nil {
+				break
+			}
+		}
+	case []int:
+		for _, item := range x {
+			if err = add(item); err != nil {
+				break
+			}
+		}
+	case []string:
+		for _, item := range x {
+			if err = add(item); err != nil {
+				break
+			}
+		}
+	default:
+		err = add(v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errors.New("must name at least one status code")
+	}
+	return out, nil
+}
+
+func parseStatusRange(s string) (statusRange, error) {
+	code := func(t string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(t))
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a status code", t)
+		}
+		if n < 100 || n > 599 {
+			return 0, fmt.Errorf("%d is not a status code (100-599)", n)
+		}
+		return n, nil
+	}
+	if len(s) == 3 && strings.EqualFold(s[1:], "xx") && s[0] >= '1' && s[0] <= '5' {
+		lo := int(s[0]-'0') * 100
+		return statusRange{lo, lo + 99}, nil
+	}
+	if lo, hi, ok := strings.Cut(s, "-"); ok {
+		a, err := code(lo)
+		if err != nil {
+			return statusRange{}, err
+		}
+		b, err := code(hi)
+		if err != nil {
+			return statusRange{}, err
+		}
+		if a > b {
+			return statusRange{}, fmt.Errorf("range %q is empty", s)
+		}
+		return statusRange{a, b}, nil
+	}
+	n, err := code(s)
+	if err != nil {
+		return statusRange{}, err
+	}
+	return statusRange{n, n}, nil
+}
