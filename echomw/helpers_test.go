@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
 // scripted is a provider whose next result per component is set by the
@@ -172,3 +173,6 @@ func firstLine(s string) string {
 
 // newEchoEmpty returns an echo instance without routes.
 func newEchoEmpty() *echo.Echo { return echo.New() }
+
+// statusCfg is a status page configuration with the given history.
+func statusCfg(history int) statuspage.Config { return statuspage.Config{History: history} }
