@@ -4,23 +4,41 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/echomw"
 )
 
-// EchoConfig is the configuration of the health routes (echomw.Config).
-type EchoConfig = struct{} // TODO: echomw.Config
+// EchoConfig is the configuration of the health routes.
+type EchoConfig = echomw.Config
 
-// NewEchoConfig returns the echomw configuration cfg describes.
-func NewEchoConfig(cfg *Config) EchoConfig { return EchoConfig{} }
+// NewEchoConfig returns the echomw configuration cfg describes: the paths
+// (health.paths.*, "-" turning one off), the unavailable status code, the
+// details policy and its token, and the service description.
+func NewEchoConfig(cfg *Config) EchoConfig {
+	h := cfg.Health
+	c := echomw.DefaultConfig()
+	c.HealthPath = h.Paths.Health
+	c.ReadyPath = h.Paths.Ready
+	c.JobsPath = h.Paths.Jobs
+	c.StatusPath = h.Paths.Status
+	c.Aliases = echomw.OnIf(h.Paths.Aliases)
+	c.PerCheckPaths = echomw.OnIf(h.Paths.PerCheck)
+	c.UnavailableStatusCode = h.UnavailableStatusCode
+	c.Details = echomw.DetailsPolicy(h.Details)
+	c.Token = h.Token
+	c.Service = echomw.ServiceInfo{
+		ID:          h.Service.ID,
+		Version:     h.Service.Version,
+		ReleaseID:   h.Service.ReleaseID,
+		Description: h.Service.Description,
+	}
+	return c
+}
 
 func provideEchoConfig(cfg *Config) EchoConfig { return NewEchoConfig(cfg) }
 
-// RegisterRoutes mounts the health routes on e.
+// RegisterRoutes mounts the health routes cfg describes on e. Readiness
+// fails from the start of the lame duck: the runtime puts the engine in
+// lame duck (core.PhaseLameDuck), which the routes read from its snapshot.
 func RegisterRoutes(e *echo.Echo, engine *core.Engine, cfg EchoConfig) error {
-	e.GET("/ready", func(c echo.Context) error { // TODO: temporary until echomw
-		if engine.Phase() == core.PhaseServing {
-			return c.String(200, "ok")
-		}
-		return c.String(503, "no")
-	})
-	return nil
+	return echomw.RegisterWithConfig(e, engine, cfg)
 }

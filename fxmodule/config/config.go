@@ -68,7 +68,8 @@ type Health struct {
 	Checks []Check
 }
 
-// Paths is the health.paths.* section.
+// Paths is the health.paths.* section. Off ("-") as a path turns that
+// endpoint off.
 type Paths struct {
 	// Health (health.paths.health) is the liveness endpoint.
 	Health string
@@ -76,8 +77,11 @@ type Paths struct {
 	Ready string
 	// Jobs (health.paths.jobs) is the jobs endpoint.
 	Jobs string
-	// Status (health.paths.status) is the status page; Off ("-") serves none.
+	// Status (health.paths.status) is the HTML status page.
 	Status string
+	// PerCheck (health.paths.per_check) also serves /health/{name} and
+	// /ready/{name}: one check's state.
+	PerCheck bool
 	// Aliases (health.paths.aliases) also serves the conventional aliases
 	// (/healthz, /livez, /readyz).
 	Aliases bool

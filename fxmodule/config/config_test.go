@@ -37,7 +37,7 @@ func TestLoadDefaults(t *testing.T) {
 		Interval:              10 * time.Second,
 		UnavailableStatusCode: 503,
 		Details:               DetailsAuthorized,
-		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Status: "/status", Aliases: true},
+		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Status: "/status", PerCheck: true, Aliases: true},
 		LameDuck:              LameDuck{Period: 10 * time.Second, DrainTimeout: 10 * time.Second, Signals: []string{"SIGTERM", "SIGINT"}, ConnectionClose: true},
 		Status:                Status{History: 30},
 		Notify:                notify.Config{QueueSize: 100, Backoff: time.Second, MaxBackoff: 30 * time.Second},
@@ -135,6 +135,16 @@ health:
 	}
 }
 
+func TestPathsOff(t *testing.T) {
+	cfg, err := Load(LoadOptions{File: writeFile(t, "health: {paths: {ready: '-', jobs: '-', health: /h, status: '-'}}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cfg.Health.Paths; p.Ready != Off || p.Jobs != Off || p.Status != Off || p.Health != "/h" {
+		t.Errorf("paths = %+v", p)
+	}
+}
+
 func TestChecksFromEnvironment(t *testing.T) {
 	cfg, err := Load(LoadOptions{Env: true, Environ: environ(
 		`VITALS_HEALTH__CHECKS=[{name: db, provider: tcp, interval: 2s, config: {address: "x:1"}}]`)})
@@ -195,6 +205,10 @@ health:
 		{"env unknown key", "", []string{"VITALS_HEALTH__LAMEDUK__PERIOD=0s"}, []string{"health.lameduk: unknown key (from environment variable VITALS_HEALTH__LAMEDUK__PERIOD)"}},
 		{"env checks yaml", "", []string{"VITALS_HEALTH__CHECKS=[{name: a"}, []string{"health.checks: is not a YAML list", "VITALS_HEALTH__CHECKS"}},
 		{"status path", "health: {paths: {status: status}}", nil, []string{`health.paths.status: "status" must start with / (or be "-": off)`}},
+		{"path trailing slash", "health: {paths: {health: /h/}}", nil, []string{`health.paths.health: "/h/" must not end with /`}},
+		{"path root", "health: {paths: {ready: /}}", nil, []string{`health.paths.ready: "/" must not be "/"`}},
+		{"path param", "health: {paths: {jobs: '/jobs/:id'}}", nil, []string{`health.paths.jobs: "/jobs/:id" must not contain ':'`}},
+		{"per_check type", "health: {paths: {per_check: 2}}", nil, []string{`health.paths.per_check: 2 is not a boolean`}},
 		{"status history", "health: {status: {history: -1}}", nil, []string{"health.status.history: -1 is not in 0-1000"}},
 		{"status refresh", "health: {status: {refresh: often}}", nil, []string{`health.status.refresh: "often" is not a duration`}},
 		{"status unknown", "health: {status: {colour: red}}", nil, []string{"health.status.colour: unknown key"}},

@@ -60,13 +60,14 @@ func (d *decoder) health(key string, v any) Health {
 }
 
 func (d *decoder) paths(key string, v any) Paths {
-	m := d.object(key, v, "health", "ready", "jobs", "status", "aliases")
+	m := d.object(key, v, "health", "ready", "jobs", "status", "per_check", "aliases")
 	return Paths{
-		Health:  d.str(join(key, "health"), m["health"]),
-		Ready:   d.str(join(key, "ready"), m["ready"]),
-		Jobs:    d.str(join(key, "jobs"), m["jobs"]),
-		Status:  d.str(join(key, "status"), m["status"]),
-		Aliases: d.boolean(join(key, "aliases"), m["aliases"], false),
+		Health:   d.str(join(key, "health"), m["health"]),
+		Ready:    d.str(join(key, "ready"), m["ready"]),
+		Jobs:     d.str(join(key, "jobs"), m["jobs"]),
+		Status:   d.str(join(key, "status"), m["status"]),
+		Aliases:  d.boolean(join(key, "aliases"), m["aliases"], false),
+		PerCheck: d.boolean(join(key, "per_check"), m["per_check"], false),
 	}
 }
 

@@ -83,8 +83,8 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// validatePaths checks the endpoint paths: each starts with / (the status
-// page and the metrics route may be Off) and no two are the same.
+// validatePaths checks the endpoint paths: each starts with / or is Off,
+// and no two are the same.
 func (h Health) validatePaths() []error {
 	var errs []error
 	seen := map[string]string{}
@@ -98,15 +98,10 @@ func (h Health) validatePaths() []error {
 	}
 	for _, kv := range paths {
 		key := kv[0]
-		off := key == "health.paths.status" || key == "health.metrics.path"
 		switch {
-		case off && kv[1] == Off:
-		case !strings.HasPrefix(kv[1], "/"):
-			msg := "%q must start with /"
-			if off {
-				msg += ` (or be "-": off)`
-			}
-			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(msg, kv[1])})
+		case kv[1] == Off:
+		case checkPath(kv[1]) != nil:
+			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(`%q %v (or be "-": off)`, kv[1], checkPath(kv[1]))})
 		case seen[kv[1]] != "":
 			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s", kv[1], seen[kv[1]])})
 		default:
@@ -114,6 +109,23 @@ func (h Health) validatePaths() []error {
 		}
 	}
 	return errs
+}
+
+// checkPath is what echomw accepts as an endpoint path.
+func checkPath(p string) error {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return errors.New("must start with /")
+	case p == "/":
+		return errors.New(`must not be "/"`)
+	case strings.HasSuffix(p, "/"):
+		return errors.New("must not end with /")
+	case strings.Contains(p, "//"):
+		return errors.New(`must not contain "//"`)
+	case strings.ContainsAny(p, ":*?#% \t\r\n"):
+		return errors.New("must not contain ':', '*', '?', '#', '%' or white space")
+	}
+	return nil
 }
 
 func validateChecks(checks []Check) []error {

@@ -1,0 +1,77 @@
+package fxmodule_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+
+	"github.com/vitals-go/vitals/fxmodule"
+)
+
+// get GETs url with an optional bearer token and returns status and body.
+func get(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The routes follow health.paths.*, the status code, the details policy
+// and the service keys.
+func TestRoutesFromConfig(t *testing.T) {
+	var tg toggle
+	var rt *fxmodule.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, `
+server: {address: "127.0.0.1:0"}
+health:
+  unavailable_status_code: 500
+  details: authorized
+  token: s3cret
+  service: {id: orders, version: "1.2"}
+  paths: {ready: /rdy, health: /alive, jobs: "-", status: /st, aliases: false}
+  lameduck: {period: 0s, signals: []}
+`)).RequireStart()
+	defer app.RequireStop()
+	url := base(t, rt)
+	eventually(t, 3*time.Second, "/rdy 200", func() bool { return status(url+"/rdy") == http.StatusOK })
+	code, body := get(t, url+"/rdy", "")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(body), &doc); err != nil || doc["serviceId"] != "orders" || doc["version"] != "1.2" {
+		t.Errorf("/rdy = %d %s", code, body)
+	}
+	for path, want := range map[string]int{
+		"/alive": 200, "/rdy/db": 200, "/st": 200,
+		"/alive/db": 404, // db is a readiness check only
+		"/ready":    404, "/health": 404, "/jobs": 404, "/status": 404, "/readyz": 404,
+	} {
+		if got := status(url + path); got != want {
+			t.Errorf("%s = %d, want %d", path, got, want)
+		}
+	}
+	tg.down.Store(true)
+	eventually(t, 3*time.Second, "/rdy fails with the configured code", func() bool { return status(url+"/rdy") == 500 })
+	// Public answers name the check and its state, not its message.
+	if _, body := get(t, url+"/rdy", ""); !strings.Contains(body, `"db"`) || strings.Contains(body, "switched off") {
+		t.Errorf("public /rdy body shows the message or not the check:\n%s", body)
+	}
+	if _, body := get(t, url+"/rdy", "s3cret"); !strings.Contains(body, "switched off") {
+		t.Errorf("authorized /rdy body lacks the message:\n%s", body)
+	}
+}
