@@ -254,7 +254,7 @@ func (h *handler) component(ctx context.Context, cs core.ComponentStatus, now ti
 		Checked:  cs.Checked,
 		Groups:   cs.Component.Groups,
 		Critical: cs.Component.Critical(),
-		Interval: formatDuration(cs.Component.Interval),
+		Interval: formatInterval(cs.Component.Interval),
 	}
 	if strings.HasPrefix(c.Provider, "func:") {
 		c.Provider = "func"
@@ -394,6 +394,19 @@ func formatDuration(d time.Duration) string {
 		return fmt.Sprintf("%.2fs", d.Seconds())
 	}
 	return d.Round(time.Second).String()
+}
+
+// formatInterval prints a configured interval without zero units: 10s,
+// 1m30s, 1h.
+func formatInterval(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // formatPercent prints up/n with one decimal, rounded down so that 100.0%

@@ -1,0 +1,222 @@
+package statuspage_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/color"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/echomw/statuspage"
+)
+
+// findBrowser returns a Chromium or Chrome binary, or fails (CI=true) or
+// skips the test, saying why.
+func findBrowser(t *testing.T) string {
+	t.Helper()
+	var tried []string
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+		tried = append(tried, name)
+	}
+	msg := "no Chromium or Chrome found (tried " + strings.Join(tried, ", ") + "); install Debian's chromium (apt-get install chromium) as .ci/run does"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// browse runs the browser headless, with a fresh profile, and returns what
+// it wrote on stdout.
+func browse(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, append([]string{
+		"--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-background-networking", "--disable-quic", "--no-first-run",
+		"--disable-component-update", "--disable-sync", "--disable-extensions",
+		"--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+		"--user-data-dir=" + t.TempDir(),
+	}, args...)...)
+	ownProcessGroup(cmd)
+	cmd.WaitDelay = 10 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	killProcessGroup(cmd)
+	if err != nil {
+		t.Fatalf("%s %s: %v after %s\n%s", filepath.Base(bin), strings.Join(args, " "), err, time.Since(start).Round(time.Millisecond), tail(stderr.String(), 40))
+	}
+	// The page allows its own stylesheet by hash and nothing else: a
+	// refusal here means the hash and the style no longer match.
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(line, "Content Security Policy") || strings.Contains(line, ":CONSOLE") {
+			t.Errorf("browser console: %s", line)
+		}
+	}
+	t.Logf("%s %s: %s", filepath.Base(bin), args[0], time.Since(start).Round(time.Millisecond))
+	return stdout.String()
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// browserFixture is a serving engine with a realistic mix of states and
+// histories, and its status page on a test server.
+func browserFixture(t *testing.T) string {
+	t.Helper()
+	cache := comp("cache")
+	cache.NonCritical = true
+	e, p, st := newEngine(t,
+		comp("api", core.GroupReadiness, core.GroupLiveness), cache, comp("db"),
+		comp("payments"), comp("search", "readiness", "search"))
+	startServing(t, e)
+	play(t, e, p, st, "api", concat(repeat(30, core.StateUp, "HTTP 200"), repeat(1, core.StateDegraded, "HTTP 200 in 2.1s (slow)"), repeat(19, core.StateUp, "HTTP 200"))...)
+	play(t, e, p, st, "cache", concat(repeat(20, core.StateUp, "PONG"), repeat(6, core.StateDegraded, "hit ratio 41% < 60%"), repeat(12, core.StateUp, "PONG"), repeat(4, core.StateDegraded, "hit ratio 38% < 60%"))...)
+	play(t, e, p, st, "db", concat(repeat(25, core.StateUp, ""), repeat(3, core.StateDown, "timeout"), repeat(18, core.StateUp, ""), repeat(4, core.StateDown, "dial tcp 10.0.0.7:5432: connect: connection refused"))...)
+	play(t, e, p, st, "payments", concat(repeat(50, core.StateUp, "HTTP 200"))...)
+	play(t, e, p, st, "search", concat(repeat(5, core.StateUnknown, "no result yet"), repeat(2, core.StateDown, "boom"), repeat(3, core.StateUp, hostile))...)
+
+	h := mustNew(t, e, statuspage.Config{Title: "Shop status", ShowDetails: func(*http.Request) bool { return true }})
+	mux := http.NewServeMux()
+	mux.Handle("/status", h)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/status"
+}
+
+func TestBrowserRendersPage(t *testing.T) {
+	bin := findBrowser(t)
+	url := browserFixture(t)
+
+	dom := browse(t, bin, "--dump-dom", url)
+	doc, err := html.Parse(strings.NewReader(dom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	overall := find(t, doc, "#overall", byID("overall"))
+	if got := text(overall); !strings.Contains(got, "Down") || !strings.Contains(got, "Overall state: down") || !strings.Contains(got, "Phase serving") {
+		t.Errorf("overall, as the browser shows it: %q", got)
+	}
+	rs := rows(t, doc)
+	for name, want := range map[string]string{
+		"api":      "100% 50 of 50 up",
+		"cache":    "100% 42 of 42 up",
+		"db":       "86.0% 43 of 50 up",
+		"payments": "100% 50 of 50 up",
+		"search":   "30.0% 3 of 10 up",
+	} {
+		r, ok := rs[name]
+		if !ok {
+			t.Errorf("the browser shows no row for %s", name)
+			continue
+		}
+		if r.uptime != want {
+			t.Errorf("%s: uptime %q, want %q", name, r.uptime, want)
+		}
+	}
+	if got := len(rs["db"].cells); got != 50 {
+		t.Errorf("db: %d history cells, want 50", got)
+	}
+	if got := rs["search"].message; got != hostile {
+		t.Errorf("search: message %q, want the text %q", got, hostile)
+	}
+	if n := findAll(doc, func(n *html.Node) bool { return n.Data == "script" || n.Data == "img" }); len(n) > 0 {
+		t.Errorf("the hostile message became %d elements in the browser", len(n))
+	}
+	if !strings.Contains(text(doc), "up and degraded count as up") {
+		t.Error("the page does not say how uptime counts")
+	}
+
+	dir := os.Getenv("VITALS_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "statuspage.png")
+	if err := os.Remove(shot); err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	browse(t, bin, "--screenshot="+shot, "--window-size=1200,800", url)
+	checkScreenshot(t, shot)
+	t.Logf("screenshot: %s", shot)
+}
+
+// checkScreenshot asserts the PNG is a 1200x800 picture of a styled page:
+// not blank, with the red of the "down" banner.
+func checkScreenshot(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() < 10_000 {
+		t.Fatalf("screenshot %s is too small to show anything (%v)", path, err)
+	}
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", path, err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 800 {
+		t.Errorf("screenshot is %dx%d, want 1200x800", b.Dx(), b.Dy())
+	}
+	colors := map[color.RGBA]int{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colors[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}]++
+		}
+	}
+	if len(colors) < 20 {
+		t.Errorf("screenshot has %d colours: blank?", len(colors))
+	}
+	down := color.RGBA{0xcf, 0x22, 0x2e, 255} // --down, the banner of a down service
+	if n := near(colors, down); n < 2000 {
+		t.Errorf("screenshot has %d sampled pixels of the down banner's red, want a banner (is the style applied?)", n)
+	}
+}
+
+func near(colors map[color.RGBA]int, want color.RGBA) int {
+	d := func(a, b uint8) int {
+		if a > b {
+			return int(a - b)
+		}
+		return int(b - a)
+	}
+	n := 0
+	for c, k := range colors {
+		if d(c.R, want.R) <= 6 && d(c.G, want.G) <= 6 && d(c.B, want.B) <= 6 {
+			n += k
+		}
+	}
+	return n
+}
