@@ -365,9 +365,7 @@ func newTimeView(t, now time.Time) timeView {
 // formatAge says how long ago something was, coarsely.
 func formatAge(d time.Duration) string {
 	switch {
-	case d < 0:
-		return "just now"
-	case d < time.Second:
+	case d < time.Second: // clocks disagree a little: also "just now"
 		return "just now"
 	case d < time.Minute:
 		return fmt.Sprintf("%ds ago", int(d/time.Second))
