@@ -2,6 +2,7 @@ package fxmodule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -10,8 +11,19 @@ import (
 )
 
 // builtinProviders returns the providers every engine of the module has:
-// http, tcp, jobs (with the jobs sources registered) and wasm.
+// http, tcp, jobs (with the jobs sources of the group "vitals.jobs"
+// registered) and wasm. Errors name the group entry or key they are about.
 func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core.Provider, error) {
+	jp := core.NewJobsProvider()
+	var errs []error
+	for i, j := range jobs {
+		if err := jp.Register(j.Name, j.Checker); err != nil {
+			errs = append(errs, fmt.Errorf("%s[%d]: %w", GroupJobs, i, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	w := cfg.Health.Wasm
 	wasm, err := wasmprobe.NewProvider(context.Background(), wasmprobe.Options{
 		Logger:           log,
@@ -27,6 +39,5 @@ func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core
 	if err != nil {
 		return nil, fmt.Errorf("health.wasm: %w", err)
 	}
-	_ = jobs // TODO: jobs, http, tcp
-	return []core.Provider{wasm}, nil
+	return []core.Provider{&core.HTTPProvider{}, &core.TCPProvider{}, jp, wasm}, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
 // EchoConfig is the configuration of the health routes.
@@ -31,6 +32,19 @@ func NewEchoConfig(cfg *Config) EchoConfig {
 		ReleaseID:   h.Service.ReleaseID,
 		Description: h.Service.Description,
 	}
+	c.Status = statuspage.DefaultConfig()
+	switch {
+	case h.Status.Title != "":
+		c.Status.Title = h.Status.Title
+	case h.Service.Description != "":
+		c.Status.Title = h.Service.Description
+	case h.Service.ID != "":
+		c.Status.Title = h.Service.ID
+	}
+	if h.Status.History > 0 {
+		c.Status.History = h.Status.History
+	}
+	c.Status.Refresh = h.Status.Refresh
 	return c
 }
 

@@ -75,3 +75,31 @@ health:
 		t.Errorf("authorized /rdy body lacks the message:\n%s", body)
 	}
 }
+
+// The status page follows health.status.* and the details policy.
+func TestStatusPage(t *testing.T) {
+	var tg toggle
+	tg.down.Store(true)
+	var rt *fxmodule.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, baseConfig+`
+  token: s3cret
+  service: {id: orders}
+  status: {title: Orders status, refresh: 5s, history: 20}
+`)).RequireStart()
+	defer app.RequireStop()
+	url := base(t, rt) + "/status"
+	eventually(t, 3*time.Second, "db checked", func() bool {
+		_, body := get(t, url, "s3cret")
+		return strings.Contains(body, "switched off")
+	})
+	code, body := get(t, url, "")
+	if code != http.StatusOK || !strings.Contains(body, "Orders status") || !strings.Contains(body, "db") {
+		t.Errorf("/status = %d:\n%s", code, body)
+	}
+	if !strings.Contains(body, `http-equiv="refresh"`) {
+		t.Error("no refresh on the page")
+	}
+	if strings.Contains(body, "switched off") {
+		t.Error("public status page shows the check's message")
+	}
+}

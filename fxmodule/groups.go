@@ -24,9 +24,15 @@ type Check struct {
 	Func      core.CheckerFunc
 }
 
-// JobsChecker is a jobs source, provided to the group "vitals.jobs". A
-// health.checks entry with provider "jobs" selects it by Name.
+// JobsChecker is a jobs source, provided to the group "vitals.jobs":
+//
+//	jobs := core.NewMemoryJobs()
+//	fx.Supply(fx.Annotate(fxmodule.JobsChecker{Name: "pipeline", Checker: jobs},
+//		fx.ResultTags(`group:"vitals.jobs"`)))
+//
+// A health.checks entry with provider "jobs" selects it by Name with its
+// config.checker, which defaults to the entry's name.
 type JobsChecker struct {
 	Name    string
-	Checker any // TODO(core.JobsChecker)
+	Checker core.JobsChecker
 }

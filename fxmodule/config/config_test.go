@@ -39,7 +39,7 @@ func TestLoadDefaults(t *testing.T) {
 		Details:               DetailsAuthorized,
 		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Status: "/status", PerCheck: true, Aliases: true},
 		LameDuck:              LameDuck{Period: 10 * time.Second, DrainTimeout: 10 * time.Second, Signals: []string{"SIGTERM", "SIGINT"}, ConnectionClose: true},
-		Status:                Status{History: 30},
+		Status:                Status{History: 50},
 		Notify:                notify.Config{QueueSize: 100, Backoff: time.Second, MaxBackoff: 30 * time.Second},
 		Metrics:               Metrics{Path: "/metrics"},
 	}}
@@ -310,6 +310,10 @@ func TestFromKoanf(t *testing.T) {
 func TestComponentError(t *testing.T) {
 	err := ComponentError("health.checks[1]", errors.New(`core: component "x": config: url: is required`))
 	if got, want := err.Error(), "health.checks[1].config: url: is required"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	err = ComponentError("health.checks[1]", errors.New(`core: component "x": config: config.checker: "q" is not registered (known: a, b)`))
+	if got, want := err.Error(), `health.checks[1].config.checker: "q" is not registered (known: a, b)`; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	err = ComponentError("health.checks[1]", errors.New(`core: component "x": already exists`))

@@ -53,6 +53,10 @@ func ComponentError(prefix string, err error) error {
 		key, problem := prefix, msg
 		if field, p, ok := strings.Cut(msg, ": "); ok && isField(field) {
 			key, problem = prefix+"."+field, p
+			// core's providers name their keys in full: "config: config.url: ...".
+			if sub, p, ok := strings.Cut(problem, ": "); ok && strings.HasPrefix(sub, field+".") && isField(sub) {
+				key, problem = prefix+"."+sub, p
+			}
 		}
 		out = append(out, &KeyError{Key: key, Err: &wrapped{msg: problem, err: leaf}})
 	}
