@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +15,7 @@ import (
 
 type panicky struct{}
 
-func (panicky) Name() string                                 { return "panicky" }
+func (panicky) Name() string                                     { return "panicky" }
 func (panicky) Check(context.Context, core.Component) core.Check { panic("boom") }
 
 func TestProviderPanicBecomesDown(t *testing.T) {
@@ -322,6 +323,21 @@ func TestAddFunc(t *testing.T) {
 		fail.Store(int32(i))
 		if got := mustRun(t, e, "fn"); got.State != st {
 			t.Fatalf("step %d: %v, want %v (%s)", i, got.State, st, got.Message)
+		}
+	}
+}
+
+// A run straight after another on the same component must not find it
+// still busy: the busy mark is cleared before the result is handed over.
+func TestBackToBackRunsAreNotBusy(t *testing.T) {
+	// Several Ps make the old ordering bug (mark cleared after the hand-over)
+	// show within a few hundred runs.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	e, _ := newEngine(t)
+	mustAdd(t, e, core.Component{Name: "quick", Provider: "scripted", Interval: time.Hour, Fall: 1, Rise: 1})
+	for i := range 300 {
+		if got := mustRun(t, e, "quick"); got.Observed == core.StateDown {
+			t.Fatalf("run %d: %v %q", i, got.Observed, got.Message)
 		}
 	}
 }

@@ -147,15 +147,10 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
-		defer ent.busy.Store(false)
-		defer func() {
-			if r := recover(); r != nil {
-				e.log.Error("vitals provider panicked", "component", c.Name, "provider", c.Provider, "panic", r, "stack", string(debug.Stack()))
-				out <- Check{Observed: StateDown, Message: fmt.Sprintf("provider %q panicked: %v", c.Provider, r), Err: fmt.Errorf("panic: %v", r)}
-			}
-		}()
-		r := p.Check(cctx, c.Clone())
-		r.Observed = r.State
+		r := e.callProvider(cctx, p, c)
+		// Not busy before the result is out: a run that follows this one at
+		// once must not find the component still busy.
+		ent.busy.Store(false)
 		out <- r
 	}()
 	var res Check
@@ -174,6 +169,19 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	if res.Observed == StateDown && res.Message == "" && res.Err != nil {
 		res.Message = res.Err.Error()
 	}
+	return res
+}
+
+// callProvider runs one provider check, a panic turned into a Down result.
+func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res Check) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Error("vitals provider panicked", "component", c.Name, "provider", c.Provider, "panic", r, "stack", string(debug.Stack()))
+			res = Check{Observed: StateDown, Message: fmt.Sprintf("provider %q panicked: %v", c.Provider, r), Err: fmt.Errorf("panic: %v", r)}
+		}
+	}()
+	res = p.Check(ctx, c.Clone())
+	res.Observed = res.State
 	return res
 }
 
