@@ -70,46 +70,48 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // run dispatches to a subcommand and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
+	help := len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help")
+	switch {
+	case len(args) == 0:
 		fmt.Fprint(stderr, usage)
 		return exitError
-	}
-	switch args[0] {
-	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
-			if c, ok := lookup(args[1:]); ok {
-				return c([]string{"-h"}, stdout, stderr)
-			}
-			fmt.Fprintf(stderr, "vitals: unknown command %q\n\n%s", strings.Join(args[1:], " "), usage)
-			return exitError
-		}
+	case help && len(args) == 1:
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	case help:
+		args = append(args[1:], "-h") // "help check" is "check -h"
 	}
-	name := args[0]
-	if c, ok := commands[name]; ok {
-		return c(args[1:], stdout, stderr)
+	c, words := lookup(args)
+	if c == nil {
+		fmt.Fprintf(stderr, "vitals: unknown command %q\n\n%s", unknownName(args), usage)
+		return exitError
 	}
-	if len(args) > 1 {
-		name += " " + args[1]
-		if c, ok := commands[name]; ok {
-			return c(args[2:], stdout, stderr)
-		}
-	}
-	fmt.Fprintf(stderr, "vitals: unknown command %q\n\n%s", name, usage)
-	return exitError
+	return c(args[words:], stdout, stderr)
 }
 
-// lookup finds the command named by the first one or two words of args.
-func lookup(args []string) (command, bool) {
+// lookup finds the command named by the first one or two words of args,
+// and says how many words name it.
+func lookup(args []string) (command, int) {
 	if c, ok := commands[args[0]]; ok {
-		return c, true
+		return c, 1
 	}
 	if len(args) > 1 {
-		c, ok := commands[args[0]+" "+args[1]]
-		return c, ok
+		if c, ok := commands[args[0]+" "+args[1]]; ok {
+			return c, 2
+		}
 	}
-	return nil, false
+	return nil, 0
+}
+
+// unknownName names an unknown command: its first word, or two when the
+// first starts a known command ("probe walk").
+func unknownName(args []string) string {
+	for name := range commands {
+		if strings.HasPrefix(name, args[0]+" ") && len(args) > 1 && args[1] != "-h" {
+			return args[0] + " " + args[1]
+		}
+	}
+	return args[0]
 }
 
 // cli is what a subcommand works with: its flags and output streams.

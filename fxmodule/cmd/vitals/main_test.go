@@ -150,6 +150,7 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 	expect(t, vitals(t, nil, "nope"), 2, nil, []string{`unknown command "nope"`})
+	expect(t, vitals(t, nil, "probe", "walk", "x.wasm"), 2, nil, []string{`unknown command "probe walk"`})
 	expect(t, vitals(t, nil, "check"), 2, nil, []string{"want 1 argument(s), got 0", "Usage: vitals check"})
 	expect(t, vitals(t, nil, "check", "a", "b"), 2, nil, []string{"want 1 argument(s), got 2"})
 	expect(t, vitals(t, nil, "check", "--nope", "http://127.0.0.1:1/"), 2, nil, []string{"unknown flag: --nope"})
