@@ -2,7 +2,13 @@ package wasmprobe
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,4 +164,124 @@ func BenchmarkFirstCheck(b *testing.B) {
 			}
 		})
 	}
+}
+
+// goNoop returns a provider with a component running the Go guest in its
+// "noop" mode (decodes its input, returns up with no output), validated.
+func goNoop(b *testing.B, name string, kv ...any) (*Provider, core.Component) {
+	path := buildGoGuest(b)
+	p, _ := newProvider(b, Options{})
+	c := core.Component{Name: name, Provider: Name, Timeout: time.Minute,
+		Config: map[string]any{KeyModule: path, "mode": "noop"}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		c.Config[kv[i].(string)] = kv[i+1]
+	}
+	if err := p.ValidateConfig(c); err != nil {
+		b.Fatal(err)
+	}
+	return p, c
+}
+
+// BenchmarkGoGuestWarm is a warm check of a noop Go guest through the whole
+// provider path, with a new deadline per check as the engine makes it, next
+// to the same check as a native Go provider (the input a probe gets, encoded
+// and decoded, and an Up result): the cost of the sandbox is the difference.
+func BenchmarkGoGuestWarm(b *testing.B) {
+	b.Run("wasm", func(b *testing.B) {
+		p, c := goNoop(b, "go-noop")
+		b.ReportAllocs()
+		for b.Loop() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			res := p.Check(ctx, c)
+			cancel()
+			if res.State != core.StateUp {
+				b.Fatal(res.Message)
+			}
+		}
+	})
+	b.Run("native", func(b *testing.B) {
+		native := core.CheckerFunc(func(ctx context.Context) error {
+			in, err := json.Marshal(map[string]any{"name": "go-noop", "config": map[string]any{"mode": "noop"}, "timeout_ms": 60000})
+			if err != nil {
+				return err
+			}
+			var v struct {
+				Name   string         `json:"name"`
+				Config map[string]any `json:"config"`
+			}
+			return json.Unmarshal(in, &v)
+		}).Provider("native")
+		c := core.Component{Name: "go-noop", Provider: "native", Timeout: time.Minute}
+		b.ReportAllocs()
+		for b.Loop() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			res := native.Check(ctx, c)
+			cancel()
+			if res.State != core.StateUp {
+				b.Fatal(res.Message)
+			}
+		}
+	})
+}
+
+// BenchmarkGoGuestInstanceRSS reports the resident memory one pooled
+// instance of the Go guest adds (rss-bytes/instance): it fills the pools of
+// 16 components (pool_size 2) and divides the growth of VmRSS by the number
+// of instances. Linux only (reads /proc/self/status).
+func BenchmarkGoGuestInstanceRSS(b *testing.B) {
+	const components, pool = 16, 2
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		b.Skip("needs /proc/self/status")
+	}
+	var perInstance float64
+	for b.Loop() {
+		p, _ := goNoop(b, "rss-warmup")
+		ctx := context.Background()
+		comps := make([]core.Component, components)
+		for i := range comps {
+			comps[i] = core.Component{Name: fmt.Sprintf("rss-%d", i), Provider: Name, Timeout: time.Minute,
+				Config: map[string]any{KeyModule: buildGoGuest(b), "mode": "noop", KeyPoolSize: pool}}
+			if err := p.ValidateConfig(comps[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		before := vmRSS(b)
+		var wg sync.WaitGroup
+		for _, c := range comps {
+			for range pool { // concurrent checks fill the whole pool
+				wg.Go(func() {
+					if res := p.Check(ctx, c); res.State != core.StateUp {
+						b.Error(res.Message)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		runtime.GC()
+		perInstance = float64(vmRSS(b)-before) / (components * pool)
+		if err := p.Close(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(perInstance, "rss-bytes/instance")
+}
+
+// vmRSS is the process's resident set size in bytes.
+func vmRSS(b *testing.B) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	b.Fatal("no VmRSS in /proc/self/status")
+	return 0
 }

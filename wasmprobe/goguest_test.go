@@ -20,6 +20,7 @@ import (
 const goGuestSource = `package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -65,6 +66,9 @@ var keep [][]byte
 
 //go:wasmexport vitals_check
 func check(n uint32) uint64 {
+	if bytes.Contains(buf[:n], []byte(`+"`"+`"mode":"noop"`+"`"+`)) {
+		return 0 // the cheapest probe: no decoding, no output
+	}
 	var in input
 	if err := json.Unmarshal(buf[:n], &in); err != nil {
 		return reply(2, "bad input: "+err.Error(), nil)
