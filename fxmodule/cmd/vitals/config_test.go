@@ -76,16 +76,21 @@ health:
         module: {wasm}/nomarker.wasm
     - name: kafka
       provider: no-such-provider
+    - name: web
+      provider: http
+      config:
+        url: ftp://web.internal/health
 `)
 	r = vitals(t, nil, "config", "validate", file)
 	expect(t, r, 1, []string{
-		"invalid, 2 problem(s)",
-		"health.checks[0].config: ", "missing export vitals_abi_v1",
+		"invalid, 3 problem(s)",
+		"health.checks[0].config", "missing export vitals_abi_v1",
 		`health.checks[1].provider: "no-such-provider"`,
+		"health.checks[2].config.url: ",
 	}, nil)
 	// --provider accepts the app's own providers.
 	r = vitals(t, nil, "config", "validate", "--provider", "no-such-provider", file)
-	expect(t, r, 1, []string{"invalid, 1 problem(s)", "health.checks[0].config: "}, nil)
+	expect(t, r, 1, []string{"invalid, 2 problem(s)", "health.checks[0].config"}, nil)
 	if strings.Contains(r.stdout, "health.checks[1]") {
 		t.Errorf("--provider did not register the provider\n%s", r)
 	}
