@@ -284,3 +284,43 @@ health: {lameduck: {period: 300ms, signals: [SIGUSR1]}}
 		t.Errorf("engine phase = %s after stop", got)
 	}
 }
+
+// A lame-duck signal while start waits for readiness (health.wait_for_ready)
+// ends the wait at once: start fails, saying why, and nothing is left
+// running.
+func TestSignalDuringWaitForReady(t *testing.T) {
+	var rt *fxmodule.Runtime
+	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
+		fx.Supply(fx.Annotate(fxmodule.Check{
+			Component: core.Component{Name: "db", Interval: 50 * time.Millisecond},
+			Func:      func(context.Context) error { return errors.New("connection refused") },
+		}, fx.ResultTags(`group:"vitals.checks"`))),
+		supplyConfig(t, `
+server: {address: "127.0.0.1:0"}
+health: {wait_for_ready: 20s, lameduck: {period: 5s, drain_timeout: 1s, signals: [SIGUSR2]}}
+`))
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan error, 1)
+	begin := time.Now()
+	go func() { started <- app.Start(ctxTimeout(t, 30*time.Second)) }()
+	eventually(t, 5*time.Second, "listening", func() bool { return rt.Addr() != nil && dialable(rt.Addr().String()) })
+	time.Sleep(100 * time.Millisecond) // the runner has installed its signal handler once it serves
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	err := <-started
+	if err == nil || !strings.Contains(err.Error(), "lame duck began") {
+		t.Fatalf("Start = %v, want it interrupted by the lame duck", err)
+	}
+	if took := time.Since(begin); took > 10*time.Second {
+		t.Errorf("start took %s: the signal did not end the wait", took)
+	}
+	if got := rt.Engine().Phase(); got != core.PhaseStopped {
+		t.Errorf("engine phase = %s after a failed start", got)
+	}
+	if dialable(rt.Addr().String()) {
+		t.Error("still listening after a failed start")
+	}
+}

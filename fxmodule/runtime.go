@@ -2,6 +2,7 @@ package fxmodule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -41,7 +42,12 @@ type Runtime struct {
 	lameAt   time.Time // when readiness started failing; zero: not yet
 	stopping bool      // Stop was called
 	onSignal func()    // asks the app to stop when a lame-duck signal comes first
+	// cancelWait ends Start's wait for readiness (health.wait_for_ready).
+	cancelWait context.CancelCauseFunc
 }
+
+// errLameDuckDuringStart ends a start still waiting for readiness.
+var errLameDuckDuringStart = errors.New("the lame duck began (a signal, or stop) while waiting for readiness")
 
 // NewRuntime returns a runtime for engine. With cfg.Server.Address set, e
 // must not be nil: the runtime serves it there. gate may be nil (readiness
@@ -130,10 +136,26 @@ func (r *Runtime) Start(ctx context.Context) error {
 		}
 	}
 	if wait := r.cfg.Health.WaitForReady; wait > 0 {
-		wctx, cancel := context.WithTimeout(ctx, wait)
+		// A lame-duck signal during the wait ends it: readiness cannot pass.
+		sctx, stop := context.WithCancelCause(ctx)
+		r.mu.Lock()
+		r.cancelWait = stop
+		if !r.lameAt.IsZero() {
+			stop(errLameDuckDuringStart)
+		}
+		r.mu.Unlock()
+		wctx, cancel := context.WithTimeout(sctx, wait)
 		err := r.engine.WaitForReady(wctx, core.GroupReadiness)
 		cancel()
-		if err != nil {
+		r.mu.Lock()
+		r.cancelWait = nil
+		r.mu.Unlock()
+		interrupted := errors.Is(context.Cause(sctx), errLameDuckDuringStart)
+		stop(nil)
+		switch {
+		case interrupted:
+			return r.abort(ctx, fmt.Errorf("vitals: start: %w", errLameDuckDuringStart))
+		case err != nil:
 			return r.abort(ctx, fmt.Errorf("health.wait_for_ready: not ready within %s: %w", wait, err))
 		}
 		r.log.Info("vitals: readiness group passing", "took", time.Since(began))
@@ -193,6 +215,9 @@ func (r *Runtime) enterLameDuck() {
 		return
 	}
 	r.lameAt = time.Now()
+	if r.cancelWait != nil {
+		r.cancelWait(errLameDuckDuringStart)
+	}
 	r.mu.Unlock()
 	r.engine.EnterLameDuck()
 	r.log.Info("vitals: lame duck: readiness fails from now on")

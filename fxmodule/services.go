@@ -190,7 +190,6 @@ func (r *Runtime) stopServices(ctx context.Context) error {
 func (r *Runtime) afterServer(ctx context.Context) error {
 	gerr := r.stopGRPC(ctx)
 	eerr := r.engine.Stop(ctx)
-	r.log.Info("vitals: engine stopped")
 	serr := r.stopServices(ctx)
 	return errors.Join(gerr, eerr, serr)
 }

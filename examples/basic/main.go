@@ -1,12 +1,16 @@
 // Command basic is the Vitals demo: an echo app with Vitals added as one fx
 // module. It serves GET /hello, checks that route over HTTP, a small TCP
-// echo server over TCP and an in-memory jobs pipeline, and on SIGTERM runs
-// the lame-duck sequence, logging each step with its timing to stderr.
+// echo server over TCP and an in-memory jobs pipeline, prints the URLs to
+// try, and on SIGTERM (or Ctrl-C) runs the lame-duck sequence, logging each
+// step with its timing to stderr.
 //
 //	go run ./examples/basic                                   # 127.0.0.1:8080
 //	go run ./examples/basic --config examples/basic/config.example.yaml
 //	go run ./examples/basic --address 127.0.0.1:9090
 //	VITALS_HEALTH__LAMEDUCK__PERIOD=0s go run ./examples/basic
+//
+// Layers: Vitals' defaults, this command's (defaults below), --config,
+// VITALS_ variables, then --address.
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -23,7 +28,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "basic:", err)
 		}
@@ -32,12 +37,14 @@ func main() {
 }
 
 // run parses the flags, loads the configuration and runs the app until
-// SIGINT or SIGTERM has taken it through the lame-duck sequence.
-func run(args []string, stdout, stderr io.Writer) error {
+// SIGINT or SIGTERM (or the end of ctx) has taken it through the lame-duck
+// sequence.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := pflag.NewFlagSet("basic", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	file := fs.String("config", "", "YAML configuration `file` (keys: see README)")
 	fs.String("address", "", "listen `address`, as 127.0.0.1:8080 (server.address)")
+	debug := fs.Bool("debug", false, "also log fx's events (hooks, provides) and debug records")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,21 +58,35 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if cfg.Server.Address == "" {
+		return errors.New("configuration: server.address: the demo needs an address to serve on")
+	}
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	app := newApp(cfg, log, stdout)
 	if err := app.Err(); err != nil {
 		return err
 	}
-	startCtx, cancel := context.WithTimeout(context.Background(), app.StartTimeout())
+	startCtx, cancel := context.WithTimeout(ctx, app.StartTimeout())
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
 		return err
 	}
-	sig := <-app.Wait()
-	log.Info("basic: stop requested", "signal", sig.Signal.String())
-	stopCtx, cancel := context.WithTimeout(context.Background(), app.StopTimeout())
+	select {
+	case sig := <-app.Wait():
+		log.Info("basic: stop requested", "signal", sig.Signal.String())
+	case <-ctx.Done():
+		log.Info("basic: stop requested", "cause", context.Cause(ctx))
+	}
+	begin := time.Now()
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), app.StopTimeout())
 	defer cancel()
-	return app.Stop(stopCtx)
+	err = app.Stop(stopCtx)
+	log.Info("basic: stopped", "took", time.Since(begin), "error", err)
+	return err
 }
 
 // defaults are the example's own defaults over Vitals' built-in ones.
@@ -79,6 +100,7 @@ func defaults() map[string]any {
 		"health.service.description":    "Vitals demo app",
 		"health.lameduck.period":        "5s",
 		"health.lameduck.drain_timeout": "5s",
+		"health.metrics.enabled":        true,
 		"health.checks": []any{
 			map[string]any{"name": "pipeline", "provider": "jobs", "groups": []any{"readiness", "jobs"},
 				"config": map[string]any{"checker": "pipeline"}},
