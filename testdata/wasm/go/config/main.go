@@ -4,12 +4,14 @@
 //	config: {state: up|degraded|down, message: "...", details: {...}}
 //
 // The default is up with message "config ok". An unknown state is a config
-// error: down, with the reason.
+// error: down, with the reason. Each check logs one info line.
 //
 //	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o config.wasm ./testdata/wasm/go/config
 package main
 
 import (
+	"log/slog"
+
 	"github.com/vitals-go/vitals/guest-sdk/go/probe"
 )
 
@@ -28,6 +30,7 @@ func check(ctx probe.Context) probe.Result {
 	if err := ctx.Config(&cfg); err != nil {
 		return probe.Downf("%v", err)
 	}
+	ctx.Log(slog.LevelInfo, "checking", "component", ctx.Name(), "state", cfg.State)
 	r := probe.Result{Message: cfg.Message, Details: cfg.Details}
 	switch cfg.State {
 	case "up":

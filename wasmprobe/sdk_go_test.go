@@ -1,0 +1,103 @@
+package wasmprobe
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// buildSDKGuest builds the Go SDK guest testdata/wasm/go/name into dir.
+func buildSDKGuest(t *testing.T, dir, name string) string {
+	t.Helper()
+	out := filepath.Join(dir, name+".wasm")
+	if b, err := goBuild("..", out, "./testdata/wasm/go/"+name); err != nil {
+		t.Fatalf("build %s: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+// TestSDKGoGuestNet runs the Go SDK guest testdata/wasm/go/net with the
+// configs and grants it is written for (TestSDKGoGuests runs every guest
+// with an empty config), for the SDK's HTTP, TCP and log functions through
+// the real host.
+func TestSDKGoGuestNet(t *testing.T) {
+	mod := buildSDKGuest(t, t.TempDir(), "net")
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"path":"`+r.URL.Path+`"}`)
+	}))
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close()
+		}
+	}()
+
+	p, sink := newProvider(t, Options{})
+	for _, tc := range []struct {
+		name    string
+		config  map[string]any
+		state   core.State
+		message string
+		details map[string]any
+	}{
+		{name: "http-granted", config: map[string]any{"url": srv.URL + "/api/x", KeyAllow: []string{srv.URL + "/api/"}},
+			state: core.StateUp, message: "HTTP 200", details: map[string]any{"status": 200.0, "body": `{"path":"/api/x"}`, "content_type": "application/json"}},
+		{name: "http-expect", config: map[string]any{"url": srv.URL + "/api/x", "expect": 204, KeyAllow: []string{srv.URL + "/api/"}},
+			state: core.StateDown, message: "HTTP 200, want 204"},
+		{name: "http-denied", config: map[string]any{"url": srv.URL + "/admin", KeyAllow: []string{srv.URL + "/api/"}},
+			state: core.StateDown, message: "http_request " + srv.URL + "/admin: not granted by the component's allow list (code -1)"},
+		{name: "tcp-granted", config: map[string]any{"addr": ln.Addr().String(), KeyAllow: []string{"127.0.0.1:*"}},
+			state: core.StateUp, message: "connected to " + ln.Addr().String()},
+		{name: "tcp-denied", config: map[string]any{"addr": ln.Addr().String()},
+			state: core.StateDown, message: "tcp_connect " + ln.Addr().String() + ": not granted by the component's allow list (code -1)"},
+		{name: "dial-granted", config: map[string]any{"dial": ln.Addr().String(), KeyAllow: []string{"127.0.0.1:*"}},
+			state: core.StateDown, message: "dial tcp " + ln.Addr().String() + ": address " + ln.Addr().String() + ": connect: Connection refused"},
+		{name: "all", config: map[string]any{"url": srv.URL + "/api/", "addr": ln.Addr().String(), KeyAllow: []string{srv.URL + "/api/", "127.0.0.1:*"}},
+			state: core.StateUp, message: "HTTP 200; connected to " + ln.Addr().String()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := map[string]any{KeyModule: mod}
+			for k, v := range tc.config {
+				cfg[k] = v
+			}
+			c := core.Component{Name: "sdk-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
+			if err := p.ValidateConfig(c); err != nil { // compiles, outside the check's deadline
+				t.Fatal(err)
+			}
+			res := run(t, p, c)
+			if res.State != tc.state || res.Message != tc.message {
+				t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
+			}
+			for k, v := range tc.details {
+				if res.Details[k] != v {
+					t.Errorf("details[%s] = %v, want %v (all: %v)", k, res.Details[k], v, res.Details)
+				}
+			}
+		})
+	}
+	recs := sink.records(t, "fetched url="+srv.URL+"/api/x status=200 bytes=17")
+	if len(recs) != 2 || recs[0]["level"] != "DEBUG" || recs[0]["probe"] != "sdk-http-granted" {
+		t.Fatalf("guest log lines: %v", recs)
+	}
+	if !strings.HasSuffix(recs[0]["module"].(string), "net.wasm") {
+		t.Fatalf("log module attribute: %v", recs[0])
+	}
+}
