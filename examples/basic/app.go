@@ -128,8 +128,8 @@ func jobsSource(s *jobsSim) fxmodule.JobsChecker {
 	return fxmodule.JobsChecker{Name: "pipeline", Checker: s.jobs}
 }
 
-// addSelfChecks adds the checks that need addresses bound at start: the
-// app's own GET /hello over HTTP and the TCP echo server.
+// addSelfChecks adds the checks that need addresses bound at start (the
+// app's own GET /hello over HTTP, the TCP echo server) and runs them once.
 func addSelfChecks(ctx context.Context, rt *fxmodule.Runtime, echoSrv *tcpEcho) error {
 	e := rt.Engine()
 	for _, c := range []core.Component{
@@ -141,6 +141,9 @@ func addSelfChecks(ctx context.Context, rt *fxmodule.Runtime, echoSrv *tcpEcho) 
 		if err := e.Add(ctx, c); err != nil {
 			return fmt.Errorf("basic: check %s: %w", c.Name, err)
 		}
+		// A first result now, so that readiness, which opens once every
+		// OnStart hook has returned, does not wait for the first interval.
+		_, _ = e.Run(ctx, c.Name)
 	}
 	return nil
 }
