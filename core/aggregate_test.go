@@ -43,8 +43,8 @@ func TestAggregation(t *testing.T) {
 
 func TestGroupsAndReadiness(t *testing.T) {
 	e, p := newEngine(t)
-	mustAdd(t, e, manual("db"))                                            // readiness by default
-	mustAdd(t, e, manual("deadlock", core.GroupLiveness))                  // liveness only
+	mustAdd(t, e, manual("db"))                                             // readiness by default
+	mustAdd(t, e, manual("deadlock", core.GroupLiveness))                   // liveness only
 	mustAdd(t, e, manual("cache", core.GroupReadiness, core.GroupLiveness)) // both
 	s := e.Snapshot()
 	if s.Live() || s.Ready() {

@@ -94,6 +94,7 @@ func (e *Engine) Add(ctx context.Context, c Component) error {
 	}
 	ent := newEntry(c)
 	e.entries[c.Name] = ent
+	e.layout = nil
 	e.startLoopLocked(ent)
 	e.publishLocked()
 	return nil
@@ -135,6 +136,7 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 	ent.status.Check, ent.status.Checked = old.status.Check, old.status.Checked
 	ent.fails, ent.oks = old.fails, old.oks
 	e.entries[c.Name] = ent
+	e.layout = nil
 	e.startLoopLocked(ent)
 	e.publishLocked()
 	return nil
@@ -151,6 +153,7 @@ func (e *Engine) Remove(ctx context.Context, name string) error {
 	}
 	ent.stopLoop()
 	delete(e.entries, name)
+	e.layout = nil
 	e.publishLocked()
 	e.mu.Unlock()
 	if err := e.comps.DeleteComponent(ctx, name); err != nil {

@@ -28,6 +28,7 @@ type Engine struct {
 
 	mu      sync.Mutex // guards the fields below and snapshot publication
 	entries map[string]*entry
+	layout  *layout // of entries; nil when they changed since the last publication
 	phase   Phase
 	runCtx  context.Context
 	cancel  context.CancelFunc
@@ -237,11 +238,10 @@ func waitGroup(ctx context.Context, wg *sync.WaitGroup) error {
 
 // publishLocked builds and publishes a snapshot; e.mu must be held.
 func (e *Engine) publishLocked() *Snapshot {
-	comps := make([]ComponentStatus, 0, len(e.entries))
-	for _, ent := range e.entries {
-		comps = append(comps, ent.status)
+	if e.layout == nil {
+		e.layout = newLayout(e.entries)
 	}
-	s := buildSnapshot(time.Now(), e.phase, comps)
+	s := e.layout.snapshot(time.Now(), e.phase)
 	e.snap.Store(s)
 	close(e.changed)
 	e.changed = make(chan struct{})

@@ -2,6 +2,7 @@ package core
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -125,6 +126,38 @@ func (s *Snapshot) Healthy() []string {
 	return out
 }
 
+// layout is what snapshots share while the set of components and their
+// groups stay the same: the entries sorted by name, the name index and the
+// group memberships. Rebuilding it costs a sort; a published result only
+// copies the statuses and folds the states (see BENCHMARKS.md).
+type layout struct {
+	order  []*entry
+	index  map[string]int
+	groups map[string][]int    // group -> indexes in order
+	names  map[string][]string // group -> member names, sorted
+}
+
+func newLayout(entries map[string]*entry) *layout {
+	l := &layout{
+		order:  make([]*entry, 0, len(entries)),
+		index:  make(map[string]int, len(entries)),
+		groups: map[string][]int{GroupLiveness: nil, GroupReadiness: nil},
+		names:  map[string][]string{GroupLiveness: nil, GroupReadiness: nil},
+	}
+	for _, ent := range entries {
+		l.order = append(l.order, ent)
+	}
+	slices.SortFunc(l.order, func(a, b *entry) int { return strings.Compare(a.comp.Name, b.comp.Name) })
+	for i, ent := range l.order {
+		l.index[ent.comp.Name] = i
+		for _, g := range ent.comp.Groups {
+			l.groups[g] = append(l.groups[g], i)
+			l.names[g] = append(l.names[g], ent.comp.Name)
+		}
+	}
+	return l
+}
+
 // contribution is what a component adds to an aggregate: a non-critical
 // failure only degrades.
 func contribution(cs ComponentStatus) State {
@@ -135,38 +168,32 @@ func contribution(cs ComponentStatus) State {
 	return st
 }
 
-func buildSnapshot(now time.Time, phase Phase, comps []ComponentStatus) *Snapshot {
-	slices.SortFunc(comps, func(a, b ComponentStatus) int {
-		switch {
-		case a.Component.Name < b.Component.Name:
-			return -1
-		case a.Component.Name > b.Component.Name:
-			return 1
-		}
-		return 0
-	})
+// snapshot builds a snapshot of the entries' current statuses. Called
+// with the engine mutex held.
+func (l *layout) snapshot(now time.Time, phase Phase) *Snapshot {
+	comps := make([]ComponentStatus, len(l.order))
+	all := make([]State, len(l.order))
+	for i, ent := range l.order {
+		comps[i] = ent.status
+		all[i] = contribution(ent.status)
+	}
 	s := &Snapshot{
 		Time:       now,
 		Phase:      phase,
+		State:      Worst(all...),
 		Components: comps,
-		Groups:     map[string]GroupStatus{GroupLiveness: {}, GroupReadiness: {}},
-		index:      make(map[string]int, len(comps)),
+		Groups:     make(map[string]GroupStatus, len(l.groups)),
+		index:      l.index,
 	}
-	all := make([]State, 0, len(comps))
-	for i, cs := range comps {
-		s.index[cs.Component.Name] = i
-		c := contribution(cs)
-		all = append(all, c)
-		for _, g := range cs.Component.Groups {
-			gs := s.Groups[g]
-			gs.State = Worst(gs.State, c)
-			gs.Components = append(gs.Components, cs.Component.Name)
-			if !cs.Checked && !cs.Component.StartUp {
+	for g, members := range l.groups {
+		gs := GroupStatus{Components: l.names[g]}
+		for _, i := range members {
+			gs.State = Worst(gs.State, all[i])
+			if cs := comps[i]; !cs.Checked && !cs.Component.StartUp {
 				gs.Pending = append(gs.Pending, cs.Component.Name)
 			}
-			s.Groups[g] = gs
 		}
+		s.Groups[g] = gs
 	}
-	s.State = Worst(all...)
 	return s
 }
