@@ -29,10 +29,14 @@ type Engine struct {
 	mu      sync.Mutex // guards the fields below and snapshot publication
 	entries map[string]*entry
 	layout  *layout // of entries; nil when they changed since the last publication
-	phase   Phase
-	runCtx  context.Context
-	cancel  context.CancelFunc
-	changed chan struct{} // closed and replaced on every publication
+
+	published time.Time // of the current snapshot
+	stale     bool      // results recorded after it (batched)
+	pending   []Event   // state changes to emit with the next snapshot
+	phase     Phase
+	runCtx    context.Context
+	cancel    context.CancelFunc
+	changed   chan struct{} // closed and replaced on every publication
 }
 
 // New returns an engine with the given options. It fails, naming the
@@ -241,11 +245,28 @@ func (e *Engine) publishLocked() *Snapshot {
 	if e.layout == nil {
 		e.layout = newLayout(e.entries)
 	}
-	s := e.layout.snapshot(time.Now(), e.phase)
+	now := time.Now()
+	s := e.layout.snapshot(now, e.phase)
 	e.snap.Store(s)
+	e.published, e.stale = now, false
+	for _, ev := range e.pending {
+		ev.Snapshot = s
+		e.hub.publish(ev)
+	}
+	clear(e.pending)
+	e.pending = e.pending[:0]
 	close(e.changed)
 	e.changed = make(chan struct{})
 	return s
+}
+
+// flush publishes the results recorded since the last publication, if any.
+func (e *Engine) flush() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stale {
+		e.publishLocked()
+	}
 }
 
 // changes returns a channel closed at the next publication.

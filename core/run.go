@@ -51,7 +51,7 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 		}
 		next := e.jittered(ent.comp.Interval)
 		if e.retrying(ent, attempt) {
-			res := e.run(ctx, ent, false)
+			res := e.run(ctx, ent, recordNone)
 			if res.Observed != StateUp && attempt < e.set.retry.MaxRetries {
 				attempt++
 				next = e.set.retry.backoff(attempt)
@@ -60,11 +60,11 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 				}
 				e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", attempt, "backoff", next, "state", res.Observed.String(), "message", res.Message)
 			} else {
-				e.record(ent, res)
+				e.record(ent, res, false)
 				attempt = e.set.retry.MaxRetries + 1
 			}
 		} else {
-			e.run(ctx, ent, true)
+			e.run(ctx, ent, recordNow)
 		}
 		timer.Reset(next)
 	}
@@ -80,9 +80,24 @@ func (e *Engine) retrying(ent *entry, attempt int) bool {
 	return !ent.status.Checked
 }
 
+// How run records a result.
+type recordMode int
+
+const (
+	recordNone    recordMode = iota // return it only (start-up retries)
+	recordNow                       // record and publish it
+	recordBatched                   // record it; publish at most every batchWindow
+)
+
+// batchWindow bounds how stale the snapshot may be while RunAll is
+// recording many results: each publication copies every component's status
+// (see BENCHMARKS.md), so a round of N results publishes once per window
+// rather than N times. RunAll publishes at its end in any case.
+const batchWindow = 5 * time.Millisecond
+
 // run checks ent once, joining a run already in flight rather than starting
-// a second one. With publish it records the result.
-func (e *Engine) run(ctx context.Context, ent *entry, publish bool) Check {
+// a second one, and records the result as mode says.
+func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
 	ent.flightMu.Lock()
 	if f := ent.flight; f != nil {
 		ent.flightMu.Unlock()
@@ -98,8 +113,8 @@ func (e *Engine) run(ctx context.Context, ent *entry, publish bool) Check {
 	ent.flightMu.Unlock()
 
 	res := e.execute(ctx, ent)
-	if publish {
-		res = e.record(ent, res)
+	if mode != recordNone {
+		res = e.record(ent, res, mode == recordBatched)
 	}
 	f.result = res
 	ent.flightMu.Lock()
@@ -185,10 +200,12 @@ func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res
 	return res
 }
 
-// record applies fall/rise hysteresis to a result, publishes it, stores it
-// and emits an event when the published state changed. A result for an
-// entry that was removed or replaced meanwhile is dropped.
-func (e *Engine) record(ent *entry, res Check) Check {
+// record applies fall/rise hysteresis to a result, publishes it (batched:
+// unless the last publication is less than batchWindow old), stores it and
+// emits an event when the published state changed, with the first snapshot
+// that shows the change. A result for an entry that was removed or replaced
+// meanwhile is dropped.
+func (e *Engine) record(ent *entry, res Check, batched bool) Check {
 	e.mu.Lock()
 	if e.entries[ent.comp.Name] != ent || e.phase == PhaseStopped {
 		e.mu.Unlock()
@@ -206,10 +223,14 @@ func (e *Engine) record(ent *entry, res Check) Check {
 	}
 	res.State = e.nextState(ent, prev, res)
 	ent.status.Check, ent.status.Checked = res, true
-	snap := e.publishLocked()
 	if res.State != prev {
-		e.hub.publish(Event{Component: ent.comp.Name, From: prev, To: res.State, Check: res, Snapshot: snap})
+		e.pending = append(e.pending, Event{Component: ent.comp.Name, From: prev, To: res.State, Check: res})
 		e.log.Info("vitals state change", "component", ent.comp.Name, "from", prev.String(), "to", res.State.String(), "message", res.Message)
+	}
+	if batched && time.Since(e.published) < batchWindow {
+		e.stale = true
+	} else {
+		e.publishLocked()
 	}
 	e.mu.Unlock()
 	if err := e.checks.RecordCheck(context.Background(), res); err != nil {

@@ -17,7 +17,9 @@ func (e *Engine) Run(ctx context.Context, name string) (Check, error) {
 	if !ok {
 		return Check{}, fmt.Errorf("core: component %q: %w", name, ErrNotFound)
 	}
-	return e.run(ctx, ent, true), nil
+	res := e.run(ctx, ent, recordNow)
+	e.flush() // when it joined a batched run
+	return res, nil
 }
 
 // RunAll checks every component now, under the concurrency bound, and
@@ -27,9 +29,10 @@ func (e *Engine) RunAll(ctx context.Context) []Check {
 	out := make([]Check, len(ents))
 	var wg sync.WaitGroup
 	for i, ent := range ents {
-		wg.Go(func() { out[i] = e.run(ctx, ent, true) })
+		wg.Go(func() { out[i] = e.run(ctx, ent, recordBatched) })
 	}
 	wg.Wait()
+	e.flush()
 	return out
 }
 
