@@ -91,12 +91,12 @@ free_port() {
 	done
 }
 
-# start_app NAME PORT PERIOD: starts an instance, sets app_pid.
+# start_app NAME PORT PERIOD: starts an instance, sets app_pid. The
+# address is a flag, the lame-duck settings environment variables.
 start_app() {
-	VITALS_SERVER__ADDRESS="127.0.0.1:$2" \
-		VITALS_HEALTH__LAMEDUCK__PERIOD="$3" \
+	VITALS_HEALTH__LAMEDUCK__PERIOD="$3" \
 		VITALS_HEALTH__LAMEDUCK__DRAIN_TIMEOUT=5s \
-		"$tmp/app" >"$tmp/$1.log" 2>&1 &
+		"$tmp/app" --address "127.0.0.1:$2" >"$tmp/$1.log" 2>&1 &
 	app_pid=$!
 	pids+=("$app_pid")
 }
@@ -223,6 +223,8 @@ EOF
 	say "[$name] requests: $requests, non-2xx: $non2xx, socket errors: $sockerr, failed: $failed"
 	say "[$name] haproxy per server: a: 2xx $(server_field a hrsp_2xx), 5xx $(server_field a hrsp_5xx), status $(server_field a status); b: 2xx $(server_field b hrsp_2xx), 5xx $(server_field b hrsp_5xx), status $(server_field b status)"
 	sed 's/^/    wrk | /' "$tmp/$name-wrk.txt"
+	grep -E 'lameduck: (lame duck started|serving through|lame-duck period over|no lame-duck period|drained|drain expired|lame duck over)|basic: stopped' "$tmp/$name-a.log" |
+		sed -E 's/^time=[^ ]+ level=[A-Z]+ /    a | /' || true
 	[[ $a_served_before -gt 0 ]] || die "[$name] a served no request before SIGTERM: the load was not balanced"
 	[[ $requests -gt 0 ]] || die "[$name] no request completed"
 
