@@ -1,0 +1,158 @@
+package wasmprobe
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// needTool skips the test when a tool it needs is missing, or fails it
+// under CI=true, where .ci/run installs every tool the tests use.
+func needTool(t *testing.T, what string, ok bool) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing (CI=true: .ci/run should have installed it)", what)
+	}
+	t.Skipf("%s is missing", what)
+}
+
+// buildC builds C probe sources with guest-sdk/c/build.sh.
+func buildC(t *testing.T, out string, srcs ...string) {
+	t.Helper()
+	_, err := exec.LookPath("clang")
+	_, errLibc := os.Stat("/usr/include/wasm32-wasi/stdio.h")
+	needTool(t, "clang with wasi-libc (apt-get install -y clang lld wasi-libc libclang-rt-dev-wasm32)", err == nil && errLibc == nil)
+	cmd := exec.Command("bash", append([]string{"../guest-sdk/c/build.sh", out}, srcs...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build.sh %s: %v\n%s", strings.Join(srcs, " "), err, b)
+	}
+}
+
+// TestSDKC builds the C SDK's self-test probe and the C example probe
+// (examples/probes/c-tcp, with its own build script) and runs them
+// through the host.
+func TestSDKC(t *testing.T) {
+	dir := t.TempDir()
+	self := filepath.Join(dir, "selftest.wasm")
+	buildC(t, self, "../guest-sdk/c/test/selftest.c")
+	ctcp := filepath.Join(dir, "c-tcp.wasm")
+	if b, err := exec.Command("bash", "../examples/probes/c-tcp/build.sh", ctcp).CombinedOutput(); err != nil {
+		t.Fatalf("examples/probes/c-tcp/build.sh: %v\n%s", err, b)
+	}
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if r.URL.Path == "/big" {
+			_, _ = io.WriteString(w, strings.Repeat("b", 100<<10))
+			return
+		}
+		_, _ = io.WriteString(w, "hé \"quoted\"\n")
+	}))
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close()
+		}
+	}()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := closed.Addr().String()
+	_ = closed.Close()
+	addr := ln.Addr().String()
+
+	p, sink := newProvider(t, Options{})
+	for _, tc := range []struct {
+		name    string
+		module  string
+		config  map[string]any
+		state   core.State
+		message string
+		details map[string]any
+	}{
+		{name: "echo", module: self, config: map[string]any{
+			"str": "h\u00e9llo \U0001F600 \"q\"", "int": 12, "int_float": 3.0, "num": 2.5, "bool": true,
+			"obj": map[string]any{"a": []any{1, map[string]any{"b": "}"}}, "k\"ey": "in\\ner"},
+		}, state: core.StateUp, message: "echo from c-echo", details: map[string]any{
+			"str": "h\u00e9llo \U0001F600 \"q\"", "str_len": 15.0, "short": "hé", "short_len": 15.0,
+			"int": 12.0, "int_float": 3.0, "int_default": 42.0, "int_of_string": 7.0, "num": 2.5, "bool": true,
+			"missing": -10.0, "inner": "in\\ner", "timeout_ms": 5000.0,
+		}},
+		{name: "http", module: self, config: map[string]any{"mode": "http", "url": srv.URL + "/x", KeyAllow: []string{srv.URL + "/"}},
+			state: core.StateUp, message: "HTTP 200", details: map[string]any{
+				"status": 200.0, "body": "hé \"quoted\"\n", "content_type": "text/plain; charset=utf-8", "truncated": false}},
+		{name: "http-big", module: self, config: map[string]any{"mode": "http", "url": srv.URL + "/big", KeyAllow: []string{srv.URL + "/"}},
+			state: core.StateUp, message: "HTTP 200", details: map[string]any{"truncated": true}},
+		{name: "http-denied", module: self, config: map[string]any{"mode": "http", "url": srv.URL + "/x"},
+			state: core.StateDown, message: "GET " + srv.URL + "/x: not granted by the component's allow list", details: map[string]any{"code": -1.0}},
+		{name: "big", module: self, config: map[string]any{"mode": "big"},
+			state: core.StateDegraded, message: "quote \" backslash \\ newline \n tab \t bell \a é",
+			details: map[string]any{"sdk_error": "68 details dropped: they did not fit in 32768 bytes"}},
+		{name: "log", module: self, config: map[string]any{"mode": "log"}, state: core.StateUp},
+		{name: "badstatus", module: self, config: map[string]any{"mode": "status", "status": 7},
+			state: core.StateUnknown, message: "abi: status 7 is not 0, 1 or 2"},
+		{name: "tcp", module: ctcp, config: map[string]any{"addr": addr, KeyAllow: []string{"127.0.0.1:*"}},
+			state: core.StateUp, message: "connected to " + addr, details: map[string]any{"addr": addr}},
+		{name: "tcp-refused", module: ctcp, config: map[string]any{"addr": closedAddr, KeyAllow: []string{"127.0.0.1:*"}},
+			state: core.StateDown, message: "tcp_connect " + closedAddr + ": failed", details: map[string]any{"code": -2.0}},
+		{name: "tcp-denied", module: ctcp, config: map[string]any{"addr": addr},
+			state: core.StateDown, message: "tcp_connect " + addr + ": not granted by the component's allow list", details: map[string]any{"code": -1.0}},
+		{name: "tcp-noaddr", module: ctcp, state: core.StateDown, message: "config: addr is required (host:port)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := map[string]any{KeyModule: tc.module}
+			for k, v := range tc.config {
+				cfg[k] = v
+			}
+			c := core.Component{Name: "c-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
+			if err := p.ValidateConfig(c); err != nil {
+				t.Fatal(err)
+			}
+			res := run(t, p, c)
+			if res.State != tc.state || res.Message != tc.message {
+				t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
+			}
+			for k, v := range tc.details {
+				if k == "timeout_ms" {
+					if ms, _ := res.Details[k].(float64); ms < 4000 || ms > 5000 {
+						t.Errorf("timeout_ms = %v", res.Details[k])
+					}
+					continue
+				}
+				if res.Details[k] != v {
+					t.Errorf("details[%s] = %v, want %v", k, res.Details[k], v)
+				}
+			}
+			if obj, _ := res.Details["obj"].(map[string]any); tc.name == "echo" && (obj == nil || obj["k\"ey"] != "in\\ner") {
+				t.Errorf("details.obj = %v", res.Details["obj"])
+			}
+		})
+	}
+	for _, want := range []struct{ msg, level string }{{"debug 0", "DEBUG"}, {"info from c-log", "INFO"}, {"warn", "WARN"}, {"error", "ERROR"}} {
+		if recs := sink.records(t, want.msg); len(recs) != 1 || recs[0]["level"] != want.level || recs[0]["probe"] != "c-log" {
+			t.Errorf("log %q: %v", want.msg, recs)
+		}
+	}
+}
