@@ -82,12 +82,14 @@ func provideEngine(p EngineParams) (*core.Engine, error) {
 // Validate reports every problem with cfg, the providers' own checks of
 // their configuration included, by building an engine and stopping it
 // unstarted: what a "config validate" command needs. Pass the extra
-// providers the app registers, if health.checks names any.
+// providers the app registers, if health.checks names any. Jobs sources
+// are the app's too (group "vitals.jobs"): every checker a jobs check
+// names is taken to exist, and the rest of its config is checked.
 func Validate(cfg *Config, providers ...core.Provider) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	e, err := NewEngine(cfg, slog.New(slog.DiscardHandler), providers, nil, nil)
+	e, err := NewEngine(cfg, slog.New(slog.DiscardHandler), providers, nil, standInJobs(cfg))
 	if err != nil {
 		return err
 	}
@@ -100,4 +102,27 @@ func closeProviders(ps []core.Provider) {
 			_ = c.Close(context.Background())
 		}
 	}
+}
+
+// standInJobs returns a jobs source for each checker the jobs checks of
+// cfg name (config.checker, else the check's name).
+func standInJobs(cfg *Config) []JobsChecker {
+	var out []JobsChecker
+	seen := map[string]bool{}
+	none := core.JobsCheckerFunc(func(context.Context) ([]core.JobsReport, error) { return nil, nil })
+	for _, c := range cfg.Health.Checks {
+		if c.Provider != "jobs" {
+			continue
+		}
+		name, ok := c.Config["checker"].(string)
+		if !ok {
+			name = c.Name
+		}
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, JobsChecker{Name: name, Checker: none})
+	}
+	return out
 }

@@ -197,3 +197,28 @@ func TestWithoutFx(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Validate takes the jobs sources jobs checks name to be the app's, and
+// still checks the rest of their config.
+func TestValidateJobs(t *testing.T) {
+	load := func(checks ...any) *fxmodule.Config {
+		t.Helper()
+		cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{"health.checks": checks}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	ok := load(
+		map[string]any{"name": "pipeline", "provider": "jobs"},
+		map[string]any{"name": "mail", "provider": "jobs", "config": map[string]any{"checker": "pipeline", "max_delayed": 10}},
+		map[string]any{"name": "other", "provider": "jobs", "config": map[string]any{"checker": "queue"}},
+	)
+	if err := fxmodule.Validate(ok); err != nil {
+		t.Errorf("Validate = %v", err)
+	}
+	bad := load(map[string]any{"name": "q", "provider": "jobs", "config": map[string]any{"max_delayed": "lots"}})
+	if err := fxmodule.Validate(bad); err == nil || !strings.Contains(err.Error(), "health.checks[0].config.max_delayed") {
+		t.Errorf("Validate = %v, want an error about config.max_delayed", err)
+	}
+}
