@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -101,7 +102,7 @@ func (r *Runtime) listenGRPC() error {
 		return fmt.Errorf("health.grpc.address: %w", err)
 	}
 	r.mu.Lock()
-	r.grpc = &grpcServer{srv: grpc.NewServer(), ln: ln, done: make(chan struct{})}
+	r.grpc = &grpcServer{srv: grpc.NewServer(), ln: ln, done: make(chan struct{}), log: r.log}
 	r.mu.Unlock()
 	return nil
 }
@@ -196,6 +197,7 @@ func (r *Runtime) afterServer(ctx context.Context) error {
 
 // grpcServer is the gRPC health server, bound at start.
 type grpcServer struct {
+	log     *slog.Logger
 	srv     *grpc.Server
 	ln      net.Listener
 	started atomic.Bool   // serve was called
@@ -221,19 +223,24 @@ const watchGrace = time.Second
 // clients reopen elsewhere). It runs once; later calls return its result.
 func (g *grpcServer) Shutdown(ctx context.Context) error {
 	g.once.Do(func() {
+		start := time.Now()
 		stopped := make(chan struct{})
 		go func() { g.srv.GracefulStop(); close(stopped) }()
 		t := time.NewTimer(watchGrace)
 		defer t.Stop()
+		how := "gracefully"
 		select {
 		case <-stopped:
 		case <-t.C:
+			how = "streams ended after " + watchGrace.String()
 			g.srv.Stop()
 		case <-ctx.Done():
+			how = "stopped hard: " + context.Cause(ctx).Error()
 			g.srv.Stop()
 		}
 		<-stopped
 		g.wait()
+		g.log.Info("vitals: gRPC health server stopped", "how", how, "took", time.Since(start))
 	})
 	return nil
 }

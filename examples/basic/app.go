@@ -184,6 +184,9 @@ func printURLs(w io.Writer, cfg *fxmodule.Config, rt *fxmodule.Runtime) {
 			}
 		}
 		slices.Sort(names)
+		if i := slices.Index(names, "hello"); i > 0 {
+			names = append([]string{"hello"}, slices.Delete(names, i, i+1)...)
+		}
 		if len(names) > 0 {
 			line(base+h.Paths.Ready+"/"+names[0], "one check; also: "+strings.Join(names[1:], ", "))
 		}
