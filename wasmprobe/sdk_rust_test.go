@@ -1,0 +1,125 @@
+package wasmprobe
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// rustcWithWasm reports whether guest-sdk/rust/build.sh will find a rustc
+// with a wasm32-wasi(p1) standard library: Debian's /usr/bin/rustc (with
+// libstd-rust-dev-wasm32) unless RUSTC says otherwise.
+func rustcWithWasm() bool {
+	rustc := os.Getenv("RUSTC")
+	if rustc == "" {
+		rustc = "/usr/bin/rustc"
+		if _, err := os.Stat(rustc); err != nil {
+			rustc = "rustc"
+		}
+	}
+	out, err := exec.Command(rustc, "--print", "sysroot").Output()
+	if err != nil {
+		return false
+	}
+	sysroot := strings.TrimSpace(string(out))
+	for _, t := range []string{"wasm32-wasip1", "wasm32-wasi"} {
+		if fi, err := os.Stat(filepath.Join(sysroot, "lib", "rustlib", t)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSDKRust builds the Rust SDK's http example with
+// guest-sdk/rust/build.sh (rustc alone, Debian's toolchain) and runs it
+// through the host; it also runs the SDK's own unit tests natively.
+func TestSDKRust(t *testing.T) {
+	needTool(t, "rustc with a wasm32-wasi standard library (apt-get install -y rustc libstd-rust-dev-wasm32)", rustcWithWasm())
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "rust-http.wasm")
+	build := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("bash", append([]string{"../guest-sdk/rust/build.sh"}, args...)...)
+		cmd.Env = append(os.Environ(), "OUT_DIR="+dir)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build.sh %s: %v\n%s", strings.Join(args, " "), err, b)
+		}
+	}
+	build("--test")
+	build("http", mod)
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":"é"}`)
+	}))
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close()
+		}
+	}()
+	addr := ln.Addr().String()
+
+	p, sink := newProvider(t, Options{})
+	for _, tc := range []struct {
+		name    string
+		config  map[string]any
+		state   core.State
+		message string
+		details map[string]any
+	}{
+		{name: "http", config: map[string]any{"url": srv.URL + "/x", KeyAllow: []string{srv.URL + "/"}},
+			state: core.StateUp, message: "HTTP 200", details: map[string]any{
+				"status": 200.0, "body": `{"ok":"é"}`, "content_type": "application/json", "truncated": false}},
+		{name: "http-expect", config: map[string]any{"url": srv.URL + "/x", "expect": 204, KeyAllow: []string{srv.URL + "/"}},
+			state: core.StateDown, message: "HTTP 200, want 204"},
+		{name: "http-denied", config: map[string]any{"url": srv.URL + "/x"},
+			state: core.StateDown, message: "http_request " + srv.URL + "/x: not granted by the component's allow list (code -1)", details: map[string]any{"code": -1.0}},
+		{name: "tcp", config: map[string]any{"addr": addr, KeyAllow: []string{"127.0.0.1:*"}},
+			state: core.StateUp, message: "connected to " + addr},
+		{name: "none", state: core.StateDown, message: "config: url or addr is required", details: map[string]any{"component": "rust-none"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := map[string]any{KeyModule: mod}
+			for k, v := range tc.config {
+				cfg[k] = v
+			}
+			c := core.Component{Name: "rust-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
+			if err := p.ValidateConfig(c); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 { // the second check reuses the instance
+				res := run(t, p, c)
+				if res.State != tc.state || res.Message != tc.message {
+					t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
+				}
+				for k, v := range tc.details {
+					if res.Details[k] != v {
+						t.Errorf("details[%s] = %v, want %v", k, res.Details[k], v)
+					}
+				}
+			}
+		})
+	}
+	if recs := sink.records(t, "fetched "+srv.URL+"/x status=200 bytes=11"); len(recs) != 4 || recs[0]["level"] != "DEBUG" {
+		t.Errorf("log lines: %v", recs)
+	}
+}
