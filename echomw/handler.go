@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/vitals-go/vitals/core"
@@ -176,11 +177,30 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, k kind, name str
 		return
 	}
 	details := h.ShowDetails(r)
+	f := formatJSON
+	if k != kindJobs && wantsText(r.Header["Accept"]) {
+		f = formatText
+	}
+	var exclude []string
+	if r.URL.RawQuery != "" {
+		q, _ := url.ParseQuery(r.URL.RawQuery) // keeps what parses
+		if v, ok := q["verbose"]; ok && k != kindJobs && !isFalse(v) {
+			f = formatVerbose
+		}
+		if !perCheck && k != kindJobs {
+			exclude = q["exclude"]
+		}
+	}
+	e := h.entry()
 	var res *rendered
-	if !perCheck && r.URL.RawQuery == "" {
-		res = h.cached(k, details, k != kindJobs && wantsText(r.Header["Accept"]))
-	} else {
-		res = h.renderRequest(r, k, name, perCheck, details)
+	switch {
+	case perCheck:
+		res = h.check(e, k, name, details, f)
+	case len(exclude) == 0:
+		res = h.cached(e, k, details, f)
+	default:
+		v := evaluateGroup(e.snap, k, e.lame, exclude)
+		res = h.renderVerdict(&v, details, f)
 	}
 	hdr := w.Header()
 	// Assigning shared slices instead of Set saves an allocation per
@@ -197,45 +217,16 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, k kind, name str
 	}
 }
 
+func isFalse(v []string) bool {
+	return len(v) > 0 && (v[0] == "false" || v[0] == "0")
+}
+
 // rendered is a complete answer.
 type rendered struct {
 	code  int
 	body  []byte
 	ctype []string
 	clen  []string
-}
-
-// cacheEntry holds the answers rendered for one snapshot and lame-duck
-// switch, built on first use.
-type cacheEntry struct {
-	snap  *core.Snapshot
-	lame  bool
-	slots [int(numKinds) * 4]atomic.Pointer[rendered]
-}
-
-// cached returns the answer of endpoint k without query, rendering it once
-// per snapshot.
-func (h *Handler) cached(k kind, details, text bool) *rendered {
-	snap := h.eng.Snapshot()
-	lame := h.lame.Load()
-	e := h.cache.Load()
-	if e == nil || e.snap != snap || e.lame != lame {
-		e = &cacheEntry{snap: snap, lame: lame}
-		h.cache.Store(e)
-	}
-	i := int(k) * 4
-	if details {
-		i += 2
-	}
-	if text {
-		i++
-	}
-	if res := e.slots[i].Load(); res != nil {
-		return res
-	}
-	res := h.render(snap, lame, k, details, formatOf(text), nil)
-	e.slots[i].Store(res)
-	return res
 }
 
 // format of an answer.
@@ -245,49 +236,79 @@ const (
 	formatJSON format = iota
 	formatText
 	formatVerbose
+	numFormats
 )
 
-func formatOf(text bool) format {
-	if text {
-		return formatText
-	}
-	return formatJSON
+// cacheEntry holds the answers rendered for one snapshot and lame-duck
+// switch, each built on first use: a storm of requests renders nothing
+// more. Answers with ?exclude are not kept.
+type cacheEntry struct {
+	snap  *core.Snapshot
+	lame  bool
+	slots [int(numKinds) * 2 * int(numFormats)]atomic.Pointer[rendered]
+	// checks holds per-check answers by checkKey.
+	checks sync.Map
 }
 
-// renderRequest renders an answer with a query or for one check.
-func (h *Handler) renderRequest(r *http.Request, k kind, name string, perCheck, details bool) *rendered {
+type checkKey struct {
+	kind    kind
+	details bool
+	format  format
+	name    string
+}
+
+// entry returns the cache entry of the current snapshot and lame-duck
+// switch, replacing an older one.
+func (h *Handler) entry() *cacheEntry {
 	snap := h.eng.Snapshot()
 	lame := h.lame.Load()
-	q, _ := url.ParseQuery(r.URL.RawQuery) // keeps what parses
-	f := formatOf(k != kindJobs && wantsText(r.Header["Accept"]))
-	if v, ok := q["verbose"]; ok && k != kindJobs && !isFalse(v) {
-		f = formatVerbose
+	e := h.cache.Load()
+	if e == nil || e.snap != snap || e.lame != lame {
+		e = &cacheEntry{snap: snap, lame: lame}
+		h.cache.Store(e)
 	}
-	if !perCheck {
-		return h.render(snap, lame, k, details, f, q["exclude"])
+	return e
+}
+
+// cached returns the answer of endpoint k for e's snapshot.
+func (h *Handler) cached(e *cacheEntry, k kind, details bool, f format) *rendered {
+	i := (int(k)*2)*int(numFormats) + int(f)
+	if details {
+		i += int(numFormats)
 	}
-	v, found := evaluateOne(snap, k, lame, name)
+	if res := e.slots[i].Load(); res != nil {
+		return res
+	}
+	var res *rendered
+	if k == kindJobs {
+		res = h.answer(http.StatusOK, h.hJSON, renderJobs(e.snap, details, h.set.log))
+	} else {
+		v := evaluateGroup(e.snap, k, e.lame, nil)
+		res = h.renderVerdict(&v, details, f)
+	}
+	e.slots[i].Store(res)
+	return res
+}
+
+// check returns the answer of k's per-check path for name; 404 when no
+// member of k's group has that name.
+func (h *Handler) check(e *cacheEntry, k kind, name string, details bool, f format) *rendered {
+	key := checkKey{kind: k, details: details, format: f, name: name}
+	if res, ok := e.checks.Load(key); ok {
+		return res.(*rendered)
+	}
+	v, found := evaluateOne(e.snap, k, e.lame, name)
 	if !found {
+		// Not kept: names are the client's choice.
 		msg := fmt.Sprintf("404 no %s check named %q", k.group(), name)
-		if names := snap.Group(k.group()).Components; len(names) > 0 {
+		if names := e.snap.Group(k.group()).Components; len(names) > 0 {
 			msg += "; " + k.group() + " checks: " + strings.Join(names, ", ")
 		}
 		return h.answer(http.StatusNotFound, h.hText, []byte(msg+"\n"))
 	}
-	return h.renderVerdict(&v, details, f)
-}
-
-func isFalse(v []string) bool {
-	return len(v) > 0 && (v[0] == "false" || v[0] == "0")
-}
-
-// render renders endpoint k for snap.
-func (h *Handler) render(snap *core.Snapshot, lame bool, k kind, details bool, f format, exclude []string) *rendered {
-	if k == kindJobs {
-		return h.answer(http.StatusOK, h.hJSON, renderJobs(snap, details, h.set.log))
-	}
-	v := evaluateGroup(snap, k, lame, exclude)
-	return h.renderVerdict(&v, details, f)
+	res := h.renderVerdict(&v, details, f)
+	e.checks.Store(key, res)
+	return res
 }
 
 func (h *Handler) renderVerdict(v *verdict, details bool, f format) *rendered {
