@@ -31,7 +31,7 @@
  *     clang --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor -O2 \
  *         -I guest-sdk/c -o probe.wasm probe.c
  *
- * Memory: the SDK keeps its buffers in static storage (about 170 KiB: the
+ * Memory: the SDK keeps its buffers in static storage (about 200 KiB: the
  * 64 KiB I/O buffer, a copy of the input, the details and the message), so
  * nothing is allocated per check and the host never calls an allocator.
  * The module runs one check at a time; the SDK is not thread-safe (wasm32-
