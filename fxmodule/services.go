@@ -162,7 +162,9 @@ func (r *Runtime) stopGRPC(ctx context.Context) error {
 
 // stopServices runs after the engine stopped: the gRPC health service
 // turns NOT_SERVING for good, the watchers end, and the notifier delivers
-// what it has queued within ctx.
+// what it has queued within the drain timeout (and ctx). Notifications it
+// gives up on are logged, not returned: a dead webhook must not fail
+// every stop.
 func (r *Runtime) stopServices(ctx context.Context) error {
 	r.mu.Lock()
 	svc := r.svc
@@ -170,7 +172,6 @@ func (r *Runtime) stopServices(ctx context.Context) error {
 	if svc == nil {
 		return nil
 	}
-	var err error
 	svc.stopOnce.Do(func() {
 		svc.cancel()
 		svc.watchers.Wait()
@@ -178,11 +179,16 @@ func (r *Runtime) stopServices(ctx context.Context) error {
 			svc.adapter.Stop()
 		}
 		if n := svc.notifier; n != nil {
-			err = n.Stop(ctx)
+			nctx, cancel := context.WithTimeout(ctx, r.cfg.Health.LameDuck.DrainTimeout)
+			err := n.Stop(nctx)
+			cancel()
+			if err != nil {
+				r.log.Warn("vitals: notifier stopped before delivering everything", "error", err)
+			}
 			r.log.Info("vitals: notifier stopped", "sent", n.Sent(), "failed", n.Failed(), "dropped", n.Dropped())
 		}
 	})
-	return err
+	return nil
 }
 
 // afterServer is the end of every stop: the gRPC server (if the lame-duck

@@ -387,3 +387,37 @@ health:
 		t.Errorf("engine phase = %s, want idle", got)
 	}
 }
+
+// A hanging webhook holds the stop up for the drain timeout at most, and
+// what it never received is logged, not returned.
+func TestNotifyHangingWebhookStop(t *testing.T) {
+	release := make(chan struct{})
+	var got atomic.Int32
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+	defer close(release)
+	var l logs
+	var tg toggle
+	app := fxtest.New(t, fxmodule.Module, tg.provide("db"), fx.Supply(l.logger()), supplyConfig(t, `
+health:
+  lameduck: {period: 0s, drain_timeout: 300ms, signals: []}
+  notify: {webhooks: [{url: "`+hang.URL+`", timeout: 1m}]}
+`)).RequireStart()
+	eventually(t, 3*time.Second, "the webhook called", func() bool { return got.Load() > 0 })
+	begin := time.Now()
+	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
+		t.Errorf("Stop = %v, want nil", err)
+	}
+	if took := time.Since(begin); took > 3*time.Second {
+		t.Errorf("stop took %s with a hanging webhook", took)
+	}
+	if l.index("vitals: notifier stopped before delivering everything") < 0 {
+		t.Errorf("no warning about the undelivered notification:\n%s", l.String())
+	}
+}
