@@ -40,37 +40,21 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// jobsProvider reports fixed pipelines, as core's jobs provider does.
-type jobsProvider struct{ reports []jobsReport }
-
-// jobsReport has the fields and JSON keys of core.JobsReport.
-type jobsReport struct {
-	Pipeline     string `json:"pipeline"`
-	Priority     int64  `json:"priority"`
-	Ready        bool   `json:"ready"`
-	Queue        string `json:"queue"`
-	Active       int64  `json:"active"`
-	Delayed      int64  `json:"delayed"`
-	Reserved     int64  `json:"reserved"`
-	Driver       string `json:"driver"`
-	ErrorMessage string `json:"error_message,omitempty"`
-}
-
-func (jobsProvider) Name() string { return "jobs" }
-
-func (p jobsProvider) Check(context.Context, core.Component) core.Check {
-	return core.Check{State: core.StateDegraded, Message: "1 of 2 pipelines not ready", Details: map[string]any{"pipelines": p.reports}}
-}
-
 // goldenEngine is a service with a failing database, a slow optional
 // cache, a jobs check and a liveness check, started.
 func goldenEngine(t *testing.T) (*core.Engine, *scripted) {
 	t.Helper()
 	p := newScripted("scripted")
-	jobs := jobsProvider{reports: []jobsReport{
-		{Pipeline: "emails", Priority: 10, Ready: true, Queue: "emails", Active: 3, Delayed: 1, Reserved: 2, Driver: "amqp"},
-		{Pipeline: "reports", Priority: 5, Ready: false, Queue: "reports", Driver: "redis", ErrorMessage: "dial tcp 10.0.0.7:6379: connection refused"},
-	}}
+	jobs := core.NewJobsProvider()
+	err := jobs.Register("queue", core.JobsCheckerFunc(func(context.Context) ([]core.JobsReport, error) {
+		return []core.JobsReport{
+			{Pipeline: "emails", Priority: 10, Ready: true, Queue: "emails", Active: 3, Delayed: 1, Reserved: 2, Driver: "amqp"},
+			{Pipeline: "reports", Priority: 5, Ready: false, Queue: "reports", Driver: "redis", ErrorMessage: "dial tcp 10.0.0.7:6379: connection refused"},
+		}, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cache := comp("cache")
 	cache.NonCritical = true
 	queue := comp("queue")
@@ -83,14 +67,7 @@ func goldenEngine(t *testing.T) (*core.Engine, *scripted) {
 	t.Cleanup(func() { _ = e.Stop(context.Background()) })
 	p.set("db", core.StateDown, "dial tcp 10.0.0.5:5432: connection refused", map[string]any{"address": "10.0.0.5:5432"})
 	p.set("cache", core.StateDown, "GET http://cache.internal:8080/health: HTTP 500", map[string]any{"status_code": 500})
-	p.hold("queue") // checked by force below only
-	if err := e.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	force(t, e, p)
-	if _, err := e.Run(context.Background(), "queue"); err != nil {
-		t.Fatal(err)
-	}
+	start(t, e, p)
 	return e, p
 }
 

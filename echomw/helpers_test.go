@@ -93,8 +93,9 @@ func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) 
 }
 
 // start starts e and forces a check of every component p does not hold,
-// once the first check of each scheduling loop has begun: no loop checks
-// anything after start returns, so the snapshot stays as it is.
+// once the first check of each scheduling loop has begun (has ended, for
+// other providers' components): no loop checks anything after start
+// returns, so the snapshot stays as it is.
 func start(t testing.TB, e *core.Engine, p *scripted) {
 	t.Helper()
 	if err := e.Start(context.Background()); err != nil {
@@ -107,6 +108,10 @@ func start(t testing.TB, e *core.Engine, p *scripted) {
 			n := p.callsOf[c.Name]
 			p.mu.Unlock()
 			if n > 0 {
+				break
+			}
+			// Another provider's: its loop has published its first result.
+			if cs, _ := e.Snapshot().Get(c.Name); c.Provider != p.name && cs.Checked {
 				break
 			}
 			if time.Now().After(deadline) {
