@@ -68,12 +68,17 @@ func Supply(cfg *Config) fx.Option {
 
 // Timeouts sets fx's start and stop timeouts to fit cfg: the start waits
 // up to health.wait_for_ready, the stop runs the lame-duck period and the
-// drain timeout; each gets 15 s (fx's default) on top.
+// drain timeout (the servers'), then, with webhooks, the drain timeout
+// again (the notifier's); each gets 15 s (fx's default) on top.
 func Timeouts(cfg *Config) fx.Option {
 	const margin = fx.DefaultTimeout
 	ld := cfg.Health.LameDuck
+	stop := ld.Period + ld.DrainTimeout + margin
+	if len(cfg.Health.Notify.Webhooks) > 0 {
+		stop += ld.DrainTimeout
+	}
 	return fx.Options(
 		fx.StartTimeout(cfg.Health.WaitForReady+margin),
-		fx.StopTimeout(ld.Period+ld.DrainTimeout+margin),
+		fx.StopTimeout(stop),
 	)
 }
