@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vitals-go/vitals/core"
 )
@@ -18,33 +19,6 @@ const (
 	mediaText       = "text/plain; charset=utf-8"
 )
 
-// healthBody is an application/health+json body, as the IETF draft "Health
-// Check Response Format for HTTP APIs" defines it.
-type healthBody struct {
-	Status      string                 `json:"status"`
-	Version     string                 `json:"version,omitempty"`
-	ReleaseID   string                 `json:"releaseId,omitempty"`
-	ServiceID   string                 `json:"serviceId,omitempty"`
-	Description string                 `json:"description,omitempty"`
-	Output      string                 `json:"output,omitempty"`
-	Checks      map[string][]checkBody `json:"checks,omitempty"`
-}
-
-// checkBody is one entry of "checks". state and nonCritical extend the
-// draft (which allows extra keys): state keeps unknown apart from down.
-type checkBody struct {
-	ComponentID   string          `json:"componentId"`
-	ComponentType string          `json:"componentType"`
-	Status        string          `json:"status"`
-	State         string          `json:"state"`
-	NonCritical   bool            `json:"nonCritical,omitempty"`
-	ObservedValue *float64        `json:"observedValue,omitempty"`
-	ObservedUnit  string          `json:"observedUnit,omitempty"`
-	Time          string          `json:"time,omitempty"`
-	Output        string          `json:"output,omitempty"`
-	Details       json.RawMessage `json:"details,omitempty"`
-}
-
 // componentType is the draft's componentType: the provider's name, or
 // "component" for checks implemented by the application.
 func componentType(c core.Component) string {
@@ -54,65 +28,160 @@ func componentType(c core.Component) string {
 	return c.Provider
 }
 
-// renderJSON renders v as application/health+json.
+// renderJSON renders v as application/health+json, the IETF draft "Health
+// Check Response Format for HTTP APIs", indented by two spaces:
+//
+//	status, version, releaseId, serviceId, description, output (why it is
+//	not a pass: public reasons only, never messages), checks: {name: [{
+//	componentId, componentType, status, state, nonCritical, observedValue,
+//	observedUnit, time, output, details }]}
+//
+// state and nonCritical extend the draft (which allows extra keys): state
+// keeps unknown apart from down. The body is written by hand: it is on the
+// path of the first request after every new snapshot.
 func renderJSON(v *verdict, details bool, svc ServiceInfo, log *slog.Logger) []byte {
-	body := healthBody{
-		Status:      v.status,
-		Version:     svc.Version,
-		ReleaseID:   svc.ReleaseID,
-		ServiceID:   svc.ID,
-		Description: svc.Description,
-	}
+	b := make([]byte, 0, 256+320*len(v.members))
+	b = append(b, "{\n  \"status\": "...)
+	b = appendString(b, v.status)
+	b = appendField(b, "  ", "version", svc.Version)
+	b = appendField(b, "  ", "releaseId", svc.ReleaseID)
+	b = appendField(b, "  ", "serviceId", svc.ID)
+	b = appendField(b, "  ", "description", svc.Description)
 	if v.status != statusPass {
-		// Public reasons only: names and states, never messages.
-		body.Output = strings.Join(v.reasons(false), "; ")
+		b = appendField(b, "  ", "output", strings.Join(v.reasons(false), "; "))
 	}
-	counted := v.counted()
-	if len(counted) > 0 {
-		body.Checks = make(map[string][]checkBody, len(counted))
+	first := true
+	for _, m := range v.members {
+		if m.excluded {
+			continue
+		}
+		if first {
+			b = append(b, ",\n  \"checks\": {\n    "...)
+			first = false
+		} else {
+			b = append(b, ",\n    "...)
+		}
+		b = appendString(b, m.cs.Component.Name)
+		b = append(b, ": [\n      {\n"...)
+		b = appendCheck(b, m.cs, details, log)
+		b = append(b, "\n      }\n    ]"...)
 	}
-	for _, m := range counted {
-		body.Checks[m.cs.Component.Name] = []checkBody{checkEntry(m.cs, details, log)}
+	if !first {
+		b = append(b, "\n  }"...)
 	}
-	out, err := json.MarshalIndent(body, "", "  ")
-	if err != nil { // cannot happen: every field is a plain value or valid raw JSON
-		log.Error("vitals: render health body", "err", err)
-		out = []byte(`{"status":"` + v.status + `"}`)
-	}
-	return append(out, '\n')
+	return append(b, "\n}\n"...)
 }
 
-func checkEntry(cs core.ComponentStatus, details bool, log *slog.Logger) checkBody {
-	c := checkBody{
-		ComponentID:   cs.Component.Name,
-		ComponentType: componentType(cs.Component),
-		Status:        checkStatus(cs),
-		State:         cs.Check.State.String(),
-		NonCritical:   cs.Component.NonCritical,
+// appendCheck appends the members of one entry of "checks".
+func appendCheck(b []byte, cs *core.ComponentStatus, details bool, log *slog.Logger) []byte {
+	const in = "        "
+	b = append(b, in+`"componentId": `...)
+	b = appendString(b, cs.Component.Name)
+	b = appendField(b, in, "componentType", componentType(cs.Component))
+	b = appendField(b, in, "status", checkStatus(cs))
+	b = appendField(b, in, "state", cs.Check.State.String())
+	if cs.Component.NonCritical {
+		b = append(b, ",\n"+in+`"nonCritical": true`...)
 	}
 	if !cs.Checked {
 		if pending(cs) {
-			c.Output = "no result yet"
+			b = appendField(b, in, "output", "no result yet")
 		}
-		return c
+		return b
 	}
+	b = append(b, ",\n"+in+`"observedValue": `...)
 	ms := float64(cs.Check.Duration.Round(time.Microsecond)) / float64(time.Millisecond)
-	c.ObservedValue, c.ObservedUnit = &ms, "ms"
+	b = strconv.AppendFloat(b, ms, 'f', -1, 64)
+	b = appendField(b, in, "observedUnit", "ms")
 	if !cs.Check.Time.IsZero() {
-		c.Time = cs.Check.Time.UTC().Format(time.RFC3339)
+		b = append(b, ",\n"+in+`"time": "`...)
+		b = cs.Check.Time.UTC().AppendFormat(b, time.RFC3339)
+		b = append(b, '"')
 	}
 	if details {
-		c.Output = cs.Check.Message
+		b = appendField(b, in, "output", cs.Check.Message)
 		if len(cs.Check.Details) > 0 {
 			raw, err := json.Marshal(cs.Check.Details)
 			if err != nil {
 				log.Warn("vitals: check details are not JSON", "component", cs.Component.Name, "err", err)
 				raw, _ = json.Marshal(map[string]string{"error": "details are not representable as JSON: " + err.Error()})
 			}
-			c.Details = raw
+			var out bytes.Buffer
+			if err := json.Indent(&out, raw, in, "  "); err == nil {
+				b = append(b, ",\n"+in+`"details": `...)
+				b = append(b, out.Bytes()...)
+			}
 		}
 	}
-	return c
+	return b
+}
+
+// appendField appends `,\n<indent>"key": "value"` unless value is empty.
+func appendField(b []byte, indent, key, value string) []byte {
+	if value == "" {
+		return b
+	}
+	b = append(b, ",\n"...)
+	b = append(b, indent...)
+	b = append(b, '"')
+	b = append(b, key...)
+	b = append(b, `": `...)
+	return appendString(b, value)
+}
+
+// appendString appends s as a JSON string, escaped as encoding/json does
+// (HTML-safe, invalid UTF-8 as U+FFFD).
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // renderText renders v for Accept: text/plain: "ok", then the degraded

@@ -45,7 +45,7 @@ const (
 
 // member is a component of the evaluated group.
 type member struct {
-	cs       core.ComponentStatus
+	cs       *core.ComponentStatus // in the snapshot
 	excluded bool
 }
 
@@ -68,11 +68,11 @@ type verdict struct {
 
 // pending reports whether a component has no result yet and holds
 // readiness back for it.
-func pending(cs core.ComponentStatus) bool { return !cs.Checked && !cs.Component.StartUp }
+func pending(cs *core.ComponentStatus) bool { return !cs.Checked && !cs.Component.StartUp }
 
 // contribution is what a component adds to its groups: a non-critical
 // failure only degrades (as core aggregates).
-func contribution(cs core.ComponentStatus) core.State {
+func contribution(cs *core.ComponentStatus) core.State {
 	st := cs.Check.State
 	if cs.Component.NonCritical && st == core.StateDown {
 		return core.StateDegraded
@@ -114,7 +114,8 @@ func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdic
 	g := k.group()
 	state := core.StateUnknown
 	counted, waiting := 0, false
-	for _, cs := range s.Components {
+	for i := range s.Components {
+		cs := &s.Components[i]
 		if !cs.Component.InGroup(g) {
 			continue
 		}
@@ -147,9 +148,9 @@ func evaluateOne(s *core.Snapshot, k kind, lame bool, name string) (v verdict, f
 	if !ok || !cs.Component.InGroup(k.group()) {
 		return verdict{}, false
 	}
-	v = verdict{kind: k, phase: phaseReason(s.Phase, k, lame), members: []member{{cs: cs}}}
+	v = verdict{kind: k, phase: phaseReason(s.Phase, k, lame), members: []member{{cs: &cs}}}
 	st := cs.Check.State
-	v.ok = v.phase == "" && !pending(cs) && st.Healthy()
+	v.ok = v.phase == "" && !pending(&cs) && st.Healthy()
 	v.status = statusOf(v.ok, st == core.StateDegraded)
 	return v, true
 }
@@ -165,7 +166,7 @@ func statusOf(ok, degraded bool) string {
 }
 
 // checkStatus is the IETF status of one component's own state.
-func checkStatus(cs core.ComponentStatus) string {
+func checkStatus(cs *core.ComponentStatus) string {
 	if pending(cs) {
 		return statusFail
 	}
@@ -191,7 +192,7 @@ func (v *verdict) counted() []member {
 
 // describe states one component's condition in words: "down", "no result
 // yet", "degraded: slow" (the message only with details).
-func describe(cs core.ComponentStatus, details bool) string {
+func describe(cs *core.ComponentStatus, details bool) string {
 	var b strings.Builder
 	if pending(cs) {
 		b.WriteString("no result yet")
