@@ -72,7 +72,9 @@
 // # Cost
 //
 // A request never runs a check: everything is read from
-// Engine.Snapshot. Answers without a query are rendered once per snapshot
-// and then written as is, so a storm of probes costs neither checks nor
-// rendering. Every answer carries Cache-Control: no-store.
+// Engine.Snapshot. Answers are rendered at most once per snapshot (and
+// lame-duck switch, endpoint, check, format and details), on the first
+// request that asks, and then written as is, so a storm of probes costs
+// neither checks nor rendering; only ?exclude answers are rendered per
+// request. Every answer carries Cache-Control: no-store. See BENCHMARKS.md.
 package echomw

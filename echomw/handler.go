@@ -18,8 +18,8 @@ import (
 // implementation behind both. Create it with New.
 //
 // Every answer is read from the engine's latest snapshot; a request never
-// runs a check. Answers without a query are rendered once per snapshot and
-// reused until the next one.
+// runs a check. Answers are rendered once per snapshot and reused until
+// the next one (?exclude answers excepted).
 type Handler struct {
 	eng *core.Engine
 	set settings
