@@ -1,6 +1,7 @@
 package wasmprobe
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -99,5 +100,47 @@ func TestSDKGoGuestNet(t *testing.T) {
 	}
 	if !strings.HasSuffix(recs[0]["module"].(string), "net.wasm") {
 		t.Fatalf("log module attribute: %v", recs[0])
+	}
+}
+
+// BenchmarkSDKGoGuestWarm is a warm check of a Go guest written with the
+// SDK (testdata/wasm/go/config) through the whole provider path, with a
+// deadline per check: BenchmarkGoGuestWarm/wasm plus the SDK's own work.
+// "empty-config" has nothing to decode and reports "config ok" (the SDK's
+// input scan and output, no reflection); "config" decodes a small config
+// with encoding/json in the guest, which is most of its cost.
+func BenchmarkSDKGoGuestWarm(b *testing.B) {
+	dir := b.TempDir()
+	out := filepath.Join(dir, "config.wasm")
+	if o, err := goBuild("..", out, "./testdata/wasm/go/config"); err != nil {
+		b.Fatalf("build: %v\n%s", err, o)
+	}
+	p, _ := newProvider(b, Options{})
+	for _, bc := range []struct {
+		name, message string
+		config        map[string]any
+	}{
+		{"empty-config", "config ok", nil},
+		{"config", "slow", map[string]any{"state": "degraded", "message": "slow"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := core.Component{Name: "sdk-" + bc.name, Provider: Name, Timeout: time.Minute,
+				Config: map[string]any{KeyModule: out}}
+			for k, v := range bc.config {
+				c.Config[k] = v
+			}
+			if err := p.ValidateConfig(c); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				res := p.Check(ctx, c)
+				cancel()
+				if res.Message != bc.message {
+					b.Fatal(res.State, res.Message)
+				}
+			}
+		})
 	}
 }

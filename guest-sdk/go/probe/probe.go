@@ -50,6 +50,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"time"
 	"unicode/utf8"
 
@@ -184,6 +185,11 @@ func (ctx Context) RawConfig() json.RawMessage { return ctx.c.config }
 // are ignored, and fields absent from the config keep their values, so set
 // defaults in v before the call. Errors start with "config: ".
 func (ctx Context) Config(v any) error {
+	if string(ctx.c.config) == "{}" {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
+			return nil // nothing to decode, and no reflection-heavy call
+		}
+	}
 	if err := json.Unmarshal(ctx.c.config, v); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -213,9 +219,12 @@ func init() {
 // before anything is written to out.
 func handle(fn Func, h guest.Host, in, out []byte) (uint32, int) {
 	start := time.Now()
-	var inp input
-	if err := json.Unmarshal(in, &inp); err != nil {
-		return encode(out, Downf("probe SDK: bad input from the host: %v", err))
+	inp, err := parseInput(in)
+	if err != nil {
+		inp = input{}
+		if err := json.Unmarshal(in, &inp); err != nil {
+			return encode(out, Downf("probe SDK: bad input from the host: %v", err))
+		}
 	}
 	if len(inp.Config) == 0 || string(inp.Config) == "null" {
 		inp.Config = json.RawMessage("{}")
@@ -234,6 +243,14 @@ func encode(out []byte, r Result) (uint32, int) {
 	status := uint32(r.Status)
 	if r.Message == "" && len(r.Details) == 0 {
 		return status, 0
+	}
+	if len(r.Details) == 0 {
+		b := make([]byte, 0, len(r.Message)+16)
+		b = appendString(append(b, `{"message":`...), r.Message)
+		b = append(b, '}')
+		if len(b) <= len(out) {
+			return status, copy(out, b)
+		}
 	}
 	o := output{Message: r.Message, Details: r.Details}
 	b, err := json.Marshal(o)

@@ -1,10 +1,12 @@
 // Command config is a Go SDK probe that reports what its config tells it,
 // to drive every status from a component config:
 //
-//	config: {state: up|degraded|down, message: "...", details: {...}}
+//	config: {state: up|degraded|down, message: "...", details: {...}, log: "..."}
 //
 // The default is up with message "config ok". An unknown state is a config
-// error: down, with the reason. Each check logs one info line.
+// error: down, with the reason. A log value is logged at info level with
+// the component name and state. With message "" it is the SDK's noop probe
+// (BenchmarkSDKGoGuestWarm).
 //
 //	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o config.wasm ./testdata/wasm/go/config
 package main
@@ -19,6 +21,7 @@ type config struct {
 	State   string         `json:"state"`
 	Message string         `json:"message"`
 	Details map[string]any `json:"details"`
+	Log     string         `json:"log"`
 }
 
 func init() { probe.Register(check) }
@@ -30,7 +33,9 @@ func check(ctx probe.Context) probe.Result {
 	if err := ctx.Config(&cfg); err != nil {
 		return probe.Downf("%v", err)
 	}
-	ctx.Log(slog.LevelInfo, "checking", "component", ctx.Name(), "state", cfg.State)
+	if cfg.Log != "" {
+		ctx.Log(slog.LevelInfo, cfg.Log, "component", ctx.Name(), "state", cfg.State)
+	}
 	r := probe.Result{Message: cfg.Message, Details: cfg.Details}
 	switch cfg.State {
 	case "up":
