@@ -66,7 +66,7 @@ var keep [][]byte
 
 //go:wasmexport vitals_check
 func check(n uint32) uint64 {
-	if bytes.Contains(buf[:n], []byte(`+"`"+`"mode":"noop"`+"`"+`)) {
+	if bytes.Contains(buf[:n], []byte(` + "`" + `"mode":"noop"` + "`" + `)) {
 		return 0 // the cheapest probe: no decoding, no output
 	}
 	var in input
