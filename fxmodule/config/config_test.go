@@ -214,6 +214,14 @@ health:
 		{"status unknown", "health: {status: {colour: red}}", nil, []string{"health.status.colour: unknown key"}},
 		{"metrics path", "health: {metrics: {enabled: true, path: metrics}}", nil, []string{`health.metrics.path: "metrics" must start with /`}},
 		{"metrics path taken", "health: {metrics: {enabled: true, path: /status}}", nil, []string{`health.metrics.path: "/status" is already used by health.paths.status`}},
+		{"token white space", "health: {token: 'a b'}", nil, []string{"health.token: must not contain white space"}},
+		{"token trailing newline", "health: {token: \"abc\\n\"}", nil, []string{"health.token: must not contain white space"}},
+		{"path is another's alias", "health: {paths: {ready: /healthz}}", nil, []string{`health.paths.ready: "/healthz" is already used by health.paths.aliases (/healthz as health.paths.health)`}},
+		{"status at an alias", "health: {paths: {status: /readyz}}", nil, []string{`health.paths.status: "/readyz" is already used by health.paths.aliases (/readyz as health.paths.ready)`}},
+		{"metrics at an alias", "health: {metrics: {enabled: true, path: /livez}}", nil, []string{`health.metrics.path: "/livez" is already used by health.paths.aliases (/livez as health.paths.health)`}},
+		{"status under per-check", "health: {paths: {status: /health/status}}", nil, []string{`health.paths.status: "/health/status" is already used by health.paths.per_check (/health/{name}): it would hide the check named "status"`}},
+		{"jobs under per-check", "health: {paths: {jobs: /ready/jobs}}", nil, []string{`health.paths.jobs: "/ready/jobs" is already used by health.paths.per_check (/ready/{name})`}},
+		{"metrics under an alias's per-check", "health: {metrics: {enabled: true, path: /readyz/metrics}}", nil, []string{`health.metrics.path: "/readyz/metrics" is already used by health.paths.per_check (/readyz/{name}, health.paths.aliases)`}},
 		{"metrics enabled", "health: {metrics: {enabled: yes please}}", nil, []string{`health.metrics.enabled: "yes please" is not a boolean`}},
 		{"grpc address", "health: {grpc: {address: 9090}}", nil, []string{`health.grpc.address: "9090" is not host:port`}},
 		{"grpc address taken", "server: {address: ':8080'}\nhealth: {grpc: {address: ':8080'}}", nil, []string{`health.grpc.address: ":8080" is already used by server.address`}},
@@ -251,6 +259,24 @@ health:
 				t.Errorf("error %v has no *KeyError", err)
 			}
 		})
+	}
+}
+
+// TestPathsWithoutCollisions: what the route checks must let through.
+func TestPathsWithoutCollisions(t *testing.T) {
+	for _, file := range []string{
+		"health: {paths: {health: /healthz, ready: /readyz}}",                        // the endpoints at their own aliases
+		"health: {paths: {ready: /healthz, aliases: false}}",                         // no aliases
+		"health: {paths: {status: /health/status, per_check: false}}",                // no per-check paths
+		"health: {paths: {status: /health/x/status}}",                                // two levels under: not a check name
+		"health: {paths: {health: '-', ready: /ready, status: /livez}}",              // no health endpoint, so no /livez alias
+		"health: {metrics: {enabled: false, path: /healthz}}",                        // metrics off: the path is not served
+		"health: {paths: {ready: '-', status: /ready/x}}",                            // no ready endpoint
+		"health: {paths: {health: '-'}, metrics: {enabled: true, path: /healthz/m}}", // no /healthz alias
+	} {
+		if _, err := Load(LoadOptions{File: writeFile(t, file)}); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
 	}
 }
 

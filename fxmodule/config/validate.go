@@ -46,6 +46,9 @@ func (c *Config) Validate() error {
 	default:
 		bad("health.details", "%q is not one of never, authorized, always", h.Details)
 	}
+	if t := h.Token; t != "" && (strings.TrimSpace(t) != t || strings.ContainsAny(t, "\r\n\t ")) {
+		bad("health.token", "must not contain white space")
+	}
 	errs = append(errs, h.validatePaths()...)
 	if n := h.Status.History; n < 0 || n > 1000 {
 		bad("health.status.history", "%d is not in 0-1000", n)
@@ -84,10 +87,13 @@ func (c *Config) Validate() error {
 }
 
 // validatePaths checks the endpoint paths: each starts with / or is Off,
-// and no two are the same.
+// and no two routes collide: the configured paths, the metrics path, the
+// aliases (health.paths.aliases) and the per-check paths
+// (health.paths.per_check: {path}/{name} under the health and ready paths
+// and their aliases, where a fixed path would hide the check of that name).
+// A collision names both keys.
 func (h Health) validatePaths() []error {
 	var errs []error
-	seen := map[string]string{}
 	p := h.Paths
 	paths := [][2]string{
 		{"health.paths.health", p.Health}, {"health.paths.ready", p.Ready}, {"health.paths.jobs", p.Jobs},
@@ -96,16 +102,69 @@ func (h Health) validatePaths() []error {
 	if h.Metrics.Enabled {
 		paths = append(paths, [2]string{"health.metrics.path", h.Metrics.Path})
 	}
+	seen := map[string]string{} // path: the key that routes it
+	var fixed [][2]string       // the valid configured paths, in order
 	for _, kv := range paths {
-		key := kv[0]
+		key, v := kv[0], kv[1]
 		switch {
-		case kv[1] == Off:
-		case checkPath(kv[1]) != nil:
-			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(`%q %v (or be "-": off)`, kv[1], checkPath(kv[1]))})
-		case seen[kv[1]] != "":
-			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s", kv[1], seen[kv[1]])})
+		case v == Off:
+		case checkPath(v) != nil:
+			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(`%q %v (or be "-": off)`, v, checkPath(v))})
+		case seen[v] != "":
+			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s", v, seen[v])})
 		default:
-			seen[kv[1]] = key
+			seen[v] = key
+			fixed = append(fixed, kv)
+		}
+	}
+	on := func(key string) bool { // the endpoint of key is served
+		for _, kv := range fixed {
+			if kv[0] == key {
+				return true
+			}
+		}
+		return false
+	}
+	// Per-check prefixes: {path}/{name} of the health and ready endpoints.
+	type prefix struct{ path, key string }
+	var prefixes []prefix
+	if p.PerCheck {
+		if on("health.paths.health") {
+			prefixes = append(prefixes, prefix{p.Health, "health.paths.per_check (" + p.Health + "/{name})"})
+		}
+		if on("health.paths.ready") {
+			prefixes = append(prefixes, prefix{p.Ready, "health.paths.per_check (" + p.Ready + "/{name})"})
+		}
+	}
+	if p.Aliases {
+		// echomw's aliases: /livez and /healthz answer as the health
+		// endpoint, /readyz as the ready one.
+		aliases := [...][2]string{{"/livez", "health.paths.health"}, {"/healthz", "health.paths.health"}, {"/readyz", "health.paths.ready"}}
+		for _, a := range aliases {
+			alias, of := a[0], a[1]
+			if !on(of) {
+				continue
+			}
+			key := seen[alias]
+			switch {
+			case key == of:
+				continue // the endpoint is at its alias already
+			case key != "":
+				errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by health.paths.aliases (%s as %s)", alias, alias, of)})
+				continue
+			}
+			if p.PerCheck {
+				prefixes = append(prefixes, prefix{alias, "health.paths.per_check (" + alias + "/{name}, health.paths.aliases)"})
+			}
+		}
+	}
+	for _, kv := range fixed {
+		key, v := kv[0], kv[1]
+		dir, name := v[:strings.LastIndex(v, "/")], v[strings.LastIndex(v, "/")+1:]
+		for _, pr := range prefixes {
+			if dir == pr.path {
+				errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s: it would hide the check named %q", v, pr.key, name)})
+			}
 		}
 	}
 	return errs
