@@ -32,6 +32,9 @@ func TestBadConfigFailsNew(t *testing.T) {
 			[]string{"health.checks[0].config: module: is required"}},
 		{"several at once", "health: {interval: x, details: y, checks: [{name: a}]}", nil,
 			[]string{`health.interval: "x" is not a duration`, `health.details: "y"`, "health.checks[0].provider: is required"}},
+		{"token with white space", `health: {token: "a b"}`, nil, []string{"health.token: must not contain white space"}},
+		{"route collision", "health: {paths: {status: /healthz}}", nil,
+			[]string{`health.paths.status: "/healthz" is already used by health.paths.aliases`}},
 		{"server without echo", `server: {address: "127.0.0.1:0"}`, nil,
 			[]string{`server.address: "127.0.0.1:0" is set but the app provides no *echo.Echo`}},
 		{"bad app check", "", []fx.Option{fx.Supply(fx.Annotate(
@@ -161,6 +164,23 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A configuration built in code (Supply) is validated as a loaded one:
+// the token's white space is reported under its key, not by echomw.
+func TestValidateToken(t *testing.T) {
+	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Health.Token = "a b"
+	if err := fxmodule.Validate(cfg); err == nil || !strings.Contains(err.Error(), "health.token: must not contain white space") {
+		t.Errorf("Validate = %v", err)
+	}
+	app := fx.New(fx.NopLogger, fxmodule.Module, fxmodule.Supply(cfg), fx.Provide(newEcho))
+	if err := app.Err(); err == nil || !strings.Contains(err.Error(), "health.token:") || strings.Contains(err.Error(), "echomw") {
+		t.Errorf("fx.New error = %v", err)
 	}
 }
 
