@@ -502,3 +502,71 @@ func fastMessage(b []byte, last string) (string, bool) {
 	}
 	return string(text), true
 }
+
+// warm starts one instance under a bounded timeout (the component's, or
+// Options.DefaultTimeout), so that a module that cannot start is refused
+// at load, and keeps it in the pool so that the first check is warm. It
+// does nothing when the pool already has a started instance or all its
+// slots are taken.
+func (pr *probe) warm(timeout time.Duration) error {
+	// Take every free slot, so that the started instance goes back first
+	// and the next check gets it.
+	var slots []*instance
+	defer func() {
+		for _, inst := range slots {
+			pr.pool.put(inst)
+		}
+	}()
+	for len(slots) < cap(pr.pool.slots) {
+		select {
+		case inst := <-pr.pool.slots:
+			slots = append(slots, inst)
+			continue
+		default:
+		}
+		break
+	}
+	for i, inst := range slots {
+		if inst != nil && !inst.mod.IsClosed() {
+			return nil
+		}
+		inst.close()
+		slots[i] = nil
+	}
+	if len(slots) == 0 {
+		return nil // checks are running: it started before
+	}
+	if timeout <= 0 {
+		timeout = pr.p.opts.DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	inst, res := pr.newInstance(ctx, time.Now())
+	if res != nil {
+		return pr.startError(res, timeout)
+	}
+	slots[0] = inst
+	return nil
+}
+
+// startError is the load error of a module whose first instance failed to
+// start. A trap or exit while starting is most often a runtime short of
+// memory (a Go guest needs about 55 pages): the error says so.
+func (pr *probe) startError(res *core.Check, timeout time.Duration) error {
+	msg := res.Message
+	if s, _ := res.Details["stderr"].(string); s != "" {
+		first, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+		msg += " (stderr: " + first + ")"
+	}
+	pages := pr.cfg.memoryPages
+	var hint string
+	switch {
+	case res.State == core.StateDown:
+		hint = fmt.Sprintf("it must start within the component's timeout (%s)", timeout)
+	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "memory"):
+		hint = fmt.Sprintf("it needs more %s than %d (%s): raise %s", KeyMemoryPages, pages, pagesSize(uint64(pages)), KeyMemoryPages)
+	default:
+		hint = fmt.Sprintf("if it ran out of memory, it needs more %s than %d (%s)", KeyMemoryPages, pages, pagesSize(uint64(pages)))
+	}
+	return fmt.Errorf("%s: %s: cannot start: %s; %s", KeyModule, pr.cfg.module, msg, hint)
+}

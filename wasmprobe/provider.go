@@ -199,14 +199,35 @@ func (p *Provider) CacheDir() string { return p.cacheDir }
 // ValidateConfig parses the component's config, then loads, compiles and
 // validates its module, so that a bad module is refused when the component
 // is added. Every error names its config key and, for the module, the file.
-// The compiled module and the component's instance pool are kept for Check.
+// It then starts one instance (start function and _initialize) under the
+// component's timeout (Options.DefaultTimeout when it has none), so that a
+// module that cannot start, such as a Go guest short of memory_pages, is
+// refused here rather than at every check. The compiled module, the
+// component's instance pool and that started instance are kept for Check.
 func (p *Provider) ValidateConfig(c core.Component) error {
 	if !p.enter() {
 		return ErrClosed
 	}
 	defer p.inflight.Done()
-	_, err := p.probeFor(context.Background(), c)
-	return err
+	pr, err := p.probeFor(context.Background(), c)
+	if err != nil {
+		return err
+	}
+	if err := pr.warm(c.Timeout); err != nil {
+		p.drop(c.Name, pr)
+		return err
+	}
+	return nil
+}
+
+// drop forgets pr if it is still the probe of component.
+func (p *Provider) drop(component string, pr *probe) {
+	p.pmu.Lock()
+	if p.probes[component] == pr {
+		delete(p.probes, component)
+	}
+	p.pmu.Unlock()
+	pr.close()
 }
 
 // enter counts a call in flight, unless the provider is closed.

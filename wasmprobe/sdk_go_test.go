@@ -144,3 +144,47 @@ func BenchmarkSDKGoGuestWarm(b *testing.B) {
 		})
 	}
 }
+
+// TestSDKGoGuestMemoryPages checks that a Go SDK guest given too few
+// memory_pages to start its runtime is refused at load (ValidateConfig
+// starts one instance), with an error naming the file and memory_pages,
+// and that one given enough starts and is warm for its first check.
+func TestSDKGoGuestMemoryPages(t *testing.T) {
+	mod := buildSDKGuest(t, t.TempDir(), "config")
+	p, _ := newProvider(t, Options{})
+	comp := func(pages int) core.Component {
+		return core.Component{Name: "pages", Provider: Name, Timeout: 5 * time.Second,
+			Config: map[string]any{KeyModule: mod, KeyMemoryPages: pages}}
+	}
+	for _, pages := range []int{46, 48, 50} {
+		err := p.ValidateConfig(comp(pages))
+		if err == nil || !strings.Contains(err.Error(), "module: "+mod+": cannot start") ||
+			!strings.Contains(err.Error(), "needs more memory_pages") {
+			t.Fatalf("memory_pages %d: ValidateConfig = %v, want a refusal naming the file and memory_pages", pages, err)
+		}
+	}
+	c := comp(64)
+	if err := p.ValidateConfig(c); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, p, c)
+	if res.State != core.StateUp || res.Message != "config ok" {
+		t.Fatalf("memory_pages 64: %s %q (%v)", res.State, res.Message, res.Err)
+	}
+	pr := p.probes["pages"]
+	if pr == nil {
+		t.Fatal("no probe kept")
+	}
+	// The instance started at load served the check: it is back in the pool.
+	started := 0
+	for range len(pr.pool.slots) {
+		inst := <-pr.pool.slots
+		if inst != nil {
+			started++
+		}
+		pr.pool.slots <- inst
+	}
+	if started != 1 {
+		t.Fatalf("%d started instances in the pool, want 1", started)
+	}
+}
