@@ -3,6 +3,7 @@ package fxmodule_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,3 +178,72 @@ func TestGateLoggerForwards(t *testing.T) {
 type loggerFunc func(fxevent.Event)
 
 func (f loggerFunc) LogEvent(ev fxevent.Event) { f(ev) }
+
+// fxmodule.Options alone (no fx.WithLogger of the app's) routes fx's
+// events through the gate: a root-level fx.Invoke listed after it, whose
+// OnStart hook runs after Vitals' own, still holds /ready back.
+func TestOptionsBundleCoversRootInvokes(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	var rt *fxmodule.Runtime
+	var l logs
+	app := fx.New(
+		fxmodule.Options(fxevent.NopLogger),
+		fx.Provide(newEcho),
+		fx.Supply(l.logger()),
+		supplyConfig(t, baseConfig),
+		fx.Populate(&rt),
+		fx.Invoke(func(lc fx.Lifecycle, _ *fxmodule.Runtime) { // after Vitals' hook
+			lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
+				close(entered)
+				select {
+				case <-release:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}})
+		}),
+	)
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan error, 1)
+	go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
+	<-entered
+	url := base(t, rt) // Vitals' hook ran first: the server listens
+	if got := status(url + "/hello"); got != http.StatusOK {
+		t.Fatalf("/hello = %d while the app starts", got)
+	}
+	never(t, 300*time.Millisecond, "/ready passed while a root OnStart hook was still running", func() bool {
+		return status(url+"/ready") == http.StatusOK
+	})
+	close(release)
+	if err := <-started; err != nil {
+		t.Fatal(err)
+	}
+	if got := status(url + "/ready"); got != http.StatusOK {
+		t.Errorf("/ready = %d after Start returned, want 200", got)
+	}
+	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(l.String(), "level=WARN") {
+		t.Errorf("a warning with the gate watching:\n%s", l.String())
+	}
+}
+
+// Without the event logger, start says at Warn that readiness does not
+// follow the whole app.
+func TestWarnsWhenTheGateIsNotWatching(t *testing.T) {
+	var l logs
+	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Supply(l.logger()), supplyConfig(t, baseConfig))
+	if err := app.Start(ctxTimeout(t, 10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(l.String(), `level=WARN msg="vitals: started; readiness opened without waiting`) {
+		t.Errorf("no warning:\n%s", l.String())
+	}
+}

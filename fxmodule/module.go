@@ -2,10 +2,12 @@ package fxmodule
 
 import (
 	"log/slog"
+	"os"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
 
 	"github.com/vitals-go/vitals/core"
 )
@@ -34,6 +36,26 @@ var Module = fx.Module("vitals",
 	),
 	fx.Invoke(register),
 )
+
+// Options is Module with the app's fx event logger routed through the
+// module's Gate, so that readiness opens once every OnStart hook of the
+// app has returned (hooks appended after Vitals' included) and fails at
+// the first OnStop hook. It replaces both fxmodule.Module and the app's
+// fx.WithLogger, at the root of the app:
+//
+//	fx.New(fxmodule.Options(&fxevent.SlogLogger{Logger: log}), ...)
+//
+// next nil keeps fx's default logger (fxevent.ConsoleLogger on stderr).
+// Do not nest it in an fx.Module: fx.WithLogger there only logs that
+// module's events, and another fx.WithLogger at the root replaces this one
+// (then Vitals logs a warning at start: readiness is not following the
+// whole app).
+func Options(next fxevent.Logger) fx.Option {
+	if next == nil {
+		next = &fxevent.ConsoleLogger{W: os.Stderr}
+	}
+	return fx.Options(Module, fx.WithLogger(EventLogger(next)))
+}
 
 // RuntimeParams are what the module's *Runtime is made from.
 type RuntimeParams struct {

@@ -164,7 +164,7 @@ func (r *Runtime) Start(ctx context.Context) error {
 	if r.gate.Watching() {
 		r.log.Info("vitals: started; readiness opens once the whole app has started", "took", time.Since(began))
 	} else {
-		r.log.Info("vitals: started; readiness opened without waiting for OnStart hooks after this one (route fx's event logger through fxmodule.EventLogger to wait for all)", "took", time.Since(began))
+		r.log.Warn("vitals: started; readiness opened without waiting for OnStart hooks after this one (use fxmodule.Options, or route fx's event logger through fxmodule.EventLogger, to wait for all)", "took", time.Since(began))
 	}
 	return nil
 }
