@@ -1,7 +1,10 @@
 package core_test
 
 import (
+	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/vitals-go/vitals/core"
 )
@@ -104,5 +107,93 @@ func TestServingGate(t *testing.T) {
 	e.Serve()
 	if !e.Snapshot().Ready() {
 		t.Fatal("not ready after Serve")
+	}
+}
+
+// member is a status for the rule tables: st is its published state,
+// checked false when it has no result yet.
+func member(name string, checked bool, st core.State, nonCritical bool, groups ...string) core.ComponentStatus {
+	return core.ComponentStatus{
+		Component: core.Component{Name: name, NonCritical: nonCritical, Groups: groups},
+		Check:     core.Check{Component: name, State: st},
+		Checked:   checked,
+	}
+}
+
+func TestReadinessAndLivenessRules(t *testing.T) {
+	U, Up, Deg, Down := core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown
+	R, L := core.GroupReadiness, core.GroupLiveness
+	startUp := member("warm", false, Up, false, R, L)
+	startUp.Component.StartUp = true
+	tests := []struct {
+		name        string
+		members     []core.ComponentStatus
+		ready, live bool
+	}{
+		{"empty groups", nil, true, true},
+		{"all up", []core.ComponentStatus{member("a", true, Up, false, R, L), member("b", true, Up, false, R, L)}, true, true},
+		{"up and checked unknown", []core.ComponentStatus{member("a", true, Up, false, R, L), member("b", true, U, false, R, L)}, false, false},
+		{"checked unknown alone", []core.ComponentStatus{member("b", true, U, false, R, L)}, false, false},
+		{"up and no result yet", []core.ComponentStatus{member("a", true, Up, false, R, L), member("b", false, U, false, R, L)}, false, true},
+		{"all without a result", []core.ComponentStatus{member("a", false, U, false, R, L), member("b", false, U, false, R, L)}, false, true},
+		{"start-up component without a result", []core.ComponentStatus{startUp}, true, true},
+		{"degraded", []core.ComponentStatus{member("a", true, Up, false, R, L), member("b", true, Deg, false, R, L)}, true, true},
+		{"non-critical down", []core.ComponentStatus{member("a", true, Up, false, R, L), member("b", true, Down, true, R, L)}, true, true},
+		{"non-critical unknown", []core.ComponentStatus{member("a", true, Up, false, R, L), member("b", true, U, true, R, L)}, false, false},
+		{"critical down", []core.ComponentStatus{member("a", true, Up, false, R, L), member("b", true, Down, false, R, L)}, false, false},
+		{"other group's unknown", []core.ComponentStatus{member("a", true, Up, false, R), member("b", true, U, false, L)}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &core.Snapshot{Phase: core.PhaseServing, Components: tt.members}
+			if got := s.Ready(); got != tt.ready {
+				t.Errorf("Ready() = %v, want %v", got, tt.ready)
+			}
+			if got := s.Live(); got != tt.live {
+				t.Errorf("Live() = %v, want %v", got, tt.live)
+			}
+			s.Phase = core.PhaseLameDuck
+			if s.Ready() || s.Live() != tt.live {
+				t.Errorf("lame duck: Ready() = %v, Live() = %v", s.Ready(), s.Live())
+			}
+		})
+	}
+}
+
+// A checked Unknown next to an Up member: the group State stays Up (Unknown
+// counts least) but the instance is neither ready nor live, and
+// WaitForReady agrees.
+func TestCheckedUnknownFailsReadiness(t *testing.T) {
+	e, p := newEngine(t)
+	a, b := manual("a", core.GroupReadiness, core.GroupLiveness), manual("b", core.GroupReadiness, core.GroupLiveness)
+	a.Fall, b.Fall, a.Rise, b.Rise = 1, 1, 1, 1
+	mustAdd(t, e, a)
+	mustAdd(t, e, b)
+	p.set("b", core.StateUnknown)
+	if err := e.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, e, "a")
+	mustRun(t, e, "b")
+	s := e.Snapshot()
+	if got := s.Group(core.GroupReadiness).State; got != core.StateUp {
+		t.Fatalf("readiness group state = %v, want up (unknown counts least)", got)
+	}
+	if len(s.Group(core.GroupReadiness).Pending) != 0 {
+		t.Fatalf("pending = %v", s.Group(core.GroupReadiness).Pending)
+	}
+	if s.Ready() || s.Live() {
+		t.Fatalf("ready=%v live=%v with a checked unknown member", s.Ready(), s.Live())
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	var nre *core.NotReadyError
+	if err := e.WaitForReady(ctx, core.GroupReadiness); !errors.As(err, &nre) || len(nre.NotReady) != 1 || nre.NotReady["b"] != core.StateUnknown {
+		t.Fatalf("WaitForReady = %v", err)
+	}
+	p.set("b", core.StateUp)
+	mustRun(t, e, "b")
+	if s := e.Snapshot(); !s.Ready() || !s.Live() {
+		t.Fatalf("ready=%v live=%v once b is up", s.Ready(), s.Live())
 	}
 }

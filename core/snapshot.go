@@ -46,6 +46,39 @@ type ComponentStatus struct {
 	Checked bool `json:"checked"`
 }
 
+// Pending reports whether the component has no result yet and holds
+// readiness back for it: it has not been checked and is not a StartUp
+// component (which is published Up until its first result).
+func (cs *ComponentStatus) Pending() bool { return !cs.Checked && !cs.Component.StartUp }
+
+// Contribution is the state the component adds to its groups' and the
+// overall State: its published state, a non-critical Down counting as
+// Degraded.
+func (cs *ComponentStatus) Contribution() State {
+	st := cs.Check.State
+	if cs.Component.NonCritical && st == StateDown {
+		return StateDegraded
+	}
+	return st
+}
+
+// PassesReadiness reports whether the component lets its readiness group
+// pass: it has a result (or is a StartUp component) and contributes Up or
+// Degraded. Unlike the State aggregation, where Unknown counts least, a
+// checked Unknown fails readiness: an instance is never ready on a result
+// that could not be interpreted.
+func (cs *ComponentStatus) PassesReadiness() bool {
+	return !cs.Pending() && cs.Contribution().Healthy()
+}
+
+// PassesLiveness reports whether the component lets its liveness group
+// pass: it has no result yet (a process must not be restarted before its
+// first check), or its result contributes Up or Degraded. A checked Unknown
+// or a critical Down fails liveness.
+func (cs *ComponentStatus) PassesLiveness() bool {
+	return !cs.Checked || cs.Contribution().Healthy()
+}
+
 // GroupStatus is the aggregate of the components of one group.
 type GroupStatus struct {
 	State State `json:"state"`
@@ -90,28 +123,40 @@ func (s *Snapshot) Group(name string) GroupStatus { return s.Groups[name] }
 func (s *Snapshot) Started() bool { return s.Phase >= PhaseStarting && s.Phase < PhaseStopped }
 
 // Live reports whether the liveness group lets the process be: the engine is
-// started (lame duck included) and no liveness member is Down. An empty
-// liveness group is live.
+// started (lame duck included) and every liveness member passes liveness
+// (see ComponentStatus.PassesLiveness): a member without a result yet does
+// not fail it, so a process is not killed before its first check, but a
+// checked Unknown or a critical Down does. An empty liveness group is live.
+// echomw's /health, grpchealth and promhealth use the same rule.
 func (s *Snapshot) Live() bool {
 	if !s.Started() {
 		return false
 	}
-	g := s.Groups[GroupLiveness]
-	return g.State != StateDown
+	return s.groupPasses(GroupLiveness, (*ComponentStatus).PassesLiveness)
 }
 
 // Ready reports whether the instance should receive traffic: serving (not
-// starting, not lame duck), every readiness member has a result, and the
-// readiness group is Up or Degraded (an empty group is ready).
+// starting, not lame duck) and every readiness member passes readiness (see
+// ComponentStatus.PassesReadiness: a result that is Up or Degraded, a
+// non-critical Down counting as Degraded; a member without a result yet or
+// with a checked Unknown fails it). An empty group is ready. WaitForReady
+// and echomw's /ready use the same rule.
 func (s *Snapshot) Ready() bool {
 	if s.Phase != PhaseServing {
 		return false
 	}
-	g := s.Groups[GroupReadiness]
-	if len(g.Pending) > 0 {
-		return false
+	return s.groupPasses(GroupReadiness, (*ComponentStatus).PassesReadiness)
+}
+
+// groupPasses reports whether every member of group g passes.
+func (s *Snapshot) groupPasses(g string, pass func(*ComponentStatus) bool) bool {
+	for i := range s.Components {
+		cs := &s.Components[i]
+		if cs.Component.InGroup(g) && !pass(cs) {
+			return false
+		}
 	}
-	return len(g.Components) == 0 || g.State.Healthy()
+	return true
 }
 
 // Healthy returns the names of the components whose published state is Up
@@ -158,16 +203,6 @@ func newLayout(entries map[string]*entry) *layout {
 	return l
 }
 
-// contribution is what a component adds to an aggregate: a non-critical
-// failure only degrades.
-func contribution(cs ComponentStatus) State {
-	st := cs.Check.State
-	if cs.Component.NonCritical && st == StateDown {
-		return StateDegraded
-	}
-	return st
-}
-
 // snapshot builds a snapshot of the entries' current statuses. Called
 // with the engine mutex held.
 func (l *layout) snapshot(now time.Time, phase Phase) *Snapshot {
@@ -175,7 +210,7 @@ func (l *layout) snapshot(now time.Time, phase Phase) *Snapshot {
 	all := make([]State, len(l.order))
 	for i, ent := range l.order {
 		comps[i] = ent.status
-		all[i] = contribution(ent.status)
+		all[i] = ent.status.Contribution()
 	}
 	s := &Snapshot{
 		Time:       now,
@@ -189,7 +224,7 @@ func (l *layout) snapshot(now time.Time, phase Phase) *Snapshot {
 		gs := GroupStatus{Components: l.names[g]}
 		for _, i := range members {
 			gs.State = Worst(gs.State, all[i])
-			if cs := comps[i]; !cs.Checked && !cs.Component.StartUp {
+			if cs := &comps[i]; cs.Pending() {
 				gs.Pending = append(gs.Pending, cs.Component.Name)
 			}
 		}

@@ -70,8 +70,8 @@ func (e *NotReadyError) Error() string {
 // Unwrap returns the context's error.
 func (e *NotReadyError) Unwrap() error { return e.Err }
 
-// WaitForReady returns nil once every component of group has a result that
-// is Up or Degraded (the rule /ready uses), or a *NotReadyError naming the
+// WaitForReady returns nil once every component of group passes readiness
+// (ComponentStatus.PassesReadiness, the rule Snapshot.Ready and /ready use), or a *NotReadyError naming the
 // others when ctx ends first. An empty group is ready at once.
 func (e *Engine) WaitForReady(ctx context.Context, group string) error {
 	for {
@@ -90,11 +90,12 @@ func (e *Engine) WaitForReady(ctx context.Context, group string) error {
 
 func groupNotReady(s *Snapshot, group string) map[string]State {
 	out := map[string]State{}
-	for _, cs := range s.Components {
+	for i := range s.Components {
+		cs := &s.Components[i]
 		if !cs.Component.InGroup(group) {
 			continue
 		}
-		if (!cs.Checked && !cs.Component.StartUp) || !cs.Check.State.Healthy() {
+		if !cs.PassesReadiness() {
 			out[cs.Component.Name] = cs.Check.State
 		}
 	}

@@ -216,14 +216,11 @@ func renderVerbose(v *verdict, details bool) []byte {
 			b.WriteString("[+]" + name + " excluded: ok\n")
 		case !pending(cs) && cs.Check.State == core.StateUp:
 			b.WriteString("[+]" + name + " ok\n")
-		case !pending(cs) && contribution(cs).Healthy():
+		case v.kind.passes(cs):
+			// Degraded, non-critical Down, or (on /health) no result yet.
 			b.WriteString("[+]" + name + " ok: " + describe(cs, details) + "\n")
-		case contribution(cs) == core.StateDown || !v.ok:
-			b.WriteString("[-]" + name + " failed: " + describe(cs, details) + "\n")
 		default:
-			// Unknown, or no result yet, in a passing answer: Unknown
-			// counts least, so it fails nothing on its own.
-			b.WriteString("[+]" + name + " ok: " + describe(cs, details) + "\n")
+			b.WriteString("[-]" + name + " failed: " + describe(cs, details) + "\n")
 		}
 	}
 	if len(v.unmatched) > 0 {

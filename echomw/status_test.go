@@ -1,6 +1,7 @@
 package echomw_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -146,11 +147,15 @@ func TestStatusCodesByPhase(t *testing.T) {
 		expect(t, hs, map[string]int{"/health": 200, "/health/slow": 503, "/ready": 200})
 	})
 	t.Run("liveness members all without a result", func(t *testing.T) {
+		// A process is not restarted before its first check: Snapshot.Live.
 		e, p := newEngine(t, comp("slow", core.GroupLiveness))
 		p.hold("slow")
 		start(t, e, p)
 		_, hs := surfaces(t, e, echomw.Config{})
-		expect(t, hs, map[string]int{"/health": 503, "/health/slow": 503, "/ready": 200})
+		expect(t, hs, map[string]int{"/health": 200, "/health/slow": 503, "/ready": 200})
+		if !e.Snapshot().Live() {
+			t.Error("Snapshot.Live() disagrees with /health")
+		}
 	})
 	t.Run("start-up component", func(t *testing.T) {
 		c := comp("warm")
@@ -167,6 +172,33 @@ func TestStatusCodesByPhase(t *testing.T) {
 		_, hs := surfaces(t, e, echomw.Config{})
 		expect(t, hs, map[string]int{"/health": 200, "/ready": 200})
 	})
+}
+
+// An Up member next to a checked Unknown one: the group state is Up
+// (Unknown counts least), but /ready and /health fail, with a fail status
+// that matches the code, as Snapshot.Ready and Snapshot.Live do.
+func TestStatusCodesUpAndCheckedUnknown(t *testing.T) {
+	e, p := newEngine(t, comp("db", core.GroupReadiness, core.GroupLiveness), comp("odd", core.GroupReadiness, core.GroupLiveness))
+	p.set("odd", core.StateUnknown, "garbage answer", nil)
+	start(t, e, p)
+	if s := e.Snapshot(); s.Ready() || s.Live() {
+		t.Fatalf("ready=%v live=%v", s.Ready(), s.Live())
+	}
+	_, hs := surfaces(t, e, echomw.Config{})
+	expect(t, hs, map[string]int{
+		"/ready": 503, "/health": 503, "/ready/odd": 503, "/ready/db": 200,
+		"/ready?exclude=odd": 200, "/health?exclude=odd": 200,
+	})
+	for _, path := range []string{"/ready", "/health"} {
+		r := do(t, hs["net/http"], http.MethodGet, path)
+		var top struct{ Status string }
+		if err := json.Unmarshal([]byte(r.body), &top); err != nil || top.Status != "fail" {
+			t.Errorf("%s: top-level status %q (%v), want fail:\n%s", path, top.Status, err, r.body)
+		}
+	}
+	p.set("odd", core.StateUp, "", nil)
+	force(t, e, p)
+	expect(t, hs, map[string]int{"/ready": 200, "/health": 200})
 }
 
 func TestStatusCodesNonCriticalAndExclude(t *testing.T) {

@@ -68,16 +68,16 @@ type verdict struct {
 
 // pending reports whether a component has no result yet and holds
 // readiness back for it.
-func pending(cs *core.ComponentStatus) bool { return !cs.Checked && !cs.Component.StartUp }
+func pending(cs *core.ComponentStatus) bool { return cs.Pending() }
 
-// contribution is what a component adds to its groups: a non-critical
-// failure only degrades (as core aggregates).
-func contribution(cs *core.ComponentStatus) core.State {
-	st := cs.Check.State
-	if cs.Component.NonCritical && st == core.StateDown {
-		return core.StateDegraded
+// passes reports whether a counted member lets endpoint k pass: the
+// readiness rule of core.Snapshot.Ready for /ready and /jobs (a checked
+// Unknown fails), the liveness rule of core.Snapshot.Live for /health.
+func (k kind) passes(cs *core.ComponentStatus) bool {
+	if k == kindHealth {
+		return cs.PassesLiveness()
 	}
-	return st
+	return cs.PassesReadiness()
 }
 
 // phaseReason explains why the phase fails endpoint k, or "".
@@ -104,16 +104,17 @@ func phaseReason(p core.Phase, k kind, lame bool) string {
 // Excluded members do not count.
 //
 // /ready passes when the engine is serving (not starting, not in lame
-// duck), no counted member is without a result, and the counted members
-// aggregate to Up or Degraded (or there are none): Snapshot.Ready when
-// nothing is excluded. /health passes when the engine is started (lame
-// duck included) and the counted members aggregate to Up or Degraded (or
-// there are none).
+// duck) and every counted member passes readiness
+// (core.ComponentStatus.PassesReadiness): Snapshot.Ready when nothing is
+// excluded. /health passes when the engine is started (lame duck included)
+// and the counted members aggregate to Up or Degraded (or there are none).
+// The status is fail whenever the endpoint fails, warn when it passes with
+// the counted members aggregating to Degraded.
 func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdict {
 	v := verdict{kind: k, phase: phaseReason(s.Phase, k, lame)}
 	g := k.group()
 	state := core.StateUnknown
-	counted, waiting := 0, false
+	counted, failing := 0, false
 	for i := range s.Components {
 		cs := &s.Components[i]
 		if !cs.Component.InGroup(g) {
@@ -125,18 +126,15 @@ func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdic
 			continue
 		}
 		counted++
-		state = core.Worst(state, contribution(cs))
-		waiting = waiting || pending(cs)
+		state = core.Worst(state, cs.Contribution())
+		failing = failing || !k.passes(cs)
 	}
 	for _, name := range exclude {
 		if !slices.ContainsFunc(v.members, func(m member) bool { return m.cs.Component.Name == name }) && !slices.Contains(v.unmatched, name) {
 			v.unmatched = append(v.unmatched, name)
 		}
 	}
-	v.ok = v.phase == "" && (counted == 0 || state.Healthy())
-	if k == kindReady && waiting {
-		v.ok = false
-	}
+	v.ok = v.phase == "" && !failing
 	v.status = statusOf(v.ok, counted > 0 && state == core.StateDegraded)
 	return v
 }
