@@ -10,7 +10,7 @@ import (
 )
 
 // entry is the engine's record of one component. status and counters are
-// guarded by Engine.mu; flight by flightMu.
+// guarded by Engine.mu.
 type entry struct {
 	comp   Component
 	status ComponentStatus
@@ -21,12 +21,21 @@ type entry struct {
 	stopOnce sync.Once
 	looping  bool
 
-	flightMu sync.Mutex
-	flight   *flight
-	busy     atomic.Bool // a provider call is running, abandoned or not
+	// runs is shared by the entries that replace one another through
+	// Update, so that never two provider calls of one component overlap.
+	runs *runState
+}
+
+// runState is the run in flight and the busy flag of one component, across
+// Update. flight is guarded by mu.
+type runState struct {
+	mu     sync.Mutex
+	flight *flight
+	busy   atomic.Bool // a provider call is running, abandoned or not
 }
 
 type flight struct {
+	ent    *entry // the definition being checked
 	done   chan struct{}
 	result Check
 }
@@ -34,7 +43,7 @@ type flight struct {
 func (ent *entry) stopLoop() { ent.stopOnce.Do(func() { close(ent.stop) }) }
 
 func newEntry(c Component) *entry {
-	ent := &entry{comp: c, stop: make(chan struct{})}
+	ent := &entry{comp: c, stop: make(chan struct{}), runs: &runState{}}
 	ent.status = ComponentStatus{Component: c, Check: Check{Component: c.Name}}
 	if c.StartUp {
 		ent.status.Check.State = StateUp
@@ -133,6 +142,7 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 	}
 	old.stopLoop()
 	ent := newEntry(c)
+	ent.runs = old.runs // a run of the old definition in flight finishes first
 	ent.status.Check, ent.status.Checked = old.status.Check, old.status.Checked
 	ent.fails, ent.oks = old.fails, old.oks
 	e.entries[c.Name] = ent

@@ -96,30 +96,37 @@ const (
 const batchWindow = 5 * time.Millisecond
 
 // run checks ent once, joining a run already in flight rather than starting
-// a second one, and records the result as mode says.
+// a second one, and records the result as mode says. A run in flight of the
+// definition ent replaced (Update) is waited for, not joined: ent's own
+// definition is checked after it.
 func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
-	ent.flightMu.Lock()
-	if f := ent.flight; f != nil {
-		ent.flightMu.Unlock()
+	rs := ent.runs
+	rs.mu.Lock()
+	for rs.flight != nil {
+		f := rs.flight
+		rs.mu.Unlock()
 		select {
 		case <-f.done:
-			return f.result
+			if f.ent == ent {
+				return f.result
+			}
 		case <-ctx.Done():
 			return e.interrupted(ent.comp, time.Now(), ctx.Err())
 		}
+		rs.mu.Lock()
 	}
-	f := &flight{done: make(chan struct{})}
-	ent.flight = f
-	ent.flightMu.Unlock()
+	f := &flight{ent: ent, done: make(chan struct{})}
+	rs.flight = f
+	rs.mu.Unlock()
 
 	res := e.execute(ctx, ent)
 	if mode != recordNone {
 		res = e.record(ent, res, mode == recordBatched)
 	}
 	f.result = res
-	ent.flightMu.Lock()
-	ent.flight = nil
-	ent.flightMu.Unlock()
+	rs.mu.Lock()
+	rs.flight = nil
+	rs.mu.Unlock()
 	close(f.done)
 	return res
 }
@@ -151,7 +158,7 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	if !ok {
 		return Check{Component: c.Name, Observed: StateUnknown, Time: start, Message: fmt.Sprintf("provider %q is not registered", c.Provider), Err: ErrNotFound}
 	}
-	if !ent.busy.CompareAndSwap(false, true) {
+	if !ent.runs.busy.CompareAndSwap(false, true) {
 		return Check{Component: c.Name, Observed: StateDown, Time: start,
 			Message: fmt.Sprintf("previous check is still running past its %s timeout (provider %q ignores its context)", c.Timeout, c.Provider),
 			Err:     context.DeadlineExceeded}
@@ -165,7 +172,7 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 		r := e.callProvider(cctx, p, c)
 		// Not busy before the result is out: a run that follows this one at
 		// once must not find the component still busy.
-		ent.busy.Store(false)
+		ent.runs.busy.Store(false)
 		out <- r
 	}()
 	var res Check

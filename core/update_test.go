@@ -1,0 +1,86 @@
+package core_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// slowProvider takes delay per check and records how many of its calls
+// overlap at most.
+type slowProvider struct {
+	delay    time.Duration
+	cur, max atomic.Int64
+	calls    atomic.Int64
+}
+
+func (p *slowProvider) Name() string { return "slow" }
+
+func (p *slowProvider) Check(ctx context.Context, c core.Component) core.Check {
+	p.calls.Add(1)
+	n := p.cur.Add(1)
+	defer p.cur.Add(-1)
+	for {
+		m := p.max.Load()
+		if n <= m || p.max.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	select {
+	case <-time.After(p.delay):
+	case <-ctx.Done():
+	}
+	return core.Check{State: core.StateUp}
+}
+
+// Update while a check is in flight must not start a second provider call
+// of the same component next to it.
+func TestUpdateDuringSlowCheckDoesNotOverlap(t *testing.T) {
+	p := &slowProvider{delay: 50 * time.Millisecond}
+	e, err := core.New(core.WithProviders(p), core.WithJitter(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Stop(context.Background()) })
+	c := core.Component{Name: "db", Provider: "slow", Interval: time.Hour, Timeout: time.Second}
+	if err := e.Add(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			if _, err := e.Run(t.Context(), "db"); err != nil {
+				t.Error(err)
+			}
+		})
+		time.Sleep(5 * time.Millisecond)
+		u := c
+		u.Timeout = time.Second + time.Duration(i+1)*time.Millisecond
+		if err := e.Update(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			if _, err := e.Run(t.Context(), "db"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := e.ForceCheck(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if m := p.max.Load(); m != 1 {
+		t.Fatalf("%d provider calls of one component overlapped (%d calls)", m, p.calls.Load())
+	}
+	cs, _ := e.Snapshot().Get("db")
+	if cs.Component.Timeout != time.Second+4*time.Millisecond || cs.Check.State != core.StateUp {
+		t.Fatalf("latest definition not checked: %+v", cs)
+	}
+}
