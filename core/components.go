@@ -109,18 +109,36 @@ func (e *Engine) Add(ctx context.Context, c Component) error {
 	return nil
 }
 
-// AddFunc registers f as the provider "func:<name>" and adds c with it.
+// AddFunc registers f as the provider "func:<name>" and adds c with it. A
+// func provider left by an earlier component of that name is replaced;
+// Remove unregisters it.
 func (e *Engine) AddFunc(ctx context.Context, c Component, f CheckerFunc) error {
 	if f == nil {
 		return fmt.Errorf("core: component %q: func is nil", c.Name)
 	}
-	c.Provider = funcProviderPrefix + c.Name
-	if _, exists := e.Provider(c.Provider); !exists {
-		if err := e.RegisterProvider(f.Provider(c.Provider)); err != nil {
-			return err
-		}
+	e.funcMu.Lock()
+	defer e.funcMu.Unlock()
+	if _, dup := e.lookup(c.Name); dup {
+		return fmt.Errorf("core: component %q: already exists", c.Name)
 	}
-	return e.Add(ctx, c)
+	c.Provider = funcProviderPrefix + c.Name
+	e.provMu.Lock()
+	e.provs[c.Provider] = f.Provider(c.Provider)
+	e.provMu.Unlock()
+	if err := e.Add(ctx, c); err != nil {
+		if _, added := e.lookup(c.Name); !added {
+			e.dropFuncProvider(c.Name)
+		}
+		return err
+	}
+	return nil
+}
+
+// dropFuncProvider unregisters the func provider of component name.
+func (e *Engine) dropFuncProvider(name string) {
+	e.provMu.Lock()
+	delete(e.provs, funcProviderPrefix+name)
+	e.provMu.Unlock()
 }
 
 // Update replaces a component's definition. Its published state and
@@ -153,8 +171,10 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 }
 
 // Remove stops checking a component and drops it from the snapshot and the
-// stores.
+// stores, and unregisters its func provider (AddFunc).
 func (e *Engine) Remove(ctx context.Context, name string) error {
+	e.funcMu.Lock()
+	defer e.funcMu.Unlock()
 	e.mu.Lock()
 	ent, ok := e.entries[name]
 	if !ok {
@@ -166,6 +186,7 @@ func (e *Engine) Remove(ctx context.Context, name string) error {
 	e.layout = nil
 	e.publishLocked()
 	e.mu.Unlock()
+	e.dropFuncProvider(name)
 	if err := e.comps.DeleteComponent(ctx, name); err != nil {
 		return fmt.Errorf("core: component %q: store: %w", name, err)
 	}

@@ -21,6 +21,7 @@ type Engine struct {
 	sem      chan struct{}
 	provMu   sync.RWMutex
 	provs    map[string]Provider
+	funcMu   sync.Mutex // serializes AddFunc and Remove around func providers
 	hub      hub
 	snap     atomic.Pointer[Snapshot]
 	loops    sync.WaitGroup // scheduling loops

@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -82,5 +83,39 @@ func TestUpdateDuringSlowCheckDoesNotOverlap(t *testing.T) {
 	cs, _ := e.Snapshot().Get("db")
 	if cs.Component.Timeout != time.Second+4*time.Millisecond || cs.Check.State != core.StateUp {
 		t.Fatalf("latest definition not checked: %+v", cs)
+	}
+}
+
+// AddFunc after Remove checks with the new function; Remove unregisters the
+// func provider.
+func TestAddFuncAfterRemoveReplacesTheFunc(t *testing.T) {
+	e, _ := newEngine(t)
+	c := core.Component{Name: "fn", Interval: time.Hour, Timeout: time.Second, Fall: 1, Rise: 1}
+	fn := func(err error) core.CheckerFunc {
+		return func(context.Context) error { return err }
+	}
+	if err := e.AddFunc(t.Context(), c, fn(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRun(t, e, "fn"); got.State != core.StateUp {
+		t.Fatalf("first func: %v", got.State)
+	}
+	if err := e.AddFunc(t.Context(), c, fn(errors.New("second"))); err == nil {
+		t.Fatal("AddFunc of an existing component succeeded")
+	}
+	if got := mustRun(t, e, "fn"); got.State != core.StateUp {
+		t.Fatalf("a failed AddFunc replaced the func: %v", got.State)
+	}
+	if err := e.Remove(t.Context(), "fn"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.Provider("func:fn"); ok {
+		t.Fatal("Remove left the func provider registered")
+	}
+	if err := e.AddFunc(t.Context(), c, fn(errors.New("new func"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRun(t, e, "fn"); got.State != core.StateDown {
+		t.Fatalf("AddFunc after Remove kept the old func: %v", got.State)
 	}
 }
