@@ -22,17 +22,20 @@ const (
 	KeyMaxLogLineBytes  = "max_log_line_bytes"
 	KeyMaxResponseBytes = "max_response_bytes"
 	KeyMaxStdioBytes    = "max_stdio_bytes"
+	KeyAllowPrivate     = "allow_private"
 )
 
 var hostKeys = []string{
 	KeyModule, KeyAllow, KeyMemoryPages, KeyPoolSize, KeyMaxOutputBytes,
 	KeyMaxLogLines, KeyMaxLogLineBytes, KeyMaxResponseBytes, KeyMaxStdioBytes,
+	KeyAllowPrivate,
 }
 
 // probeConfig is a component config after parsing and defaults.
 type probeConfig struct {
 	module           string
 	allow            grants
+	allowPrivate     bool // host-name grants may resolve to private addresses
 	memoryPages      uint32
 	poolSize         int
 	maxOutputBytes   int
@@ -79,6 +82,13 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 			}
 			pc.allow = g
 		}
+	}
+	switch v := cfg[KeyAllowPrivate].(type) {
+	case bool:
+		pc.allowPrivate = v
+	case nil:
+	default:
+		errs = append(errs, fmt.Errorf("%s: want true or false, got %T", KeyAllowPrivate, v))
 	}
 	ints := []struct {
 		key      string

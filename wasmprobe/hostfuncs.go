@@ -131,6 +131,13 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	for k, v := range in.Headers {
 		if strings.EqualFold(k, "Host") {
+			// A virtual host must be granted itself, with the URL's path:
+			// the server routes by it.
+			vu := virtualHostURL(u, v)
+			if vu.Hostname() == "" || !pr.cfg.allow.allowURL(vu) {
+				pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()), slog.String("host", v))
+				return CodeDenied
+			}
 			req.Host = v
 			continue
 		}
@@ -161,6 +168,17 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	mem.Write(respPtr, enc)
 	return int64(len(enc))
+}
+
+// virtualHostURL is u with its host replaced by the Host header value h,
+// which keeps u's port when h has none.
+func virtualHostURL(u *url.URL, h string) *url.URL {
+	vu := *u
+	vu.Host = h
+	if _, _, err := net.SplitHostPort(h); err != nil && u.Port() != "" {
+		vu.Host = net.JoinHostPort(strings.Trim(h, "[]"), u.Port())
+	}
+	return &vu
 }
 
 // fitResponse encodes out, cutting its body until the encoding fits in
@@ -223,7 +241,7 @@ func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uin
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
 		defer cancel()
 	}
-	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allow.allowTCP)
+	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.allowTCP)
 	if err != nil {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect failed", slog.String("addr", addr), slog.String("error", err.Error()))
 		return netCode(ctx, err)

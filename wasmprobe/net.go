@@ -191,8 +191,12 @@ func (e *deniedError) Error() string { return e.what + " is not granted by the c
 // resolved here, and the dial is pinned to exactly the addresses it resolved
 // to: the Control hook re-checks the address each socket actually connects
 // to, so nothing between the check and the connect can redirect it.
-// Unspecified and multicast addresses are never dialed for a host name.
-func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowed func(host, port string) bool) (net.Conn, error) {
+// Unspecified and multicast addresses are never dialed for a host name, nor
+// loopback, link-local (169.254.169.254, the cloud metadata service) and
+// private ones unless allowPrivate: a grant by name must not lead inside the
+// host or its network through a DNS answer. An IP literal grant dials what
+// it names.
+func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowPrivate bool, allowed func(host, port string) bool) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
@@ -208,8 +212,12 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowe
 		if err != nil {
 			return nil, err
 		}
-		if ips = usableIPs(addrs); len(ips) == 0 {
-			return nil, fmt.Errorf("%s resolved to no usable address", host)
+		var dropped []net.IP
+		if ips, dropped = usableIPs(addrs, allowPrivate); len(ips) == 0 {
+			if len(dropped) > 0 {
+				return nil, &deniedError{what: fmt.Sprintf("connection to %s (resolved to %v, a loopback, link-local, private, multicast or unspecified address; set %s to allow private ones)", addr, dropped, KeyAllowPrivate)}
+			}
+			return nil, fmt.Errorf("%s resolved to no address", host)
 		}
 	}
 	d := net.Dialer{Control: pinnedControl(ips, port)}
@@ -227,17 +235,21 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowe
 	return nil, lastErr
 }
 
-// usableIPs drops the addresses a host name must never lead to:
-// unspecified (0.0.0.0 and :: reach the local host) and multicast.
-func usableIPs(addrs []net.IPAddr) []net.IP {
-	var ips []net.IP
+// usableIPs splits the addresses of a host name into those that may be
+// dialed and those that must not: unspecified (0.0.0.0 and :: reach the
+// local host) and multicast always, and unless allowPrivate loopback,
+// link-local (unicast and multicast) and private (RFC 1918, fc00::/7).
+func usableIPs(addrs []net.IPAddr, allowPrivate bool) (ips, dropped []net.IP) {
 	for _, a := range addrs {
-		if a.IP.IsUnspecified() || a.IP.IsMulticast() {
+		ip := a.IP
+		if ip.IsUnspecified() || ip.IsMulticast() ||
+			!allowPrivate && (ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsPrivate()) {
+			dropped = append(dropped, ip)
 			continue
 		}
-		ips = append(ips, a.IP)
+		ips = append(ips, ip)
 	}
-	return ips
+	return ips, dropped
 }
 
 // pinnedControl is a net.Dialer Control hook that lets a socket connect only
@@ -263,11 +275,11 @@ func pinnedControl(ips []net.IP, port string) func(network, address string, c sy
 // newHTTPClient returns the client of one probe: no proxy, no keep-alive
 // (each check opens its own connections and leaves nothing behind), dials
 // through dialGranted and every redirect hop re-checked against the grants.
-func (p *Provider) newHTTPClient(g grants) *http.Client {
+func (p *Provider) newHTTPClient(g grants, allowPrivate bool) *http.Client {
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return p.dialGranted(ctx, network, addr, g.allowHTTPDial)
+			return p.dialGranted(ctx, network, addr, allowPrivate, g.allowHTTPDial)
 		},
 		DisableKeepAlives:      true,
 		MaxResponseHeaderBytes: 64 << 10,

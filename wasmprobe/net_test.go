@@ -81,7 +81,8 @@ func TestHTTPRequest(t *testing.T) {
 		{name: "prefix is not a host suffix", url: "http://127.0.0.1.nip.io:" + port + "/ok", allow: all, state: core.StateDown, code: "-1"},
 		{name: "https grant does not cover http", url: srv.URL + "/ok", allow: []any{"https://127.0.0.1:" + port + "/"}, state: core.StateDown, code: "-1"},
 		{name: "tcp grant does not cover http", url: srv.URL + "/ok", allow: []any{"127.0.0.1:" + port}, state: core.StateDown, code: "-1"},
-		{name: "hostname grant", url: "http://localhost:" + port + "/ok", allow: []any{"http://localhost:" + port + "/"}, state: core.StateUp},
+		{name: "hostname grant", url: "http://localhost:" + port + "/ok", allow: []any{"http://localhost:" + port + "/"}, extra: []any{KeyAllowPrivate, true}, state: core.StateUp},
+		{name: "hostname grant resolving to loopback", url: "http://localhost:" + port + "/ok", allow: []any{"http://localhost:" + port + "/"}, state: core.StateDown, code: "-1"},
 		{name: "ip grant does not cover hostname", url: "http://localhost:" + port + "/ok", allow: all, state: core.StateDown, code: "-1"},
 		{name: "redirect inside grant", url: srv.URL + "/redirect-in", allow: all, state: core.StateUp, check: func(t *testing.T, d map[string]any) {
 			if d["body"] != "hello GET" {
@@ -170,24 +171,29 @@ func TestTCPConnect(t *testing.T) {
 	closed := closedPort(t)
 	p, _ := newProvider(t, Options{})
 	for _, tc := range []struct {
-		name  string
-		addr  string
-		allow []any
-		code  string
+		name    string
+		addr    string
+		allow   []any
+		code    string
+		private bool
 	}{
-		{"granted", addr, []any{addr}, "0"},
-		{"any port", addr, []any{"127.0.0.1:*"}, "0"},
-		{"hostname grant", "localhost:" + port, []any{"localhost:" + port}, "0"},
-		{"no allow list", addr, nil, "-1"},
-		{"other port", addr, []any{"127.0.0.1:1"}, "-1"},
-		{"ip grant does not cover hostname", "localhost:" + port, []any{addr}, "-1"},
-		{"http grant does not cover tcp", addr, []any{"http://" + addr + "/"}, "-1"},
-		{"refused", "127.0.0.1:" + closed, []any{"127.0.0.1:" + closed}, "-2"},
-		{"bad address", "127.0.0.1", []any{"127.0.0.1:*"}, "-4"},
-		{"bad port", "127.0.0.1:99999", []any{"127.0.0.1:*"}, "-4"},
+		{"hostname grant", "localhost:" + port, []any{"localhost:" + port}, "0", true},
+		{"granted", addr, []any{addr}, "0", false},
+		{"any port", addr, []any{"127.0.0.1:*"}, "0", false},
+		{"hostname grant resolving to loopback", "localhost:" + port, []any{"localhost:" + port}, "-1", false},
+		{"no allow list", addr, nil, "-1", false},
+		{"other port", addr, []any{"127.0.0.1:1"}, "-1", false},
+		{"ip grant does not cover hostname", "localhost:" + port, []any{addr}, "-1", false},
+		{"http grant does not cover tcp", addr, []any{"http://" + addr + "/"}, "-1", false},
+		{"refused", "127.0.0.1:" + closed, []any{"127.0.0.1:" + closed}, "-2", false},
+		{"bad address", "127.0.0.1", []any{"127.0.0.1:*"}, "-4", false},
+		{"bad port", "127.0.0.1:99999", []any{"127.0.0.1:*"}, "-4", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			kv := []any{"addr", tc.addr}
+			if tc.private {
+				kv = append(kv, KeyAllowPrivate, true)
+			}
 			if tc.allow != nil {
 				kv = append(kv, KeyAllow, tc.allow)
 			}
@@ -287,10 +293,18 @@ func TestFitResponse(t *testing.T) {
 }
 
 func TestPinnedDial(t *testing.T) {
-	ips := usableIPs([]net.IPAddr{{IP: net.ParseIP("0.0.0.0")}, {IP: net.ParseIP("::")}, {IP: net.ParseIP("224.0.0.1")}, {IP: net.ParseIP("127.0.0.1")}})
-	if len(ips) != 1 || !ips[0].Equal(net.ParseIP("127.0.0.1")) {
-		t.Fatalf("usable %v", ips)
+	var addrs []net.IPAddr
+	for _, s := range []string{"0.0.0.0", "::", "224.0.0.1", "ff02::1", "127.0.0.1", "::1", "169.254.169.254", "fe80::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fd00::1", "::ffff:127.0.0.1", "93.184.215.14", "2001:db8::1"} {
+		addrs = append(addrs, net.IPAddr{IP: net.ParseIP(s)})
 	}
+	ips, dropped := usableIPs(addrs, false)
+	if fmt.Sprint(ips) != "[93.184.215.14 2001:db8::1]" || len(dropped) != 13 {
+		t.Fatalf("usable %v, dropped %v", ips, dropped)
+	}
+	if ips, _ = usableIPs(addrs, true); fmt.Sprint(ips) != "[127.0.0.1 ::1 169.254.169.254 fe80::1 10.1.2.3 172.16.0.1 192.168.1.1 fd00::1 127.0.0.1 93.184.215.14 2001:db8::1]" {
+		t.Fatalf("usable with allow_private %v", ips)
+	}
+	ips = []net.IP{net.ParseIP("127.0.0.1")}
 	ctl := pinnedControl(ips, "80")
 	for addr, ok := range map[string]bool{"127.0.0.1:80": true, "127.0.0.2:80": false, "127.0.0.1:81": false, "[::1]:80": false} {
 		if err := ctl("tcp", addr, nil); (err == nil) != ok {

@@ -62,7 +62,7 @@ func (p *Provider) newProbe(ctx context.Context, c core.Component) (*probe, erro
 		pool:   newPool(cfg.poolSize),
 	}
 	if mod.usesHTTP && len(cfg.allow.http) > 0 {
-		pr.http = p.newHTTPClient(cfg.allow)
+		pr.http = p.newHTTPClient(cfg.allow, cfg.allowPrivate)
 	}
 	return pr, nil
 }
