@@ -52,6 +52,9 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 		next := e.jittered(ent.comp.Interval)
 		if e.retrying(ent, attempt) {
 			res := e.run(ctx, ent, recordNone)
+			if callerEnded(ctx, res) {
+				return
+			}
 			if res.Observed != StateUp && attempt < e.set.retry.MaxRetries {
 				attempt++
 				next = e.set.retry.backoff(attempt)
@@ -96,7 +99,10 @@ const (
 const batchWindow = 5 * time.Millisecond
 
 // run checks ent once, joining a run already in flight rather than starting
-// a second one, and records the result as mode says. A run in flight of the
+// a second one, and records the result as mode says. A failure that comes
+// with the caller's ctx ended (Run or ForceCheck canceled, the engine
+// stopping) is returned but not recorded: it says nothing about the
+// component. A run in flight of the
 // definition ent replaced (Update) is waited for, not joined: ent's own
 // definition is checked after it.
 func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
@@ -120,7 +126,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
 	rs.mu.Unlock()
 
 	res := e.execute(ctx, ent)
-	if mode != recordNone {
+	if mode != recordNone && !callerEnded(ctx, res) {
 		res = e.record(ent, res, mode == recordBatched)
 	}
 	f.result = res
@@ -129,6 +135,12 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
 	rs.mu.Unlock()
 	close(f.done)
 	return res
+}
+
+// callerEnded reports whether res is a failure that the end of the caller's
+// ctx may have caused, rather than the component's own timeout.
+func callerEnded(ctx context.Context, res Check) bool {
+	return ctx.Err() != nil && res.Failed()
 }
 
 func (e *Engine) interrupted(c Component, start time.Time, err error) Check {

@@ -119,3 +119,79 @@ func TestAddFuncAfterRemoveReplacesTheFunc(t *testing.T) {
 		t.Fatalf("AddFunc after Remove kept the old func: %v", got.State)
 	}
 }
+
+// blocking answers Up, or when block is set waits for its context and
+// answers Down.
+type blocking struct{ block atomic.Bool }
+
+func (p *blocking) Name() string { return "blocking" }
+
+func (p *blocking) Check(ctx context.Context, _ core.Component) core.Check {
+	if !p.block.Load() {
+		return core.Check{State: core.StateUp}
+	}
+	<-ctx.Done()
+	return core.Check{State: core.StateDown, Message: "gave up", Err: ctx.Err()}
+}
+
+// A caller that cancels Run or ForceCheck gets an interrupted result, but
+// it is not recorded: the published state and the history stay as they
+// were.
+func TestCallerCancellationIsNotRecorded(t *testing.T) {
+	p := &blocking{}
+	e, err := core.New(core.WithProviders(p), core.WithJitter(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Stop(context.Background()) })
+	c := core.Component{Name: "db", Provider: "blocking", Interval: time.Hour, Timeout: time.Minute, Fall: 1, Rise: 1}
+	if err := e.Add(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRun(t, e, "db"); got.State != core.StateUp {
+		t.Fatalf("first run: %v", got.State)
+	}
+	p.block.Store(true)
+	events := e.Subscribe(8)
+	defer events.Close()
+
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	got, err := e.Run(ctx, "db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Failed() {
+		t.Fatalf("interrupted run returned %+v", got)
+	}
+	ctx2, cancel2 := context.WithCancel(t.Context())
+	time.AfterFunc(20*time.Millisecond, cancel2)
+	if err := e.ForceCheck(ctx2); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ForceCheck = %v", err)
+	}
+
+	cs, _ := e.Snapshot().Get("db")
+	if cs.Check.State != core.StateUp {
+		t.Fatalf("published %v after a caller's cancellation: %s", cs.Check.State, cs.Check.Message)
+	}
+	h, err := e.History(t.Context(), "db", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 1 {
+		t.Fatalf("history has %d entries, want the first result only: %+v", len(h), h)
+	}
+	select {
+	case ev := <-events.C():
+		t.Fatalf("event after a caller's cancellation: %+v", ev)
+	default:
+	}
+	// The component's own timeout still counts as a failure.
+	c.Timeout = 10 * time.Millisecond
+	if err := e.Update(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRun(t, e, "db"); got.State != core.StateDown {
+		t.Fatalf("own timeout published %v", got.State)
+	}
+}
