@@ -108,6 +108,9 @@ func register(p RegisterParams) error {
 			return err
 		}
 		p.Runtime.RegisterMetrics(p.Echo)
+		if p.Runtime.connectionCloseOn() {
+			p.Echo.Use(p.Runtime.ConnectionClose())
+		}
 	}
 	p.Lifecycle.Append(fx.Hook{OnStart: p.Runtime.Start, OnStop: p.Runtime.Stop})
 	return nil

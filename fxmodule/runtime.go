@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,10 +39,13 @@ type Runtime struct {
 	ln       net.Listener
 	srv      *lameduck.HTTPAdapter
 	runner   *lameduck.Runner
-	opened   bool      // readiness was opened by this start
-	lameAt   time.Time // when readiness started failing; zero: not yet
-	stopping bool      // Stop was called
-	onSignal func()    // asks the app to stop when a lame-duck signal comes first
+	opened   bool        // readiness was opened by this start
+	lameAt   time.Time   // when readiness started failing; zero: not yet
+	stopping bool        // Stop was called
+	onSignal func()      // asks the app to stop when a lame-duck signal comes first
+	sigs     *appSignals // the signals, when the app runs its own server
+	sigSeen  bool        // a signal came since Start
+	lame     atomic.Bool // in lame duck: ConnectionClose answers "Connection: close"
 	// cancelWait ends Start's wait for readiness (health.wait_for_ready).
 	cancelWait context.CancelCauseFunc
 }
@@ -107,9 +111,10 @@ func (r *Runtime) Addr() net.Addr {
 func (r *Runtime) Start(ctx context.Context) error {
 	began := time.Now()
 	r.mu.Lock()
-	r.opened, r.lameAt, r.stopping = false, time.Time{}, false
+	r.opened, r.lameAt, r.stopping, r.sigSeen = false, time.Time{}, false, false
 	r.grpc, r.svc = nil, nil
 	r.mu.Unlock()
+	r.lame.Store(false)
 	if r.echo != nil {
 		if err := r.listen(); err != nil {
 			return err
@@ -134,6 +139,8 @@ func (r *Runtime) Start(ctx context.Context) error {
 		if err := r.serve(ctx); err != nil {
 			return r.abort(ctx, err)
 		}
+	} else {
+		r.watchSignals() // the runner handles them when Vitals runs the server
 	}
 	if wait := r.cfg.Health.WaitForReady; wait > 0 {
 		// A lame-duck signal during the wait ends it: readiness cannot pass.
@@ -215,6 +222,7 @@ func (r *Runtime) enterLameDuck() {
 		return
 	}
 	r.lameAt = time.Now()
+	r.lame.Store(true)
 	if r.cancelWait != nil {
 		r.cancelWait(errLameDuckDuringStart)
 	}

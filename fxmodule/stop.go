@@ -65,5 +65,7 @@ func (r *Runtime) waitPeriod(ctx context.Context) {
 		r.log.Info("vitals: lame-duck period over")
 	case <-ctx.Done():
 		r.log.Warn("vitals: lame-duck period cut short", "cause", context.Cause(ctx))
+	case <-r.periodCut():
+		r.log.Warn("vitals: lame-duck period cut short by a second signal")
 	}
 }
