@@ -46,7 +46,7 @@ func New(opts ...Option) (*Engine, error) {
 	s := defaultSettings()
 	for _, o := range opts {
 		if err := o(&s); err != nil {
-			return nil, fmt.Errorf("core: %w", err)
+			return nil, prefixed(err)
 		}
 	}
 	mem := NewMemoryStore(s.history)
@@ -281,3 +281,18 @@ func (e *Engine) changes() <-chan struct{} {
 // watcher takes it, reads Snapshot, and waits on it: no publication is
 // missed between the two, though several may be seen as one.
 func (e *Engine) Changed() <-chan struct{} { return e.changes() }
+
+// prefixed puts "core: " before an option's error, before each of them when
+// the option names several (one per field).
+func prefixed(err error) error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return fmt.Errorf("core: %w", err)
+	}
+	errs := j.Unwrap()
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = fmt.Errorf("core: %w", e)
+	}
+	return errors.Join(out...)
+}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -116,8 +117,13 @@ func WithComponents(c ...Component) Option {
 // that leave them zero (the package constants otherwise).
 func WithDefaults(interval, timeout time.Duration, fall, rise int) Option {
 	return func(s *settings) error {
-		if interval < 0 || timeout < 0 || fall < 0 || rise < 0 {
-			return fmt.Errorf("defaults: interval, timeout, fall and rise must not be negative")
+		if err := errors.Join(
+			notNegative("WithDefaults", "interval", interval),
+			notNegative("WithDefaults", "timeout", timeout),
+			notNegative("WithDefaults", "fall", fall),
+			notNegative("WithDefaults", "rise", rise),
+		); err != nil {
+			return err
 		}
 		s.defaults = Component{Interval: interval, Timeout: timeout, Fall: fall, Rise: rise}
 		return nil
@@ -151,8 +157,12 @@ type RetryConfig struct {
 // WithStartupRetry enables start-up retries.
 func WithStartupRetry(r RetryConfig) Option {
 	return func(s *settings) error {
-		if r.MaxRetries < 0 || r.InitialBackoff < 0 || r.MaxBackoff < 0 {
-			return fmt.Errorf("startup_retry: values must not be negative")
+		if err := errors.Join(
+			notNegative("WithStartupRetry", "MaxRetries", r.MaxRetries),
+			notNegative("WithStartupRetry", "InitialBackoff", r.InitialBackoff),
+			notNegative("WithStartupRetry", "MaxBackoff", r.MaxBackoff),
+		); err != nil {
+			return err
 		}
 		if r.InitialBackoff == 0 {
 			r.InitialBackoff = 500 * time.Millisecond
@@ -171,4 +181,13 @@ func (r RetryConfig) backoff(attempt int) time.Duration {
 		b *= 2
 	}
 	return min(b, r.MaxBackoff)
+}
+
+// notNegative names the option and the field when v is negative:
+// "WithDefaults: fall: -1 must not be negative".
+func notNegative[T int | time.Duration](option, field string, v T) error {
+	if v < 0 {
+		return fmt.Errorf("%s: %s: %v must not be negative", option, field, v)
+	}
+	return nil
 }
