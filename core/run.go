@@ -29,16 +29,21 @@ func (e *Engine) jittered(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * (1 + j*(2*rand.Float64()-1)))
 }
 
+// firstDelay is the random delay before a component's first check: up to a
+// tenth of its interval, at most 100ms; none without jitter.
+func (e *Engine) firstDelay(interval time.Duration) time.Duration {
+	if e.set.jitter == 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(min(interval, time.Second)/10) + 1))
+}
+
 // loop checks ent on its interval until the engine stops or ent is removed
 // or replaced. The first check comes after a short random delay so that
 // components added together do not all fire in the same instant.
 func (e *Engine) loop(ctx context.Context, ent *entry) {
 	defer e.loops.Done()
-	first := time.Duration(0)
-	if e.set.jitter > 0 {
-		first = time.Duration(rand.Int64N(int64(min(ent.comp.Interval, time.Second)/10) + 1))
-	}
-	timer := time.NewTimer(first)
+	timer := time.NewTimer(e.firstDelay(ent.comp.Interval))
 	defer timer.Stop()
 	attempt := 0
 	for {
