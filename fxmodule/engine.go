@@ -16,6 +16,7 @@ import (
 type EngineParams struct {
 	fx.In
 
+	// Config is the module's configuration.
 	Config *Config
 	// Logger is the app's logger; slog.Default() when it provides none.
 	Logger *slog.Logger `optional:"true"`

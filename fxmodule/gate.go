@@ -108,6 +108,7 @@ type gateLogger struct {
 	next fxevent.Logger
 }
 
+// LogEvent shows ev to the gate, then logs it to the wrapped logger.
 func (l gateLogger) LogEvent(ev fxevent.Event) {
 	l.gate.event(ev)
 	l.next.LogEvent(ev)

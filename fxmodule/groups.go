@@ -20,8 +20,12 @@ const (
 //
 // or with a CheckResult. Component.Provider is ignored: Func checks it.
 type Check struct {
+	// Component describes the check: its name, groups, interval, timeout,
+	// fall/rise and criticality, as a health.checks entry does.
 	Component core.Component
-	Func      core.CheckerFunc
+	// Func checks the component: nil (Up), an error (Down) or
+	// core.Degraded(err).
+	Func core.CheckerFunc
 }
 
 // JobsChecker is a jobs source, provided to the group "vitals.jobs":
@@ -33,6 +37,8 @@ type Check struct {
 // A health.checks entry with provider "jobs" selects it by Name with its
 // config.checker, which defaults to the entry's name.
 type JobsChecker struct {
-	Name    string
+	// Name the jobs checks select it by (their config.checker).
+	Name string
+	// Checker reports the state of the source's pipelines.
 	Checker core.JobsChecker
 }

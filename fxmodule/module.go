@@ -61,9 +61,12 @@ func Options(next fxevent.Logger) fx.Option {
 type RuntimeParams struct {
 	fx.In
 
+	// Config is the module's configuration.
 	Config *Config
+	// Engine is the module's engine.
 	Engine *core.Engine
-	Gate   *Gate
+	// Gate opens readiness once the whole app has started.
+	Gate *Gate
 	// Echo is the app's server, if it has one.
 	Echo *echo.Echo `optional:"true"`
 	// Logger is the app's logger; slog.Default() when it provides none.
@@ -93,11 +96,17 @@ func provideRuntime(p RuntimeParams) (*Runtime, error) {
 type RegisterParams struct {
 	fx.In
 
-	Lifecycle  fx.Lifecycle
-	Runtime    *Runtime
-	Engine     *core.Engine
+	// Lifecycle receives the runtime's hook.
+	Lifecycle fx.Lifecycle
+	// Runtime is the module's runtime.
+	Runtime *Runtime
+	// Engine serves the health routes.
+	Engine *core.Engine
+	// EchoConfig configures the health routes.
 	EchoConfig EchoConfig
-	Echo       *echo.Echo `optional:"true"`
+	// Echo is the app's server, if it has one: the routes (and the
+	// metrics, and Connection: close when the app runs it) go there.
+	Echo *echo.Echo `optional:"true"`
 }
 
 // register mounts the health routes on the app's echo, if any, and

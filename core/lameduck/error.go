@@ -24,6 +24,8 @@ type LameDuckError struct {
 	Err error
 }
 
+// Error says whether the drain expired (connections closed hard) or the
+// shutdown failed, after how long, and why.
 func (e *LameDuckError) Error() string {
 	if e.Expired {
 		msg := fmt.Sprintf("lameduck: drain expired after %s, connections closed hard", e.After.Round(time.Millisecond))

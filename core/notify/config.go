@@ -70,8 +70,10 @@ type Webhook struct {
 // FieldError is a configuration problem and the field it is about, named
 // as its config key below health.notify ("webhooks[1].url").
 type FieldError struct {
+	// Field is the key below health.notify, as "webhooks[1].url".
 	Field string
-	Err   error
+	// Err is the problem.
+	Err error
 }
 
 // Error returns "field: problem".

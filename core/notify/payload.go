@@ -15,9 +15,10 @@ type Payload struct {
 	Service string `json:"service,omitempty"`
 	// Component whose published state changed.
 	Component string `json:"component"`
-	// From and To are the published states before and after.
+	// From is the published state before the change.
 	From core.State `json:"from"`
-	To   core.State `json:"to"`
+	// To is the published state after the change.
+	To core.State `json:"to"`
 	// Time is when the check that caused the change started, in UTC.
 	Time time.Time `json:"time"`
 	// Message is the check's short explanation ("HTTP 503"), maybe empty.

@@ -92,6 +92,7 @@ func (n *Notifier) deliver(s *sink, p Payload) {
 // statusError is a response outside 2xx.
 type statusError struct{ code int }
 
+// Error returns "HTTP code".
 func (e statusError) Error() string { return fmt.Sprintf("HTTP %d", e.code) }
 
 // retryable reports whether another attempt may succeed: network errors

@@ -138,9 +138,15 @@ type LameDuck struct {
 
 // Service is the health.service.* section, reported in responses.
 type Service struct {
-	ID          string
-	Version     string
-	ReleaseID   string
+	// ID (health.service.id) names the service instance; webhook payloads
+	// carry it too.
+	ID string
+	// Version (health.service.version) of the service.
+	Version string
+	// ReleaseID (health.service.release_id) of the deployment.
+	ReleaseID string
+	// Description (health.service.description) of the service; the status
+	// page's default title.
 	Description string
 }
 
@@ -172,16 +178,27 @@ type Wasm struct {
 
 // Check is one entry of health.checks.
 type Check struct {
-	Name     string
+	// Name (name) of the component: unique, 1-63 characters.
+	Name string
+	// Provider (provider) that runs the check: http, tcp, jobs, wasm, or
+	// one the app registers.
 	Provider string
+	// Interval (interval) between checks; 0: health.interval.
 	Interval time.Duration
-	Timeout  time.Duration
-	Fall     int
-	Rise     int
-	Groups   []string
-	// Critical (default true) failures make the groups Down rather than Degraded.
+	// Timeout (timeout) of one check; 0: health.check_timeout.
+	Timeout time.Duration
+	// Fall (fall) is how many failures in a row publish a failure.
+	Fall int
+	// Rise (rise) is how many successes in a row publish a success.
+	Rise int
+	// Groups (groups) the component belongs to; default readiness only.
+	Groups []string
+	// Critical (critical, default true) failures make the groups Down
+	// rather than Degraded.
 	Critical bool
-	StartUp  bool
+	// StartUp (start_up) publishes the component Up until a check proves
+	// otherwise, so that it does not hold readiness back at start.
+	StartUp bool
 	// Config is handed to the provider as it is.
 	Config map[string]any
 }

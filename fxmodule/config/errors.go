@@ -9,11 +9,13 @@ import (
 // KeyError is a problem with one configuration key. Key is the full path,
 // as "health.checks[2].interval".
 type KeyError struct {
+	// Key is the full path of the key.
 	Key string
 	// Source says where the value came from when it was not a file, as
 	// "environment variable VITALS_HEALTH__INTERVAL"; it may be empty.
 	Source string
-	Err    error
+	// Err is the problem.
+	Err error
 }
 
 // Error returns "key: problem", with the source in parentheses when known.
@@ -106,5 +108,8 @@ type wrapped struct {
 	err error
 }
 
+// Error returns the wrapped error's own text.
 func (w *wrapped) Error() string { return w.msg }
+
+// Unwrap returns the original error.
 func (w *wrapped) Unwrap() error { return w.err }

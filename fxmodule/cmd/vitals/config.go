@@ -67,8 +67,10 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 // appProvider stands for a provider the app registers: any config goes.
 type appProvider string
 
+// Name returns the provider's name.
 func (p appProvider) Name() string { return string(p) }
 
+// Check is never run by config validate.
 func (p appProvider) Check(context.Context, core.Component) core.Check {
 	return core.Check{State: core.StateUnknown, Message: "not run by vitals config validate"}
 }

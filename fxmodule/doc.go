@@ -1,0 +1,32 @@
+// Package fxmodule wires Vitals into an fx application that serves with
+// echo: the configuration (package fxmodule/config, from a YAML file,
+// VITALS_ environment variables, the app's koanf or a *Config it loaded
+// itself), the check engine with the built-in http, tcp, jobs and wasm
+// providers, the health routes on the app's *echo.Echo, the webhook
+// notifier, Prometheus metrics and gRPC health, and the lame-duck
+// shutdown.
+//
+// The whole of it is one option at the root of the app:
+//
+//	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: "vitals.yaml", Env: true})
+//	...
+//	fx.New(
+//		fxmodule.Options(&fxevent.SlogLogger{Logger: log}), // Module + the gate's event logger
+//		fxmodule.Supply(cfg),
+//		fxmodule.Timeouts(cfg),
+//		fx.Provide(newEcho),
+//	).Run()
+//
+// Apps add their own checks, providers and jobs sources through the value
+// groups "vitals.checks", "vitals.providers" and "vitals.jobs" (Check,
+// core.Provider, JobsChecker).
+//
+// With server.address set, the module runs the app's *echo.Echo itself, so
+// that the lame-duck sequence (readiness fails, the server keeps serving
+// for health.lameduck.period, then drains within
+// health.lameduck.drain_timeout, then the engine stops) holds whatever the
+// order of the app's modules. The Gate opens readiness once every OnStart
+// hook has returned when fx's event logger goes through it (Options, or
+// EventLogger). Without fx, NewEngine and NewRuntime do the same work;
+// Validate checks a configuration without starting anything.
+package fxmodule
