@@ -48,12 +48,16 @@ type Provider interface {
 // ConfigValidator is implemented by providers that can reject a component's
 // configuration when the component is added, rather than at check time.
 type ConfigValidator interface {
+	// ValidateConfig returns an error naming what is wrong with c's
+	// configuration for this provider, or nil; Add, Update and New call it.
 	ValidateConfig(c Component) error
 }
 
 // Closer is implemented by providers that hold resources (compiled modules,
 // connection pools); the engine closes them on Stop.
 type Closer interface {
+	// Close releases the provider's resources; Stop calls it once, after
+	// the checks have ended (or ctx has), and reports its error.
 	Close(ctx context.Context) error
 }
 

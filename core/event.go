@@ -7,9 +7,12 @@ import (
 
 // Event is a change of a component's published state.
 type Event struct {
+	// Component is the name of the component whose state changed.
 	Component string `json:"component"`
-	From      State  `json:"from"`
-	To        State  `json:"to"`
+	// From is the published state before the change.
+	From State `json:"from"`
+	// To is the published state after the change.
+	To State `json:"to"`
 	// Check is the result that caused the change.
 	Check Check `json:"check"`
 	// Snapshot is the engine's view right after the change; Snapshot.Healthy

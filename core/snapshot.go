@@ -38,6 +38,7 @@ func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
 // ComponentStatus is one component and its latest result in a Snapshot.
 type ComponentStatus struct {
+	// Component is the component's definition, defaults applied.
 	Component Component `json:"component"`
 	// Check is the latest result; Check.State is StateUnknown (or Up with
 	// StartUp) and Checked is false until the first result.
@@ -81,6 +82,10 @@ func (cs *ComponentStatus) PassesLiveness() bool {
 
 // GroupStatus is the aggregate of the components of one group.
 type GroupStatus struct {
+	// State is the worst contribution of the members (non-critical Down
+	// counts as Degraded, Unknown counts least); StateUnknown for an empty
+	// group. Whether the group lets readiness or liveness pass is
+	// Snapshot.Ready and Snapshot.Live, not State.Healthy.
 	State State `json:"state"`
 	// Components are the names of the members, sorted.
 	Components []string `json:"components"`

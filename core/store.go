@@ -15,18 +15,24 @@ var ErrNotFound = errors.New("not found")
 // on Add/Update/Remove and reads it once on Start, so a persistent store lets
 // run-time changes survive a restart.
 type ComponentStore interface {
+	// ListComponents returns every stored component.
 	ListComponents(ctx context.Context) ([]Component, error)
+	// PutComponent stores c, replacing a component of the same name.
 	PutComponent(ctx context.Context, c Component) error
+	// DeleteComponent removes the named component (MemoryStore returns an
+	// error wrapping ErrNotFound when it is not stored).
 	DeleteComponent(ctx context.Context, name string) error
 }
 
 // CheckStore keeps check results. The engine records every result; status
 // pages read the history back.
 type CheckStore interface {
+	// RecordCheck appends a result to its component's history.
 	RecordCheck(ctx context.Context, c Check) error
 	// History returns up to n of the latest results of a component, oldest
 	// first (n <= 0: all kept).
 	History(ctx context.Context, component string, n int) ([]Check, error)
+	// ForgetChecks drops the history of a component (on Remove).
 	ForgetChecks(ctx context.Context, component string) error
 }
 

@@ -45,6 +45,7 @@ func (e *Engine) ForceCheck(ctx context.Context) error {
 
 // NotReadyError is returned by WaitForReady when its context ends first.
 type NotReadyError struct {
+	// Group is the group that was waited for.
 	Group string
 	// NotReady maps each component that was not ready to its state.
 	NotReady map[string]State
@@ -52,6 +53,9 @@ type NotReadyError struct {
 	Err error
 }
 
+// Error names the group, each component that was not ready with its state,
+// sorted, and the context's error: `core: group "readiness" not ready: db
+// (down): context deadline exceeded`.
 func (e *NotReadyError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "core: group %q not ready: ", e.Group)

@@ -12,6 +12,7 @@ import (
 // Router is where the routes are added: *echo.Echo and *echo.Group both
 // satisfy it. Paths are relative to a group's prefix.
 type Router interface {
+	// Add registers handler for method and path, as echo's Add does.
 	Add(method, path string, handler echo.HandlerFunc, middleware ...echo.MiddlewareFunc) *echo.Route
 }
 
