@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,11 @@ func TestLoadErrors(t *testing.T) {
 		{"bad signature", map[string]any{KeyModule: wasmFile("badsig")}, "module: ../testdata/wasm/badsig.wasm: export vitals_check has signature (i32) -> (i32), want (i32) -> (i64)"},
 		{"memory minimum", map[string]any{KeyModule: wasmFile("bigmem")}, "module: ../testdata/wasm/bigmem.wasm: memory minimum 1024 pages (64 MiB) exceeds memory_pages 256 (16 MiB)"},
 		{"memory minimum with a lower cap", map[string]any{KeyModule: wasmFile("net"), KeyMemoryPages: 2}, "net.wasm: memory minimum 4 pages (256 KiB) exceeds memory_pages 2 (128 KiB)"},
+		{"unknown vitals import", map[string]any{KeyModule: wasmFile("import_vitals_unknown")}, "module: ../testdata/wasm/import_vitals_unknown.wasm: import vitals.exec is not allowed"},
+		{"unknown WASI import", map[string]any{KeyModule: wasmFile("import_wasi_unknown")}, "module: ../testdata/wasm/import_wasi_unknown.wasm: import wasi_snapshot_preview1.sock_open is not allowed"},
+		{"vitals import signature", map[string]any{KeyModule: wasmFile("import_badsig")}, "module: ../testdata/wasm/import_badsig.wasm: import vitals.tcp_connect has signature (i32, i32) -> (i64), want (i32, i32, i32) -> (i32)"},
+		{"WASI import signature", map[string]any{KeyModule: wasmFile("import_wasi_badsig")}, "module: ../testdata/wasm/import_wasi_badsig.wasm: import wasi_snapshot_preview1.fd_write has signature (i32, i32) -> (i32), want (i32, i32, i32, i32) -> (i32)"},
+		{"scans but does not compile", map[string]any{KeyModule: wasmFile("nocompile")}, "module: ../testdata/wasm/nocompile.wasm: invalid WebAssembly module: "},
 		{"missing file", map[string]any{KeyModule: "../testdata/wasm/nope.wasm"}, "module: ../testdata/wasm/nope.wasm: no such file or directory"},
 		{"missing module", map[string]any{}, "module: is required"},
 		{"module not a string", map[string]any{KeyModule: 3}, "module: want a file path, got int"},
@@ -180,6 +186,71 @@ func TestDiskCompileCache(t *testing.T) {
 	}
 	if _, err := NewProvider(context.Background(), Options{CacheDir: "/proc/nope/cache"}); err == nil {
 		t.Fatal("an unusable explicit cache dir was accepted")
+	}
+}
+
+// TestDefaultCacheDir checks that a provider without CacheDir keeps
+// compiled modules in os.UserCacheDir()/vitals/wasm.
+func TestDefaultCacheDir(t *testing.T) {
+	switch runtime.GOOS {
+	case "darwin", "ios", "windows", "plan9":
+		t.Skip("os.UserCacheDir does not read XDG_CACHE_HOME here")
+	}
+	base := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", base)
+	p, err := NewProvider(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(base, "vitals", "wasm")
+	if p.CacheDir() != want {
+		t.Fatalf("cache dir %q, want %q", p.CacheDir(), want)
+	}
+	res := run(t, p, component("cached", "noop", time.Second))
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res.State != core.StateUp {
+		t.Fatalf("%s %q", res.State, res.Message)
+	}
+	n := 0
+	_ = filepath.WalkDir(want, func(_ string, d os.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	if n == 0 {
+		t.Fatal("nothing in the default cache dir")
+	}
+}
+
+// TestCheckAfterValidateDoesNotCompile checks that ValidateConfig compiles
+// the module once and that checks, and other components of the same
+// module, reuse it.
+func TestCheckAfterValidateDoesNotCompile(t *testing.T) {
+	p, _ := newProvider(t, Options{})
+	c := component("once", "degraded", time.Second)
+	if err := p.ValidateConfig(c); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.compiles.Load(); n != 1 {
+		t.Fatalf("%d compilations after ValidateConfig, want 1", n)
+	}
+	mod := p.probes["once"].mod
+	for range 3 {
+		if res := run(t, p, c); res.State != core.StateDegraded {
+			t.Fatalf("%s %q", res.State, res.Message)
+		}
+	}
+	if err := p.ValidateConfig(c); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(t, p, component("twice", "degraded", time.Second)); res.State != core.StateDegraded {
+		t.Fatalf("%s %q", res.State, res.Message)
+	}
+	if n := p.compiles.Load(); n != 1 || p.probes["once"].mod != mod || p.probes["twice"].mod != mod {
+		t.Fatalf("%d compilations after checks, want 1", n)
 	}
 }
 

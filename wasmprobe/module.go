@@ -268,6 +268,7 @@ func (p *Provider) compile(ctx context.Context, file string, b []byte, key modul
 	if err != nil {
 		return nil, err
 	}
+	p.compiles.Add(1)
 	cm, err := rt.r.CompileModule(ctx, b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: invalid WebAssembly module: %w", file, err)

@@ -130,6 +130,7 @@ type Provider struct {
 	cacheDir string
 	closing  chan struct{}
 	closed   atomic.Bool
+	compiles atomic.Int64 // modules compiled, for the tests
 
 	gate     sync.RWMutex   // orders enter against Close
 	inflight sync.WaitGroup // checks and loads running
