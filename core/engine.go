@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,8 @@ type Engine struct {
 	snap     atomic.Pointer[Snapshot]
 	loops    sync.WaitGroup // scheduling loops
 	inflight sync.WaitGroup // provider calls, abandoned ones included
+	callsMu  sync.Mutex
+	calls    map[string]int // running provider calls by "component (provider)"
 
 	mu      sync.Mutex // guards the fields below and snapshot publication
 	entries map[string]*entry
@@ -190,8 +193,11 @@ func (e *Engine) setPhase(to Phase, from ...Phase) {
 
 // Stop stops the scheduling loops, waits for running checks (a provider that
 // ignores its context is waited for until ctx ends), closes providers that
-// implement Closer and closes every subscription. It returns ctx's error,
-// wrapped, if checks were still running when ctx ended.
+// implement Closer and closes every subscription. When ctx ends first, Stop
+// returns anyway, with an error wrapping ctx's that names the provider calls
+// still running (`db (provider "slow")`): calls the engine abandoned because
+// their providers ignore their context. Stop does not wait for them; they
+// end on their own later, and their results are dropped.
 func (e *Engine) Stop(ctx context.Context) error {
 	e.mu.Lock()
 	if e.phase == PhaseStopped {
@@ -214,7 +220,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("core: stop: scheduling loops still running: %w", err))
 	}
 	if err := waitGroup(ctx, &e.inflight); err != nil {
-		errs = append(errs, fmt.Errorf("core: stop: checks still running (a provider ignores its context): %w", err))
+		errs = append(errs, fmt.Errorf("core: stop: provider calls still running, abandoned (their providers ignore the context; they end on their own later): %s: %w", strings.Join(e.runningCalls(), ", "), err))
 	}
 	e.provMu.RLock()
 	for name, p := range e.provs {
@@ -295,4 +301,30 @@ func prefixed(err error) error {
 		out[i] = fmt.Errorf("core: %w", e)
 	}
 	return errors.Join(out...)
+}
+
+// callStarted and callEnded track the running provider calls by name, for
+// Stop's error.
+func (e *Engine) callStarted(key string) {
+	e.callsMu.Lock()
+	if e.calls == nil {
+		e.calls = map[string]int{}
+	}
+	e.calls[key]++
+	e.callsMu.Unlock()
+}
+
+func (e *Engine) callEnded(key string) {
+	e.callsMu.Lock()
+	if e.calls[key]--; e.calls[key] <= 0 {
+		delete(e.calls, key)
+	}
+	e.callsMu.Unlock()
+}
+
+// runningCalls names the provider calls still running, sorted.
+func (e *Engine) runningCalls() []string {
+	e.callsMu.Lock()
+	defer e.callsMu.Unlock()
+	return sortedKeys(e.calls)
 }

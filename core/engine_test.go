@@ -72,7 +72,8 @@ func TestStopWaitsForAbandonedCalls(t *testing.T) {
 	mustRun(t, e, "slow")
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if err := e.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "ignores its context") {
+	if err := e.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "ignore the context") ||
+		!strings.Contains(err.Error(), `slow (provider "stubborn")`) {
 		t.Fatalf("stop with a stuck provider: %v", err)
 	}
 	close(s.release)

@@ -184,8 +184,11 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	defer cancel()
 	out := make(chan Check, 1)
 	e.inflight.Add(1)
+	key := fmt.Sprintf("%s (provider %q)", c.Name, c.Provider)
+	e.callStarted(key)
 	go func() {
 		defer e.inflight.Done()
+		defer e.callEnded(key)
 		r := e.callProvider(cctx, p, c)
 		// Not busy before the result is out: a run that follows this one at
 		// once must not find the component still busy.
