@@ -91,8 +91,10 @@ func BenchmarkSnapshotRead(b *testing.B) {
 
 // BenchmarkRound1000TCP measures one ForceCheck round of 1,000 tcp
 // components against one local listener: dial, connect, close, hysteresis,
-// one snapshot rebuild per result (O(components) each). The concurrency
-// bound is 256, so up to 256 connects are in flight.
+// and the batched publication of RunAll (recordBatched: a snapshot rebuild,
+// O(components), at most every batchWindow while results come in and once
+// at the end, not one per result). The concurrency bound is 256, so up to
+// 256 connects are in flight.
 func BenchmarkRound1000TCP(b *testing.B) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
