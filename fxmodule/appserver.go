@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vitals-go/vitals/core/lameduck"
 	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
@@ -22,8 +23,8 @@ import (
 
 // sameSignalWindow is how soon after stop began a signal is taken for the
 // one that made the app stop (fx.App.Run receives SIGTERM and SIGINT too),
-// rather than for a second one.
-const sameSignalWindow = time.Second
+// rather than for a second one: as the lame-duck runner does.
+const sameSignalWindow = lameduck.SameSignalWindow
 
 // ConnectionClose returns echo middleware that answers HTTP/1 requests
 // with "Connection: close" while the runtime is in lame duck, so that

@@ -29,6 +29,12 @@ const (
 	// how long in-flight requests get to finish before their connections are
 	// closed hard.
 	DefaultDrainTimeout = 10 * time.Second
+
+	// SameSignalWindow is how soon after Shutdown a first signal is taken
+	// for the one that made the caller call Shutdown (fx.App and the Runner
+	// both receive SIGTERM), and so does not end the period. Later signals
+	// do.
+	SameSignalWindow = time.Second
 )
 
 // DefaultSignals returns the signals that start the lame-duck sequence when
@@ -56,9 +62,10 @@ type Config struct {
 
 	// Signals that start the sequence in Run; a second one during the
 	// period ends the period at once. When Shutdown started the sequence,
-	// the first signal Run sees is taken for the one that made the caller
-	// call Shutdown (fx.App and the Runner both receive it) and only the
-	// next one ends the period. Nil means DefaultSignals(); an empty,
+	// a first signal within SameSignalWindow of it is taken for the one
+	// that made the caller call Shutdown (fx.App and the Runner both
+	// receive it) and only the next one ends the period; any signal later
+	// than that ends it. Nil means DefaultSignals(); an empty,
 	// non-nil slice means none: the caller calls Shutdown.
 	Signals []os.Signal
 

@@ -123,13 +123,14 @@ func (r *Runner) logClamp(p plan, period time.Duration) {
 
 // signal handles a signal that Run received after the sequence started. A
 // sequence started by a signal ends its period on the next one. One started
-// by Shutdown ends it on the second: the first is likely the very signal
-// that made the caller (fx) call Shutdown.
+// by Shutdown ends it on the next one too, except for a first signal within
+// SameSignalWindow of Shutdown: that is likely the very signal that made
+// the caller (fx) call Shutdown.
 func (s *sequence) signal(r *Runner, sig os.Signal) {
 	n := s.signals.Add(1)
 	switch {
-	case !s.bySignal && n == 1:
-		r.log.Info("lameduck: signal received, lame duck already in progress", "signal", sig.String())
+	case !s.bySignal && n == 1 && time.Since(s.start) < SameSignalWindow:
+		r.log.Info("lameduck: signal received right after Shutdown: taken for the one that caused it", "signal", sig.String())
 	case s.inPeriod.Load():
 		r.log.Info("lameduck: second signal: ending the lame-duck period now", "signal", sig.String(), "after", time.Since(s.start))
 		s.endPeriod()

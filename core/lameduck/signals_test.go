@@ -1,0 +1,173 @@
+package lameduck_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vitals-go/vitals/core/lameduck"
+)
+
+// With a 30 s period, the first signal starts the lame duck and a second
+// one ends the period at once.
+func TestSecondSignalEndsPeriod(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:     30 * time.Second,
+		Signals:    []os.Signal{syscall.SIGUSR1, syscall.SIGUSR2},
+		OnLameDuck: []func(){a.enterLameDuck},
+		Logger:     log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the signal starts the lame duck", r.InLameDuck)
+	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
+		t.Errorf("/ready after the first signal = %v, want 503", res)
+	}
+	if res := get(a.freshClient(), a.url+"/"); res.status != 200 {
+		t.Errorf("/ after the first signal = %v, want 200 (still serving)", res)
+	}
+	if !pending(run) {
+		t.Fatal("Run returned after the first signal")
+	}
+	start := time.Now()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, run, "Run after the second signal"); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("Run took %s after the second signal, want the 30 s period cut short", took)
+	}
+	for _, want := range []string{"reason=\"signal user defined signal 1\"", "second signal: ending the lame-duck period now", "reason=\"second signal\""} {
+		if !logs.contains(want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
+}
+
+// A Shutdown during a signal-started lame duck waits for it, and its
+// earlier deadline clamps what is left of the period.
+func TestShutdownJoinsSignal(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	var lameDucks, stops atomic.Int32
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:     30 * time.Second,
+		Signals:    []os.Signal{syscall.SIGUSR1},
+		OnLameDuck: []func(){func() { lameDucks.Add(1) }},
+		OnStopped:  []func(context.Context) error{func(context.Context) error { stops.Add(1); return errors.New("engine stop failed") }},
+		Logger:     log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	shut1 := async(func() error { return r.Shutdown(ctx) })
+	shut2 := async(func() error { return r.Shutdown(ctx) })
+	runErr := wait(t, run, "Run")
+	for i, err := range []error{wait(t, shut1, "Shutdown 1"), wait(t, shut2, "Shutdown 2"), runErr} {
+		if err == nil || !strings.Contains(err.Error(), "OnStopped[0]: engine stop failed") {
+			t.Errorf("result %d = %v, want the hook's error", i, err)
+		}
+	}
+	if lameDucks.Load() != 1 || stops.Load() != 1 {
+		t.Errorf("hooks ran %d and %d times, want once each", lameDucks.Load(), stops.Load())
+	}
+	if !logs.contains("clamped to the context deadline") {
+		t.Error("the joining Shutdown's deadline did not clamp the period")
+	}
+}
+
+// A signal right after Shutdown is taken for the one that made the caller
+// call it (fx receives SIGTERM too) and does not end the period; a second
+// one does.
+func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:  30 * time.Second,
+		Signals: []os.Signal{syscall.SIGUSR1},
+		Logger:  log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	shut := async(func() error { return r.Shutdown(context.Background()) })
+	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the first signal is seen", func() bool { return logs.contains("taken for the one that caused it") })
+	time.Sleep(200 * time.Millisecond)
+	if !pending(shut) {
+		t.Fatal("the signal that caused Shutdown ended the period")
+	}
+	start := time.Now()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, shut, "Shutdown after the second signal"); err != nil {
+		t.Errorf("Shutdown = %v", err)
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("Shutdown took %s after the second signal", took)
+	}
+	wait(t, run, "Run")
+}
+
+// A first signal later than SameSignalWindow after Shutdown is not the one
+// that caused it: it ends the period at once.
+func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:  30 * time.Second,
+		Signals: []os.Signal{syscall.SIGUSR1},
+		Logger:  log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	shut := async(func() error { return r.Shutdown(context.Background()) })
+	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	time.Sleep(lameduck.SameSignalWindow + 100*time.Millisecond)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, shut, "Shutdown after a late signal"); err != nil {
+		t.Errorf("Shutdown = %v", err)
+	}
+	if !logs.contains("second signal: ending the lame-duck period now") {
+		t.Error("log lacks the end of the period")
+	}
+	wait(t, run, "Run")
+}
