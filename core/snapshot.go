@@ -23,14 +23,21 @@ const (
 	PhaseStopped
 )
 
-var phaseNames = [...]string{"idle", "starting", "serving", "lameduck", "stopped"}
-
 // String returns the lower-case name of the phase.
 func (p Phase) String() string {
-	if p < 0 || int(p) >= len(phaseNames) {
-		return "phase(?)"
+	switch p {
+	case PhaseIdle:
+		return "idle"
+	case PhaseStarting:
+		return "starting"
+	case PhaseServing:
+		return "serving"
+	case PhaseLameDuck:
+		return "lameduck"
+	case PhaseStopped:
+		return "stopped"
 	}
-	return phaseNames[p]
+	return "phase(?)"
 }
 
 // MarshalText encodes the phase as its String form.

@@ -23,21 +23,34 @@ const (
 	StateDown
 )
 
-var stateNames = [...]string{"unknown", "up", "degraded", "down"}
+// name returns the String form of a valid state, ok false for any other.
+func (s State) name() (string, bool) {
+	switch s {
+	case StateUnknown:
+		return "unknown", true
+	case StateUp:
+		return "up", true
+	case StateDegraded:
+		return "degraded", true
+	case StateDown:
+		return "down", true
+	}
+	return "", false
+}
 
 // String returns "unknown", "up", "degraded" or "down".
 func (s State) String() string {
-	if s < 0 || int(s) >= len(stateNames) {
-		return fmt.Sprintf("state(%d)", int(s))
+	if n, ok := s.name(); ok {
+		return n
 	}
-	return stateNames[s]
+	return fmt.Sprintf("state(%d)", int(s))
 }
 
 // ParseState parses the String form of a State (case-insensitive).
 func ParseState(text string) (State, error) {
-	for i, n := range stateNames {
-		if strings.EqualFold(text, n) {
-			return State(i), nil
+	for s := StateUnknown; s <= StateDown; s++ {
+		if n, _ := s.name(); strings.EqualFold(text, n) {
+			return s, nil
 		}
 	}
 	return StateUnknown, fmt.Errorf("core: %q is not a state (want unknown, up, degraded or down)", text)
@@ -45,10 +58,11 @@ func ParseState(text string) (State, error) {
 
 // MarshalText encodes the state as its String form, which JSON uses too.
 func (s State) MarshalText() ([]byte, error) {
-	if s < 0 || int(s) >= len(stateNames) {
+	n, ok := s.name()
+	if !ok {
 		return nil, fmt.Errorf("core: invalid state %d", int(s))
 	}
-	return []byte(stateNames[s]), nil
+	return []byte(n), nil
 }
 
 // UnmarshalText decodes the String form of a state.
@@ -69,7 +83,7 @@ func (s State) Healthy() bool { return s == StateUp || s == StateDegraded }
 func Worst(states ...State) State {
 	w := StateUnknown
 	for _, s := range states {
-		if s > w && int(s) < len(stateNames) {
+		if s > w && s <= StateDown {
 			w = s
 		}
 	}
