@@ -20,16 +20,21 @@
 // # Status codes
 //
 // /ready answers 200 when the engine is serving (started, not starting
-// behind its serving gate, not in lame duck), every readiness component
-// has a result, and the group is Up or Degraded (or empty): exactly
-// core.Snapshot.Ready. Otherwise it answers Config.UnavailableStatusCode
-// (default 503).
+// behind its serving gate, not in lame duck) and every readiness component
+// has a result that is Up or Degraded (a non-critical Down counts as
+// Degraded; a checked Unknown fails it), or the group is empty: exactly
+// core.Snapshot.Ready (core.ComponentStatus.PassesReadiness). Otherwise it
+// answers Config.UnavailableStatusCode (default 503).
 //
 // /health answers 200 when the engine is started (lame duck included: the
-// process is alive, just leaving) and the liveness group is Up or Degraded
-// (or empty); Down, or a group whose members are all Unknown, is
-// unavailable. Core aggregates with Unknown counting least, so one member
-// without a result does not fail /health while another is Up.
+// process is alive, just leaving) and no liveness component that has a
+// result is Down (critical) or Unknown: exactly core.Snapshot.Live
+// (core.ComponentStatus.PassesLiveness). Members without a result yet do
+// not fail /health, so a process is not restarted before its first check.
+//
+// In health+json answers the top-level status is "fail" exactly when the
+// code is unavailable, "warn" when it passes with the counted members
+// Degraded.
 //
 // A per-check path answers 200 when its component has a result that is Up
 // or Degraded and the phase allows its endpoint (ReadyPath/{name} fails in
