@@ -36,15 +36,16 @@ import (
 //     from the configuration;
 //   - the URLs to try, printed to stdout.
 //
-// fx's events go through fxmodule.EventLogger so that /ready opens once
-// every OnStart hook has returned and fails from the first OnStop hook.
+// fxmodule.Options is the module with fx's events routed through its gate,
+// so that /ready opens once every OnStart hook has returned (the self-check
+// hook below, appended after Vitals', included) and fails from the first
+// OnStop hook.
 //
 // fx's own events are logged at debug level (--debug shows them).
 func newApp(cfg *fxmodule.Config, log *slog.Logger, stdout io.Writer) *fx.App {
 	fxlog := &fxevent.SlogLogger{Logger: log.With("fx", true)}
 	fxlog.UseLogLevel(slog.LevelDebug)
 	return fx.New(
-		fx.WithLogger(fxmodule.EventLogger(fxlog)),
 		fxmodule.Supply(cfg),
 		fxmodule.Timeouts(cfg),
 		fx.Supply(log),
@@ -54,7 +55,7 @@ func newApp(cfg *fxmodule.Config, log *slog.Logger, stdout io.Writer) *fx.App {
 			fx.Provide(fx.Annotate(jobsSource, fx.ResultTags(`group:"vitals.jobs"`))),
 			fx.Invoke(func(*tcpEcho, *jobsSim) {}),
 		),
-		fxmodule.Module,
+		fxmodule.Options(fxlog),
 		fx.Invoke(func(lc fx.Lifecycle, rt *fxmodule.Runtime, echoSrv *tcpEcho) {
 			lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
 				if err := addSelfChecks(ctx, rt, echoSrv); err != nil {

@@ -90,6 +90,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // defaults are the example's own defaults over Vitals' built-in ones.
+//
+// The lame-duck period and drain timeout are 5 s, half of Vitals' 10 s
+// defaults, so that `kill -TERM` shows every step without a long wait: the
+// demo runs behind no load balancer, so nothing needs the time to notice
+// /ready failing. In production keep the 10 s default (HAProxy's default
+// checks need up to 6 s plus a check to mark a server down; see DESIGN.md,
+// "Default period 10 s").
 func defaults() map[string]any {
 	return map[string]any{
 		"server.address":                "127.0.0.1:8080",
