@@ -13,6 +13,15 @@
 # HAProxy does not hide failures: no retries (retries 0, retry-on none) and
 # no redispatch, so a request routed to a closed port is a 503.
 #
+# Timings. The load runs 10 s and the SIGTERM comes at 4 s, mid-run, so
+# that both the lame duck and the time after it carry load. HAProxy checks
+# every 500 ms and marks a server DOWN after 2 failures (inter 500ms, fall
+# 2: up to ~1 s plus a check), so a 3 s period covers it with margin and
+# the whole script stays well under 60 s. Those are test-speed settings:
+# with HAProxy's defaults (inter 2s, fall 3: up to ~6 s plus a check)
+# Vitals' default 10 s period is what covers it (DESIGN.md, "Default
+# period 10 s, not 3 s"); keep the two in proportion when changing either.
+#
 # Usage: bash examples/haproxy-drain/run.sh     (root installs haproxy and wrk)
 # APP_PKG (default ./examples/basic) and ROUTE (default /hello) select the
 # app and the route under load.
@@ -22,11 +31,11 @@ export PATH="$PATH:/usr/local/go/bin"
 
 APP_PKG=${APP_PKG:-./examples/basic}
 ROUTE=${ROUTE:-/hello}
-LOAD_SECONDS=8     # wrk duration
-KILL_AFTER=2.5     # SIGTERM one instance this far into the load
+LOAD_SECONDS=10    # wrk duration
+KILL_AFTER=4       # SIGTERM one instance this far into the load (mid-run)
 PERIOD=3s          # lame-duck period of the first run: > inter x fall (1 s) with margin
-INTER=500ms        # HAProxy check interval
-FALL=2             # failed checks before HAProxy marks a server DOWN
+INTER=500ms        # HAProxy check interval (test speed; HAProxy's default is 2s)
+FALL=2             # failed checks before HAProxy marks a server DOWN (default 3)
 RISE=2
 
 t0=$EPOCHREALTIME
