@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/vitals-go/vitals/core"
 )
@@ -88,7 +89,8 @@ func (n *Notifier) Start(e *core.Engine) error {
 
 // Run delivers the events of sub until ctx ends (returning its error), sub
 // is closed or Stop is called (returning nil). It does not close sub.
-// Events sub dropped because Run fell behind count in Dropped.
+// Events sub dropped because Run fell behind count in Dropped and are
+// logged, with their number, at most once a second.
 func (n *Notifier) Run(ctx context.Context, sub *core.Subscription) error {
 	n.mu.Lock()
 	closed := n.closed
@@ -100,12 +102,26 @@ func (n *Notifier) Run(ctx context.Context, sub *core.Subscription) error {
 	if closed {
 		return nil
 	}
+	// Events the subscription dropped are logged at most once per
+	// dropLogInterval, with how many, and once more when Run returns.
+	tick := time.NewTicker(dropLogInterval)
+	defer tick.Stop()
+	var logged uint64
+	logDrops := func() {
+		if d := sub.Dropped(); d > logged {
+			n.log.Warn("notify: state changes dropped: the notifier fell behind the engine", "dropped", d-logged, "total", d)
+			logged = d
+		}
+	}
+	defer logDrops()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-n.quit:
 			return nil
+		case <-tick.C:
+			logDrops()
 		case ev, ok := <-sub.C():
 			if !ok {
 				return nil
@@ -114,6 +130,9 @@ func (n *Notifier) Run(ctx context.Context, sub *core.Subscription) error {
 		}
 	}
 }
+
+// dropLogInterval rate-limits the log of events the subscription dropped.
+const dropLogInterval = time.Second
 
 // Notify queues ev for every webhook without waiting: a webhook whose queue
 // is full drops it. After Stop it drops every event.

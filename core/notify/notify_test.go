@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,4 +299,73 @@ func TestValidate(t *testing.T) {
 	if _, err := notify.New(notify.Config{}, nil); err != nil {
 		t.Fatalf("zero config: %v", err)
 	}
+}
+
+// Events the engine drops at the subscription (its buffer full) are
+// logged, with their number, not only counted.
+func TestSubscriptionDropsLogged(t *testing.T) {
+	e, err := core.New(core.WithJitter(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Stop(context.Background()) })
+	var down bool
+	comp := core.Component{Name: "api", Interval: time.Hour, Fall: 1, Rise: 1}
+	if err := e.AddFunc(context.Background(), comp, func(context.Context) error {
+		if down {
+			return errors.New("down")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	n, err := notify.New(notify.Config{Webhooks: []notify.Webhook{{URL: newReceiver(t, status(http.StatusOK)).URL}}},
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := e.Subscribe(1)
+	defer sub.Close()
+	for _, d := range []bool{false, true, false} { // unknown->up, up->down, down->up: 2 dropped
+		down = d
+		if _, err := e.Run(context.Background(), "api"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sub.Dropped() != 2 {
+		t.Fatalf("subscription dropped %d, want 2", sub.Dropped())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- n.Run(ctx, sub) }()
+	eventually(t, "the drops logged", func() bool {
+		return strings.Contains(logs.String(), "notify: state changes dropped") && strings.Contains(logs.String(), "dropped=2 total=2")
+	})
+	cancel()
+	<-done
+	stopCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	_ = n.Stop(stopCtx)
+	if c := strings.Count(logs.String(), "state changes dropped"); c != 1 {
+		t.Errorf("logged %d times, want once:\n%s", c, logs.String())
+	}
+}
+
+// syncBuffer is a concurrency-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
