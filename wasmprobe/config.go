@@ -25,10 +25,15 @@ const (
 	KeyAllowPrivate     = "allow_private"
 )
 
-var hostKeys = []string{
-	KeyModule, KeyAllow, KeyMemoryPages, KeyPoolSize, KeyMaxOutputBytes,
-	KeyMaxLogLines, KeyMaxLogLineBytes, KeyMaxResponseBytes, KeyMaxStdioBytes,
-	KeyAllowPrivate,
+// isHostKey reports whether key is one of the host keys above.
+func isHostKey(key string) bool {
+	switch key {
+	case KeyModule, KeyAllow, KeyMemoryPages, KeyPoolSize, KeyMaxOutputBytes,
+		KeyMaxLogLines, KeyMaxLogLineBytes, KeyMaxResponseBytes, KeyMaxStdioBytes,
+		KeyAllowPrivate:
+		return true
+	}
+	return false
 }
 
 // probeConfig is a component config after parsing and defaults.
@@ -115,7 +120,7 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 
 	guest := make(map[string]any, len(cfg))
 	for k, v := range cfg {
-		if !slices.Contains(hostKeys, k) {
+		if !isHostKey(k) {
 			guest[k] = v
 		}
 	}

@@ -30,32 +30,36 @@ const WASIModule = "wasi_snapshot_preview1"
 // maxModuleBytes bounds the size of a module file.
 const maxModuleBytes = 128 << 20
 
-// allowedWASI lists the WASI preview 1 functions a probe may import. They
-// are all that Go (wasip1), Rust (wasm32-wasip1) and C (wasi-libc) guests
-// import. They cannot reach the host: a probe has no preopened directory
-// (every path_* call and every fd above 2 fail with an errno), no sockets
-// (sock_* fail with EBADF), empty args and environment, an empty stdin,
-// stdout and stderr captured into capped buffers, real clocks, a
-// poll_oneoff sleep cut short by the check's deadline, crypto/rand as
-// random_get, and proc_exit ending the instance (the check reports it).
-var allowedWASI = []string{
-	"args_get", "args_sizes_get", "environ_get", "environ_sizes_get",
-	"clock_res_get", "clock_time_get", "random_get", "sched_yield", "poll_oneoff",
-	"proc_exit", "proc_raise",
-	"fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
-	"fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get",
-	"fd_filestat_set_size", "fd_filestat_set_times", "fd_pread", "fd_prestat_get",
-	"fd_prestat_dir_name", "fd_pwrite", "fd_read", "fd_readdir", "fd_renumber",
-	"fd_seek", "fd_sync", "fd_tell", "fd_write",
-	"path_create_directory", "path_filestat_get", "path_filestat_set_times",
-	"path_link", "path_open", "path_readlink", "path_remove_directory",
-	"path_rename", "path_symlink", "path_unlink_file",
-	"sock_accept", "sock_recv", "sock_send", "sock_shutdown",
+// AllowedWASI returns the names of the WASI preview 1 functions a probe
+// may import (ABI.md, section 7). They are all that Go (wasip1), Rust
+// (wasm32-wasip1) and C (wasi-libc) guests import. They cannot reach the
+// host: a probe has no preopened directory (every path_* call and every fd
+// above 2 fail with an errno), no sockets (sock_* fail with EBADF), empty
+// args and environment, an empty stdin, stdout and stderr captured into
+// capped buffers, real clocks, a poll_oneoff sleep cut short by the
+// check's deadline, crypto/rand as random_get, and proc_exit ending the
+// instance (the check reports it).
+func AllowedWASI() []string {
+	return []string{
+		"args_get", "args_sizes_get", "environ_get", "environ_sizes_get",
+		"clock_res_get", "clock_time_get", "random_get", "sched_yield",
+		"poll_oneoff", "proc_exit", "proc_raise", "fd_advise", "fd_allocate",
+		"fd_close", "fd_datasync", "fd_fdstat_get", "fd_fdstat_set_flags",
+		"fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
+		"fd_filestat_set_times", "fd_pread", "fd_prestat_get",
+		"fd_prestat_dir_name", "fd_pwrite", "fd_read", "fd_readdir", "fd_renumber",
+		"fd_seek", "fd_sync", "fd_tell", "fd_write", "path_create_directory",
+		"path_filestat_get", "path_filestat_set_times", "path_link", "path_open",
+		"path_readlink", "path_remove_directory", "path_rename", "path_symlink",
+		"path_unlink_file", "sock_accept", "sock_recv", "sock_send",
+		"sock_shutdown",
+	}
 }
 
-// AllowedWASI returns the names of the WASI preview 1 functions a probe
-// may import (ABI.md, section 7).
-func AllowedWASI() []string { return slices.Clone(allowedWASI) }
+// allowedWASI reports whether a probe may import the WASI function name.
+func allowedWASI(name string) bool {
+	return slices.Contains(AllowedWASI(), name)
+}
 
 type sig struct{ params, results []api.ValueType }
 
@@ -72,31 +76,46 @@ func sigString(params, results []api.ValueType) string {
 	return names(params) + " -> " + names(results)
 }
 
+func isHostFunc(name string) bool {
+	_, ok := hostFunc(name)
+	return ok
+}
+
 func (s sig) matches(d api.FunctionDefinition) bool {
 	return slices.Equal(s.params, d.ParamTypes()) && slices.Equal(s.results, d.ResultTypes())
 }
 
-var (
-	i32, i64 = api.ValueTypeI32, api.ValueTypeI64
+var i32, i64 = api.ValueTypeI32, api.ValueTypeI64
 
-	// hostFuncs are the functions of module "vitals".
-	hostFuncs = map[string]sig{
-		"log":          {[]api.ValueType{i32, i32, i32}, nil},
-		"http_request": {[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i64}},
-		"tcp_connect":  {[]api.ValueType{i32, i32, i32}, []api.ValueType{i32}},
+// hostFunc returns the signature of the function name of module "vitals".
+func hostFunc(name string) (sig, bool) {
+	switch name {
+	case "log":
+		return sig{[]api.ValueType{i32, i32, i32}, nil}, true
+	case "http_request":
+		return sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i64}}, true
+	case "tcp_connect":
+		return sig{[]api.ValueType{i32, i32, i32}, []api.ValueType{i32}}, true
 	}
-	// guestExports are the function exports of a v1 probe; _initialize is optional.
-	guestExports = []struct {
-		name string
-		sig  sig
-	}{
+	return sig{}, false
+}
+
+// guestExport is a function export of a v1 probe.
+type guestExport struct {
+	name string
+	sig  sig
+}
+
+// guestExports returns the function exports of a v1 probe; _initialize is optional.
+func guestExports() []guestExport {
+	return []guestExport{
 		{"vitals_abi_v1", sig{}},
 		{"vitals_buffer", sig{nil, []api.ValueType{i32}}},
 		{"vitals_buffer_size", sig{nil, []api.ValueType{i32}}},
 		{"vitals_check", sig{[]api.ValueType{i32}, []api.ValueType{i64}}},
 		{"_initialize", sig{}},
 	}
-)
+}
 
 // runtimeEntry is one wazero runtime: one per memory cap, since the cap is
 // a runtime setting. It has the vitals and WASI host modules instantiated.
@@ -243,10 +262,10 @@ func (p *Provider) compile(ctx context.Context, file string, b []byte, key modul
 			return nil, fmt.Errorf("%s: import %s (%s) is not allowed: a probe imports functions only", file, qual, wasmbin.KindName(im.Kind))
 		}
 		switch {
-		case im.Module == HostModule && hostFuncs[im.Name].params != nil:
+		case im.Module == HostModule && isHostFunc(im.Name):
 			m.usesHTTP = m.usesHTTP || im.Name == "http_request"
 			m.usesTCP = m.usesTCP || im.Name == "tcp_connect"
-		case im.Module == WASIModule && slices.Contains(allowedWASI, im.Name):
+		case im.Module == WASIModule && allowedWASI(im.Name):
 		default:
 			return nil, fmt.Errorf("%s: import %s is not allowed", file, qual)
 		}
@@ -284,7 +303,7 @@ func (p *Provider) compile(ctx context.Context, file string, b []byte, key modul
 
 func checkSignatures(cm wazero.CompiledModule, rt *runtimeEntry) error {
 	exports := cm.ExportedFunctions()
-	for _, e := range guestExports {
+	for _, e := range guestExports() {
 		d, ok := exports[e.name]
 		if !ok {
 			if e.name == "_initialize" {
@@ -298,7 +317,7 @@ func checkSignatures(cm wazero.CompiledModule, rt *runtimeEntry) error {
 	}
 	for _, d := range cm.ImportedFunctions() {
 		mod, name, _ := d.Import()
-		want, ok := hostFuncs[name]
+		want, ok := hostFunc(name)
 		if mod == WASIModule {
 			wd, found := rt.wasi[name]
 			if !found {
@@ -341,17 +360,20 @@ func (p *Provider) runtime(ctx context.Context, pages uint32) (*runtimeEntry, er
 		return nil, fmt.Errorf("wasmprobe: instantiate WASI: %w", err)
 	}
 	rt := &runtimeEntry{r: r, pages: pages, wasi: r.Module(WASIModule).ExportedFunctionDefinitions()}
+	logSig, _ := hostFunc("log")
+	httpSig, _ := hostFunc("http_request")
+	tcpSig, _ := hostFunc("tcp_connect")
 	b := r.NewHostModuleBuilder(HostModule)
 	b.NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(rt.hostLog), hostFuncs["log"].params, nil).
+		WithGoModuleFunction(api.GoModuleFunc(rt.hostLog), logSig.params, nil).
 		WithParameterNames("level", "ptr", "len").
 		Export("log")
 	b.NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(rt.hostHTTPRequest), hostFuncs["http_request"].params, hostFuncs["http_request"].results).
+		WithGoModuleFunction(api.GoModuleFunc(rt.hostHTTPRequest), httpSig.params, httpSig.results).
 		WithParameterNames("req_ptr", "req_len", "resp_ptr", "resp_cap").
 		Export("http_request")
 	b.NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(rt.hostTCPConnect), hostFuncs["tcp_connect"].params, hostFuncs["tcp_connect"].results).
+		WithGoModuleFunction(api.GoModuleFunc(rt.hostTCPConnect), tcpSig.params, tcpSig.results).
 		WithParameterNames("addr_ptr", "addr_len", "timeout_ms").
 		Export("tcp_connect")
 	if _, err := b.Instantiate(ctx); err != nil {
