@@ -6,8 +6,10 @@ import (
 	"github.com/vitals-go/vitals/core"
 )
 
-// states are the values of the state label, in core.State order.
-var states = [...]core.State{core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown}
+// states returns the values of the state label, in core.State order.
+func states() [4]core.State {
+	return [...]core.State{core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown}
+}
 
 // collector reads the snapshot at scrape time.
 type collector struct {
@@ -46,7 +48,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	s := c.engine.Snapshot()
 	for _, cs := range s.Components {
 		name := cs.Component.Name
-		for _, st := range states {
+		for _, st := range states() {
 			ch <- prometheus.MustNewConstMetric(c.component, prometheus.GaugeValue,
 				bit(cs.Check.State == st), name, cs.Component.Provider, st.String())
 		}
@@ -56,7 +58,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	for g, gs := range s.Groups {
-		for _, st := range states {
+		for _, st := range states() {
 			ch <- prometheus.MustNewConstMetric(c.group, prometheus.GaugeValue, bit(gs.State == st), g, st.String())
 		}
 	}

@@ -59,11 +59,22 @@ Run "vitals help COMMAND" (or "vitals COMMAND -h") for a command's flags.
 // code; "-h" prints its usage.
 type command func(args []string, stdout, stderr io.Writer) int
 
-var commands = map[string]command{
-	"check":           runCheck,
-	"running":         runRunning,
-	"probe run":       runProbe,
-	"config validate": runConfigValidate,
+// commandNames are the subcommands, as typed.
+func commandNames() []string { return []string{"check", "running", "probe run", "config validate"} }
+
+// commandNamed returns the subcommand called name, or nil.
+func commandNamed(name string) command {
+	switch name {
+	case "check":
+		return runCheck
+	case "running":
+		return runRunning
+	case "probe run":
+		return runProbe
+	case "config validate":
+		return runConfigValidate
+	}
+	return nil
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -92,11 +103,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 // lookup finds the command named by the first one or two words of args,
 // and says how many words name it.
 func lookup(args []string) (command, int) {
-	if c, ok := commands[args[0]]; ok {
+	if c := commandNamed(args[0]); c != nil {
 		return c, 1
 	}
 	if len(args) > 1 {
-		if c, ok := commands[args[0]+" "+args[1]]; ok {
+		if c := commandNamed(args[0] + " " + args[1]); c != nil {
 			return c, 2
 		}
 	}
@@ -106,7 +117,7 @@ func lookup(args []string) (command, int) {
 // unknownName names an unknown command: its first word, or two when the
 // first starts a known command ("probe walk").
 func unknownName(args []string) string {
-	for name := range commands {
+	for _, name := range commandNames() {
 		if strings.HasPrefix(name, args[0]+" ") && len(args) > 1 && args[1] != "-h" {
 			return args[0] + " " + args[1]
 		}
