@@ -38,6 +38,8 @@ type NetError struct {
 	Code   int    // the ABI error code, negative
 }
 
+// Error returns "op target: reason (code N)", for example
+// "tcp_connect db.internal:5432: failed (code -2)".
 func (e *NetError) Error() string {
 	return fmt.Sprintf("%s %s: %v (code %d)", e.Op, e.Target, e.Unwrap(), e.Code)
 }
