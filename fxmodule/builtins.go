@@ -24,8 +24,20 @@ func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	wasm, err := wasmprobe.NewProvider(context.Background(), WasmOptions(cfg, log))
+	if err != nil {
+		return nil, fmt.Errorf("health.wasm: %w", err)
+	}
+	return []core.Provider{&core.HTTPProvider{}, &core.TCPProvider{}, jp, wasm}, nil
+}
+
+// WasmOptions returns the wasm provider's options that cfg's health.wasm.*
+// keys describe, logging to log: what the module's engine uses, and what
+// "vitals probe run --server-config" uses to run a probe as the server
+// would.
+func WasmOptions(cfg *Config, log *slog.Logger) wasmprobe.Options {
 	w := cfg.Health.Wasm
-	wasm, err := wasmprobe.NewProvider(context.Background(), wasmprobe.Options{
+	return wasmprobe.Options{
 		Logger:           log,
 		CacheDir:         w.CacheDir,
 		PoolSize:         w.PoolSize,
@@ -35,9 +47,5 @@ func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core
 		MaxLogLineBytes:  w.MaxLogLineBytes,
 		MaxResponseBytes: w.MaxResponseBytes,
 		MaxStdioBytes:    w.MaxStdioBytes,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("health.wasm: %w", err)
 	}
-	return []core.Provider{&core.HTTPProvider{}, &core.TCPProvider{}, jp, wasm}, nil
 }

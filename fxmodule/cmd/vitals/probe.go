@@ -14,6 +14,7 @@ import (
 	"github.com/knadh/koanf/parsers/yaml"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/wasmprobe"
 )
 
@@ -33,9 +34,16 @@ server's file: a JSON or YAML object, inline or @FILE. The host keys
 (allow, memory_pages, pool_size, max_*; see wasmprobe/ABI.md) are the
 provider's, the rest goes to the probe. FILE.wasm is the module key.
 
+--server-config loads the server's Vitals config file (over the built-in
+defaults; VITALS_ variables with --env) and runs the probe with its
+provider options, health.wasm.* (cache_dir, pool_size, memory_pages and
+the max_* limits), and health.check_timeout as the default --timeout.
+--cache-dir and --timeout, when given, still win.
+
 Examples:
   vitals probe run probes/orders.wasm --config '{"shard":7}'
   vitals probe run probes/net.wasm --config @probe.yaml --allow db.internal:5432 -n 50
+  vitals probe run probes/orders.wasm --server-config vitals.yaml
 `
 
 // grace is how long past its timeout a run is waited for before it is
@@ -51,6 +59,8 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	name := c.flags.String("name", "probe", "component name the probe is given")
 	cacheDir := c.flags.String("cache-dir", "", "compiled-module cache, as health.wasm.cache_dir:\nempty: the user cache directory, -: none")
 	logLevel := c.flags.String("log-level", "debug", "lowest level of the log lines printed: debug, info, warn, error")
+	serverConfig := c.flags.String("server-config", "", "the server's Vitals config file: run with its health.wasm.* options\nand health.check_timeout")
+	env := c.flags.Bool("env", false, "with --server-config, also apply the VITALS_ environment variables")
 	rest, code, ok := c.parse(args, 1)
 	if !ok {
 		return code
@@ -72,7 +82,29 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	p, err := wasmprobe.NewProvider(ctx, wasmprobe.Options{Logger: log, CacheDir: *cacheDir, DefaultTimeout: *timeout})
+	opts := wasmprobe.Options{Logger: log, CacheDir: *cacheDir}
+	if *serverConfig != "" {
+		if _, err := os.ReadFile(*serverConfig); err != nil {
+			return c.fail(exitError, "--server-config: %v", err)
+		}
+		scfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: *serverConfig, Env: *env})
+		if err != nil {
+			fmt.Fprintf(stderr, "vitals probe run: --server-config %s is invalid:\n", *serverConfig)
+			for _, e := range leaves(err) {
+				fmt.Fprintf(stderr, "  %v\n", e)
+			}
+			return exitError
+		}
+		opts = fxmodule.WasmOptions(scfg, log)
+		if c.flags.Changed("cache-dir") {
+			opts.CacheDir = *cacheDir
+		}
+		if !c.flags.Changed("timeout") {
+			*timeout = scfg.Health.CheckTimeout
+		}
+	}
+	opts.DefaultTimeout = *timeout
+	p, err := wasmprobe.NewProvider(ctx, opts)
 	if err != nil {
 		return c.fail(exitError, "%v", err)
 	}

@@ -108,3 +108,30 @@ func TestProbeRunLogs(t *testing.T) {
 	}
 	expect(t, vitals(t, nil, "probe", "run", "--log-level", "loud", wasm("noop.wasm")), 2, nil, []string{"--log-level"})
 }
+
+// --server-config runs the probe with the server's health.wasm.* options
+// (here max_output_bytes, which down.wasm's output exceeds) and its
+// health.check_timeout; an invalid file is a load error naming its key.
+func TestProbeRunServerConfig(t *testing.T) {
+	t.Parallel()
+	small := writeConfig(t, "health: {check_timeout: 300ms, wasm: {max_output_bytes: 16, cache_dir: '-'}}\n")
+	expect(t, vitals(t, nil, "probe", "run", "--server-config", small, wasm("down.wasm")), 1,
+		[]string{"state: unknown\n", "exceeds max_output_bytes 16"}, nil)
+	expect(t, vitals(t, nil, "probe", "run", wasm("down.wasm")), 1, []string{"state: down\n"}, nil)
+	// health.check_timeout is the default --timeout; --timeout wins.
+	r := vitals(t, nil, "probe", "run", "--server-config", small, wasm("spin.wasm"))
+	expect(t, r, 1, []string{"state: down\n", "deadline"}, nil)
+	if r.took > 10*time.Second {
+		t.Errorf("took %s with health.check_timeout 300ms", r.took)
+	}
+	// Environment variables only with --env.
+	env := []string{"VITALS_HEALTH__WASM__MAX_OUTPUT_BYTES=1000"}
+	expect(t, vitals(t, env, "probe", "run", "--server-config", small, wasm("down.wasm")), 1, []string{"exceeds max_output_bytes 16"}, nil)
+	expect(t, vitals(t, env, "probe", "run", "--env", "--server-config", small, wasm("down.wasm")), 1, []string{"state: down\n"}, nil)
+
+	bad := writeConfig(t, "health: {wasm: {pool_size: 99}}\n")
+	expect(t, vitals(t, nil, "probe", "run", "--server-config", bad, wasm("noop.wasm")), 2, nil,
+		[]string{"--server-config " + bad + " is invalid", "health.wasm.pool_size: 99 is not in 0-64"})
+	expect(t, vitals(t, nil, "probe", "run", "--server-config", filepath.Join(t.TempDir(), "none.yaml"), wasm("noop.wasm")), 2, nil,
+		[]string{"--server-config", "no such file"})
+}
