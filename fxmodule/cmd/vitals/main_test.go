@@ -112,7 +112,10 @@ func expect(t *testing.T, r result, code int, inStdout, inStderr []string) {
 // was just there and is closed).
 func freePort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	// An address of its own on loopback: the other tests listen on
+	// 127.0.0.1, so none of them can take the port between its Close and
+	// the test's use of it.
+	l, err := net.Listen("tcp", "127.0.0.77:0")
 	if err != nil {
 		t.Fatal(err)
 	}
