@@ -32,6 +32,12 @@ type runState struct {
 	mu     sync.Mutex
 	flight *flight
 	busy   atomic.Bool // a provider call is running, abandoned or not
+
+	// storeMu orders a result's RecordCheck against Remove's ForgetChecks:
+	// a result recorded as the component is removed must not bring its
+	// history back.
+	storeMu sync.Mutex
+	removed bool
 }
 
 type flight struct {
@@ -187,6 +193,9 @@ func (e *Engine) Remove(ctx context.Context, name string) error {
 	e.publishLocked()
 	e.mu.Unlock()
 	e.dropFuncProvider(name)
+	ent.runs.storeMu.Lock()
+	defer ent.runs.storeMu.Unlock()
+	ent.runs.removed = true
 	if err := e.comps.DeleteComponent(ctx, name); err != nil {
 		return fmt.Errorf("core: component %q: store: %w", name, err)
 	}

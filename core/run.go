@@ -260,6 +260,11 @@ func (e *Engine) record(ent *entry, res Check, batched bool) Check {
 		e.publishLocked()
 	}
 	e.mu.Unlock()
+	ent.runs.storeMu.Lock()
+	defer ent.runs.storeMu.Unlock()
+	if ent.runs.removed {
+		return res
+	}
 	if err := e.checks.RecordCheck(context.Background(), res); err != nil {
 		e.log.Warn("vitals check store failed", "component", ent.comp.Name, "error", err)
 	}

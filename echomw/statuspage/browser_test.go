@@ -149,7 +149,7 @@ func TestBrowserRendersPage(t *testing.T) {
 		t.Error("the page does not say how uptime counts")
 	}
 
-	dir := os.Getenv("VITALS_ARTIFACTS")
+	dir := os.Getenv("CI_ARTIFACTS_DIR")
 	if dir == "" {
 		dir = t.TempDir()
 	}
