@@ -20,7 +20,7 @@ func (panicky) Check(context.Context, core.Component) core.Check { panic("boom")
 
 func TestProviderPanicBecomesDown(t *testing.T) {
 	e, _ := newEngine(t, core.WithProviders(panicky{}))
-	mustAdd(t, e, core.Component{Name: "p", Provider: "panicky", Interval: time.Hour})
+	mustAdd(t, e, core.Component{Name: "p", Provider: "panicky", Interval: time.Hour, Fall: 1})
 	got := mustRun(t, e, "p")
 	if got.State != core.StateDown || !strings.Contains(got.Message, "panicked: boom") {
 		t.Fatalf("got %v %q", got.State, got.Message)
@@ -235,7 +235,9 @@ func TestBackgroundChecksRunAndStop(t *testing.T) {
 func TestWaitForReadyNamesTheLaggards(t *testing.T) {
 	e, p := newEngine(t)
 	mustAdd(t, e, manual("ok"))
-	mustAdd(t, e, manual("bad"))
+	bad := manual("bad")
+	bad.Fall = 1
+	mustAdd(t, e, bad)
 	mustAdd(t, e, manual("never"))
 	p.set("bad", core.StateDown)
 	mustRun(t, e, "ok")

@@ -16,7 +16,13 @@ func TestFallRise(t *testing.T) {
 		observed   []core.State
 		published  []core.State
 	}{
-		{"first result published as is", 3, 2, false, []core.State{Down}, []core.State{Down}},
+		{"first success published at once", 3, 2, false, []core.State{Up}, []core.State{Up}},
+		{"down from the start only after fall failures", 3, 2, false,
+			[]core.State{Down, Down, Down, Up},
+			[]core.State{U, U, Down, Down}},
+		{"a success before fall failures publishes it", 3, 2, false,
+			[]core.State{Down, Deg},
+			[]core.State{U, Deg}},
 		{"down after fall failures", 3, 2, false,
 			[]core.State{Up, Down, Down, Down, Down},
 			[]core.State{Up, Up, Up, Down, Down}},

@@ -394,7 +394,7 @@ func TestHTTPProviderInEngine(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "config.expect_status: ") {
 		t.Fatalf("Update with a bad expect_status = %v", err)
 	}
-	mustAdd(t, e, core.Component{Name: "slow", Provider: "http", Interval: time.Hour, Timeout: 150 * time.Millisecond,
+	mustAdd(t, e, core.Component{Name: "slow", Provider: "http", Interval: time.Hour, Timeout: 150 * time.Millisecond, Fall: 1,
 		Config: map[string]any{"url": srv.URL + "/slow"}})
 
 	if err := e.ForceCheck(t.Context()); err != nil {

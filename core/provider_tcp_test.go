@@ -262,7 +262,7 @@ func TestTCPProviderInEngine(t *testing.T) {
 		t.Fatalf("Add without address = %v", err)
 	}
 	mustAdd(t, e, core.Component{Name: "db", Provider: "tcp", Interval: time.Hour, Config: map[string]any{"address": up}})
-	mustAdd(t, e, core.Component{Name: "cache", Provider: "tcp", Interval: time.Hour, NonCritical: true,
+	mustAdd(t, e, core.Component{Name: "cache", Provider: "tcp", Interval: time.Hour, NonCritical: true, Fall: 1,
 		Config: map[string]any{"address": closedAddr(t)}})
 	if err := e.ForceCheck(t.Context()); err != nil {
 		t.Fatal(err)

@@ -68,6 +68,10 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 				}
 				e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", attempt, "backoff", next, "state", res.Observed.String(), "message", res.Message)
 			} else {
+				// The retries were failures in a row: they count toward fall.
+				e.mu.Lock()
+				ent.fails = max(ent.fails, attempt)
+				e.mu.Unlock()
 				e.record(ent, res, false)
 				attempt = e.set.retry.MaxRetries + 1
 			}
@@ -273,12 +277,19 @@ func (e *Engine) record(ent *entry, res Check, batched bool) Check {
 
 // nextState is HAProxy's fall/rise: a healthy component turns to failing
 // only after Fall failures in a row, a failing one recovers only after Rise
-// successes in a row; Up and Degraded switch freely. The first result of a
-// component not started as Up is published as it is.
+// successes in a row; Up and Degraded switch freely. From Unknown (the
+// initial state of a component not started as Up) a success is published at
+// once and failures only after Fall in a row, so a new component that fails
+// its first checks stays Unknown (not ready, its message shown) until then.
 func (e *Engine) nextState(ent *entry, prev State, res Check) State {
 	switch {
-	case !ent.status.Checked && !ent.comp.StartUp:
+	case prev == StateUnknown && !res.Failed():
 		return res.Observed
+	case prev == StateUnknown:
+		if ent.fails >= ent.comp.Fall {
+			return res.Observed
+		}
+		return StateUnknown
 	case res.Failed():
 		if !prev.Healthy() || ent.fails >= ent.comp.Fall {
 			return res.Observed

@@ -22,7 +22,7 @@ func exampleEngine() *core.Engine {
 		panic(err)
 	}
 	ctx := context.Background()
-	_ = e.AddFunc(ctx, core.Component{Name: "db"}, func(context.Context) error {
+	_ = e.AddFunc(ctx, core.Component{Name: "db", Fall: 1} /* down at the first failure */, func(context.Context) error {
 		return errors.New("dial tcp 10.0.0.5:5432: connection refused")
 	})
 	_ = e.AddFunc(ctx, core.Component{Name: "proc", Groups: []string{core.GroupLiveness}}, func(context.Context) error {

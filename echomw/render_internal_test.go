@@ -83,7 +83,7 @@ func TestRenderJSONIsValid(t *testing.T) {
 	}
 	defer e.Stop(context.Background())
 	msg := "bad \xff \"quoted\"\n<b>&\u2028\x00"
-	c := core.Component{Name: "a.b-c_d", Interval: time.Hour, NonCritical: true}
+	c := core.Component{Name: "a.b-c_d", Interval: time.Hour, NonCritical: true, Fall: 1}
 	if err := e.AddFunc(context.Background(), c, func(context.Context) error { return errors.New(msg) }); err != nil {
 		t.Fatal(err)
 	}
