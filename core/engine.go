@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +29,7 @@ type Engine struct {
 	loops    sync.WaitGroup // scheduling loops
 	inflight sync.WaitGroup // provider calls, abandoned ones included
 	callsMu  sync.Mutex
-	calls    map[string]int // running provider calls by "component (provider)"
+	calls    map[callKey]int // running provider calls
 
 	mu      sync.Mutex // guards the fields below and snapshot publication
 	entries map[string]*entry
@@ -303,18 +304,22 @@ func prefixed(err error) error {
 	return errors.Join(out...)
 }
 
-// callStarted and callEnded track the running provider calls by name, for
-// Stop's error.
-func (e *Engine) callStarted(key string) {
+// callKey names a provider call: formatted only when Stop reports it, not
+// on every check.
+type callKey struct{ component, provider string }
+
+// callStarted and callEnded track the running provider calls, for Stop's
+// error.
+func (e *Engine) callStarted(key callKey) {
 	e.callsMu.Lock()
 	if e.calls == nil {
-		e.calls = map[string]int{}
+		e.calls = map[callKey]int{}
 	}
 	e.calls[key]++
 	e.callsMu.Unlock()
 }
 
-func (e *Engine) callEnded(key string) {
+func (e *Engine) callEnded(key callKey) {
 	e.callsMu.Lock()
 	if e.calls[key]--; e.calls[key] <= 0 {
 		delete(e.calls, key)
@@ -326,5 +331,10 @@ func (e *Engine) callEnded(key string) {
 func (e *Engine) runningCalls() []string {
 	e.callsMu.Lock()
 	defer e.callsMu.Unlock()
-	return sortedKeys(e.calls)
+	out := make([]string, 0, len(e.calls))
+	for k := range e.calls {
+		out = append(out, fmt.Sprintf("%s (provider %q)", k.component, k.provider))
+	}
+	slices.Sort(out)
+	return out
 }

@@ -188,7 +188,7 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	defer cancel()
 	out := make(chan Check, 1)
 	e.inflight.Add(1)
-	key := fmt.Sprintf("%s (provider %q)", c.Name, c.Provider)
+	key := callKey{c.Name, c.Provider}
 	e.callStarted(key)
 	go func() {
 		defer e.inflight.Done()
