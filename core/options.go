@@ -23,6 +23,7 @@ type settings struct {
 	servingGate  bool
 	defaults     Component
 	timeoutGrace time.Duration
+	details      detailsLimits
 }
 
 // DefaultConcurrency bounds how many checks run at once by default. Checks
@@ -38,6 +39,7 @@ func defaultSettings() settings {
 		concurrency:  DefaultConcurrency,
 		jitter:       DefaultJitter,
 		timeoutGrace: 25 * time.Millisecond,
+		details:      detailsLimits{depth: DefaultDetailsMaxDepth, bytes: DefaultDetailsMaxBytes},
 	}
 }
 

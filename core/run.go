@@ -228,6 +228,7 @@ func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res
 	}()
 	res = p.Check(ctx, c.Clone())
 	res.Observed = res.State
+	res.Details = e.set.details.limit(res.Details)
 	return res
 }
 
