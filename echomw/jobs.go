@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 
 	"github.com/vitals-go/vitals/core"
 )
@@ -54,13 +55,15 @@ func renderJobs(s *core.Snapshot, details bool, log *slog.Logger) []byte {
 		}
 	}
 	b.WriteByte(']')
-	var out bytes.Buffer
-	if err := json.Indent(&out, b.Bytes(), "", "  "); err != nil {
-		log.Error("vitals: render /jobs", "err", err)
+	if !json.Valid(b.Bytes()) {
+		log.Error("vitals: render /jobs: not JSON")
 		return []byte("[]\n")
 	}
-	out.WriteByte('\n')
-	return out.Bytes()
+	// Indented as json.Indent would for the list, its reports and their
+	// values' first level; compact deeper, so that the size stays linear
+	// in the reports' (the engine bounds each check's details).
+	out := appendIndented(make([]byte, 0, b.Len()*2), b.Bytes(), "", detailsIndentLevels, math.MaxInt)
+	return append(out, '\n')
 }
 
 // reportItems returns the JSON objects of a "pipelines" value, whatever

@@ -101,16 +101,106 @@ func appendCheck(b []byte, cs *core.ComponentStatus, details bool, log *slog.Log
 	if details {
 		b = appendField(b, in, "output", cs.Check.Message)
 		if len(cs.Check.Details) > 0 {
-			raw, err := json.Marshal(cs.Check.Details)
-			if err != nil {
-				log.Warn("vitals: check details are not JSON", "component", cs.Component.Name, "err", err)
-				raw, _ = json.Marshal(map[string]string{"error": "details are not representable as JSON: " + err.Error()})
+			b = append(b, ",\n"+in+`"details": `...)
+			b = appendDetails(b, cs, in, log)
+		}
+	}
+	return b
+}
+
+// One check's details in a JSON answer: indented for their first
+// detailsIndentLevels levels of nesting and compact deeper, so that the
+// indentation cannot multiply the size (json.Indent grows with depth
+// times size); the compact form when the indented one is over
+// maxRenderedDetails; and, when even that is over, an object saying they
+// were cut. The engine bounds details when it accepts a result
+// (core.WithDetailsLimits, at most core.MaxDetailsMaxBytes), so the last
+// case is a guard.
+const (
+	detailsIndentLevels = 3
+	maxRenderedDetails  = core.MaxDetailsMaxBytes
+)
+
+// appendDetails appends the details of cs, indented after prefix in.
+func appendDetails(b []byte, cs *core.ComponentStatus, in string, log *slog.Logger) []byte {
+	raw, err := json.Marshal(cs.Check.Details)
+	if err != nil {
+		log.Warn("vitals: check details are not JSON", "component", cs.Component.Name, "err", err)
+		raw, _ = json.Marshal(map[string]string{"error": "details are not representable as JSON: " + err.Error()})
+	}
+	if len(raw) > maxRenderedDetails {
+		log.Warn("vitals: check details cut", "component", cs.Component.Name, "bytes", len(raw), "max", maxRenderedDetails)
+		marker, _ := json.Marshal(map[string]string{core.DetailsTruncatedKey: "details cut: " + strconv.Itoa(len(raw)) +
+			" bytes as JSON, over the " + strconv.Itoa(maxRenderedDetails) + " shown per check"})
+		return appendIndented(b, marker, in, detailsIndentLevels, maxRenderedDetails)
+	}
+	start := len(b)
+	b = appendIndented(b, raw, in, detailsIndentLevels, maxRenderedDetails)
+	if len(b)-start > maxRenderedDetails {
+		b = append(b[:start], raw...)
+	}
+	return b
+}
+
+// appendIndented appends the compact JSON text raw as json.Indent(prefix,
+// "  ") would for its first levels levels of nesting, compact deeper. It
+// stops once it has appended more than limit bytes.
+func appendIndented(b, raw []byte, prefix string, levels, limit int) []byte {
+	start := len(b)
+	newline := func(depth int) {
+		b = append(b, '\n')
+		b = append(b, prefix...)
+		for range depth {
+			b = append(b, ' ', ' ')
+		}
+	}
+	depth := 0
+	inString, escaped := false, false
+	for i, c := range raw {
+		if inString {
+			b = append(b, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
 			}
-			var out bytes.Buffer
-			if err := json.Indent(&out, raw, in, "  "); err == nil {
-				b = append(b, ",\n"+in+`"details": `...)
-				b = append(b, out.Bytes()...)
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+			b = append(b, c)
+		case '{', '[':
+			b = append(b, c)
+			depth++
+			if depth <= levels && i+1 < len(raw) && raw[i+1] != '}' && raw[i+1] != ']' {
+				newline(depth)
 			}
+		case '}', ']':
+			if depth <= levels && i > 0 && raw[i-1] != '{' && raw[i-1] != '[' {
+				newline(depth - 1)
+			}
+			depth--
+			b = append(b, c)
+		case ',':
+			b = append(b, c)
+			if depth <= levels {
+				newline(depth)
+				if len(b)-start > limit {
+					return b
+				}
+			}
+		case ':':
+			b = append(b, c)
+			if depth <= levels {
+				b = append(b, ' ')
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			b = append(b, c)
 		}
 	}
 	return b
