@@ -1,9 +1,11 @@
 package echomw_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,4 +145,21 @@ func alternate(ec *echo.Echo, d time.Duration, n int) (ratio, vitalsNs, staticNs
 	}
 	median := func(x []float64) float64 { slices.Sort(x); return x[len(x)/2] }
 	return median(ratios), median(vs), median(ss)
+}
+
+// BenchmarkReadyExclude is GET /ready?exclude=… with one name and with
+// 10,000 distinct names, on the four components of BenchmarkReady: only
+// as many names as there are components are read, so both cost about
+// the same. ?exclude answers are rendered per request.
+func BenchmarkReadyExclude(b *testing.B) {
+	ec := benchEcho(b)
+	for _, n := range []int{1, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var q strings.Builder
+			for i := range n {
+				fmt.Fprintf(&q, "&exclude=x%d", i)
+			}
+			serveLoop(b, ec, "/ready?"+q.String()[1:])
+		})
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,17 +180,17 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, k kind, name str
 	if k != kindJobs && wantsText(r.Header["Accept"]) {
 		f = formatText
 	}
+	e := h.entry()
 	var exclude []string
 	if r.URL.RawQuery != "" {
-		q, _ := url.ParseQuery(r.URL.RawQuery) // keeps what parses
-		if v, ok := q["verbose"]; ok && k != kindJobs && !isFalse(v) {
+		q := parseQuery(r.URL.RawQuery, len(e.snap.Components))
+		if q.verbose && k != kindJobs {
 			f = formatVerbose
 		}
 		if !perCheck && k != kindJobs {
-			exclude = q["exclude"]
+			exclude = q.exclude
 		}
 	}
-	e := h.entry()
 	var res *rendered
 	switch {
 	case perCheck:
@@ -215,10 +214,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, k kind, name str
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(res.body)
 	}
-}
-
-func isFalse(v []string) bool {
-	return len(v) > 0 && (v[0] == "false" || v[0] == "0")
 }
 
 // rendered is a complete answer.

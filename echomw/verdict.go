@@ -1,7 +1,6 @@
 package echomw
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/vitals-go/vitals/core"
@@ -115,14 +114,24 @@ func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdic
 	g := k.group()
 	state := core.StateUnknown
 	counted, failing := 0, false
+	// Excluded names, each marked true once it matched a member: linear
+	// in the members and the names.
+	var excluded map[string]bool
+	if len(exclude) > 0 {
+		excluded = make(map[string]bool, len(exclude))
+		for _, name := range exclude {
+			excluded[name] = false
+		}
+	}
 	for i := range s.Components {
 		cs := &s.Components[i]
 		if !cs.Component.InGroup(g) {
 			continue
 		}
-		ex := len(exclude) > 0 && slices.Contains(exclude, cs.Component.Name)
+		_, ex := excluded[cs.Component.Name]
 		v.members = append(v.members, member{cs: cs, excluded: ex})
 		if ex {
+			excluded[cs.Component.Name] = true
 			continue
 		}
 		counted++
@@ -130,8 +139,12 @@ func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdic
 		failing = failing || !k.passes(cs)
 	}
 	for _, name := range exclude {
-		if !slices.ContainsFunc(v.members, func(m member) bool { return m.cs.Component.Name == name }) && !slices.Contains(v.unmatched, name) {
+		if matched, ok := excluded[name]; ok && !matched {
+			if v.unmatched == nil {
+				v.unmatched = make([]string, 0, len(excluded))
+			}
 			v.unmatched = append(v.unmatched, name)
+			delete(excluded, name) // listed once
 		}
 	}
 	v.ok = v.phase == "" && !failing
