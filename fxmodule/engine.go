@@ -50,6 +50,7 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 		core.WithLogger(log),
 		core.WithServingGate(),
 		core.WithDefaults(h.Interval, h.CheckTimeout, 0, 0),
+		core.WithDetailsLimits(h.DetailsMaxDepth, h.DetailsMaxBytes),
 		core.WithProviders(builtin...),
 	)
 	if err != nil {

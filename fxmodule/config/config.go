@@ -45,6 +45,10 @@ type Health struct {
 	Details string
 	// Token (health.token) authorizes details when Details is "authorized".
 	Token string
+	// DetailsMaxDepth (health.details_max_depth) bounds the nesting of a
+	// result's details, DetailsMaxBytes (health.details_max_bytes) their
+	// size as JSON; past them they are cut (core.WithDetailsLimits).
+	DetailsMaxDepth, DetailsMaxBytes int
 	// Paths (health.paths.*) of the endpoints.
 	Paths Paths
 	// LameDuck (health.lameduck.*) configures graceful shutdown.

@@ -35,7 +35,8 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Co
 func (d *decoder) health(key string, v any) Health {
 	m := d.object(key, v, "check_timeout", "interval", "unavailable_status_code",
 		"details", "token", "paths", "lameduck", "service", "wait_for_ready", "wasm", "checks",
-		"status", "notify", "metrics", "grpc")
+		"status", "notify", "metrics", "grpc",
+		"details_max_depth", "details_max_bytes")
 	h := Health{
 		CheckTimeout:          d.duration(join(key, "check_timeout"), m["check_timeout"]),
 		Interval:              d.duration(join(key, "interval"), m["interval"]),
@@ -43,6 +44,8 @@ func (d *decoder) health(key string, v any) Health {
 		Details:               d.str(join(key, "details"), m["details"]),
 		Token:                 d.str(join(key, "token"), m["token"]),
 		WaitForReady:          d.duration(join(key, "wait_for_ready"), m["wait_for_ready"]),
+		DetailsMaxDepth:       d.integer(join(key, "details_max_depth"), m["details_max_depth"]),
+		DetailsMaxBytes:       d.integer(join(key, "details_max_bytes"), m["details_max_bytes"]),
 	}
 	h.Paths = d.paths(join(key, "paths"), m["paths"])
 	h.LameDuck = d.lameDuck(join(key, "lameduck"), m["lameduck"])

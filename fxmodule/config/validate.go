@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -45,6 +46,12 @@ func (c *Config) Validate() error {
 	case DetailsNever, DetailsAuthorized, DetailsAlways:
 	default:
 		bad("health.details", "%q is not one of never, authorized, always", h.Details)
+	}
+	if n := h.DetailsMaxDepth; n < 1 || n > core.MaxDetailsMaxDepth {
+		bad("health.details_max_depth", "%d is not in 1-%d", n, core.MaxDetailsMaxDepth)
+	}
+	if n := h.DetailsMaxBytes; n < 256 || n > core.MaxDetailsMaxBytes {
+		bad("health.details_max_bytes", "%d is not in 256-%d", n, core.MaxDetailsMaxBytes)
 	}
 	if t := h.Token; t != "" && (strings.TrimSpace(t) != t || strings.ContainsAny(t, "\r\n\t ")) {
 		bad("health.token", "must not contain white space")
