@@ -86,3 +86,14 @@ func TestDetailsMeasureExact(t *testing.T) {
 		}
 	}
 }
+
+// TestDetailsWithinLimitsNoAllocation: the common case (a provider's
+// plain values within the bounds) costs no allocation.
+func TestDetailsWithinLimitsNoAllocation(t *testing.T) {
+	l := detailsLimits{depth: DefaultDetailsMaxDepth, bytes: DefaultDetailsMaxBytes}
+	d := map[string]any{"method": "GET", "url": "http://db:8080/health", "status_code": 200, "body_bytes": int64(17),
+		"body_truncated": false, "connect_ms": 1.25, "list": []any{"a", 1.5}}
+	if n := testing.AllocsPerRun(100, func() { l.limit(d) }); n != 0 {
+		t.Errorf("%v allocations", n)
+	}
+}
