@@ -22,10 +22,10 @@ const (
 	// DefaultDetailsMaxBytes bounds one result's details, measured as
 	// compact JSON, by default.
 	DefaultDetailsMaxBytes = 16 << 10
-	// MaxDetailsMaxDepth and MaxDetailsMaxBytes bound what
-	// WithDetailsLimits accepts; 64 KiB is also what echomw renders of one
-	// check's details at most.
+	// MaxDetailsMaxDepth is the most levels WithDetailsLimits accepts.
 	MaxDetailsMaxDepth = 1000
+	// MaxDetailsMaxBytes is the largest size WithDetailsLimits accepts;
+	// it is also what echomw renders of one check's details at most.
 	MaxDetailsMaxBytes = 64 << 10
 	minDetailsMaxBytes = 256
 )
