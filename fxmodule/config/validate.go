@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -225,10 +226,12 @@ func ParseSignal(name string) (os.Signal, error) {
 		return syscall.SIGHUP, nil
 	case "SIGQUIT":
 		return syscall.SIGQUIT, nil
-	case "SIGUSR1":
-		return syscall.SIGUSR1, nil
-	case "SIGUSR2":
-		return syscall.SIGUSR2, nil
+	}
+	if s, ok := userSignal(n); ok {
+		return s, nil
+	}
+	if n == "SIGUSR1" || n == "SIGUSR2" {
+		return nil, fmt.Errorf("%q is not a signal on %s (use SIGTERM, SIGINT, SIGHUP or SIGQUIT)", name, runtime.GOOS)
 	}
 	return nil, fmt.Errorf("%q is not one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2", name)
 }
