@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"runtime"
 	"strings"
@@ -27,11 +26,7 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(format, args...)})
 	}
-	if a := c.Server.Address; a != "" {
-		if _, _, err := net.SplitHostPort(a); err != nil {
-			bad("server.address", "%q is not host:port", a)
-		}
-	}
+	errs = append(errs, c.Server.validate()...)
 	h := c.Health
 	if h.CheckTimeout <= 0 {
 		bad("health.check_timeout", "%s must be positive", h.CheckTimeout)
@@ -62,13 +57,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, &KeyError{Key: "health.notify", Err: e})
 		}
 	}
-	if a := h.GRPC.Address; a != "" {
-		if _, port, err := net.SplitHostPort(a); err != nil {
-			bad("health.grpc.address", "%q is not host:port", a)
-		} else if a == c.Server.Address && port != "0" {
-			bad("health.grpc.address", "%q is already used by server.address", a)
-		}
-	}
+	errs = append(errs, h.GRPC.validate(c.Server.Address)...)
 	if h.LameDuck.DrainTimeout <= 0 {
 		bad("health.lameduck.drain_timeout", "%s must be positive", h.LameDuck.DrainTimeout)
 	}
