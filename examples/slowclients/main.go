@@ -39,8 +39,9 @@ func main() {
 	excluders := flag.Int("excluders", 4, "clients sending ?exclude queries in a loop")
 	duration := flag.Duration("duration", 10*time.Second, "how long the load runs")
 	rht := flag.Duration("read-header-timeout", 2*time.Second, "the server's server.read_header_timeout")
+	wantCapped := flag.Bool("want-capped", false, "fail unless some answers were refused past the server's connection cap (server.max_connections is below -conns)")
 	flag.Parse()
-	if err := run(*addr, *halfSent, *conns, *excludeNames, *excluders, *duration, *rht); err != nil {
+	if err := run(*addr, *halfSent, *conns, *excludeNames, *excluders, *duration, *rht, *wantCapped); err != nil {
 		fmt.Fprintln(os.Stderr, "slowclients: FAIL:", err)
 		os.Exit(1)
 	}
@@ -49,7 +50,7 @@ func main() {
 // openPast marks a half-sent request the server never closed.
 const openPast = time.Duration(-2)
 
-func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rht time.Duration) error {
+func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rht time.Duration, wantCapped bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -85,9 +86,9 @@ func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rh
 	}
 
 	// Keep-alive connections sending requests in a loop.
-	var served, refused atomic.Int64
-	for i := range conns {
-		wg.Go(func() { loopConn(ctx, addr, "/hello", &served, &refused, i) })
+	var served, refused, capped atomic.Int64
+	for range conns {
+		wg.Go(func() { loopConn(ctx, addr, "/hello", &served, &refused, &capped) })
 	}
 	// Long ?exclude queries.
 	q := make([]string, excludeNames)
@@ -96,8 +97,8 @@ func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rh
 	}
 	excludePath := "/ready?" + strings.Join(q, "&")
 	var excluded atomic.Int64
-	for i := range excluders {
-		wg.Go(func() { loopConn(ctx, addr, excludePath, &excluded, &refused, i) })
+	for range excluders {
+		wg.Go(func() { loopConn(ctx, addr, excludePath, &excluded, &refused, &capped) })
 	}
 
 	// The probe: a new connection per request, every 50 ms.
@@ -150,8 +151,8 @@ func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rh
 	if open+late > 3 {
 		errs.add("in all, %d half-sent requests still open and %d closed late, of %d", open, late, halfSent)
 	}
-	fmt.Printf("slowclients: %d half-sent (slowest closed by the server after %s, limit %s; %d never closed), %d keep-alive conns (%d requests served, %d refused), %d ?exclude queries of %d names\n",
-		halfSent, slowest.Round(time.Millisecond), limit, open, conns, served.Load(), refused.Load(), excluded.Load(), excludeNames)
+	fmt.Printf("slowclients: %d half-sent (slowest closed by the server after %s, limit %s; %d never closed), %d keep-alive conns (%d answers, %d past the connection cap; %d failed dials), %d ?exclude queries of %d names\n",
+		halfSent, slowest.Round(time.Millisecond), limit, open, conns, served.Load(), capped.Load(), refused.Load(), excluded.Load(), excludeNames)
 	if len(lat) > 0 {
 		fmt.Printf("slowclients: /ready probe: %d requests, p50 %s, p99 %s, max %s\n",
 			len(lat), pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
@@ -162,18 +163,24 @@ func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rh
 	if served.Load() == 0 || excluded.Load() == 0 {
 		errs.add("the load did not run: %d requests served, %d ?exclude answers", served.Load(), excluded.Load())
 	}
+	if wantCapped && capped.Load() == 0 {
+		errs.add("no answer was refused past the connection cap: the cap did not engage")
+	}
 	return errs.err()
 }
 
 // loopConn sends GET path on one keep-alive connection until ctx ends,
-// reconnecting when the server closes it; it counts answers.
-func loopConn(ctx context.Context, addr, path string, ok, refused *atomic.Int64, _ int) {
+// reconnecting when the server closes it; it counts answers, failed dials
+// and the answers refused past the server's connection cap.
+func loopConn(ctx context.Context, addr, path string, ok, refused, capped *atomic.Int64) {
 	req := "GET " + path + " HTTP/1.1\r\nHost: slowclients\r\n\r\n"
 	for ctx.Err() == nil {
 		c, err := (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "tcp", addr)
 		if err != nil {
-			refused.Add(1)
-			time.Sleep(10 * time.Millisecond)
+			if ctx.Err() == nil { // not the end of the run
+				refused.Add(1)
+				time.Sleep(10 * time.Millisecond)
+			}
 			continue
 		}
 		stop := context.AfterFunc(ctx, func() { c.Close() })
@@ -189,6 +196,9 @@ func loopConn(ctx context.Context, addr, path string, ok, refused *atomic.Int64,
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			ok.Add(1)
+			if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "" {
+				capped.Add(1) // past server.max_connections
+			}
 			if resp.Close {
 				break
 			}
