@@ -2,9 +2,11 @@ package fxmodule_test
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -45,25 +47,12 @@ func halfSent(t *testing.T, addr string) net.Conn {
 }
 
 // closedWithin reports how long until the server closed c, waiting up to
-// limit.
+// limit; false when it was still open then.
 func closedWithin(c net.Conn, limit time.Duration) (time.Duration, bool) {
 	start := time.Now()
 	_ = c.SetReadDeadline(start.Add(limit))
 	_, err := io.ReadAll(c)
-	took := time.Since(start)
-	var ne net.Error
-	if err != nil && (errorsAs(err, &ne) && ne.Timeout()) {
-		return took, false
-	}
-	return took, true
-}
-
-func errorsAs(err error, target *net.Error) bool {
-	ne, ok := err.(net.Error)
-	if ok {
-		*target = ne
-	}
-	return ok
+	return time.Since(start), !errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // The server Vitals runs fills the timeouts and the header cap the app
