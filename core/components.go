@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 )
 
 // entry is the engine's record of one component. status and counters are
@@ -26,12 +25,12 @@ type entry struct {
 	runs *runState
 }
 
-// runState is the run in flight and the busy flag of one component, across
-// Update. flight is guarded by mu.
+// runState is the run in flight of one component, across Update. flight
+// is guarded by mu. (Whether a provider call of the component's name is
+// still running, abandoned or not, is the engine's: see callStarted.)
 type runState struct {
 	mu     sync.Mutex
 	flight *flight
-	busy   atomic.Bool // a provider call is running, abandoned or not
 
 	// storeMu orders a result's RecordCheck against Remove's ForgetChecks:
 	// a result recorded as the component is removed must not bring its

@@ -29,7 +29,7 @@ type Engine struct {
 	loops    sync.WaitGroup // scheduling loops
 	inflight sync.WaitGroup // provider calls, abandoned ones included
 	callsMu  sync.Mutex
-	calls    map[callKey]int // running provider calls
+	calls    map[string]string // component name: provider of its running call
 
 	mu      sync.Mutex // guards the fields below and snapshot publication
 	entries map[string]*entry
@@ -308,22 +308,27 @@ func prefixed(err error) error {
 // on every check.
 type callKey struct{ component, provider string }
 
-// callStarted and callEnded track the running provider calls, for Stop's
-// error.
-func (e *Engine) callStarted(key callKey) {
+// callStarted records a provider call of key.component, unless one is
+// running already (abandoned or not): then it returns false and the
+// provider of that call. The mark is the component's name, not its entry,
+// so that it outlives Remove and Add: one name never has two calls in
+// flight. callEnded removes the mark.
+func (e *Engine) callStarted(key callKey) (running string, ok bool) {
 	e.callsMu.Lock()
-	if e.calls == nil {
-		e.calls = map[callKey]int{}
+	defer e.callsMu.Unlock()
+	if p, busy := e.calls[key.component]; busy {
+		return p, false
 	}
-	e.calls[key]++
-	e.callsMu.Unlock()
+	if e.calls == nil {
+		e.calls = map[string]string{}
+	}
+	e.calls[key.component] = key.provider
+	return "", true
 }
 
 func (e *Engine) callEnded(key callKey) {
 	e.callsMu.Lock()
-	if e.calls[key]--; e.calls[key] <= 0 {
-		delete(e.calls, key)
-	}
+	delete(e.calls, key.component)
 	e.callsMu.Unlock()
 }
 
@@ -332,8 +337,8 @@ func (e *Engine) runningCalls() []string {
 	e.callsMu.Lock()
 	defer e.callsMu.Unlock()
 	out := make([]string, 0, len(e.calls))
-	for k := range e.calls {
-		out = append(out, fmt.Sprintf("%s (provider %q)", k.component, k.provider))
+	for name, provider := range e.calls {
+		out = append(out, fmt.Sprintf("%s (provider %q)", name, provider))
 	}
 	slices.Sort(out)
 	return out

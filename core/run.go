@@ -163,8 +163,10 @@ func (e *Engine) interrupted(c Component, start time.Time, err error) Check {
 // execute calls the provider under the concurrency bound and the component
 // timeout. A provider that ignores its context is abandoned at the deadline
 // (plus a short grace for it to report its own timeout) and counted in
-// e.inflight until it returns; until then the component's next runs report
-// that it is still busy instead of stacking up calls.
+// e.inflight until it returns; until then the next runs of a component of
+// that name report that it is still busy instead of stacking up calls, even
+// after the component was removed and added again: hung calls are bounded
+// by the number of names.
 func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	c := ent.comp
 	start := time.Now()
@@ -179,24 +181,22 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	if !ok {
 		return Check{Component: c.Name, Observed: StateUnknown, Time: start, Message: fmt.Sprintf("provider %q is not registered", c.Provider), Err: ErrNotFound}
 	}
-	if !ent.runs.busy.CompareAndSwap(false, true) {
+	key := callKey{c.Name, c.Provider}
+	if running, ok := e.callStarted(key); !ok {
 		return Check{Component: c.Name, Observed: StateDown, Time: start,
-			Message: fmt.Sprintf("previous check is still running past its %s timeout (provider %q ignores its context)", c.Timeout, c.Provider),
+			Message: fmt.Sprintf("previous check is still running past its %s timeout (provider %q ignores its context)", c.Timeout, running),
 			Err:     context.DeadlineExceeded}
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	out := make(chan Check, 1)
 	e.inflight.Add(1)
-	key := callKey{c.Name, c.Provider}
-	e.callStarted(key)
 	go func() {
 		defer e.inflight.Done()
-		defer e.callEnded(key)
 		r := e.callProvider(cctx, p, c)
 		// Not busy before the result is out: a run that follows this one at
 		// once must not find the component still busy.
-		ent.runs.busy.Store(false)
+		e.callEnded(key)
 		out <- r
 	}()
 	var res Check

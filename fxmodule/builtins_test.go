@@ -87,3 +87,14 @@ func TestJobsErrors(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A jobs check whose checker no one provides fails start (fx.New), naming
+// the key: what "vitals config validate" cannot know from the file.
+func TestJobsCheckerNobodyProvides(t *testing.T) {
+	app := fx.New(fx.NopLogger, fxmodule.Module,
+		supplyConfig(t, "health: {checks: [{name: mail, provider: jobs, config: {checker: emails}}]}"))
+	err := app.Err()
+	if err == nil || !strings.Contains(err.Error(), `health.checks[0].config.checker: "emails" is not registered (no jobs checkers are registered)`) {
+		t.Errorf("err = %v", err)
+	}
+}

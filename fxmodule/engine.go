@@ -98,6 +98,37 @@ func Validate(cfg *Config, providers ...core.Provider) error {
 	return e.Stop(context.Background())
 }
 
+// ValidateWithJobs is Validate where the app's jobs checkers are known:
+// a jobs check naming a checker that is not in checkers is an error naming
+// its key ("health.checks[0].config.checker: ..."), as it is at start.
+func ValidateWithJobs(cfg *Config, checkers []string, providers ...core.Provider) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	none := core.JobsCheckerFunc(func(context.Context) ([]core.JobsReport, error) { return nil, nil })
+	jobs := make([]JobsChecker, 0, len(checkers))
+	for _, name := range checkers {
+		jobs = append(jobs, JobsChecker{Name: name, Checker: none})
+	}
+	e, err := NewEngine(cfg, slog.New(slog.DiscardHandler), providers, nil, jobs)
+	if err != nil {
+		return err
+	}
+	return e.Stop(context.Background())
+}
+
+// NamedJobsCheckers returns the jobs checkers cfg's jobs checks name
+// (config.checker, else the check's name), once each, in config order:
+// what the app must provide in the group "vitals.jobs" for start to
+// succeed.
+func NamedJobsCheckers(cfg *Config) []string {
+	var out []string
+	for _, j := range standInJobs(cfg) {
+		out = append(out, j.Name)
+	}
+	return out
+}
+
 func closeProviders(ps []core.Provider) {
 	for _, p := range ps {
 		if c, ok := p.(core.Closer); ok {

@@ -33,6 +33,8 @@ type Runtime struct {
 	registry *prometheus.Registry // nil: metrics off
 	metrics  *promhealth.Metrics
 
+	limitsOnce sync.Once // the server.* limits are applied to the app's server once
+
 	mu       sync.Mutex
 	grpc     *grpcServer // nil: no gRPC health server
 	svc      *services   // what startServices started

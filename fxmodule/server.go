@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 
 	"github.com/vitals-go/vitals/core/lameduck"
@@ -16,6 +17,9 @@ func (r *Runtime) listen() error {
 	ln, err := net.Listen("tcp", r.cfg.Server.Address)
 	if err != nil {
 		return fmt.Errorf("server.address: %w", err)
+	}
+	if n := r.cfg.Server.MaxConnections; n > 0 {
+		ln = newConnLimiter(ln, n, connReserve(n))
 	}
 	r.mu.Lock()
 	r.ln = ln
@@ -39,6 +43,7 @@ func (r *Runtime) serve(ctx context.Context) error {
 	r.mu.Lock()
 	ln, g := r.ln, r.grpc
 	r.mu.Unlock()
+	r.limitsOnce.Do(func() { r.applyServerLimits(r.echo.Server) })
 	srv := lameduck.HTTPServer(r.echo.Server, ln)
 	var run lameduck.Server = srv
 	if g != nil {
@@ -78,4 +83,36 @@ func (r *Runtime) lameDuckConfig() lameduck.Config {
 		OnStopped:       []func(context.Context) error{r.afterServer},
 		Logger:          r.log,
 	}
+}
+
+// applyServerLimits fills the fields of the app's *http.Server that the
+// app left at zero with the server.* keys, so that no slow client can
+// hold a connection for ever: read_header_timeout, idle_timeout,
+// read_timeout and write_timeout (0s, off, by default), max_header_bytes.
+// With max_connections, requests on connections past the cap are answered
+// by limitHandler.
+func (r *Runtime) applyServerLimits(srv *http.Server) {
+	c := r.cfg.Server
+	if srv.ReadHeaderTimeout == 0 {
+		srv.ReadHeaderTimeout = c.ReadHeaderTimeout
+	}
+	if srv.IdleTimeout == 0 {
+		srv.IdleTimeout = c.IdleTimeout
+	}
+	if srv.ReadTimeout == 0 {
+		srv.ReadTimeout = c.ReadTimeout
+	}
+	if srv.WriteTimeout == 0 {
+		srv.WriteTimeout = c.WriteTimeout
+	}
+	if srv.MaxHeaderBytes == 0 {
+		srv.MaxHeaderBytes = c.MaxHeaderBytes
+	}
+	if c.MaxConnections > 0 {
+		srv.ConnContext = markOverCap(srv.ConnContext)
+		srv.Handler = limitHandler(srv.Handler, r.healthPath)
+	}
+	r.log.Debug("vitals: server limits", "read_header_timeout", srv.ReadHeaderTimeout, "idle_timeout", srv.IdleTimeout,
+		"read_timeout", srv.ReadTimeout, "write_timeout", srv.WriteTimeout, "max_header_bytes", srv.MaxHeaderBytes,
+		"max_connections", c.MaxConnections)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/keepalive"
 
 	"github.com/vitals-go/vitals/core/grpchealth"
 	"github.com/vitals-go/vitals/core/lameduck"
@@ -101,10 +102,38 @@ func (r *Runtime) listenGRPC() error {
 	if err != nil {
 		return fmt.Errorf("health.grpc.address: %w", err)
 	}
+	g := r.cfg.Health.GRPC
+	ln = newConnLimiter(ln, g.MaxConnections, 0)
 	r.mu.Lock()
-	r.grpc = &grpcServer{srv: grpc.NewServer(), ln: ln, done: make(chan struct{}), log: r.log}
+	r.grpc = &grpcServer{srv: grpc.NewServer(r.grpcOptions()...), ln: ln, done: make(chan struct{}), log: r.log}
 	r.mu.Unlock()
 	return nil
+}
+
+// Fixed limits of the gRPC health server (its requests and answers are a
+// service name and a status).
+const (
+	grpcMaxMessage  = 64 << 10         // bytes of a request
+	grpcIdle        = time.Minute      // an idle connection is closed; health clients reconnect cheaply
+	grpcPingAfter   = time.Minute      // the server pings a silent connection...
+	grpcPingTimeout = 20 * time.Second // ...and closes it without an answer by then
+	grpcMinPing     = 10 * time.Second // clients pinging more often are disconnected
+)
+
+// grpcOptions are the gRPC health server's limits: a connection must
+// finish its HTTP/2 handshake within server.read_header_timeout,
+// health.grpc.max_concurrent_streams RPCs per connection, keepalive pings
+// both ways (clients may ping without streams, every 10 s at most), idle
+// connections closed after a minute. health.grpc.max_connections is the
+// listener's (connLimiter).
+func (r *Runtime) grpcOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{
+		grpc.ConnectionTimeout(r.cfg.Server.ReadHeaderTimeout),
+		grpc.MaxConcurrentStreams(uint32(r.cfg.Health.GRPC.MaxConcurrentStreams)),
+		grpc.MaxRecvMsgSize(grpcMaxMessage),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: grpcIdle, Time: grpcPingAfter, Timeout: grpcPingTimeout}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: grpcMinPing, PermitWithoutStream: true}),
+	}
 }
 
 // startServices starts the notifier (subscribed before the engine starts,

@@ -29,6 +29,34 @@ type Server struct {
 	// app's *echo.Echo on it and owns its shutdown; empty means the app runs
 	// its own server.
 	Address string
+	// ReadHeaderTimeout (server.read_header_timeout, default 10s) closes a
+	// connection whose request headers are not all in by then: a client
+	// that sends half a request cannot hold a connection (and a file
+	// descriptor) for longer.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout (server.idle_timeout, default 120s) closes a keep-alive
+	// connection that waits this long for its next request.
+	IdleTimeout time.Duration
+	// ReadTimeout (server.read_timeout, default 0s: off) bounds reading a
+	// whole request, body included. Off by default: uploads are the app's.
+	ReadTimeout time.Duration
+	// WriteTimeout (server.write_timeout, default 0s: off) bounds writing
+	// a response. Off by default: long polls and SSE are the app's.
+	WriteTimeout time.Duration
+	// MaxHeaderBytes (server.max_header_bytes, default 65536) caps the
+	// request line and headers of a request.
+	MaxHeaderBytes int
+	// MaxConnections (server.max_connections, default 0: off) caps the
+	// open connections; past it, a reserve of connections serves only the
+	// health endpoints (see fxmodule's DESIGN.md section).
+	MaxConnections int
+}
+
+// ServerKeys are the keys of the server.* section, which FromKoanf reads
+// from an app's own server section (its other keys are the app's).
+func ServerKeys() []string {
+	return []string{"address", "read_header_timeout", "idle_timeout", "read_timeout", "write_timeout",
+		"max_header_bytes", "max_connections"}
 }
 
 // Health is the health.* section.
@@ -122,6 +150,13 @@ type GRPC struct {
 	// Address (health.grpc.address) of a gRPC server serving only
 	// grpc.health.v1.Health; empty: none.
 	Address string
+	// MaxConnections (health.grpc.max_connections, default 100) caps the
+	// open connections; past it, new ones wait in the kernel's accept
+	// queue until one closes.
+	MaxConnections int
+	// MaxConcurrentStreams (health.grpc.max_concurrent_streams, default
+	// 100) caps the RPCs (Watch streams included) of one connection.
+	MaxConcurrentStreams int
 }
 
 // LameDuck is the health.lameduck.* section.

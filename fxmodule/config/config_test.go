@@ -32,7 +32,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Config{Health: Health{
+	want := &Config{Server: Server{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}, Health: Health{
 		CheckTimeout:          5 * time.Second,
 		Interval:              10 * time.Second,
 		UnavailableStatusCode: 503,
@@ -44,6 +44,7 @@ func TestLoadDefaults(t *testing.T) {
 		Status:                Status{History: 50},
 		Notify:                notify.Config{QueueSize: 100, Backoff: time.Second, MaxBackoff: 30 * time.Second},
 		Metrics:               Metrics{Path: "/metrics"},
+		GRPC:                  GRPC{MaxConnections: 100, MaxConcurrentStreams: 100},
 	}}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

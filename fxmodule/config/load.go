@@ -100,7 +100,8 @@ func underAny(key string, keys []string) bool {
 }
 
 // FromKoanf reads the configuration from an app's own koanf instance: the
-// health.* keys (unknown ones are errors) and server.address, over the
+// health.* keys (unknown ones are errors) and the server.* keys Vitals
+// knows (ServerKeys), over the
 // built-in defaults. Other keys are the app's and are not looked at.
 func FromKoanf(app *koanf.Koanf) (*Config, error) {
 	if app == nil {
@@ -114,8 +115,14 @@ func FromKoanf(app *koanf.Koanf) (*Config, error) {
 	if app.Exists("health") {
 		mine["health"] = app.Get("health")
 	}
-	if app.Exists("server.address") {
-		mine["server"] = map[string]any{"address": app.Get("server.address")}
+	server := map[string]any{}
+	for _, key := range ServerKeys() {
+		if app.Exists("server." + key) {
+			server[key] = app.Get("server." + key)
+		}
+	}
+	if len(server) > 0 {
+		mine["server"] = server
 	}
 	if err := k.Load(confmap.Provider(mine, ""), nil); err != nil {
 		return nil, fmt.Errorf("config: %w", err)

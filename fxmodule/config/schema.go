@@ -23,13 +23,25 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Co
 	var cfg Config
 	var server map[string]any
 	if strictRoot {
-		server = d.object("server", root["server"], "address")
+		server = d.object("server", root["server"], ServerKeys()...)
 	} else if m, ok := root["server"].(map[string]any); ok {
 		server = m
 	}
-	cfg.Server.Address = d.str("server.address", server["address"])
+	cfg.Server = d.server("server", server)
 	cfg.Health = d.health("health", root["health"])
 	return &cfg, errors.Join(d.errs...)
+}
+
+func (d *decoder) server(key string, m map[string]any) Server {
+	return Server{
+		Address:           d.str(join(key, "address"), m["address"]),
+		ReadHeaderTimeout: d.duration(join(key, "read_header_timeout"), m["read_header_timeout"]),
+		IdleTimeout:       d.duration(join(key, "idle_timeout"), m["idle_timeout"]),
+		ReadTimeout:       d.duration(join(key, "read_timeout"), m["read_timeout"]),
+		WriteTimeout:      d.duration(join(key, "write_timeout"), m["write_timeout"]),
+		MaxHeaderBytes:    d.integer(join(key, "max_header_bytes"), m["max_header_bytes"]),
+		MaxConnections:    d.integer(join(key, "max_connections"), m["max_connections"]),
+	}
 }
 
 func (d *decoder) health(key string, v any) Health {
@@ -178,6 +190,10 @@ func (d *decoder) metrics(key string, v any) Metrics {
 }
 
 func (d *decoder) grpc(key string, v any) GRPC {
-	m := d.object(key, v, "address")
-	return GRPC{Address: d.str(join(key, "address"), m["address"])}
+	m := d.object(key, v, "address", "max_connections", "max_concurrent_streams")
+	return GRPC{
+		Address:              d.str(join(key, "address"), m["address"]),
+		MaxConnections:       d.integer(join(key, "max_connections"), m["max_connections"]),
+		MaxConcurrentStreams: d.integer(join(key, "max_concurrent_streams"), m["max_concurrent_streams"]),
+	}
 }

@@ -3,8 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
 	"os"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -27,11 +27,7 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(format, args...)})
 	}
-	if a := c.Server.Address; a != "" {
-		if _, _, err := net.SplitHostPort(a); err != nil {
-			bad("server.address", "%q is not host:port", a)
-		}
-	}
+	errs = append(errs, c.Server.validate()...)
 	h := c.Health
 	if h.CheckTimeout <= 0 {
 		bad("health.check_timeout", "%s must be positive", h.CheckTimeout)
@@ -68,13 +64,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, &KeyError{Key: "health.notify", Err: e})
 		}
 	}
-	if a := h.GRPC.Address; a != "" {
-		if _, port, err := net.SplitHostPort(a); err != nil {
-			bad("health.grpc.address", "%q is not host:port", a)
-		} else if a == c.Server.Address && port != "0" {
-			bad("health.grpc.address", "%q is already used by server.address", a)
-		}
-	}
+	errs = append(errs, h.GRPC.validate(c.Server.Address)...)
 	if h.LameDuck.DrainTimeout <= 0 {
 		bad("health.lameduck.drain_timeout", "%s must be positive", h.LameDuck.DrainTimeout)
 	}
@@ -232,10 +222,12 @@ func ParseSignal(name string) (os.Signal, error) {
 		return syscall.SIGHUP, nil
 	case "SIGQUIT":
 		return syscall.SIGQUIT, nil
-	case "SIGUSR1":
-		return syscall.SIGUSR1, nil
-	case "SIGUSR2":
-		return syscall.SIGUSR2, nil
+	}
+	if s, ok := userSignal(n); ok {
+		return s, nil
+	}
+	if n == "SIGUSR1" || n == "SIGUSR2" {
+		return nil, fmt.Errorf("%q is not a signal on %s (use SIGTERM, SIGINT, SIGHUP or SIGQUIT)", name, runtime.GOOS)
 	}
 	return nil, fmt.Errorf("%q is not one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2", name)
 }

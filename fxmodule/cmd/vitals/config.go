@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
@@ -26,12 +27,18 @@ Exit with:
 Examples:
   vitals config validate vitals.yaml
   VITALS_HEALTH__INTERVAL=5s vitals config validate --env --provider kafka vitals.yaml
+  vitals config validate --jobs-checker emails vitals.yaml
+
+A jobs check names a checker the app provides (group vitals.jobs), which a
+file cannot show: without --jobs-checker every named checker is assumed
+(and listed); with it, a check naming another one is an error.
 `
 
 func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 	c := newCLI("config validate", configUsage, stdout, stderr)
 	env := c.flags.Bool("env", false, "also apply the VITALS_ environment variables, as a server loading with Env does")
 	names := c.flags.StringArray("provider", nil, "accept checks of this provider, one the app registers itself (repeatable);\ntheir config is not checked")
+	jobs := c.flags.StringArray("jobs-checker", nil, "a jobs checker the app provides (group vitals.jobs; repeatable): with it,\na jobs check naming another one is an error")
 	rest, code, ok := c.parse(args, 1)
 	if !ok {
 		return code
@@ -47,7 +54,11 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 		for _, n := range *names {
 			extra = append(extra, appProvider(n))
 		}
-		err = fxmodule.Validate(cfg, extra...)
+		if c.flags.Changed("jobs-checker") {
+			err = fxmodule.ValidateWithJobs(cfg, *jobs, extra...)
+		} else {
+			err = fxmodule.Validate(cfg, extra...)
+		}
 	}
 	if err != nil {
 		problems := leaves(err)
@@ -61,6 +72,9 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintf(stdout, "%s: valid, %d check(s)\n", file, len(cfg.Health.Checks))
+	if named := fxmodule.NamedJobsCheckers(cfg); len(named) > 0 && !c.flags.Changed("jobs-checker") {
+		fmt.Fprintf(stdout, "  assumed: the app provides the jobs checker(s) %s (group vitals.jobs); start fails naming the key if not.\n  Pass --jobs-checker NAME for each one it provides to check this here.\n", strings.Join(named, ", "))
+	}
 	return exitOK
 }
 
