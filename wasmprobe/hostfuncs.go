@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
+	"golang.org/x/net/http/httpguts"
 )
 
 // hostLog is vitals.log(level, ptr, len).
@@ -112,10 +113,8 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if _, ok := urlPort(u); !ok {
 		return CodeBadRequest
 	}
-	for k, v := range in.Headers {
-		if k == "" || strings.ContainsAny(k, " \t\r\n:") || strings.ContainsAny(v, "\r\n") {
-			return CodeBadRequest
-		}
+	if !validHeaders(in.Headers) {
+		return CodeBadRequest
 	}
 	if pr.http == nil || !pr.cfg.allow.allowURL(u) {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()))
@@ -168,6 +167,19 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	mem.Write(respPtr, enc)
 	return int64(len(enc))
+}
+
+// validHeaders reports whether every header name is an HTTP token and every
+// value a valid field value (RFC 9110: no NUL, CR, LF or other control byte
+// but tab), as net/http requires: a request that breaks it fails here as a
+// bad request (-4), not later in the transport as -2.
+func validHeaders(h map[string]string) bool {
+	for k, v := range h {
+		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // virtualHostURL is u with its host replaced by the Host header value h,

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // host is the stand-in of the wasmprobe host for one Run.
@@ -79,7 +81,8 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 		return codeBadRequest
 	}
 	for k, v := range req.Headers {
-		if k == "" || strings.ContainsAny(k, " \t\r\n:") || strings.ContainsAny(v, "\r\n") {
+		// As the host: names are HTTP tokens, values valid field values.
+		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
 			return codeBadRequest
 		}
 	}
