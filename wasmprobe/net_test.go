@@ -295,14 +295,15 @@ func TestFitResponse(t *testing.T) {
 
 func TestPinnedDial(t *testing.T) {
 	var addrs []net.IPAddr
-	for _, s := range []string{"0.0.0.0", "::", "224.0.0.1", "ff02::1", "127.0.0.1", "::1", "169.254.169.254", "fe80::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fd00::1", "::ffff:127.0.0.1", "93.184.215.14", "2001:db8::1"} {
+	for _, s := range []string{"0.0.0.0", "::", "224.0.0.1", "ff02::1", "127.0.0.1", "::1", "169.254.169.254", "fe80::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fd00::1", "::ffff:127.0.0.1", "93.184.215.14", "2606:4700::1111"} {
 		addrs = append(addrs, net.IPAddr{IP: net.ParseIP(s)})
 	}
-	ips, dropped := usableIPs(addrs, false)
-	if fmt.Sprint(ips) != "[93.184.215.14 2001:db8::1]" || len(dropped) != 13 {
+	f := newAddrFilter()
+	ips, dropped := f.usableIPs(addrs, false)
+	if fmt.Sprint(ips) != "[93.184.215.14 2606:4700::1111]" || len(dropped) != 13 {
 		t.Fatalf("usable %v, dropped %v", ips, dropped)
 	}
-	if ips, _ = usableIPs(addrs, true); fmt.Sprint(ips) != "[127.0.0.1 ::1 169.254.169.254 fe80::1 10.1.2.3 172.16.0.1 192.168.1.1 fd00::1 127.0.0.1 93.184.215.14 2001:db8::1]" {
+	if ips, _ = f.usableIPs(addrs, true); fmt.Sprint(ips) != "[127.0.0.1 ::1 169.254.169.254 fe80::1 10.1.2.3 172.16.0.1 192.168.1.1 fd00::1 127.0.0.1 93.184.215.14 2606:4700::1111]" {
 		t.Fatalf("usable with allow_private %v", ips)
 	}
 	ips = []net.IP{net.ParseIP("127.0.0.1")}

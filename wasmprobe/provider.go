@@ -128,6 +128,7 @@ type Provider struct {
 	log      *slog.Logger
 	cache    wazero.CompilationCache
 	cacheDir string
+	filter   *addrFilter // special-purpose addresses, read-only
 	closing  chan struct{}
 	closed   atomic.Bool
 	compiles atomic.Int64 // modules compiled, for the tests
@@ -159,6 +160,7 @@ func NewProvider(ctx context.Context, opts Options) (*Provider, error) {
 	p := &Provider{
 		opts:     o,
 		log:      o.Logger,
+		filter:   newAddrFilter(),
 		closing:  make(chan struct{}),
 		runtimes: map[uint32]*runtimeEntry{},
 		modules:  map[moduleKey]*moduleEntry{},
