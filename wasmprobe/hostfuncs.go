@@ -92,6 +92,10 @@ func (rt *runtimeEntry) hostHTTPRequest(ctx context.Context, mod api.Module, sta
 
 func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, reqLen, respPtr, respCap uint32) int64 {
 	pr := inst.pr
+	if err := inst.net.takeCall(); err != nil {
+		inst.spent(ctx, err)
+		return CodeBudget
+	}
 	raw, ok := mem.Read(reqPtr, reqLen)
 	if !ok {
 		return CodeBadRequest
@@ -124,7 +128,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if in.Body != "" {
 		body = strings.NewReader(in.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, in.Method, u.String(), body)
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, budgetKey{}, &inst.net), in.Method, u.String(), body)
 	if err != nil {
 		return CodeBadRequest
 	}
@@ -145,7 +149,11 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	resp, err := pr.http.Do(req)
 	if err != nil {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request failed", slog.String("url", u.Redacted()), slog.String("error", err.Error()))
-		return int64(netCode(ctx, err))
+		code := netCode(ctx, err)
+		if code == CodeBudget {
+			inst.spent(ctx, err)
+		}
+		return int64(code)
 	}
 	defer resp.Body.Close()
 	limit := int64(pr.cfg.maxResponseBytes)
@@ -232,6 +240,10 @@ func (rt *runtimeEntry) hostTCPConnect(ctx context.Context, mod api.Module, stac
 
 func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uint32, timeoutMs int32) int32 {
 	pr := inst.pr
+	if err := inst.net.takeCall(); err != nil {
+		inst.spent(ctx, err)
+		return CodeBudget
+	}
 	raw, ok := mem.Read(ptr, n)
 	if !ok {
 		return CodeBadRequest
@@ -253,10 +265,14 @@ func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uin
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
 		defer cancel()
 	}
-	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.allowTCP)
+	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.allowTCP, &inst.net)
 	if err != nil {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect failed", slog.String("addr", addr), slog.String("error", err.Error()))
-		return netCode(ctx, err)
+		code := netCode(ctx, err)
+		if code == CodeBudget {
+			inst.spent(ctx, err)
+		}
+		return code
 	}
 	_ = conn.Close()
 	return 0

@@ -19,6 +19,7 @@ const (
 	CodeTimeout    = -3 // the call's own timeout or the check deadline
 	CodeBadRequest = -4 // malformed JSON, bad URL or address, out-of-bounds pointer or length
 	CodeTooLarge   = -5 // the response does not fit resp_cap even with an empty body
+	CodeBudget     = -6 // the check's max_net_calls or max_sockets is spent
 )
 
 // httpGrant grants http_request to URLs under a prefix.
@@ -197,7 +198,7 @@ func (e *deniedError) Error() string { return e.what + " is not granted by the c
 // allowPrivate (addrfilter.go): a grant by name must not lead inside the
 // host or its network through a DNS answer. An IP literal grant dials what
 // it names.
-func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowPrivate bool, allowed func(host, port string) bool) (net.Conn, error) {
+func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowPrivate bool, allowed func(host, port string) bool, budget *netBudget) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
@@ -224,6 +225,9 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowP
 	d := net.Dialer{Control: pinnedControl(ips, port)}
 	var lastErr error
 	for _, ip := range ips {
+		if err := budget.takeSocket(); err != nil {
+			return nil, err
+		}
 		c, err := d.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
 		if err == nil {
 			return c, nil
@@ -280,7 +284,8 @@ func (p *Provider) newHTTPClient(g grants, allowPrivate bool) *http.Client {
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return p.dialGranted(ctx, network, addr, allowPrivate, g.allowHTTPDial)
+			budget, _ := ctx.Value(budgetKey{}).(*netBudget)
+			return p.dialGranted(ctx, network, addr, allowPrivate, g.allowHTTPDial, budget)
 		},
 		DisableKeepAlives:      true,
 		MaxResponseHeaderBytes: 64 << 10,
@@ -305,10 +310,13 @@ func (p *Provider) newHTTPClient(g grants, allowPrivate bool) *http.Client {
 // netCode maps a network error to an ABI error code.
 func netCode(ctx context.Context, err error) int32 {
 	var denied *deniedError
+	var spent *budgetError
 	var ne net.Error
 	switch {
 	case errors.As(err, &denied):
 		return CodeDenied
+	case errors.As(err, &spent):
+		return CodeBudget
 	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return CodeTimeout
 	}
