@@ -91,7 +91,10 @@ func TestNetBudget(t *testing.T) {
 	var hits atomic.Int32
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) { hits.Add(1); fmt.Fprint(w, "ok") })
-	mux.HandleFunc("/hop", func(w http.ResponseWriter, r *http.Request) { hits.Add(1); http.Redirect(w, r, "/ok", http.StatusFound) })
+	mux.HandleFunc("/hop", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "/ok", http.StatusFound)
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
