@@ -1,6 +1,7 @@
 package wasmprobe
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -198,4 +199,40 @@ func TestMaxConcurrentCalls(t *testing.T) {
 	if cap(d.calls) != DefaultMaxConcurrentCalls {
 		t.Errorf("default cap %d, want %d", cap(d.calls), DefaultMaxConcurrentCalls)
 	}
+}
+
+// TestCloseWakesCallWaiters checks that a check waiting for a host call
+// slot returns as soon as the provider closes, while the call holding the
+// slot still spins to its own deadline.
+func TestCloseWakesCallWaiters(t *testing.T) {
+	p, err := NewProvider(context.Background(), Options{CacheDir: "-", MaxConcurrentCalls: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spinner := component("spinner", "spin", 3*time.Second)
+	waiter := component("waiter", "noop", 10*time.Second)
+	for _, c := range []core.Component{spinner, waiter} {
+		if err := p.ValidateConfig(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { run(t, p, spinner) })
+	for len(p.calls) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan core.Check)
+	go func() { done <- run(t, p, waiter) }()
+	time.Sleep(100 * time.Millisecond) // let it queue for the slot
+	start := time.Now()
+	wg.Go(func() {
+		if err := p.Close(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	res := <-done
+	if d := time.Since(start); d > time.Second || res.State != core.StateUnknown || res.Err != ErrClosed {
+		t.Errorf("a check waiting for a call slot returned %s after Close (the slot's holder runs 3s): %s %q", d, res.State, res.Message)
+	}
+	wg.Wait()
 }

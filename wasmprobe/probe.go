@@ -104,7 +104,7 @@ func (pr *probe) check(ctx context.Context) core.Check {
 }
 
 // acquireCall takes one of the host's concurrent call slots, waiting until
-// ctx is done; it reports whether it got one.
+// ctx is done or the provider closes; it reports whether it got one.
 func (p *Provider) acquireCall(ctx context.Context) bool {
 	select {
 	case p.calls <- struct{}{}:
@@ -120,6 +120,8 @@ func (p *Provider) acquireCall(ctx context.Context) bool {
 		return true
 	case <-ctx.Done():
 		return false
+	case <-p.closing:
+		return false
 	}
 }
 
@@ -128,6 +130,9 @@ func (p *Provider) releaseCall() { <-p.calls }
 // callsBusy is the result of a check that waited for a host call slot
 // until its deadline.
 func (p *Provider) callsBusy(ctx context.Context) core.Check {
+	if p.closed.Load() {
+		return core.Check{State: core.StateUnknown, Message: ErrClosed.Error(), Err: ErrClosed}
+	}
 	msg := fmt.Sprintf("all %d wasm call slots of the host stayed busy until the deadline (raise %s, health.wasm.%s)",
 		cap(p.calls), KeyMaxConcurrentCalls, KeyMaxConcurrentCalls)
 	p.log.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "wasm call slots of the host busy until a check's deadline",
