@@ -100,10 +100,11 @@ type Options struct {
 	// its deadline, then is Down.
 	MaxConcurrentCalls int
 	// MaxNetCalls caps the http_request and tcp_connect calls of one check
-	// (config max_net_calls); negative means none.
+	// (config max_net_calls, default DefaultMaxNetCalls); negative allows
+	// none.
 	MaxNetCalls int
 	// MaxSockets caps the sockets opened for one check's network calls
-	// (config max_sockets); negative means none.
+	// (config max_sockets, default DefaultMaxSockets); negative allows none.
 	MaxSockets int
 	// DefaultTimeout bounds a Check whose context has no deadline (default core.DefaultTimeout).
 	DefaultTimeout time.Duration
