@@ -236,3 +236,47 @@ func TestCloseWakesCallWaiters(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// waitCalls waits until n guest calls hold a host call slot.
+func waitCalls(p *Provider, n int) {
+	for len(p.calls) < n {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestHostWideCapDefault checks the default cap across components: with
+// DefaultMaxConcurrentCalls components spinning, each within its own pool,
+// checks of other components wait and report the cap rather than add
+// their calls (and stacks) to the host.
+func TestHostWideCapDefault(t *testing.T) {
+	p, _ := newProvider(t, Options{})
+	const holders, waiters = 16, 3
+	var comps []core.Component
+	for i := range holders {
+		comps = append(comps, component(fmt.Sprintf("hog-%d", i), "spin", time.Second))
+	}
+	for i := range waiters {
+		comps = append(comps, component(fmt.Sprintf("wait-%d", i), "noop", 200*time.Millisecond))
+	}
+	for _, c := range comps {
+		if err := p.ValidateConfig(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, c := range comps[:holders] {
+		wg.Go(func() { run(t, p, c) })
+	}
+	waitCalls(p, holders)
+	results := make([]core.Check, waiters)
+	for i, c := range comps[holders:] {
+		wg.Go(func() { results[i] = run(t, p, c) })
+	}
+	wg.Wait()
+	for i, res := range results {
+		if res.State != core.StateDown || !strings.Contains(res.Message, "wasm call slots of the host stayed busy until the deadline") {
+			t.Errorf("check %d past the default cap: %s %q, want down waiting for a call slot", i, res.State, res.Message)
+		}
+	}
+	assertServing(t, p)
+}
