@@ -280,3 +280,29 @@ func TestHostWideCapDefault(t *testing.T) {
 	}
 	assertServing(t, p)
 }
+
+// TestLoadWhileCallSlotsBusy checks that loading a component while the
+// host's call slots are busy does not fail it: its first instance is
+// started by its first check instead.
+func TestLoadWhileCallSlotsBusy(t *testing.T) {
+	p, sink := newProvider(t, Options{MaxConcurrentCalls: 1})
+	spin := component("hog", "spin", 500*time.Millisecond)
+	if err := p.ValidateConfig(spin); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { run(t, p, spin) })
+	waitCalls(p, 1)
+	c := component("late-load", "noop", 100*time.Millisecond)
+	if err := p.ValidateConfig(c); err != nil {
+		t.Fatalf("load while the call slots are busy: %v", err)
+	}
+	wg.Wait()
+	if recs := sink.records(t, "wasm probe not started at load"); len(recs) != 1 || recs[0]["probe"] != "late-load" {
+		t.Errorf("log: %v", recs)
+	}
+	c.Timeout = 2 * time.Second
+	if res := run(t, p, c); res.State != core.StateUp {
+		t.Fatalf("first check after a load without a started instance: %s %q", res.State, res.Message)
+	}
+}
