@@ -47,5 +47,9 @@ func WasmOptions(cfg *Config, log *slog.Logger) wasmprobe.Options {
 		MaxLogLineBytes:  w.MaxLogLineBytes,
 		MaxResponseBytes: w.MaxResponseBytes,
 		MaxStdioBytes:    w.MaxStdioBytes,
+
+		MaxConcurrentCalls: w.MaxConcurrentCalls,
+		MaxNetCalls:        w.MaxNetCalls,
+		MaxSockets:         w.MaxSockets,
 	}
 }

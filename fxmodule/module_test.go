@@ -242,3 +242,20 @@ func TestValidateJobs(t *testing.T) {
 		t.Errorf("Validate = %v, want an error about config.max_delayed", err)
 	}
 }
+
+// TestWasmOptionsLimits checks that the host-wide and per-check network
+// limits of health.wasm.* reach the wasm provider's options.
+func TestWasmOptionsLimits(t *testing.T) {
+	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+		"health.wasm.max_concurrent_calls": 4,
+		"health.wasm.max_net_calls":        8,
+		"health.wasm.max_sockets":          12,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := fxmodule.WasmOptions(cfg, nil)
+	if o.MaxConcurrentCalls != 4 || o.MaxNetCalls != 8 || o.MaxSockets != 12 {
+		t.Fatalf("options %+v", o)
+	}
+}

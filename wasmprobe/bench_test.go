@@ -75,6 +75,19 @@ func BenchmarkCheckWarmParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkCallSlot is what the host-wide cap (MaxConcurrentCalls) adds to
+// every check: taking and giving back a free call slot.
+func BenchmarkCallSlot(b *testing.B) {
+	p, _ := newProvider(b, Options{})
+	ctx := context.Background()
+	for b.Loop() {
+		if !p.acquireCall(ctx) {
+			b.Fatal("no slot")
+		}
+		p.releaseCall()
+	}
+}
+
 // BenchmarkWazeroCall is the floor: a plain wazero call of the same export
 // with a reused stack, with and without the deadline watch
 // (WithCloseOnContextDone) that the provider needs.

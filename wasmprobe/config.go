@@ -23,14 +23,20 @@ const (
 	KeyMaxResponseBytes = "max_response_bytes"
 	KeyMaxStdioBytes    = "max_stdio_bytes"
 	KeyAllowPrivate     = "allow_private"
+	KeyMaxNetCalls      = "max_net_calls"
+	KeyMaxSockets       = "max_sockets"
 )
+
+// KeyMaxConcurrentCalls names Options.MaxConcurrentCalls in messages: a
+// host-wide option (health.wasm.max_concurrent_calls), not a component key.
+const KeyMaxConcurrentCalls = "max_concurrent_calls"
 
 // isHostKey reports whether key is one of the host keys above.
 func isHostKey(key string) bool {
 	switch key {
 	case KeyModule, KeyAllow, KeyMemoryPages, KeyPoolSize, KeyMaxOutputBytes,
 		KeyMaxLogLines, KeyMaxLogLineBytes, KeyMaxResponseBytes, KeyMaxStdioBytes,
-		KeyAllowPrivate:
+		KeyAllowPrivate, KeyMaxNetCalls, KeyMaxSockets:
 		return true
 	}
 	return false
@@ -48,6 +54,8 @@ type probeConfig struct {
 	maxLogLineBytes  int
 	maxResponseBytes int
 	maxStdioBytes    int
+	maxNetCalls      int
+	maxSockets       int
 	guest            []byte // the guest's "config", JSON encoded
 }
 
@@ -63,6 +71,8 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 		maxLogLineBytes:  o.MaxLogLineBytes,
 		maxResponseBytes: o.MaxResponseBytes,
 		maxStdioBytes:    o.MaxStdioBytes,
+		maxNetCalls:      o.MaxNetCalls,
+		maxSockets:       o.MaxSockets,
 	}
 	var errs []error
 	switch v := cfg[KeyModule].(type) {
@@ -106,6 +116,8 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 		{KeyMaxLogLineBytes, &pc.maxLogLineBytes, 16, 1 << 20},
 		{KeyMaxResponseBytes, &pc.maxResponseBytes, 0, 64 << 20},
 		{KeyMaxStdioBytes, &pc.maxStdioBytes, 0, 1 << 20},
+		{KeyMaxNetCalls, &pc.maxNetCalls, 0, 100000},
+		{KeyMaxSockets, &pc.maxSockets, 0, 100000},
 	}
 	for _, f := range ints {
 		if err := intKey(cfg, f.key, f.dst, f.min, f.max); err != nil {

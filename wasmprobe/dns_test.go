@@ -116,6 +116,8 @@ func TestDNSAnswersOfNameGrants(t *testing.T) {
 		"metadata.test": "169.254.169.254",
 		"private.test":  "10.0.0.7",
 		"zero.test":     "0.0.0.0",
+		"cgn.test":      "100.64.0.1", // denied before any dial: nothing is sent to it
+		"bench.test":    "198.18.0.1",
 		"hang.test":     "",
 	})})
 	for _, tc := range []struct {
@@ -134,6 +136,8 @@ func TestDNSAnswersOfNameGrants(t *testing.T) {
 		{"tcp metadata", []any{"addr", "metadata.test:80", KeyAllow, []any{"metadata.test:80"}}, core.StateDown, "-1", "tcp_connect"},
 		{"tcp unspecified even with allow_private", []any{"addr", "zero.test:" + port, KeyAllow, []any{"zero.test:*"}, KeyAllowPrivate, true}, core.StateDown, "-1", "tcp_connect"},
 		{"tcp loopback allow_private", []any{"addr", "loopback.test:" + port, KeyAllow, []any{"loopback.test:*"}, KeyAllowPrivate, true}, core.StateUp, "0", "tcp_connect"},
+		{"http shared address space (CGN)", []any{"request", map[string]any{"url": "http://cgn.test/"}, KeyAllow, []any{"http://cgn.test/"}}, core.StateDown, "-1", "http_request failed"},
+		{"tcp benchmarking range", []any{"addr", "bench.test:80", KeyAllow, []any{"bench.test:80"}}, core.StateDown, "-1", "tcp_connect"},
 		{"tcp unknown name", []any{"addr", "nope.test:80", KeyAllow, []any{"nope.test:80"}}, core.StateDown, "-2", "tcp_connect"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

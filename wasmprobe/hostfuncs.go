@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
+	"golang.org/x/net/http/httpguts"
 )
 
 // hostLog is vitals.log(level, ptr, len).
@@ -91,6 +92,10 @@ func (rt *runtimeEntry) hostHTTPRequest(ctx context.Context, mod api.Module, sta
 
 func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, reqLen, respPtr, respCap uint32) int64 {
 	pr := inst.pr
+	if err := inst.net.takeCall(); err != nil {
+		inst.spent(ctx, err)
+		return CodeBudget
+	}
 	raw, ok := mem.Read(reqPtr, reqLen)
 	if !ok {
 		return CodeBadRequest
@@ -112,10 +117,8 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if _, ok := urlPort(u); !ok {
 		return CodeBadRequest
 	}
-	for k, v := range in.Headers {
-		if k == "" || strings.ContainsAny(k, " \t\r\n:") || strings.ContainsAny(v, "\r\n") {
-			return CodeBadRequest
-		}
+	if !validHeaders(in.Headers) {
+		return CodeBadRequest
 	}
 	if pr.http == nil || !pr.cfg.allow.allowURL(u) {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()))
@@ -125,7 +128,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if in.Body != "" {
 		body = strings.NewReader(in.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, in.Method, u.String(), body)
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, budgetKey{}, &inst.net), in.Method, u.String(), body)
 	if err != nil {
 		return CodeBadRequest
 	}
@@ -146,7 +149,11 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	resp, err := pr.http.Do(req)
 	if err != nil {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request failed", slog.String("url", u.Redacted()), slog.String("error", err.Error()))
-		return int64(netCode(ctx, err))
+		code := netCode(ctx, err)
+		if code == CodeBudget {
+			inst.spent(ctx, err)
+		}
+		return int64(code)
 	}
 	defer resp.Body.Close()
 	limit := int64(pr.cfg.maxResponseBytes)
@@ -168,6 +175,19 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	mem.Write(respPtr, enc)
 	return int64(len(enc))
+}
+
+// validHeaders reports whether every header name is an HTTP token and every
+// value a valid field value (RFC 9110: no NUL, CR, LF or other control byte
+// but tab), as net/http requires: a request that breaks it fails here as a
+// bad request (-4), not later in the transport as -2.
+func validHeaders(h map[string]string) bool {
+	for k, v := range h {
+		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // virtualHostURL is u with its host replaced by the Host header value h,
@@ -220,6 +240,10 @@ func (rt *runtimeEntry) hostTCPConnect(ctx context.Context, mod api.Module, stac
 
 func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uint32, timeoutMs int32) int32 {
 	pr := inst.pr
+	if err := inst.net.takeCall(); err != nil {
+		inst.spent(ctx, err)
+		return CodeBudget
+	}
 	raw, ok := mem.Read(ptr, n)
 	if !ok {
 		return CodeBadRequest
@@ -241,10 +265,14 @@ func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uin
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
 		defer cancel()
 	}
-	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.allowTCP)
+	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.allowTCP, &inst.net)
 	if err != nil {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect failed", slog.String("addr", addr), slog.String("error", err.Error()))
-		return netCode(ctx, err)
+		code := netCode(ctx, err)
+		if code == CodeBudget {
+			inst.spent(ctx, err)
+		}
+		return code
 	}
 	_ = conn.Close()
 	return 0

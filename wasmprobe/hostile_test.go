@@ -112,6 +112,12 @@ var hostileCases = []hostileCase{
 		details: map[string]string{"code": "-1"}},
 	{module: "net", config: []any{"addr", "127.0.0.1:9"}, timeout: time.Second, state: core.StateDown, message: "tcp_connect",
 		details: map[string]string{"code": "-1"}},
+	// Network floods (100000 calls each) stop at the check's budget: -6.
+	// TestNetBudget counts what reaches a listener.
+	{module: "netloop", config: []any{"addr", "127.0.0.1:9", KeyAllow, []any{"127.0.0.1:9"}}, timeout: 5 * time.Second, state: core.StateDown, message: "netloop",
+		details: map[string]string{"code": "-6"}},
+	{module: "netloop", config: []any{"request", map[string]any{"url": "http://127.0.0.1:9/"}, KeyAllow, []any{"http://127.0.0.1:9/"}}, timeout: 5 * time.Second, state: core.StateDown, message: "netloop",
+		details: map[string]string{"code": "-6"}},
 }
 
 // TestHostile runs every hostile module on one provider, twice each, and a

@@ -40,6 +40,7 @@ type instance struct {
 	logLines   int
 	logDropped int
 	abiErr     error
+	net        netBudget
 	stdout     capBuffer
 	stderr     capBuffer
 }
@@ -119,6 +120,7 @@ func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *
 		stderr: capBuffer{max: pr.cfg.maxStdioBytes},
 		done:   ctx.Done(),
 	}
+	inst.net.maxCalls, inst.net.maxSockets = pr.cfg.maxNetCalls, pr.cfg.maxSockets
 	ictx := context.WithValue(ctx, instKey{}, inst)
 	cfg := wazero.NewModuleConfig().
 		WithName("").
@@ -238,6 +240,7 @@ func (inst *instance) finish(ctx context.Context) {
 			slog.Int("dropped", inst.logDropped), slog.Int(KeyMaxLogLines, pr.cfg.maxLogLines))
 	}
 	inst.logLines, inst.logDropped = 0, 0
+	inst.net.reset()
 	for _, s := range []struct {
 		name string
 		buf  *capBuffer

@@ -16,15 +16,15 @@ func heapInuse() uint64 {
 
 // TestHostileMemoryBounded runs the hostile modules that hold host memory
 // (deep recursion, memory.grow to the cap, spinning and sleeping to the
-// deadline, log spam, traps, big input) round after round on one provider,
-// and checks that the host's Go heap does not grow with the rounds: what a
-// broken instance held is released when it is closed.
+// deadline, log spam, traps, big input, network floods) round after round
+// on one provider, and checks that the host's Go heap does not grow with
+// the rounds: what a broken instance held is released when it is closed.
 func TestHostileMemoryBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the hostile set several times")
 	}
 	p, _ := newProvider(t, Options{})
-	set := map[string]bool{"recurse": true, "grow": true, "spin": true, "sleep": true, "unreachable": true, "echo": true, "stdio": true, "exit": true, "logspam": true}
+	set := map[string]bool{"recurse": true, "grow": true, "spin": true, "sleep": true, "unreachable": true, "echo": true, "stdio": true, "exit": true, "logspam": true, "netloop": true}
 	var cases []hostileCase
 	for _, tc := range hostileCases {
 		if set[tc.module] {

@@ -19,6 +19,7 @@ const (
 	CodeTimeout    = -3 // the call's own timeout or the check deadline
 	CodeBadRequest = -4 // malformed JSON, bad URL or address, out-of-bounds pointer or length
 	CodeTooLarge   = -5 // the response does not fit resp_cap even with an empty body
+	CodeBudget     = -6 // the check's max_net_calls or max_sockets is spent
 )
 
 // httpGrant grants http_request to URLs under a prefix.
@@ -191,12 +192,13 @@ func (e *deniedError) Error() string { return e.what + " is not granted by the c
 // resolved here, and the dial is pinned to exactly the addresses it resolved
 // to: the Control hook re-checks the address each socket actually connects
 // to, so nothing between the check and the connect can redirect it.
-// Unspecified and multicast addresses are never dialed for a host name, nor
-// loopback, link-local (169.254.169.254, the cloud metadata service) and
-// private ones unless allowPrivate: a grant by name must not lead inside the
+// Unspecified, multicast and reserved addresses are never dialed for a host
+// name, nor loopback, link-local (169.254.169.254, the cloud metadata
+// service), private and the other non-public special-purpose ones unless
+// allowPrivate (addrfilter.go): a grant by name must not lead inside the
 // host or its network through a DNS answer. An IP literal grant dials what
 // it names.
-func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowPrivate bool, allowed func(host, port string) bool) (net.Conn, error) {
+func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowPrivate bool, allowed func(host, port string) bool, budget *netBudget) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
@@ -213,9 +215,9 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowP
 			return nil, err
 		}
 		var dropped []net.IP
-		if ips, dropped = usableIPs(addrs, allowPrivate); len(ips) == 0 {
+		if ips, dropped = p.filter.usableIPs(addrs, allowPrivate); len(ips) == 0 {
 			if len(dropped) > 0 {
-				return nil, &deniedError{what: fmt.Sprintf("connection to %s (resolved to %v, a loopback, link-local, private, multicast or unspecified address; set %s to allow private ones)", addr, dropped, KeyAllowPrivate)}
+				return nil, &deniedError{what: fmt.Sprintf("connection to %s (resolved to %v, special-purpose addresses that are not public: loopback, link-local, private, shared, reserved, multicast or unspecified; set %s to allow the non-public unicast ones)", addr, dropped, KeyAllowPrivate)}
 			}
 			return nil, fmt.Errorf("%s resolved to no address", host)
 		}
@@ -223,6 +225,9 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowP
 	d := net.Dialer{Control: pinnedControl(ips, port)}
 	var lastErr error
 	for _, ip := range ips {
+		if err := budget.takeSocket(); err != nil {
+			return nil, err
+		}
 		c, err := d.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
 		if err == nil {
 			return c, nil
@@ -236,18 +241,18 @@ func (p *Provider) dialGranted(ctx context.Context, network, addr string, allowP
 }
 
 // usableIPs splits the addresses of a host name into those that may be
-// dialed and those that must not: unspecified (0.0.0.0 and :: reach the
-// local host) and multicast always, and unless allowPrivate loopback,
-// link-local (unicast and multicast) and private (RFC 1918, fc00::/7).
-func usableIPs(addrs []net.IPAddr, allowPrivate bool) (ips, dropped []net.IP) {
+// dialed and those that must not (addrfilter.go): unspecified, "this
+// network", multicast, broadcast and reserved ones always, and unless
+// allowPrivate every other special-purpose address that is not globally
+// reachable (loopback, link-local, private, shared, documentation, …,
+// and IPv6 addresses that embed such an IPv4 address).
+func (f *addrFilter) usableIPs(addrs []net.IPAddr, allowPrivate bool) (ips, dropped []net.IP) {
 	for _, a := range addrs {
-		ip := a.IP
-		if ip.IsUnspecified() || ip.IsMulticast() ||
-			!allowPrivate && (ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsPrivate()) {
-			dropped = append(dropped, ip)
-			continue
+		if f.usable(a.IP, allowPrivate) {
+			ips = append(ips, a.IP)
+		} else {
+			dropped = append(dropped, a.IP)
 		}
-		ips = append(ips, ip)
 	}
 	return ips, dropped
 }
@@ -279,7 +284,8 @@ func (p *Provider) newHTTPClient(g grants, allowPrivate bool) *http.Client {
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return p.dialGranted(ctx, network, addr, allowPrivate, g.allowHTTPDial)
+			budget, _ := ctx.Value(budgetKey{}).(*netBudget)
+			return p.dialGranted(ctx, network, addr, allowPrivate, g.allowHTTPDial, budget)
 		},
 		DisableKeepAlives:      true,
 		MaxResponseHeaderBytes: 64 << 10,
@@ -304,10 +310,13 @@ func (p *Provider) newHTTPClient(g grants, allowPrivate bool) *http.Client {
 // netCode maps a network error to an ABI error code.
 func netCode(ctx context.Context, err error) int32 {
 	var denied *deniedError
+	var spent *budgetError
 	var ne net.Error
 	switch {
 	case errors.As(err, &denied):
 		return CodeDenied
+	case errors.As(err, &spent):
+		return CodeBudget
 	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return CodeTimeout
 	}

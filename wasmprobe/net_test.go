@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -294,14 +295,15 @@ func TestFitResponse(t *testing.T) {
 
 func TestPinnedDial(t *testing.T) {
 	var addrs []net.IPAddr
-	for _, s := range []string{"0.0.0.0", "::", "224.0.0.1", "ff02::1", "127.0.0.1", "::1", "169.254.169.254", "fe80::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fd00::1", "::ffff:127.0.0.1", "93.184.215.14", "2001:db8::1"} {
+	for _, s := range []string{"0.0.0.0", "::", "224.0.0.1", "ff02::1", "127.0.0.1", "::1", "169.254.169.254", "fe80::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fd00::1", "::ffff:127.0.0.1", "93.184.215.14", "2606:4700::1111"} {
 		addrs = append(addrs, net.IPAddr{IP: net.ParseIP(s)})
 	}
-	ips, dropped := usableIPs(addrs, false)
-	if fmt.Sprint(ips) != "[93.184.215.14 2001:db8::1]" || len(dropped) != 13 {
+	f := newAddrFilter()
+	ips, dropped := f.usableIPs(addrs, false)
+	if fmt.Sprint(ips) != "[93.184.215.14 2606:4700::1111]" || len(dropped) != 13 {
 		t.Fatalf("usable %v, dropped %v", ips, dropped)
 	}
-	if ips, _ = usableIPs(addrs, true); fmt.Sprint(ips) != "[127.0.0.1 ::1 169.254.169.254 fe80::1 10.1.2.3 172.16.0.1 192.168.1.1 fd00::1 127.0.0.1 93.184.215.14 2001:db8::1]" {
+	if ips, _ = f.usableIPs(addrs, true); fmt.Sprint(ips) != "[127.0.0.1 ::1 169.254.169.254 fe80::1 10.1.2.3 172.16.0.1 192.168.1.1 fd00::1 127.0.0.1 93.184.215.14 2606:4700::1111]" {
 		t.Fatalf("usable with allow_private %v", ips)
 	}
 	ips = []net.IP{net.ParseIP("127.0.0.1")}
@@ -310,5 +312,47 @@ func TestPinnedDial(t *testing.T) {
 		if err := ctl("tcp", addr, nil); (err == nil) != ok {
 			t.Errorf("control(%s) = %v, want allowed %v", addr, err, ok)
 		}
+	}
+}
+
+// TestHeaderValidation checks that http_request refuses, as a bad request
+// (-4) and before any connection, a header that HTTP does not allow: a name
+// that is not a token, a value with a control byte other than tab.
+func TestHeaderValidation(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, "ok")
+	}))
+	defer srv.Close()
+	p, _ := newProvider(t, Options{})
+	for _, tc := range []struct {
+		name, key, value, code string
+	}{
+		{"NUL in name", "X-A\x00b", "v", "-4"},
+		{"NUL in value", "X-A", "a\x00b", "-4"},
+		{"ESC in value", "X-A", "a\x1b[31mb", "-4"},
+		{"DEL in value", "X-A", "a\x7fb", "-4"},
+		{"CR in value", "X-A", "a\rb", "-4"},
+		{"LF in value", "X-A", "a\nb", "-4"},
+		{"separator in name", "X(A)", "v", "-4"},
+		{"non-ASCII name", "X-Ä", "v", "-4"},
+		{"empty name", "", "v", "-4"},
+		{"tab and UTF-8 in value", "X-A", "a\tb é", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := hits.Load()
+			req := map[string]any{"url": srv.URL + "/", "headers": map[string]any{tc.key: tc.value}}
+			res := run(t, p, component("headers", "net", 3*time.Second, "request", req, KeyAllow, []any{srv.URL + "/"}))
+			if tc.code == "" {
+				if res.State != core.StateUp || hits.Load() != before+1 {
+					t.Fatalf("got %s %q details %v, want a request served", res.State, res.Message, res.Details)
+				}
+				return
+			}
+			if res.State != core.StateDown || fmt.Sprint(res.Details["code"]) != tc.code || hits.Load() != before {
+				t.Fatalf("got %s %q details %v (server hits %d), want code %s and no request", res.State, res.Message, res.Details, hits.Load()-before, tc.code)
+			}
+		})
 	}
 }

@@ -81,6 +81,11 @@ func (pr *probe) check(ctx context.Context) core.Check {
 		msg := fmt.Sprintf("all %d instances of the probe stayed busy until the deadline", pr.cfg.poolSize)
 		return core.Check{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, err)}
 	}
+	if !pr.p.acquireCall(ctx) {
+		pr.pool.put(inst)
+		return pr.p.callsBusy(ctx)
+	}
+	defer pr.p.releaseCall()
 	if inst == nil || inst.mod.IsClosed() {
 		inst.close()
 		var res *core.Check
@@ -96,6 +101,43 @@ func (pr *probe) check(ctx context.Context) core.Check {
 	}
 	pr.pool.put(inst)
 	return res
+}
+
+// acquireCall takes one of the host's concurrent call slots, waiting until
+// ctx is done or the provider closes; it reports whether it got one.
+func (p *Provider) acquireCall(ctx context.Context) bool {
+	select {
+	case p.calls <- struct{}{}:
+		return true
+	default:
+	}
+	select {
+	case p.calls <- struct{}{}:
+		if ctx.Err() != nil { // freed too late to start a call
+			<-p.calls
+			return false
+		}
+		return true
+	case <-ctx.Done():
+		return false
+	case <-p.closing:
+		return false
+	}
+}
+
+func (p *Provider) releaseCall() { <-p.calls }
+
+// callsBusy is the result of a check that waited for a host call slot
+// until its deadline.
+func (p *Provider) callsBusy(ctx context.Context) core.Check {
+	if p.closed.Load() {
+		return core.Check{State: core.StateUnknown, Message: ErrClosed.Error(), Err: ErrClosed}
+	}
+	msg := fmt.Sprintf("all %d wasm call slots of the host stayed busy until the deadline (raise %s, health.wasm.%s)",
+		cap(p.calls), KeyMaxConcurrentCalls, KeyMaxConcurrentCalls)
+	p.log.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "wasm call slots of the host busy until a check's deadline",
+		slog.Int(KeyMaxConcurrentCalls, cap(p.calls)))
+	return core.Check{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, ctx.Err())}
 }
 
 // warm starts one instance under a bounded timeout (the component's, or
@@ -136,6 +178,13 @@ func (pr *probe) warm(timeout time.Duration) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	if !pr.p.acquireCall(ctx) {
+		// The host is saturated: the first check starts the instance.
+		pr.logger.LogAttrs(ctx, slog.LevelWarn, "wasm probe not started at load: the host's concurrent call slots stayed busy",
+			slog.Int(KeyMaxConcurrentCalls, cap(pr.p.calls)))
+		return nil
+	}
+	defer pr.p.releaseCall()
 	inst, res := pr.newInstance(ctx, time.Now())
 	if res != nil {
 		return pr.startError(res, timeout)

@@ -51,6 +51,18 @@ const (
 	DefaultMaxResponseBytes = 64 << 10
 	DefaultMaxStdioBytes    = 4 << 10
 	DefaultTimeout          = core.DefaultTimeout
+	// DefaultMaxConcurrentCalls bounds the guest calls running at once on
+	// one Provider. A call in runaway recursion holds up to ~400 MB of
+	// stack (measured ≈160 MiB), so 16 bound the worst case to a few GiB on
+	// a 2-core, 24 GiB host, far more calls than 2 cores run usefully.
+	DefaultMaxConcurrentCalls = 16
+	// DefaultMaxNetCalls is the http_request and tcp_connect calls one
+	// check may make: a status-page probe reads a handful of URLs.
+	DefaultMaxNetCalls = 32
+	// DefaultMaxSockets is the sockets the host may open for one check's
+	// network calls: each connection attempt, redirect hop and address
+	// tried counts one.
+	DefaultMaxSockets = 64
 )
 
 // Options configure a Provider. Zero values mean the defaults; the limits
@@ -81,6 +93,19 @@ type Options struct {
 	// MaxStdioBytes caps what a probe may write to stdout and to stderr per
 	// check (config max_stdio_bytes); negative means nothing is kept.
 	MaxStdioBytes int
+	// MaxConcurrentCalls caps the guest calls (instance start-up and
+	// vitals_check) running at once on this Provider, across all its
+	// components, and so the call stacks alive at once (default
+	// DefaultMaxConcurrentCalls). A check past it waits for a slot until
+	// its deadline, then is Down.
+	MaxConcurrentCalls int
+	// MaxNetCalls caps the http_request and tcp_connect calls of one check
+	// (config max_net_calls, default DefaultMaxNetCalls); negative allows
+	// none.
+	MaxNetCalls int
+	// MaxSockets caps the sockets opened for one check's network calls
+	// (config max_sockets, default DefaultMaxSockets); negative allows none.
+	MaxSockets int
 	// DefaultTimeout bounds a Check whose context has no deadline (default core.DefaultTimeout).
 	DefaultTimeout time.Duration
 	// Resolver resolves the host names of granted network access (default net.DefaultResolver).
@@ -105,6 +130,11 @@ func (o Options) withDefaults() Options {
 	def(&o.MaxLogLineBytes, DefaultMaxLogLineBytes)
 	def(&o.MaxResponseBytes, DefaultMaxResponseBytes)
 	def(&o.MaxStdioBytes, DefaultMaxStdioBytes)
+	def(&o.MaxNetCalls, DefaultMaxNetCalls)
+	def(&o.MaxSockets, DefaultMaxSockets)
+	if o.MaxConcurrentCalls <= 0 {
+		o.MaxConcurrentCalls = DefaultMaxConcurrentCalls
+	}
 	o.PoolSize = max(o.PoolSize, 1)
 	o.MemoryPages = min(max(o.MemoryPages, 1), 65536)
 	o.MaxOutputBytes = max(o.MaxOutputBytes, 2)
@@ -128,6 +158,8 @@ type Provider struct {
 	log      *slog.Logger
 	cache    wazero.CompilationCache
 	cacheDir string
+	filter   *addrFilter   // special-purpose addresses, read-only
+	calls    chan struct{} // a slot per guest call running, MaxConcurrentCalls
 	closing  chan struct{}
 	closed   atomic.Bool
 	compiles atomic.Int64 // modules compiled, for the tests
@@ -159,6 +191,8 @@ func NewProvider(ctx context.Context, opts Options) (*Provider, error) {
 	p := &Provider{
 		opts:     o,
 		log:      o.Logger,
+		filter:   newAddrFilter(),
+		calls:    make(chan struct{}, o.MaxConcurrentCalls),
 		closing:  make(chan struct{}),
 		runtimes: map[uint32]*runtimeEntry{},
 		modules:  map[moduleKey]*moduleEntry{},

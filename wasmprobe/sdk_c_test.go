@@ -107,6 +107,8 @@ func TestSDKC(t *testing.T) {
 			state: core.StateUp, message: "HTTP 200", details: map[string]any{"truncated": true}},
 		{name: "http-denied", module: self, config: map[string]any{"mode": "http", "url": srv.URL + "/x"},
 			state: core.StateDown, message: "GET " + srv.URL + "/x: not granted by the component's allow list", details: map[string]any{"code": -1.0}},
+		{name: "http-budget", module: self, config: map[string]any{"mode": "http", "url": srv.URL + "/x", KeyAllow: []string{srv.URL + "/"}, KeyMaxNetCalls: 0},
+			state: core.StateDown, message: "GET " + srv.URL + "/x: the check's network budget is spent", details: map[string]any{"code": -6.0}},
 		{name: "big", module: self, config: map[string]any{"mode": "big"},
 			state: core.StateDegraded, message: "quote \" backslash \\ newline \n tab \t bell \a é",
 			details: map[string]any{"sdk_error": "68 details dropped: they did not fit in 32768 bytes"}},
@@ -119,6 +121,8 @@ func TestSDKC(t *testing.T) {
 			state: core.StateDown, message: "tcp_connect " + closedAddr + ": failed", details: map[string]any{"code": -2.0}},
 		{name: "tcp-denied", module: ctcp, config: map[string]any{"addr": addr},
 			state: core.StateDown, message: "tcp_connect " + addr + ": not granted by the component's allow list", details: map[string]any{"code": -1.0}},
+		{name: "tcp-budget", module: ctcp, config: map[string]any{"addr": addr, KeyAllow: []string{"127.0.0.1:*"}, KeyMaxNetCalls: 0},
+			state: core.StateDown, message: "tcp_connect " + addr + ": the check's network budget is spent", details: map[string]any{"code": -6.0}},
 		{name: "tcp-noaddr", module: ctcp, state: core.StateDown, message: "config: addr is required (host:port)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

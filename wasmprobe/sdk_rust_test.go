@@ -95,6 +95,10 @@ func TestSDKRust(t *testing.T) {
 			state: core.StateDown, message: "http_request " + srv.URL + "/x: not granted by the component's allow list (code -1)", details: map[string]any{"code": -1.0}},
 		{name: "tcp", config: map[string]any{"addr": addr, KeyAllow: []string{"127.0.0.1:*"}},
 			state: core.StateUp, message: "connected to " + addr},
+		{name: "http-budget", config: map[string]any{"url": srv.URL + "/x", KeyAllow: []string{srv.URL + "/"}, KeyMaxNetCalls: 0},
+			state: core.StateDown, message: "http_request " + srv.URL + "/x: the check's network budget is spent (code -6)", details: map[string]any{"code": -6.0}},
+		{name: "tcp-budget", config: map[string]any{"addr": addr, KeyAllow: []string{"127.0.0.1:*"}, KeyMaxNetCalls: 0},
+			state: core.StateDown, message: "tcp_connect " + addr + ": the check's network budget is spent (code -6)", details: map[string]any{"code": -6.0}},
 		{name: "none", state: core.StateDown, message: "config: url or addr is required", details: map[string]any{"component": "rust-none"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

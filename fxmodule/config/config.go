@@ -213,6 +213,15 @@ type Wasm struct {
 	// MaxStdioBytes (health.wasm.max_stdio_bytes) caps what a probe writes
 	// to stdout and stderr per check.
 	MaxStdioBytes int
+	// MaxConcurrentCalls (health.wasm.max_concurrent_calls) caps the Wasm
+	// calls running at once in the process, across all probes (0: 16).
+	MaxConcurrentCalls int
+	// MaxNetCalls (health.wasm.max_net_calls) caps a probe's network calls
+	// per check (0: 32).
+	MaxNetCalls int
+	// MaxSockets (health.wasm.max_sockets) caps the sockets opened for a
+	// probe's network calls per check (0: 64).
+	MaxSockets int
 }
 
 // Check is one entry of health.checks.

@@ -108,7 +108,8 @@ func (d *decoder) service(key string, v any) Service {
 
 func (d *decoder) wasm(key string, v any) Wasm {
 	m := d.object(key, v, "cache_dir", "pool_size", "memory_pages", "max_output_bytes",
-		"max_log_lines", "max_log_line_bytes", "max_response_bytes", "max_stdio_bytes")
+		"max_log_lines", "max_log_line_bytes", "max_response_bytes", "max_stdio_bytes",
+		"max_concurrent_calls", "max_net_calls", "max_sockets")
 	n := func(k string) int { return d.integer(join(key, k), m[k]) }
 	return Wasm{
 		CacheDir:         d.str(join(key, "cache_dir"), m["cache_dir"]),
@@ -119,6 +120,10 @@ func (d *decoder) wasm(key string, v any) Wasm {
 		MaxLogLineBytes:  n("max_log_line_bytes"),
 		MaxResponseBytes: n("max_response_bytes"),
 		MaxStdioBytes:    n("max_stdio_bytes"),
+
+		MaxConcurrentCalls: n("max_concurrent_calls"),
+		MaxNetCalls:        n("max_net_calls"),
+		MaxSockets:         n("max_sockets"),
 	}
 }
 

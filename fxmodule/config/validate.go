@@ -79,6 +79,15 @@ func (c *Config) Validate() error {
 	if p := h.Wasm.PoolSize; p < 0 || p > 64 {
 		bad("health.wasm.pool_size", "%d is not in 0-64", p)
 	}
+	if n := h.Wasm.MaxConcurrentCalls; n < 0 || n > 1024 {
+		bad("health.wasm.max_concurrent_calls", "%d is not in 0-1024 (0: 16)", n)
+	}
+	if n := h.Wasm.MaxNetCalls; n < 0 || n > 100000 {
+		bad("health.wasm.max_net_calls", "%d is not in 0-100000 (0: 32)", n)
+	}
+	if n := h.Wasm.MaxSockets; n < 0 || n > 100000 {
+		bad("health.wasm.max_sockets", "%d is not in 0-100000 (0: 64)", n)
+	}
 	errs = append(errs, validateChecks(h.Checks)...)
 	return errors.Join(errs...)
 }

@@ -65,6 +65,7 @@ enum { VITALS_DEBUG = 0, VITALS_INFO = 1, VITALS_WARN = 2, VITALS_ERROR = 3 };
 #define VITALS_E_TIMEOUT (-3)     /* the call's timeout or the check's deadline */
 #define VITALS_E_BAD_REQUEST (-4) /* malformed request, URL or address */
 #define VITALS_E_TOO_LARGE (-5)   /* the response does not fit the buffer */
+#define VITALS_E_BUDGET (-6)      /* the check's max_net_calls or max_sockets is spent */
 /* Error codes of the SDK's JSON functions. */
 #define VITALS_E_NOT_FOUND (-10) /* no such key */
 #define VITALS_E_TYPE (-11)      /* the value is not of the type asked for, or not valid JSON */
@@ -669,6 +670,7 @@ const char *vitals_strerror(int code) {
 	case VITALS_E_TIMEOUT: return "timed out";
 	case VITALS_E_BAD_REQUEST: return "bad request";
 	case VITALS_E_TOO_LARGE: return "response too large for the buffer";
+	case VITALS_E_BUDGET: return "the check's network budget is spent";
 	case VITALS_E_NOT_FOUND: return "no such key";
 	case VITALS_E_TYPE: return "wrong JSON type";
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/knadh/koanf/parsers/yaml"
 
@@ -174,7 +175,7 @@ func printResult(w io.Writer, res core.Check, times []time.Duration, states map[
 	}
 	fmt.Fprintf(w, "state: %s\n", res.State)
 	if res.Message != "" {
-		fmt.Fprintf(w, "message: %s\n", res.Message)
+		fmt.Fprintf(w, "message: %s\n", escapeControl(res.Message))
 	}
 	if len(res.Details) > 0 {
 		b, err := json.Marshal(res.Details)
@@ -194,6 +195,52 @@ func printResult(w io.Writer, res core.Check, times []time.Duration, states map[
 		median = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
 	fmt.Fprintf(w, "time: min %s, median %s, max %s\n", round(s[0]), round(median), round(s[len(s)-1]))
+}
+
+// escapeControl escapes what must not reach a terminal raw from a probe's
+// message, as the JSON surfaces of the HTTP endpoints do: control bytes
+// (C0, DEL, C1) as \n, \r, \t or \u00XX, U+2028 and U+2029 as \u2028 and
+// \u2029, invalid UTF-8 as \ufffd. Everything else is kept as it is.
+func escapeControl(s string) string {
+	clean := true
+	for _, r := range s {
+		if needsEscape(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\ufffd`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case needsEscape(r):
+			b.WriteString(`\u`)
+			for shift := 12; shift >= 0; shift -= 4 {
+				b.WriteByte(hex[r>>shift&0xf])
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// needsEscape reports whether escapeControl escapes r.
+func needsEscape(r rune) bool {
+	return r < 0x20 || r >= 0x7f && r < 0xa0 || r == '\u2028' || r == '\u2029' || r == utf8.RuneError
 }
 
 // componentConfig builds the component's config: --config, then module

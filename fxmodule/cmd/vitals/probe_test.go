@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vitals-go/vitals/core"
 )
 
 func wasm(name string) string { return filepath.Join(wasmDir, name) }
@@ -134,4 +136,23 @@ func TestProbeRunServerConfig(t *testing.T) {
 		[]string{"--server-config " + bad + " is invalid", "health.wasm.pool_size: 99 is not in 0-64"})
 	expect(t, vitals(t, nil, "probe", "run", "--server-config", filepath.Join(t.TempDir(), "none.yaml"), wasm("noop.wasm")), 2, nil,
 		[]string{"--server-config", "no such file"})
+}
+
+// A probe's message reaches the terminal with its control characters
+// escaped, as the JSON surfaces escape them: no CR, LF, ESC or NUL raw.
+func TestProbeRunEscapesMessage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ msg, want string }{
+		{"a\rb\nc\x1b[2Jd\x00e\tf\x7fg\u0085h\u2028i\xffj", `a\rb\nc\u001b[2Jd\u0000e\tf\u007fg\u0085h\u2028i\ufffdj`},
+		{"plain, ünïcode and \\ kept", "plain, ünïcode and \\ kept"},
+	} {
+		var b strings.Builder
+		printResult(&b, core.Check{State: core.StateDown, Message: tc.msg}, []time.Duration{time.Millisecond}, map[core.State]int{core.StateDown: 1})
+		if want := "message: " + tc.want + "\n"; !strings.Contains(b.String(), want) {
+			t.Errorf("printed %q, want a line %q", b.String(), want)
+		}
+		if strings.ContainsAny(b.String(), "\r\x1b\x00\x7f") || strings.Count(b.String(), "\n") != 3 {
+			t.Errorf("control characters reached the output: %q", b.String())
+		}
+	}
 }

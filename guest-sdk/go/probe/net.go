@@ -22,12 +22,16 @@ var (
 	// ErrTimeout: the call's own timeout or the check's deadline ran out.
 	ErrTimeout = errors.New("timed out")
 	// ErrBadRequest: malformed URL or address, or a request the host
-	// refuses (scheme not http/https, "." or ".." path segment, CR/LF in a
-	// header).
+	// refuses (scheme not http/https, "." or ".." path segment, a header
+	// name or value that HTTP does not allow).
 	ErrBadRequest = errors.New("bad request")
 	// ErrTooLarge: the response does not fit in the response buffer even
 	// with an empty body (raise Request.BufferSize).
 	ErrTooLarge = errors.New("response too large for the buffer")
+	// ErrBudget: the check has spent its network budget, the component's
+	// max_net_calls calls or max_sockets sockets; further calls of this
+	// check fail at once.
+	ErrBudget = errors.New("the check's network budget is spent")
 )
 
 // NetError is an error code returned by the host's http_request or
@@ -55,6 +59,8 @@ func (e *NetError) Unwrap() error {
 		return ErrBadRequest
 	case -5:
 		return ErrTooLarge
+	case -6:
+		return ErrBudget
 	}
 	return ErrFailed
 }

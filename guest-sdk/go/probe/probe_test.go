@@ -192,6 +192,8 @@ func TestHTTP(t *testing.T) {
 		{req: probe.Request{URL: srv.URL + "/private"}, err: probe.ErrDenied},
 		{req: probe.Request{URL: srv.URL + "/api/../private"}, err: probe.ErrBadRequest},
 		{req: probe.Request{URL: "ftp://x/"}, err: probe.ErrBadRequest},
+		{req: probe.Request{URL: srv.URL + "/api/ok", Header: map[string]string{"X-A": "a\x00b"}}, err: probe.ErrBadRequest},
+		{req: probe.Request{URL: srv.URL + "/api/ok", Header: map[string]string{"X\x1bA": "v"}}, err: probe.ErrBadRequest},
 		{req: probe.Request{URL: srv.URL + "/api/big"}, status: 200,
 			check: func(r *probe.Response) string {
 				if !r.Truncated || len(r.Body) != 64<<10 || r.JSON(new(any)) == nil {
@@ -283,6 +285,21 @@ func TestTCP(t *testing.T) {
 	}
 	if fmt.Sprint(out.Details) != fmt.Sprint(want) {
 		t.Fatalf("got %v\nwant %v", out.Details, want)
+	}
+
+	// Past the check's network budget (max_net_calls), calls fail with -6.
+	var errs []error
+	probetest.Run(t, func(ctx probe.Context) probe.Result {
+		for range 3 {
+			errs = append(errs, ctx.TCPConnect(ln.Addr().String(), time.Second))
+		}
+		_, err := ctx.HTTPGet("http://" + ln.Addr().String() + "/")
+		errs = append(errs, err)
+		return probe.Upf("ok")
+	}, probetest.Env{Allow: []string{"127.0.0.1:*"}, MaxNetCalls: 2})
+	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], probe.ErrBudget) || !errors.Is(errs[3], probe.ErrBudget) ||
+		errs[2].Error() != "tcp_connect "+ln.Addr().String()+": the check's network budget is spent (code -6)" {
+		t.Fatalf("errors %v, want nil, nil, then the budget (code -6)", errs)
 	}
 }
 

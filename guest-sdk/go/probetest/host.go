@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // host is the stand-in of the wasmprobe host for one Run.
@@ -27,6 +29,7 @@ type host struct {
 	mu       sync.Mutex
 	logs     []Log
 	requests []string
+	netCalls int
 }
 
 func (h *host) Log(level int32, msg []byte) {
@@ -58,11 +61,27 @@ const (
 	codeTimeout    = -3
 	codeBadRequest = -4
 	codeTooLarge   = -5
+	codeBudget     = -6
 )
+
+// takeCall counts a network call against env.MaxNetCalls, as the host's
+// max_net_calls: every call counts, before anything else is checked.
+func (h *host) takeCall() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.netCalls >= h.env.MaxNetCalls {
+		return false
+	}
+	h.netCalls++
+	return true
+}
 
 var errDenied = errors.New("denied")
 
 func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
+	if !h.takeCall() {
+		return codeBudget
+	}
 	var req struct {
 		Method  string            `json:"method"`
 		URL     string            `json:"url"`
@@ -79,7 +98,8 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 		return codeBadRequest
 	}
 	for k, v := range req.Headers {
-		if k == "" || strings.ContainsAny(k, " \t\r\n:") || strings.ContainsAny(v, "\r\n") {
+		// As the host: names are HTTP tokens, values valid field values.
+		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
 			return codeBadRequest
 		}
 	}
@@ -202,6 +222,9 @@ func (ht handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func (h *host) TCPConnect(a []byte, timeoutMs int32) int32 {
+	if !h.takeCall() {
+		return codeBudget
+	}
 	addr := string(a)
 	h.record(addr)
 	host, port, err := net.SplitHostPort(addr)

@@ -70,6 +70,11 @@ type Env struct {
 	// MaxResponseBytes caps response bodies as the component's
 	// max_response_bytes does (default 64 KiB, negative for none kept).
 	MaxResponseBytes int
+	// MaxNetCalls caps the probe's http_request and tcp_connect calls in
+	// one Run as the component's max_net_calls does (default 32, negative
+	// for none): further calls fail with probe.ErrBudget (code -6). The
+	// host's max_sockets is not mirrored.
+	MaxNetCalls int
 	// BufferSize is the size of the probe's I/O buffer (default 64 KiB, as
 	// the SDK's): the input must fit, and bounds the output.
 	BufferSize int
@@ -121,6 +126,12 @@ func Run(t testing.TB, fn probe.Func, env Env) Outcome {
 		env.MaxResponseBytes = 64 << 10
 	case env.MaxResponseBytes < 0:
 		env.MaxResponseBytes = 0
+	}
+	switch {
+	case env.MaxNetCalls == 0:
+		env.MaxNetCalls = 32
+	case env.MaxNetCalls < 0:
+		env.MaxNetCalls = 0
 	}
 	cfg := []byte("{}")
 	if env.Config != nil {

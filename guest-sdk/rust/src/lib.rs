@@ -111,7 +111,8 @@ pub struct NetError {
     pub op: &'static str,
     /// The URL or address.
     pub target: String,
-    /// The code: -1 denied, -2 failed, -3 timeout, -4 bad request, -5 too large.
+    /// The code: -1 denied, -2 failed, -3 timeout, -4 bad request, -5 too
+    /// large, -6 budget (the check's max_net_calls or max_sockets is spent).
     pub code: i64,
 }
 
@@ -121,6 +122,7 @@ impl NetError {
     pub const TIMEOUT: i64 = -3;
     pub const BAD_REQUEST: i64 = -4;
     pub const TOO_LARGE: i64 = -5;
+    pub const BUDGET: i64 = -6;
 
     /// A short text for the code.
     pub fn reason(&self) -> &'static str {
@@ -129,6 +131,7 @@ impl NetError {
             -3 => "timed out",
             -4 => "bad request",
             -5 => "response too large for the buffer",
+            -6 => "the check's network budget is spent",
             _ => "failed",
         }
     }
