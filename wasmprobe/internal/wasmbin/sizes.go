@@ -235,3 +235,94 @@ func (r *reader) sleb(bits uint) (int64, error) {
 		}
 	}
 }
+
+// checkCounts refuses a section whose declared number of entries exceeds
+// what its bytes can hold, since the runtime allocates for the declared
+// number before it reads the entries: the type, function, global and tag
+// sections (whose entries take 1 byte or more), and the function and
+// local names of the "name" section. The other sections the runtime
+// allocates for are read entry by entry by Scan.
+func checkCounts(id byte, body []byte) error {
+	r := reader{b: body}
+	switch id {
+	case 1, 3, 6, 13:
+		n, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("section %d: %w", id, err)
+		}
+		if uint64(n) > uint64(len(body)-r.off) {
+			return fmt.Errorf("section %d: declares %d entries in %d bytes", id, n, len(body)-r.off)
+		}
+	case 0:
+		name, err := r.name()
+		if err != nil {
+			return fmt.Errorf("custom section: %w", err)
+		}
+		if name == "name" {
+			if err := checkNames(&r); err != nil {
+				return fmt.Errorf("name section: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkNames checks the counts of the function names (subsection 1) and
+// local names (subsection 2) of a name section.
+func checkNames(r *reader) error {
+	for !r.done() {
+		id, err := r.byte()
+		if err != nil {
+			return err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return err
+		}
+		body, err := r.take(int(size))
+		if err != nil {
+			return err
+		}
+		if id != 1 && id != 2 {
+			continue
+		}
+		s := reader{b: body}
+		n, err := s.u32()
+		if err != nil {
+			return err
+		}
+		if uint64(n) > uint64(len(body)-s.off) {
+			return fmt.Errorf("subsection %d declares %d entries in %d bytes", id, n, len(body)-s.off)
+		}
+		for range n {
+			if id == 1 {
+				if _, err := s.u32(); err != nil {
+					return err
+				}
+				if _, err := s.name(); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := s.u32(); err != nil { // function index
+				return err
+			}
+			locals, err := s.u32()
+			if err != nil {
+				return err
+			}
+			if uint64(locals) > uint64(len(body)-s.off) {
+				return fmt.Errorf("local names declare %d entries in %d bytes", locals, len(body)-s.off)
+			}
+			for range locals {
+				if _, err := s.u32(); err != nil {
+					return err
+				}
+				if _, err := s.name(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

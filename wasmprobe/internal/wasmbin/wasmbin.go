@@ -113,6 +113,9 @@ func Scan(b []byte) (Info, error) {
 			return info, fmt.Errorf("section %d: %w", id, err)
 		}
 		s := reader{b: body}
+		if err := checkCounts(id, body); err != nil {
+			return info, err
+		}
 		switch id {
 		case 2:
 			if err := scanImports(&s, &info); err != nil {
