@@ -33,7 +33,7 @@ func TestTableGrowBounded(t *testing.T) {
 	cmd.Env = append(os.Environ(), tableChildEnv+"=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("child: %v\n%s", err, tail(out, 2000))
+		t.Fatalf("child: %v\n%s", err, head(out, 1500))
 	}
 	var hwm, heap uint64
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
@@ -43,7 +43,7 @@ func TestTableGrowBounded(t *testing.T) {
 		}
 	}
 	if hwm == 0 {
-		t.Fatalf("child printed no peak RSS:\n%s", tail(out, 2000))
+		t.Fatalf("child printed no peak RSS:\n%s", head(out, 1500))
 	}
 	t.Logf("child: peak RSS %d MiB, heap in use %d MiB", hwm>>10, heap>>10)
 	const bound = 512 << 10 // KiB
@@ -98,9 +98,10 @@ func vmHWM(t *testing.T) uint64 {
 	return 0
 }
 
-func tail(b []byte, n int) string {
+// head is the start of a child's output, where a fatal error is.
+func head(b []byte, n int) string {
 	if len(b) > n {
-		b = b[len(b)-n:]
+		b = b[:n]
 	}
 	return string(b)
 }
