@@ -47,5 +47,15 @@ func WasmOptions(cfg *Config, log *slog.Logger) wasmprobe.Options {
 		MaxLogLineBytes:  w.MaxLogLineBytes,
 		MaxResponseBytes: w.MaxResponseBytes,
 		MaxStdioBytes:    w.MaxStdioBytes,
+
+		MaxTableElements:         w.MaxTableElements,
+		MaxModuleBytes:           w.MaxModuleBytes,
+		MaxFunctions:             w.MaxFunctions,
+		MaxFunctionBodyBytes:     w.MaxFunctionBodyBytes,
+		MaxFunctionLocals:        w.MaxFunctionLocals,
+		MaxGlobals:               w.MaxGlobals,
+		MaxElementSegmentEntries: w.MaxElementSegmentEntries,
+		MaxDataSegmentBytes:      w.MaxDataSegmentBytes,
+		CompileTimeout:           w.CompileTimeout,
 	}
 }
