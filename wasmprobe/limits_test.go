@@ -295,3 +295,46 @@ func cacheFiles(t *testing.T, dir string) int {
 	}
 	return n
 }
+
+// TestCompileStoppedOtherCompiles checks that a load whose context ends
+// while compiling does not fail another load of the same module waiting
+// for it: that one compiles again under its own context.
+func TestCompileStoppedOtherCompiles(t *testing.T) {
+	path := manyFunctions(t, DefaultMaxFunctions-4) // compiles for a second or more
+	p, _ := newProvider(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	lim := p.opts.moduleLimits(DefaultMemoryPages)
+	errs := make(chan error, 1)
+	go func() {
+		_, err := p.load(ctx, path, lim, time.Minute)
+		errs <- err
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		p.mu.Lock()
+		registered := len(p.modules) == 1
+		p.mu.Unlock()
+		if registered {
+			break // the first load is compiling
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first load did not start compiling")
+		}
+	}
+	waiter := make(chan error, 1)
+	go func() {
+		_, err := p.load(context.Background(), path, lim, time.Minute)
+		waiter <- err
+	}()
+	time.Sleep(10 * time.Millisecond) // the second load waits for the first
+	cancel()
+	if err := <-errs; err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Fatalf("the load whose context ended: %v", err)
+	}
+	if err := <-waiter; err != nil {
+		t.Fatalf("the waiting load: %v", err)
+	}
+	if n := p.compiles.Load(); n != 2 {
+		t.Errorf("%d compilations, want 2 (the stopped one, then the waiting load's)", n)
+	}
+}
