@@ -107,7 +107,7 @@ type Options struct {
 	// MaxDataSegmentBytes caps one data segment (config max_data_segment_bytes).
 	MaxDataSegmentBytes int
 	// CompileTimeout bounds compiling a module (config compile_timeout,
-	// default 30s).
+	// default 2m).
 	CompileTimeout time.Duration
 }
 
