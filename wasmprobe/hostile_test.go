@@ -149,11 +149,17 @@ func TestHostile(t *testing.T) {
 // in between.
 func TestHostileConcurrent(t *testing.T) {
 	p, _ := newProvider(t, Options{})
+	comps := make([]core.Component, len(hostileCases))
+	for i, tc := range hostileCases {
+		comps[i] = component(tc.module+"-"+string(rune('a'+i)), tc.module, tc.timeout, tc.config...)
+		// Loaded first, as the engine does when a component is added, so
+		// that the checks below, all at once, do not also compile.
+		_ = p.ValidateConfig(comps[i])
+	}
 	var wg sync.WaitGroup
 	for i, tc := range hostileCases {
 		wg.Go(func() {
-			c := component(tc.module+"-"+string(rune('a'+i)), tc.module, tc.timeout, tc.config...)
-			checkHostile(t, tc, run(t, p, c))
+			checkHostile(t, tc, run(t, p, comps[i]))
 		})
 		wg.Go(func() { assertServing(t, p) })
 	}
@@ -192,7 +198,7 @@ func TestMemoryCap(t *testing.T) {
 		if res.State != core.StateDown || res.Message != "memory exhausted" {
 			t.Fatalf("got %s %q (%v)", res.State, res.Message, res.Err)
 		}
-		pr, err := p.probeFor(context.Background(), c)
+		pr, err := p.probeFor(context.Background(), c, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +224,7 @@ func TestBrokenInstanceReplaced(t *testing.T) {
 	}{{"noop", true}, {"down", true}, {"unreachable", false}, {"spin", false}, {"badstatus", false}} {
 		c := component("replace-"+tc.module, tc.module, 200*time.Millisecond, KeyPoolSize, 1)
 		run(t, p, c)
-		pr, _ := p.probeFor(context.Background(), c)
+		pr, _ := p.probeFor(context.Background(), c, false)
 		inst := <-pr.pool.slots
 		if (inst != nil) != tc.reuse {
 			t.Errorf("%s: instance kept = %v, want %v", tc.module, inst != nil, tc.reuse)

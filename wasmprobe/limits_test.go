@@ -83,11 +83,15 @@ func TestHostileRSSChild(t *testing.T) {
 		}
 	}
 	// then the whole hostile corpus at once, with good probes in between
+	comps := make([]core.Component, len(hostileCases))
+	for i, tc := range hostileCases {
+		comps[i] = component(tc.module+"-"+strconv.Itoa(i), tc.module, tc.timeout, tc.config...)
+		_ = p.ValidateConfig(comps[i]) // loaded first, as the engine does
+	}
 	var wg sync.WaitGroup
 	for i, tc := range hostileCases {
 		wg.Go(func() {
-			c := component(tc.module+"-"+strconv.Itoa(i), tc.module, tc.timeout, tc.config...)
-			checkHostile(t, tc, run(t, p, c))
+			checkHostile(t, tc, run(t, p, comps[i]))
 		})
 		wg.Go(func() { assertServing(t, p) })
 	}
@@ -326,7 +330,7 @@ func TestCompileStoppedOtherCompiles(t *testing.T) {
 	lim := p.opts.moduleLimits(DefaultMemoryPages)
 	errs := make(chan error, 1)
 	go func() {
-		_, err := p.load(ctx, path, lim, time.Minute)
+		_, err := p.load(ctx, path, lim, time.Minute, false)
 		errs <- err
 	}()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
@@ -342,7 +346,7 @@ func TestCompileStoppedOtherCompiles(t *testing.T) {
 	}
 	waiter := make(chan error, 1)
 	go func() {
-		_, err := p.load(context.Background(), path, lim, time.Minute)
+		_, err := p.load(context.Background(), path, lim, time.Minute, false)
 		waiter <- err
 	}()
 	time.Sleep(10 * time.Millisecond) // the second load waits for the first
@@ -355,5 +359,35 @@ func TestCompileStoppedOtherCompiles(t *testing.T) {
 	}
 	if n := p.compiles.Load(); n != 2 {
 		t.Errorf("%d compilations, want 2 (the stopped one, then the waiting load's)", n)
+	}
+}
+
+// TestCheckCompileOutlivesDeadline checks that a check of a component that
+// was not loaded first, whose module compiles for longer than the check's
+// timeout, gives up waiting at its deadline without stopping the
+// compilation, so that a later check finds the module compiled (bounded by
+// the check's deadline, every check would start compiling again and be
+// stopped, and the component would never be checked).
+func TestCheckCompileOutlivesDeadline(t *testing.T) {
+	path := manyFunctions(t, DefaultMaxFunctions-4) // compiles for a second or more
+	p, _ := newProvider(t, Options{})
+	c := component("slow-compile", "noop", 20*time.Millisecond)
+	c.Config[KeyModule] = path
+	res := run(t, p, c)
+	if res.State != core.StateUnknown || !strings.Contains(res.Message, "still compiling at the check's deadline") {
+		t.Fatalf("first check: %s %q, want unknown, still compiling", res.State, res.Message)
+	}
+	c.Timeout = 30 * time.Second // long enough to start the big module's instance
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		res = run(t, p, c)
+		if res.State == core.StateUp {
+			break
+		}
+		if !strings.Contains(res.Message, "to compile") && !strings.Contains(res.Message, "still compiling") || time.Now().After(deadline) {
+			t.Fatalf("later check: %s %q", res.State, res.Message)
+		}
+	}
+	if n := p.compiles.Load(); n != 1 {
+		t.Fatalf("the module was compiled %d times, want once", n)
 	}
 }

@@ -101,8 +101,8 @@ func TestConfigChangeRebuildsProbe(t *testing.T) {
 	if err := p.ValidateConfig(c); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := p.probeFor(context.Background(), c)
-	again, _ := p.probeFor(context.Background(), c.Clone())
+	first, _ := p.probeFor(context.Background(), c, false)
+	again, _ := p.probeFor(context.Background(), c.Clone(), false)
 	if first != again {
 		t.Fatal("same config rebuilt the probe")
 	}

@@ -185,14 +185,21 @@ func (p *Provider) LoadModule(ctx context.Context, path string, memoryPages int)
 	if memoryPages > 65536 {
 		return nil, fmt.Errorf("%s: %d is out of range [1, 65536]", KeyMemoryPages, memoryPages)
 	}
-	return p.load(ctx, path, p.opts.moduleLimits(uint32(memoryPages)), p.opts.CompileTimeout)
+	return p.load(ctx, path, p.opts.moduleLimits(uint32(memoryPages)), p.opts.CompileTimeout, false)
 }
 
 // load returns the module at path compiled for lim, compiling it under
 // ctx and compileTimeout unless it is cached or being compiled. A caller
 // waiting for another's compilation stops waiting when ctx ends, and
 // compiles itself when the other's was stopped by the other's context.
-func (p *Provider) load(ctx context.Context, path string, lim moduleLimits, compileTimeout time.Duration) (*Module, error) {
+//
+// fromCheck: the caller is a check of a component that was not loaded
+// first. Its compilation is not bounded by the check's deadline but only
+// by compileTimeout and Close, and goes on after the check gives up
+// waiting, so that a later check finds it done: bounded by the check's
+// deadline, a module that compiles in longer than the check's timeout
+// would be compiled again, and stopped, by every check.
+func (p *Provider) load(ctx context.Context, path string, lim moduleLimits, compileTimeout time.Duration, fromCheck bool) (*Module, error) {
 	if p.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -224,7 +231,37 @@ func (p *Provider) load(ctx context.Context, path string, lim moduleLimits, comp
 	e := &moduleEntry{ready: make(chan struct{})}
 	p.modules[key] = e
 	p.mu.Unlock()
+	if !fromCheck {
+		p.finishCompile(ctx, e, path, b, key, compileTimeout)
+		return e.mod, e.err
+	}
+	// The caller holds an inflight count (Check entered), so Close waits
+	// for this compilation too; closing stops it.
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	p.inflight.Add(1)
+	go func() {
+		defer p.inflight.Done()
+		defer cancel()
+		go func() {
+			select {
+			case <-p.closing:
+				cancel()
+			case <-cctx.Done():
+			}
+		}()
+		p.finishCompile(cctx, e, path, b, key, compileTimeout)
+	}()
+	select {
+	case <-e.ready:
+		return e.mod, e.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%s: still compiling at the check's deadline; the compilation goes on (bounded by compile_timeout %s) and a later check uses it: %w", path, compileTimeout, ctx.Err())
+	}
+}
 
+// finishCompile compiles into e under ctx, forgets e when that failed (a
+// later load tries again), and wakes e's waiters.
+func (p *Provider) finishCompile(ctx context.Context, e *moduleEntry, path string, b []byte, key moduleKey, compileTimeout time.Duration) {
 	e.mod, e.err = p.compile(ctx, path, b, key, compileTimeout)
 	e.stopped = e.err != nil && ctx.Err() != nil
 	if e.err != nil {
@@ -235,7 +272,6 @@ func (p *Provider) load(ctx context.Context, path string, lim moduleLimits, comp
 		p.mu.Unlock()
 	}
 	close(e.ready)
-	return e.mod, e.err
 }
 
 func readModule(path string, limit int) ([]byte, error) {

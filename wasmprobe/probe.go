@@ -27,12 +27,12 @@ type probe struct {
 	pool   *pool
 }
 
-func (p *Provider) newProbe(ctx context.Context, c core.Component) (*probe, error) {
+func (p *Provider) newProbe(ctx context.Context, c core.Component, fromCheck bool) (*probe, error) {
 	cfg, err := p.parseConfig(c.Config)
 	if err != nil {
 		return nil, err
 	}
-	mod, err := p.load(ctx, cfg.module, cfg.limits, cfg.compileTimeout)
+	mod, err := p.load(ctx, cfg.module, cfg.limits, cfg.compileTimeout, fromCheck)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", KeyModule, err)
 	}

@@ -275,7 +275,7 @@ func (p *Provider) ValidateConfigContext(ctx context.Context, c core.Component) 
 		return ErrClosed
 	}
 	defer p.inflight.Done()
-	pr, err := p.probeFor(ctx, c)
+	pr, err := p.probeFor(ctx, c, false)
 	if err != nil {
 		return err
 	}
@@ -320,7 +320,7 @@ func (p *Provider) Check(ctx context.Context, c core.Component) core.Check {
 		ctx, cancel = context.WithTimeout(ctx, p.opts.DefaultTimeout)
 		defer cancel()
 	}
-	pr, err := p.probeFor(ctx, c)
+	pr, err := p.probeFor(ctx, c, true)
 	if err != nil {
 		return core.Check{State: core.StateUnknown, Message: err.Error(), Err: err}
 	}
@@ -401,8 +401,9 @@ func (p *Provider) release(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// probeFor returns the probe of c, building it when c is new or its config changed.
-func (p *Provider) probeFor(ctx context.Context, c core.Component) (*probe, error) {
+// probeFor returns the probe of c, building it when c is new or its config
+// changed. fromCheck: see load.
+func (p *Provider) probeFor(ctx context.Context, c core.Component, fromCheck bool) (*probe, error) {
 	p.pmu.RLock()
 	pr := p.probes[c.Name]
 	p.pmu.RUnlock()
@@ -412,7 +413,7 @@ func (p *Provider) probeFor(ctx context.Context, c core.Component) (*probe, erro
 	if p.closed.Load() {
 		return nil, ErrClosed
 	}
-	pr, err := p.newProbe(ctx, c)
+	pr, err := p.newProbe(ctx, c, fromCheck)
 	if err != nil {
 		return nil, err
 	}
