@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"github.com/vitals-go/vitals/core/confkit"
 	"slices"
 	"strings"
 	"sync"
@@ -82,11 +83,11 @@ func (e *Engine) prepare(c Component) (Component, error) {
 	}
 	p, ok := e.Provider(c.Provider)
 	if !ok {
-		return c, fmt.Errorf("core: component %q: provider: %q is not registered", c.Name, c.Provider)
+		return c, fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("provider", "%q is not registered", c.Provider))
 	}
 	if v, ok := p.(ConfigValidator); ok {
 		if err := v.ValidateConfig(c); err != nil {
-			return c, fmt.Errorf("core: component %q: config: %w", c.Name, err)
+			return c, fmt.Errorf("core: component %q: %w", c.Name, confkit.Prefix("config", err))
 		}
 	}
 	return c, nil

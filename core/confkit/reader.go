@@ -40,9 +40,10 @@ func (r *Reader) Fail(key string, err error) {
 	*r.errs = append(*r.errs, &FieldError{Path: JoinPath(r.path, key), Err: err})
 }
 
-// Failf records a formatted problem with key.
+// Failf records a formatted problem of kind ErrInvalid with key (a rule of
+// the key's own, as "must be an absolute URL"); use Fail to wrap an error.
 func (r *Reader) Failf(key, format string, args ...any) {
-	r.Fail(key, fmt.Errorf(format, args...))
+	r.Fail(key, Problem(ErrInvalid, format, args...))
 }
 
 // Value returns the raw value of key and whether it is set (not nil).

@@ -106,13 +106,13 @@ func TestReaderScalars(t *testing.T) {
 func TestReaderStringMapAndLists(t *testing.T) {
 	t.Parallel()
 	r := confkit.NewReader(map[string]any{
-		"a": map[string]string{"k": "v"},
-		"b": map[string]any{"k": "v", "n": 3, "t": true},
-		"c": map[any]any{"k": "v"},
-		"d": map[any]any{1: "v"},
-		"e": map[string]any{"bad": []int{1}},
-		"f": "not a map",
-		"l": []any{"a", 2, map[string]any{}},
+		"a":   map[string]string{"k": "v"},
+		"b":   map[string]any{"k": "v", "n": 3, "t": true},
+		"c":   map[any]any{"k": "v"},
+		"d":   map[any]any{1: "v"},
+		"e":   map[string]any{"bad": []int{1}},
+		"f":   "not a map",
+		"l":   []any{"a", 2, map[string]any{}},
 		"csv": "a, b,,c",
 	})
 	if got := r.StringMap("a"); got["k"] != "v" {
