@@ -3,11 +3,12 @@ package core
 import (
 	"errors"
 	"fmt"
-	"github.com/vitals-go/vitals/core/confkit"
 	"maps"
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Well-known groups. A component may belong to any number of groups; these two

@@ -3,10 +3,11 @@ package core
 import (
 	"context"
 	"fmt"
-	"github.com/vitals-go/vitals/core/confkit"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // entry is the engine's record of one component. status and counters are

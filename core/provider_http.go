@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/vitals-go/vitals/core/confkit"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Config keys of the http provider.
@@ -117,16 +118,14 @@ func parseHTTPConfig(cfg map[string]any) (httpConfig, error) {
 		}
 	}
 	hc.method = strings.ToUpper(strings.TrimSpace(r.String(httpKeyMethod, http.MethodGet)))
-	if !validToken(hc.method) {
+	if !confkit.IsToken(hc.method) {
 		r.Fail(httpKeyMethod, confkit.Problem(confkit.ErrInvalid, "%q is not a valid HTTP method", hc.method))
 	}
 	hc.header = http.Header{}
 	for name, value := range r.StringMap(httpKeyHeaders) {
-		switch {
-		case !validToken(name):
-			r.Failf(httpKeyHeaders+"."+name, "is not a valid header name")
-		case strings.ContainsAny(value, "\r\n\x00"):
-			r.Failf(httpKeyHeaders+"."+name, "value must not contain CR, LF or NUL")
+		switch err := confkit.CheckHeader(name, value); {
+		case err != nil:
+			r.Fail(httpKeyHeaders+"."+name, err)
 		case strings.EqualFold(name, "Host"):
 			hc.host = value
 		default:
@@ -331,20 +330,3 @@ func isTimeout(err error) bool {
 }
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
-
-// validToken reports whether s is an RFC 9110 token (method, header name).
-func validToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/vitals-go/vitals/core/confkit"
 	"io"
 	"log"
 	"net"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 var (

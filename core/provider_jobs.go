@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/vitals-go/vitals/core/confkit"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Config keys of the jobs provider.

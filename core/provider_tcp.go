@@ -5,13 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/vitals-go/vitals/core/confkit"
 	"io"
 	"net"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Config keys of the tcp provider.
