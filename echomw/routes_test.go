@@ -145,7 +145,7 @@ func TestConfigErrors(t *testing.T) {
 		cfg  echomw.Config
 		want []string
 	}{
-		{echomw.Config{HealthPath: "health"}, []string{`echomw: HealthPath: "health" must start with "/"`}},
+		{echomw.Config{HealthPath: "health"}, []string{`echomw: HealthPath: "health" must start with "/" (or "-" to disable)`}},
 		{echomw.Config{ReadyPath: "/ready/"}, []string{`ReadyPath: "/ready/" must not end with "/"`}},
 		{echomw.Config{JobsPath: "/jobs/:id"}, []string{"JobsPath:", "':'"}},
 		{echomw.Config{StatusPath: "/"}, []string{`StatusPath: "/" must not be "/"`}},
@@ -155,7 +155,7 @@ func TestConfigErrors(t *testing.T) {
 		{echomw.Config{Aliases: 7}, []string{"Aliases: 7 is not a Toggle"}},
 		{echomw.Config{PerCheckPaths: -1}, []string{"PerCheckPaths: -1 is not a Toggle"}},
 		{echomw.Config{Token: "a b"}, []string{"Token: must not contain white space"}},
-		{echomw.Config{Status: statusCfg(-1)}, []string{"echomw: Status: statuspage: History: -1"}},
+		{echomw.Config{Status: statusCfg(-1)}, []string{"echomw: Status.History: -1"}},
 		{echomw.Config{HealthPath: "x", Details: "y"}, []string{"HealthPath:", "Details:"}},
 	}
 	for _, c := range cases {
