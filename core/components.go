@@ -103,7 +103,7 @@ func (e *Engine) Add(ctx context.Context, c Component) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, dup := e.entries[c.Name]; dup {
-		return fmt.Errorf("core: component %q: already exists", c.Name)
+		return fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("name", "already exists"))
 	}
 	if err := e.comps.PutComponent(ctx, c); err != nil {
 		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
@@ -126,7 +126,7 @@ func (e *Engine) AddFunc(ctx context.Context, c Component, f CheckerFunc) error 
 	e.funcMu.Lock()
 	defer e.funcMu.Unlock()
 	if _, dup := e.lookup(c.Name); dup {
-		return fmt.Errorf("core: component %q: already exists", c.Name)
+		return fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("name", "already exists"))
 	}
 	c.Provider = funcProviderPrefix + c.Name
 	e.provMu.Lock()

@@ -55,12 +55,22 @@ func (r *Reader) Value(key string) (any, bool) {
 // Only reports every key that is not in known as ErrUnknownKey, so a
 // misspelt key ("expect_stauts") is an error rather than ignored.
 func (r *Reader) Only(known ...string) {
+	for _, fe := range Unknown(r.m, known...) {
+		r.Fail(fe.Path, fe.Err)
+	}
+}
+
+// Unknown returns an ErrUnknownKey problem for every key of m that is not
+// in known, in key order.
+func Unknown(m map[string]any, known ...string) []*FieldError {
+	var out []*FieldError
 	sorted := slices.Sorted(slices.Values(known))
-	for _, k := range slices.Sorted(maps.Keys(r.m)) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(known, k) {
-			r.Fail(k, Problem(ErrUnknownKey, "unknown key (known keys: %s)", strings.Join(sorted, ", ")))
+			out = append(out, &FieldError{Path: k, Err: Problem(ErrUnknownKey, "unknown key (known keys: %s)", strings.Join(sorted, ", "))})
 		}
 	}
+	return out
 }
 
 // String returns the text of key (numbers and booleans in their usual
@@ -185,7 +195,7 @@ func (r *Reader) AnyMap(key string) map[string]any {
 	if !ok {
 		return nil
 	}
-	m, err := asMap(v)
+	m, err := Map(v)
 	if err != nil {
 		r.Fail(key, err)
 		return nil
@@ -218,7 +228,7 @@ func (r *Reader) Objects(key string, known ...string) []*Reader {
 	out := make([]*Reader, len(items))
 	for i, item := range items {
 		p := JoinPath(key, fmt.Sprintf("[%d]", i))
-		m, err := asMap(item)
+		m, err := Map(item)
 		if err != nil && item != nil {
 			r.Fail(p, err)
 		}
@@ -230,8 +240,10 @@ func (r *Reader) Objects(key string, known ...string) []*Reader {
 	return out
 }
 
-// asMap returns v as a map[string]any.
-func asMap(v any) (map[string]any, error) {
+// Map converts a value to a map[string]any: a map[string]any as it is, a
+// map[string]string or a map[any]any with string keys (some YAML
+// decoders) copied; nil is an empty map.
+func Map(v any) (map[string]any, error) {
 	switch m := v.(type) {
 	case nil:
 		return map[string]any{}, nil

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"maps"
 	"slices"
 
@@ -29,7 +28,7 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Co
 	}
 	cfg.Server = d.server("server", server)
 	cfg.Health = d.health("health", root["health"])
-	return &cfg, errors.Join(d.errs...)
+	return &cfg, d.err()
 }
 
 func (d *decoder) server(key string, m map[string]any) Server {
