@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -11,8 +12,14 @@ import (
 // badly typed values. With strictRoot, top-level keys other than server and
 // health are unknown (a file of Vitals' own); otherwise they belong to the
 // app and only server.address is read from server.
-func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Config, error) {
+//
+// Secret references in any string (${env:NAME}, ${file:PATH}) are resolved
+// first with secrets, which is kept in the Config when it resolved any.
+func decode(raw map[string]any, sources map[string]string, strictRoot bool, secrets *confkit.Secrets) (*Config, error) {
 	d := &decoder{sources: sources}
+	for _, fe := range confkit.Fields(secrets.Resolve(raw)) {
+		d.fail(fe.Path, fe.Err)
+	}
 	var root map[string]any
 	if strictRoot {
 		root = d.object("", raw, "server", "health")
@@ -28,6 +35,9 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Co
 	}
 	cfg.Server = d.server("server", server)
 	cfg.Health = d.health("health", root["health"])
+	if secrets.Len() > 0 {
+		cfg.Secrets = secrets
+	}
 	return &cfg, d.err()
 }
 

@@ -22,7 +22,8 @@ const (
 
 // Validate reports every problem with the configuration that can be seen
 // without building an engine (providers check their own config when the
-// engine is built), each as a *KeyError naming the key.
+// engine is built), each as a *KeyError naming the key. Resolved secrets
+// are redacted from the text.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
@@ -83,7 +84,7 @@ func (c *Config) Validate() error {
 		bad("health.wasm.max_sockets", "%d is not in 0-100000 (0: 64)", n)
 	}
 	errs = append(errs, validateChecks(h.Checks)...)
-	return errors.Join(errs...)
+	return c.Secrets.RedactError(errors.Join(errs...))
 }
 
 // validatePaths checks the endpoint paths: each starts with / or is Off,
