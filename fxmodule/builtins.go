@@ -48,8 +48,17 @@ func WasmOptions(cfg *Config, log *slog.Logger) wasmprobe.Options {
 		MaxResponseBytes: w.MaxResponseBytes,
 		MaxStdioBytes:    w.MaxStdioBytes,
 
-		MaxConcurrentCalls: w.MaxConcurrentCalls,
-		MaxNetCalls:        w.MaxNetCalls,
-		MaxSockets:         w.MaxSockets,
+		MaxConcurrentCalls:       w.MaxConcurrentCalls,
+		MaxNetCalls:              w.MaxNetCalls,
+		MaxSockets:               w.MaxSockets,
+		MaxTableElements:         w.MaxTableElements,
+		MaxModuleBytes:           w.MaxModuleBytes,
+		MaxFunctions:             w.MaxFunctions,
+		MaxFunctionBodyBytes:     w.MaxFunctionBodyBytes,
+		MaxFunctionLocals:        w.MaxFunctionLocals,
+		MaxGlobals:               w.MaxGlobals,
+		MaxElementSegmentEntries: w.MaxElementSegmentEntries,
+		MaxDataSegmentBytes:      w.MaxDataSegmentBytes,
+		CompileTimeout:           w.CompileTimeout,
 	}
 }

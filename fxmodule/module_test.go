@@ -167,6 +167,37 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// The health.wasm limits on what a module declares reach the provider.
+func TestValidateWasmLimits(t *testing.T) {
+	for _, tc := range []struct {
+		key    string
+		value  any
+		module string
+		want   string
+	}{
+		{"max_table_elements", 100, "table_big", "more than max_table_elements 100"},
+		{"max_function_body_bytes", 16, "table_grow", "more than max_function_body_bytes 16"},
+		{"max_module_bytes", 1024, "net", "larger than max_module_bytes 1024 bytes"},
+	} {
+		cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+			"health.wasm.cache_dir":       "-",
+			"health.wasm." + tc.key:       tc.value,
+			"health.wasm.compile_timeout": "1m",
+			"health.checks": []any{map[string]any{"name": "probe", "provider": "wasm",
+				"config": map[string]any{"module": "../testdata/wasm/" + tc.module + ".wasm"}}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fxmodule.WasmOptions(cfg, nil).CompileTimeout; got != time.Minute {
+			t.Errorf("compile_timeout: %s", got)
+		}
+		if err := fxmodule.Validate(cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("health.wasm.%s %v: Validate = %v, want %q", tc.key, tc.value, err, tc.want)
+		}
+	}
+}
+
 // A configuration built in code (Supply) is validated as a loaded one:
 // the token's white space is reported under its key, not by echomw.
 func TestValidateToken(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Host keys of a component's config: the host reads them and removes them
@@ -25,6 +26,18 @@ const (
 	KeyAllowPrivate     = "allow_private"
 	KeyMaxNetCalls      = "max_net_calls"
 	KeyMaxSockets       = "max_sockets"
+
+	// Bounds on what a module declares (ABI.md, section 8), checked when
+	// it is loaded, and on its compilation.
+	KeyMaxTableElements         = "max_table_elements"
+	KeyMaxModuleBytes           = "max_module_bytes"
+	KeyMaxFunctions             = "max_functions"
+	KeyMaxFunctionBodyBytes     = "max_function_body_bytes"
+	KeyMaxFunctionLocals        = "max_function_locals"
+	KeyMaxGlobals               = "max_globals"
+	KeyMaxElementSegmentEntries = "max_element_segment_entries"
+	KeyMaxDataSegmentBytes      = "max_data_segment_bytes"
+	KeyCompileTimeout           = "compile_timeout"
 )
 
 // KeyMaxConcurrentCalls names Options.MaxConcurrentCalls in messages: a
@@ -36,7 +49,9 @@ func isHostKey(key string) bool {
 	switch key {
 	case KeyModule, KeyAllow, KeyMemoryPages, KeyPoolSize, KeyMaxOutputBytes,
 		KeyMaxLogLines, KeyMaxLogLineBytes, KeyMaxResponseBytes, KeyMaxStdioBytes,
-		KeyAllowPrivate, KeyMaxNetCalls, KeyMaxSockets:
+		KeyAllowPrivate, KeyMaxNetCalls, KeyMaxSockets, KeyMaxTableElements, KeyMaxModuleBytes, KeyMaxFunctions,
+		KeyMaxFunctionBodyBytes, KeyMaxFunctionLocals, KeyMaxGlobals,
+		KeyMaxElementSegmentEntries, KeyMaxDataSegmentBytes, KeyCompileTimeout:
 		return true
 	}
 	return false
@@ -56,7 +71,9 @@ type probeConfig struct {
 	maxStdioBytes    int
 	maxNetCalls      int
 	maxSockets       int
-	guest            []byte // the guest's "config", JSON encoded
+	limits           moduleLimits  // what the module may declare
+	compileTimeout   time.Duration // bounds compiling the module
+	guest            []byte        // the guest's "config", JSON encoded
 }
 
 // parseConfig reads the host keys of a component config; every error names
@@ -73,6 +90,8 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 		maxStdioBytes:    o.MaxStdioBytes,
 		maxNetCalls:      o.MaxNetCalls,
 		maxSockets:       o.MaxSockets,
+		limits:           o.moduleLimits(uint32(o.MemoryPages)),
+		compileTimeout:   o.CompileTimeout,
 	}
 	var errs []error
 	switch v := cfg[KeyModule].(type) {
@@ -118,6 +137,14 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 		{KeyMaxStdioBytes, &pc.maxStdioBytes, 0, 1 << 20},
 		{KeyMaxNetCalls, &pc.maxNetCalls, 0, 100000},
 		{KeyMaxSockets, &pc.maxSockets, 0, 100000},
+		{KeyMaxTableElements, &pc.limits.tableElements, 0, maxTableElementsLimit},
+		{KeyMaxModuleBytes, &pc.limits.moduleBytes, 1 << 10, maxModuleBytesLimit},
+		{KeyMaxFunctions, &pc.limits.functions, 1, maxFunctionsLimit},
+		{KeyMaxFunctionBodyBytes, &pc.limits.bodyBytes, 16, maxFunctionBodyBytesLimit},
+		{KeyMaxFunctionLocals, &pc.limits.locals, 0, maxFunctionLocalsLimit},
+		{KeyMaxGlobals, &pc.limits.globals, 0, maxGlobalsLimit},
+		{KeyMaxElementSegmentEntries, &pc.limits.elementEntries, 0, maxElementSegmentEntriesLimit},
+		{KeyMaxDataSegmentBytes, &pc.limits.dataBytes, 0, maxDataSegmentBytesLimit},
 	}
 	for _, f := range ints {
 		if err := intKey(cfg, f.key, f.dst, f.min, f.max); err != nil {
@@ -129,6 +156,10 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 		errs = append(errs, err)
 	}
 	pc.memoryPages = uint32(pages)
+	pc.limits.pages = pc.memoryPages
+	if err := durationKey(cfg, KeyCompileTimeout, &pc.compileTimeout, minCompileTimeout, maxCompileTimeout); err != nil {
+		errs = append(errs, err)
+	}
 
 	guest := make(map[string]any, len(cfg))
 	for k, v := range cfg {
@@ -194,6 +225,30 @@ func intKey(cfg map[string]any, key string, dst *int, lo, hi int) error {
 		return fmt.Errorf("%s: %d is out of range [%d, %d]", key, n, lo, hi)
 	}
 	*dst = int(n)
+	return nil
+}
+
+// durationKey reads a duration written as a string ("30s") or given as a
+// time.Duration.
+func durationKey(cfg map[string]any, key string, dst *time.Duration, lo, hi time.Duration) error {
+	var d time.Duration
+	switch x := cfg[key].(type) {
+	case nil:
+		return nil
+	case time.Duration:
+		d = x
+	case string:
+		var err error
+		if d, err = time.ParseDuration(strings.TrimSpace(x)); err != nil {
+			return fmt.Errorf("%s: %q is not a duration (write it as \"30s\", \"1m\")", key, x)
+		}
+	default:
+		return fmt.Errorf("%s: want a duration such as \"30s\", got %T", key, x)
+	}
+	if d < lo || d > hi {
+		return fmt.Errorf("%s: %s is out of range [%s, %s]", key, d, lo, hi)
+	}
+	*dst = d
 	return nil
 }
 

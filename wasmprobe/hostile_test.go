@@ -108,6 +108,15 @@ var hostileCases = []hostileCase{
 	// The one hostile module that is Up: log spam is capped (TestLogCaps),
 	// the check itself is fine (ABI.md, section 9).
 	{module: "logspam", timeout: 5 * time.Second, state: core.StateUp, message: "ok"},
+	// Sizes a module declares (ABI.md, section 8): a table grown to the
+	// budget and no further, and declarations refused at load.
+	{module: "table_grow", timeout: 5 * time.Second, state: core.StateDown, message: "table exhausted",
+		details: map[string]string{"size": strconv.Itoa(DefaultMaxTableElements)}},
+	{module: "table_big", timeout: time.Second, state: core.StateUnknown, message: "table_big.wasm: tables declare 536870912 elements at minimum, more than max_table_elements 262144"},
+	{module: "locals", timeout: time.Second, state: core.StateUnknown, message: "locals.wasm: function body 3 declares 4294967295 locals, more than max_function_locals 50000"},
+	{module: "functions", timeout: time.Second, state: core.StateUnknown, message: "functions.wasm: section 3: declares 134217728 entries in 4 bytes"},
+	{module: "globals", timeout: time.Second, state: core.StateUnknown, message: "globals.wasm: section 6: declares 4294967295 entries in 5 bytes"},
+	{module: "names", timeout: time.Second, state: core.StateUnknown, message: "names.wasm: name section: subsection 1 declares 4294967295 entries in 3 bytes"},
 	{module: "net", config: []any{"request", map[string]any{"url": "http://127.0.0.1:9/"}}, timeout: time.Second, state: core.StateDown, message: "http_request failed",
 		details: map[string]string{"code": "-1"}},
 	{module: "net", config: []any{"addr", "127.0.0.1:9"}, timeout: time.Second, state: core.StateDown, message: "tcp_connect",

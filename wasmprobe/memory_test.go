@@ -24,7 +24,7 @@ func TestHostileMemoryBounded(t *testing.T) {
 		t.Skip("runs the hostile set several times")
 	}
 	p, _ := newProvider(t, Options{})
-	set := map[string]bool{"recurse": true, "grow": true, "spin": true, "sleep": true, "unreachable": true, "echo": true, "stdio": true, "exit": true, "logspam": true, "netloop": true}
+	set := map[string]bool{"recurse": true, "grow": true, "spin": true, "sleep": true, "unreachable": true, "echo": true, "stdio": true, "exit": true, "logspam": true, "netloop": true, "table_grow": true}
 	var cases []hostileCase
 	for _, tc := range hostileCases {
 		if set[tc.module] {

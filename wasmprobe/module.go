@@ -13,9 +13,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/vitals-go/vitals/wasmprobe/internal/wasmbin"
@@ -26,9 +28,6 @@ const HostModule = "vitals"
 
 // WASIModule is the import module of WASI preview 1.
 const WASIModule = "wasi_snapshot_preview1"
-
-// maxModuleBytes bounds the size of a module file.
-const maxModuleBytes = 128 << 20
 
 // AllowedWASI returns the names of the WASI preview 1 functions a probe
 // may import (ABI.md, section 7). They are all that Go (wasip1), Rust
@@ -139,15 +138,16 @@ func (rt *runtimeEntry) instance(ctx context.Context, mod api.Module) *instance 
 }
 
 type moduleKey struct {
-	path  string
-	hash  [sha256.Size]byte
-	pages uint32
+	path   string
+	hash   [sha256.Size]byte
+	limits moduleLimits
 }
 
 type moduleEntry struct {
-	ready chan struct{}
-	mod   *Module
-	err   error
+	ready   chan struct{}
+	mod     *Module
+	err     error
+	stopped bool // the compiling caller's context ended: others compile again
 }
 
 // Module is a compiled and validated probe module.
@@ -171,8 +171,9 @@ type Module struct {
 }
 
 // LoadModule reads, compiles and validates the module at path for a memory
-// cap of memoryPages (0 means the provider's default). Modules are cached by
-// path, content hash and cap: loading an unchanged file again is cheap.
+// cap of memoryPages (0 means the provider's default) and the provider's
+// other limits, under ctx and Options.CompileTimeout. Modules are cached by
+// path, content hash and limits: loading an unchanged file again is cheap.
 func (p *Provider) LoadModule(ctx context.Context, path string, memoryPages int) (*Module, error) {
 	if !p.enter() {
 		return nil, ErrClosed
@@ -184,14 +185,18 @@ func (p *Provider) LoadModule(ctx context.Context, path string, memoryPages int)
 	if memoryPages > 65536 {
 		return nil, fmt.Errorf("%s: %d is out of range [1, 65536]", KeyMemoryPages, memoryPages)
 	}
-	return p.load(ctx, path, uint32(memoryPages))
+	return p.load(ctx, path, p.opts.moduleLimits(uint32(memoryPages)), p.opts.CompileTimeout)
 }
 
-func (p *Provider) load(ctx context.Context, path string, pages uint32) (*Module, error) {
+// load returns the module at path compiled for lim, compiling it under
+// ctx and compileTimeout unless it is cached or being compiled. A caller
+// waiting for another's compilation stops waiting when ctx ends, and
+// compiles itself when the other's was stopped by the other's context.
+func (p *Provider) load(ctx context.Context, path string, lim moduleLimits, compileTimeout time.Duration) (*Module, error) {
 	if p.closed.Load() {
 		return nil, ErrClosed
 	}
-	b, err := readModule(path)
+	b, err := readModule(path, lim.moduleBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -199,18 +204,29 @@ func (p *Provider) load(ctx context.Context, path string, pages uint32) (*Module
 	if err != nil {
 		abs = path
 	}
-	key := moduleKey{path: abs, hash: sha256.Sum256(b), pages: pages}
-	p.mu.Lock()
-	if e, ok := p.modules[key]; ok {
+	key := moduleKey{path: abs, hash: sha256.Sum256(b), limits: lim}
+	for {
+		p.mu.Lock()
+		e, ok := p.modules[key]
+		if !ok {
+			break
+		}
 		p.mu.Unlock()
-		<-e.ready
-		return e.mod, e.err
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%s: waiting for the module to compile: %w", path, ctx.Err())
+		}
+		if e.err == nil || !e.stopped {
+			return e.mod, e.err
+		}
 	}
 	e := &moduleEntry{ready: make(chan struct{})}
 	p.modules[key] = e
 	p.mu.Unlock()
 
-	e.mod, e.err = p.compile(ctx, path, b, key)
+	e.mod, e.err = p.compile(ctx, path, b, key, compileTimeout)
+	e.stopped = e.err != nil && ctx.Err() != nil
 	if e.err != nil {
 		p.mu.Lock()
 		if p.modules[key] == e {
@@ -222,7 +238,7 @@ func (p *Provider) load(ctx context.Context, path string, pages uint32) (*Module
 	return e.mod, e.err
 }
 
-func readModule(path string) ([]byte, error) {
+func readModule(path string, limit int) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -232,19 +248,20 @@ func readModule(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxModuleBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(b) > maxModuleBytes {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxModuleBytes>>20)
+	if len(b) > limit {
+		return nil, fmt.Errorf("%s: larger than %s %d bytes: raise %s or make the module smaller", path, KeyMaxModuleBytes, limit, KeyMaxModuleBytes)
 	}
 	return b, nil
 }
 
 // compile validates what can be read from the binary (marker, imports,
-// memory limits), compiles it and validates the signatures.
-func (p *Provider) compile(ctx context.Context, file string, b []byte, key moduleKey) (*Module, error) {
+// memory limits, declared sizes), bounds its tables, compiles it under ctx
+// and timeout and validates the signatures.
+func (p *Provider) compile(ctx context.Context, file string, b []byte, key moduleKey, timeout time.Duration) (*Module, error) {
 	info, err := wasmbin.Scan(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -255,7 +272,8 @@ func (p *Provider) compile(ctx context.Context, file string, b []byte, key modul
 	if !info.HasExport("memory", wasmbin.KindMemory) {
 		return nil, fmt.Errorf("%s: not a Vitals v1 probe: missing export memory", file)
 	}
-	m := &Module{Path: file, SHA256: hex.EncodeToString(key.hash[:]), MemoryPages: key.pages}
+	pages := key.limits.pages
+	m := &Module{Path: file, SHA256: hex.EncodeToString(key.hash[:]), MemoryPages: pages}
 	for _, im := range info.Imports {
 		qual := im.Module + "." + im.Name
 		if im.Kind != wasmbin.KindFunc {
@@ -272,25 +290,31 @@ func (p *Provider) compile(ctx context.Context, file string, b []byte, key modul
 		m.Imports = append(m.Imports, qual)
 	}
 	for _, mem := range info.Memories {
-		if mem.Min > uint64(key.pages) {
+		if mem.Min > uint64(pages) {
 			return nil, fmt.Errorf("%s: memory minimum %d pages (%s) exceeds %s %d (%s)",
-				file, mem.Min, pagesSize(mem.Min), KeyMemoryPages, key.pages, pagesSize(uint64(key.pages)))
+				file, mem.Min, pagesSize(mem.Min), KeyMemoryPages, pages, pagesSize(uint64(pages)))
 		}
-		if mem.HasMax && mem.Max > uint64(key.pages) {
+		if mem.HasMax && mem.Max > uint64(pages) {
 			return nil, fmt.Errorf("%s: memory maximum %d pages (%s) exceeds %s %d (%s): raise %s or lower the module's maximum",
-				file, mem.Max, pagesSize(mem.Max), KeyMemoryPages, key.pages, pagesSize(uint64(key.pages)), KeyMemoryPages)
+				file, mem.Max, pagesSize(mem.Max), KeyMemoryPages, pages, pagesSize(uint64(pages)), KeyMemoryPages)
 		}
 		m.MinPages = uint32(mem.Min)
 	}
+	if err := checkSizes(info.Sizes, key.limits); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if b, err = capTables(b, info.Tables, key.limits); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 
-	rt, err := p.runtime(ctx, key.pages)
+	rt, err := p.runtime(ctx, pages)
 	if err != nil {
 		return nil, err
 	}
 	p.compiles.Add(1)
-	cm, err := rt.r.CompileModule(ctx, b)
+	cm, err := compileModule(ctx, rt.r, b, timeout)
 	if err != nil {
-		return nil, fmt.Errorf("%s: invalid WebAssembly module: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if err := checkSignatures(cm, rt); err != nil {
 		_ = cm.Close(ctx)
@@ -300,6 +324,29 @@ func (p *Provider) compile(ctx context.Context, file string, b []byte, key modul
 	m.compiled, m.rt = cm, rt
 	return m, nil
 }
+
+// compileModule compiles b under ctx and timeout. wazero checks the
+// context only between functions and only when it compiles with several
+// workers, so it is given two; its compilation cache is written only
+// after every function compiled, so a compilation stopped by the context
+// leaves nothing in the cache.
+func compileModule(ctx context.Context, r wazero.Runtime, b []byte, timeout time.Duration) (wazero.CompiledModule, error) {
+	cctx, cancel := context.WithTimeout(experimental.WithCompilationWorkers(ctx, compileWorkers), timeout)
+	defer cancel()
+	cm, err := r.CompileModule(cctx, b)
+	switch {
+	case err == nil:
+		return cm, nil
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("compilation stopped: %w", ctx.Err())
+	case cctx.Err() != nil:
+		return nil, fmt.Errorf("compilation took longer than %s %s: raise %s or make the module smaller", KeyCompileTimeout, timeout, KeyCompileTimeout)
+	}
+	return nil, fmt.Errorf("invalid WebAssembly module: %w", err)
+}
+
+// compileWorkers is the number of goroutines compiling a module.
+const compileWorkers = 2
 
 func checkSignatures(cm wazero.CompiledModule, rt *runtimeEntry) error {
 	exports := cm.ExportedFunctions()

@@ -32,7 +32,7 @@ func (p *Provider) newProbe(ctx context.Context, c core.Component) (*probe, erro
 	if err != nil {
 		return nil, err
 	}
-	mod, err := p.load(ctx, cfg.module, cfg.memoryPages)
+	mod, err := p.load(ctx, cfg.module, cfg.limits, cfg.compileTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", KeyModule, err)
 	}

@@ -112,6 +112,28 @@ type Options struct {
 	Resolver *net.Resolver
 	// TLSConfig is the TLS client configuration of http_request (default: system roots).
 	TLSConfig *tls.Config
+
+	// MaxTableElements caps the elements of an instance's tables, all
+	// together (config max_table_elements): declared minimums and growth.
+	MaxTableElements int
+	// MaxModuleBytes caps a module file (config max_module_bytes).
+	MaxModuleBytes int
+	// MaxFunctions caps the functions a module defines (config max_functions).
+	MaxFunctions int
+	// MaxFunctionBodyBytes caps one function body (config max_function_body_bytes).
+	MaxFunctionBodyBytes int
+	// MaxFunctionLocals caps the locals one function declares (config max_function_locals).
+	MaxFunctionLocals int
+	// MaxGlobals caps the globals a module defines (config max_globals).
+	MaxGlobals int
+	// MaxElementSegmentEntries caps the entries of one element segment
+	// (config max_element_segment_entries).
+	MaxElementSegmentEntries int
+	// MaxDataSegmentBytes caps one data segment (config max_data_segment_bytes).
+	MaxDataSegmentBytes int
+	// CompileTimeout bounds compiling a module (config compile_timeout,
+	// default 2m).
+	CompileTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -142,6 +164,7 @@ func (o Options) withDefaults() Options {
 	if o.DefaultTimeout <= 0 {
 		o.DefaultTimeout = DefaultTimeout
 	}
+	o.limitDefaults()
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -240,11 +263,19 @@ func (p *Provider) CacheDir() string { return p.cacheDir }
 // refused here rather than at every check. The compiled module, the
 // component's instance pool and that started instance are kept for Check.
 func (p *Provider) ValidateConfig(c core.Component) error {
+	return p.ValidateConfigContext(context.Background(), c)
+}
+
+// ValidateConfigContext is ValidateConfig under ctx: when ctx ends, loading
+// and compiling the module stop (compiling is also bounded by the
+// component's compile_timeout), and a compilation stopped this way leaves
+// nothing in the compilation cache.
+func (p *Provider) ValidateConfigContext(ctx context.Context, c core.Component) error {
 	if !p.enter() {
 		return ErrClosed
 	}
 	defer p.inflight.Done()
-	pr, err := p.probeFor(context.Background(), c)
+	pr, err := p.probeFor(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -422,7 +453,7 @@ func RunOnce(ctx context.Context, opts Options, c core.Component) (core.Check, e
 	if c.Provider == "" {
 		c.Provider = Name
 	}
-	if err := p.ValidateConfig(c); err != nil {
+	if err := p.ValidateConfigContext(ctx, c); err != nil {
 		return core.Check{}, err
 	}
 	if c.Timeout > 0 {

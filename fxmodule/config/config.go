@@ -227,6 +227,26 @@ type Wasm struct {
 	// MaxSockets (health.wasm.max_sockets) caps the sockets opened for a
 	// probe's network calls per check (0: 64).
 	MaxSockets int
+	// MaxTableElements (health.wasm.max_table_elements) caps the elements
+	// of an instance's tables, all together.
+	MaxTableElements int
+	// MaxModuleBytes (health.wasm.max_module_bytes) caps a module file.
+	MaxModuleBytes int
+	// MaxFunctions (health.wasm.max_functions) caps the functions a module defines.
+	MaxFunctions int
+	// MaxFunctionBodyBytes (health.wasm.max_function_body_bytes) caps one function body.
+	MaxFunctionBodyBytes int
+	// MaxFunctionLocals (health.wasm.max_function_locals) caps the locals of one function.
+	MaxFunctionLocals int
+	// MaxGlobals (health.wasm.max_globals) caps the globals a module defines.
+	MaxGlobals int
+	// MaxElementSegmentEntries (health.wasm.max_element_segment_entries)
+	// caps the entries of one element segment.
+	MaxElementSegmentEntries int
+	// MaxDataSegmentBytes (health.wasm.max_data_segment_bytes) caps one data segment.
+	MaxDataSegmentBytes int
+	// CompileTimeout (health.wasm.compile_timeout) bounds compiling a module.
+	CompileTimeout time.Duration
 }
 
 // Check is one entry of health.checks.

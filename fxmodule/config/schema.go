@@ -118,7 +118,10 @@ func (d *decoder) service(key string, v any) Service {
 func (d *decoder) wasm(key string, v any) Wasm {
 	m := d.object(key, v, "cache_dir", "pool_size", "memory_pages", "max_output_bytes",
 		"max_log_lines", "max_log_line_bytes", "max_response_bytes", "max_stdio_bytes",
-		"max_concurrent_calls", "max_net_calls", "max_sockets")
+		"max_concurrent_calls", "max_net_calls", "max_sockets",
+		"max_table_elements", "max_module_bytes", "max_functions", "max_function_body_bytes",
+		"max_function_locals", "max_globals", "max_element_segment_entries",
+		"max_data_segment_bytes", "compile_timeout")
 	n := func(k string) int { return d.integer(join(key, k), m[k]) }
 	return Wasm{
 		CacheDir:         d.str(join(key, "cache_dir"), m["cache_dir"]),
@@ -130,9 +133,18 @@ func (d *decoder) wasm(key string, v any) Wasm {
 		MaxResponseBytes: n("max_response_bytes"),
 		MaxStdioBytes:    n("max_stdio_bytes"),
 
-		MaxConcurrentCalls: n("max_concurrent_calls"),
-		MaxNetCalls:        n("max_net_calls"),
-		MaxSockets:         n("max_sockets"),
+		MaxConcurrentCalls:       n("max_concurrent_calls"),
+		MaxNetCalls:              n("max_net_calls"),
+		MaxSockets:               n("max_sockets"),
+		MaxTableElements:         n("max_table_elements"),
+		MaxModuleBytes:           n("max_module_bytes"),
+		MaxFunctions:             n("max_functions"),
+		MaxFunctionBodyBytes:     n("max_function_body_bytes"),
+		MaxFunctionLocals:        n("max_function_locals"),
+		MaxGlobals:               n("max_globals"),
+		MaxElementSegmentEntries: n("max_element_segment_entries"),
+		MaxDataSegmentBytes:      n("max_data_segment_bytes"),
+		CompileTimeout:           d.duration(join(key, "compile_timeout"), m["compile_timeout"]),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
@@ -82,6 +83,26 @@ func (c *Config) Validate() error {
 	}
 	if n := h.Wasm.MaxSockets; n < 0 || n > 100000 {
 		bad("health.wasm.max_sockets", "%d is not in 0-100000 (0: 64)", n)
+	}
+	for _, f := range []struct {
+		key    string
+		v, max int
+	}{
+		{"max_table_elements", h.Wasm.MaxTableElements, 1 << 24},
+		{"max_module_bytes", h.Wasm.MaxModuleBytes, 128 << 20},
+		{"max_functions", h.Wasm.MaxFunctions, 1000000},
+		{"max_function_body_bytes", h.Wasm.MaxFunctionBodyBytes, 8 << 20},
+		{"max_function_locals", h.Wasm.MaxFunctionLocals, 1000000},
+		{"max_globals", h.Wasm.MaxGlobals, 1000000},
+		{"max_element_segment_entries", h.Wasm.MaxElementSegmentEntries, 1 << 24},
+		{"max_data_segment_bytes", h.Wasm.MaxDataSegmentBytes, 128 << 20},
+	} {
+		if f.v < 0 || f.v > f.max {
+			bad("health.wasm."+f.key, "%d is not in 0-%d", f.v, f.max)
+		}
+	}
+	if d := h.Wasm.CompileTimeout; d > 10*time.Minute {
+		bad("health.wasm.compile_timeout", "%s is longer than 10m", d)
 	}
 	errs = append(errs, validateChecks(h.Checks)...)
 	return c.Secrets.RedactError(errors.Join(errs...))

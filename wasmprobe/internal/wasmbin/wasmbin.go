@@ -1,7 +1,10 @@
 // Package wasmbin reads the few facts the host needs from a WebAssembly
 // binary before handing it to the runtime: every import and export, whatever
-// its kind, and the limits of the memories it defines or imports. It reads
-// the import, memory and export sections only and skips the rest, so it is
+// its kind, the limits of the memories and tables, and the sizes a module
+// declares (functions, bodies, locals, globals, element and data segments),
+// so that the host can refuse a module before the runtime allocates what it
+// declares. It can also rewrite the table limits (CapTables). It decodes
+// section headers, counts and immediates only, never instructions, so it is
 // no validator: the runtime validates the module afterwards.
 package wasmbin
 
@@ -61,6 +64,11 @@ type Info struct {
 	Imports  []Import
 	Exports  []Export
 	Memories []Memory
+	// Tables are the tables the module defines (imported tables are in
+	// Imports).
+	Tables []Table
+	// Sizes are the declared sizes of the module.
+	Sizes Sizes
 }
 
 // HasExport reports whether the module exports name as kind.
@@ -77,7 +85,7 @@ func (i Info) HasExport(name string, kind byte) bool {
 // magic number.
 var ErrNotWasm = errors.New("not a WebAssembly module (bad magic number)")
 
-// Scan reads the header, the import section and the memory section of b.
+// Scan reads the header and the sections of b that Info describes.
 func Scan(b []byte) (Info, error) {
 	var info Info
 	if len(b) < 8 || string(b[:4]) != "\x00asm" {
@@ -105,6 +113,9 @@ func Scan(b []byte) (Info, error) {
 			return info, fmt.Errorf("section %d: %w", id, err)
 		}
 		s := reader{b: body}
+		if err := checkCounts(id, body); err != nil {
+			return info, err
+		}
 		switch id {
 		case 2:
 			if err := scanImports(&s, &info); err != nil {
@@ -129,17 +140,41 @@ func Scan(b []byte) (Info, error) {
 				}
 				info.Exports = append(info.Exports, Export{Name: name, Kind: kind})
 			}
+		case 3:
+			if info.Sizes.Functions, err = s.u32(); err != nil {
+				return info, fmt.Errorf("function section: %w", err)
+			}
+		case 4:
+			if info.Tables, err = scanTables(&s); err != nil {
+				return info, fmt.Errorf("table section: %w", err)
+			}
+		case 6:
+			if info.Sizes.Globals, err = s.u32(); err != nil {
+				return info, fmt.Errorf("global section: %w", err)
+			}
+		case 9:
+			if err := scanElements(&s, &info.Sizes); err != nil {
+				return info, fmt.Errorf("element section: %w", err)
+			}
+		case 10:
+			if err := scanCode(&s, &info.Sizes); err != nil {
+				return info, fmt.Errorf("code section: %w", err)
+			}
+		case 11:
+			if err := scanData(&s, &info.Sizes); err != nil {
+				return info, fmt.Errorf("data section: %w", err)
+			}
 		case 5:
 			n, err := s.u32()
 			if err != nil {
 				return info, fmt.Errorf("memory section: %w", err)
 			}
 			for range n {
-				m, err := s.limits()
+				l, err := s.limits()
 				if err != nil {
 					return info, fmt.Errorf("memory section: %w", err)
 				}
-				info.Memories = append(info.Memories, m)
+				info.Memories = append(info.Memories, l.memory())
 			}
 		}
 	}
@@ -169,12 +204,13 @@ func scanImports(r *reader, info *Info) error {
 		case KindFunc:
 			_, err = r.u32()
 		case KindTable:
-			if _, err = r.byte(); err == nil { // reference type
+			if _, err = r.valType(); err == nil { // reference type
 				_, err = r.limits()
 			}
 		case KindMemory:
-			var m Memory
-			m, err = r.limits()
+			var l limits
+			l, err = r.limits()
+			m := l.memory()
 			m.Import = true
 			info.Memories = append(info.Memories, m)
 		case KindGlobal:
@@ -256,10 +292,20 @@ func (r *reader) name() (string, error) {
 	return string(b), err
 }
 
+// limits is a limits encoding.
+type limits struct {
+	flags    byte
+	Min, Max uint64
+	HasMax   bool
+}
+
+// memory returns the limits as a Memory.
+func (l limits) memory() Memory { return Memory{Min: l.Min, Max: l.Max, HasMax: l.HasMax} }
+
 // limits reads a limits encoding: a flags byte (bit 0: has max, bit 1:
 // shared, bit 2: 64-bit), the minimum and the optional maximum.
-func (r *reader) limits() (Memory, error) {
-	var m Memory
+func (r *reader) limits() (limits, error) {
+	var m limits
 	flags, err := r.byte()
 	if err != nil {
 		return m, err
@@ -267,6 +313,7 @@ func (r *reader) limits() (Memory, error) {
 	if flags > 7 {
 		return m, fmt.Errorf("bad limits flags 0x%02x", flags)
 	}
+	m.flags = flags
 	bits := uint(32)
 	if flags&4 != 0 {
 		bits = 64

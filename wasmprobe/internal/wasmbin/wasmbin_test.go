@@ -56,7 +56,7 @@ func TestScanBad(t *testing.T) {
 }
 
 func FuzzScan(f *testing.F) {
-	for _, name := range []string{"noop", "net", "import_memory", "garbage", "bigmem"} {
+	for _, name := range []string{"noop", "net", "import_memory", "garbage", "bigmem", "table_grow", "locals", "names", "globals"} {
 		if b, err := os.ReadFile("../../../testdata/wasm/" + name + ".wasm"); err == nil {
 			f.Add(b)
 		}

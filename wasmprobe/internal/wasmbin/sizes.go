@@ -1,0 +1,328 @@
+package wasmbin
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Largest is the largest of a kind of item a module declares: its index
+// in its section and its size. Size 0 means there is none.
+type Largest struct {
+	Index uint32
+	Size  uint64
+}
+
+func (l *Largest) see(i uint32, size uint64) {
+	if size > l.Size {
+		*l = Largest{Index: i, Size: size}
+	}
+}
+
+// Sizes are the sizes a module declares, read before the runtime
+// allocates for them.
+type Sizes struct {
+	// Functions is the number of functions the module defines (its
+	// function section), Globals the number of globals it defines.
+	Functions, Globals uint32
+	// Body is the largest function body, in bytes (code section).
+	Body Largest
+	// Locals is the function declaring the most locals: the sum of its
+	// local declarations, which a few bytes can make 2^32-1.
+	Locals Largest
+	// Element is the element segment with the most entries.
+	Element Largest
+	// Data is the largest data segment, in bytes.
+	Data Largest
+}
+
+// scanCode reads the size and local declarations of each function body.
+func scanCode(r *reader, s *Sizes) error {
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		size, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("function body %d: %w", i, err)
+		}
+		body, err := r.take(int(size))
+		if err != nil {
+			return fmt.Errorf("function body %d: %w", i, err)
+		}
+		s.Body.see(i, uint64(size))
+		b := reader{b: body}
+		decls, err := b.u32()
+		if err != nil {
+			return fmt.Errorf("function body %d: locals: %w", i, err)
+		}
+		var locals uint64
+		for range decls { // each declaration takes 2 bytes or more: bounded by the body
+			count, err := b.u32()
+			if err != nil {
+				return fmt.Errorf("function body %d: locals: %w", i, err)
+			}
+			if _, err := b.valType(); err != nil {
+				return fmt.Errorf("function body %d: locals: %w", i, err)
+			}
+			locals += uint64(count)
+		}
+		s.Locals.see(i, locals)
+	}
+	return nil
+}
+
+// scanElements reads the number of entries of each element segment.
+func scanElements(r *reader, s *Sizes) error {
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		flags, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("segment %d: %w", i, err)
+		}
+		if flags > 7 {
+			return fmt.Errorf("segment %d: bad flags %d", i, flags)
+		}
+		if flags&2 != 0 && flags&1 == 0 { // explicit table index
+			if _, err := r.u32(); err != nil {
+				return fmt.Errorf("segment %d: %w", i, err)
+			}
+		}
+		if flags&1 == 0 { // active: an offset expression
+			if err := r.skipConstExpr(); err != nil {
+				return fmt.Errorf("segment %d: offset: %w", i, err)
+			}
+		}
+		if flags&3 != 0 { // element kind (0x00) or reference type
+			if _, err := r.valType(); err != nil {
+				return fmt.Errorf("segment %d: %w", i, err)
+			}
+		}
+		count, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("segment %d: %w", i, err)
+		}
+		s.Element.see(i, uint64(count))
+		for range count { // each entry takes 1 byte or more: bounded by the section
+			if flags&4 != 0 {
+				err = r.skipConstExpr()
+			} else {
+				_, err = r.u32()
+			}
+			if err != nil {
+				return fmt.Errorf("segment %d: %w", i, err)
+			}
+		}
+	}
+	return nil
+}
+
+// scanData reads the size of each data segment.
+func scanData(r *reader, s *Sizes) error {
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		flags, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("segment %d: %w", i, err)
+		}
+		switch flags {
+		case 0:
+			err = r.skipConstExpr()
+		case 1:
+		case 2:
+			if _, err = r.u32(); err == nil {
+				err = r.skipConstExpr()
+			}
+		default:
+			return fmt.Errorf("segment %d: bad flags %d", i, flags)
+		}
+		if err != nil {
+			return fmt.Errorf("segment %d: offset: %w", i, err)
+		}
+		size, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("segment %d: %w", i, err)
+		}
+		if _, err := r.take(int(size)); err != nil {
+			return fmt.Errorf("segment %d: %w", i, err)
+		}
+		s.Data.see(i, uint64(size))
+	}
+	return nil
+}
+
+// valType reads a value or reference type: one byte, or for a typed
+// reference (0x63, 0x64) the byte and a heap type.
+func (r *reader) valType() (byte, error) {
+	t, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	if t == 0x63 || t == 0x64 {
+		if _, err := r.sleb(33); err != nil {
+			return 0, err
+		}
+	}
+	return t, nil
+}
+
+// skipConstExpr skips a constant expression: the instructions the runtime
+// accepts in one (MVP, reference types, extended-const, v128.const) up to
+// its end.
+func (r *reader) skipConstExpr() error {
+	for {
+		op, err := r.byte()
+		if err != nil {
+			return err
+		}
+		switch op {
+		case 0x0b: // end
+			return nil
+		case 0x41: // i32.const
+			_, err = r.sleb(32)
+		case 0x42: // i64.const
+			_, err = r.sleb(64)
+		case 0x43: // f32.const
+			_, err = r.take(4)
+		case 0x44: // f64.const
+			_, err = r.take(8)
+		case 0x23, 0xd2: // global.get, ref.func
+			_, err = r.u32()
+		case 0xd0: // ref.null heaptype
+			_, err = r.sleb(33)
+		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // extended-const arithmetic
+		case 0xfd: // v128.const
+			var sub uint32
+			if sub, err = r.u32(); err == nil {
+				if sub != 12 {
+					return fmt.Errorf("opcode 0xfd %d in a constant expression", sub)
+				}
+				_, err = r.take(16)
+			}
+		default:
+			return fmt.Errorf("opcode 0x%02x in a constant expression", op)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// sleb reads a signed LEB128 integer of at most bits bits; only its
+// length is checked, the value is not needed.
+func (r *reader) sleb(bits uint) (int64, error) {
+	var v int64
+	for shift := uint(0); ; shift += 7 {
+		if shift >= bits+7 {
+			return 0, errors.New("integer too long")
+		}
+		c, err := r.byte()
+		if err != nil {
+			return 0, err
+		}
+		v |= int64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			if shift+7 < 64 && c&0x40 != 0 {
+				v |= -1 << (shift + 7)
+			}
+			return v, nil
+		}
+	}
+}
+
+// checkCounts refuses a section whose declared number of entries exceeds
+// what its bytes can hold, since the runtime allocates for the declared
+// number before it reads the entries: the type, function, global and tag
+// sections (whose entries take 1 byte or more), and the function and
+// local names of the "name" section. The other sections the runtime
+// allocates for are read entry by entry by Scan.
+func checkCounts(id byte, body []byte) error {
+	r := reader{b: body}
+	switch id {
+	case 1, 3, 6, 13:
+		n, err := r.u32()
+		if err != nil {
+			return fmt.Errorf("section %d: %w", id, err)
+		}
+		if uint64(n) > uint64(len(body)-r.off) {
+			return fmt.Errorf("section %d: declares %d entries in %d bytes", id, n, len(body)-r.off)
+		}
+	case 0:
+		name, err := r.name()
+		if err != nil {
+			return fmt.Errorf("custom section: %w", err)
+		}
+		if name == "name" {
+			if err := checkNames(&r); err != nil {
+				return fmt.Errorf("name section: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkNames checks the counts of the function names (subsection 1) and
+// local names (subsection 2) of a name section.
+func checkNames(r *reader) error {
+	for !r.done() {
+		id, err := r.byte()
+		if err != nil {
+			return err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return err
+		}
+		body, err := r.take(int(size))
+		if err != nil {
+			return err
+		}
+		if id != 1 && id != 2 {
+			continue
+		}
+		s := reader{b: body}
+		n, err := s.u32()
+		if err != nil {
+			return err
+		}
+		if uint64(n) > uint64(len(body)-s.off) {
+			return fmt.Errorf("subsection %d declares %d entries in %d bytes", id, n, len(body)-s.off)
+		}
+		for range n {
+			if id == 1 {
+				if _, err := s.u32(); err != nil {
+					return err
+				}
+				if _, err := s.name(); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := s.u32(); err != nil { // function index
+				return err
+			}
+			locals, err := s.u32()
+			if err != nil {
+				return err
+			}
+			if uint64(locals) > uint64(len(body)-s.off) {
+				return fmt.Errorf("local names declare %d entries in %d bytes", locals, len(body)-s.off)
+			}
+			for range locals {
+				if _, err := s.u32(); err != nil {
+					return err
+				}
+				if _, err := s.name(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

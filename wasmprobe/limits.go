@@ -1,0 +1,148 @@
+package wasmprobe
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/vitals-go/vitals/wasmprobe/internal/wasmbin"
+)
+
+// Defaults of the bounds on what a module declares and on its compilation
+// (config keys max_table_elements, max_module_bytes, max_functions,
+// max_function_body_bytes, max_function_locals, max_globals,
+// max_element_segment_entries, max_data_segment_bytes, compile_timeout).
+// A Go guest using net/http (4.8 MB) declares a table of 7,088 elements,
+// 2,992 functions, bodies up to 29 KB, 20 locals, 8 globals, an element
+// segment of 2,992 entries and data segments up to 362 KB, and compiles in
+// about 1.2 s on a 2-core machine (15-25 s under the race detector); the
+// defaults leave it ten times or more.
+const (
+	DefaultMaxTableElements         = 1 << 18 // 2 MiB of host memory at 8 bytes an element
+	DefaultMaxModuleBytes           = 32 << 20
+	DefaultMaxFunctions             = 50000
+	DefaultMaxFunctionBodyBytes     = 1 << 20
+	DefaultMaxFunctionLocals        = 50000
+	DefaultMaxGlobals               = 10000
+	DefaultMaxElementSegmentEntries = 1 << 18
+	DefaultMaxDataSegmentBytes      = 16 << 20
+	DefaultCompileTimeout           = 2 * time.Minute
+)
+
+// The ranges of those keys.
+const (
+	maxTableElementsLimit         = 1 << 24
+	maxModuleBytesLimit           = 128 << 20
+	maxFunctionsLimit             = 1000000
+	maxFunctionBodyBytesLimit     = 8 << 20
+	maxFunctionLocalsLimit        = 1000000
+	maxGlobalsLimit               = 1000000
+	maxElementSegmentEntriesLimit = 1 << 24
+	maxDataSegmentBytesLimit      = 128 << 20
+	minCompileTimeout             = time.Millisecond
+	maxCompileTimeout             = 10 * time.Minute
+)
+
+// moduleLimits bound what a module may declare. A module is loaded for one
+// set of them: they are part of its cache key.
+type moduleLimits struct {
+	pages          uint32
+	tableElements  int
+	moduleBytes    int
+	functions      int
+	bodyBytes      int
+	locals         int
+	globals        int
+	elementEntries int
+	dataBytes      int
+}
+
+// moduleLimits returns the limits of o for a memory cap of pages.
+func (o Options) moduleLimits(pages uint32) moduleLimits {
+	return moduleLimits{
+		pages:          pages,
+		tableElements:  o.MaxTableElements,
+		moduleBytes:    o.MaxModuleBytes,
+		functions:      o.MaxFunctions,
+		bodyBytes:      o.MaxFunctionBodyBytes,
+		locals:         o.MaxFunctionLocals,
+		globals:        o.MaxGlobals,
+		elementEntries: o.MaxElementSegmentEntries,
+		dataBytes:      o.MaxDataSegmentBytes,
+	}
+}
+
+// limitDefaults applies the defaults and ranges of the module limits and
+// the compile timeout to o.
+func (o *Options) limitDefaults() {
+	for _, f := range []struct {
+		v        *int
+		def, top int
+	}{
+		{&o.MaxTableElements, DefaultMaxTableElements, maxTableElementsLimit},
+		{&o.MaxModuleBytes, DefaultMaxModuleBytes, maxModuleBytesLimit},
+		{&o.MaxFunctions, DefaultMaxFunctions, maxFunctionsLimit},
+		{&o.MaxFunctionBodyBytes, DefaultMaxFunctionBodyBytes, maxFunctionBodyBytesLimit},
+		{&o.MaxFunctionLocals, DefaultMaxFunctionLocals, maxFunctionLocalsLimit},
+		{&o.MaxGlobals, DefaultMaxGlobals, maxGlobalsLimit},
+		{&o.MaxElementSegmentEntries, DefaultMaxElementSegmentEntries, maxElementSegmentEntriesLimit},
+		{&o.MaxDataSegmentBytes, DefaultMaxDataSegmentBytes, maxDataSegmentBytesLimit},
+	} {
+		switch {
+		case *f.v == 0:
+			*f.v = f.def
+		case *f.v < 0:
+			*f.v = 0
+		}
+		*f.v = min(*f.v, f.top)
+	}
+	o.MaxModuleBytes = max(o.MaxModuleBytes, 1<<10)
+	o.MaxFunctions = max(o.MaxFunctions, 1)
+	o.MaxFunctionBodyBytes = max(o.MaxFunctionBodyBytes, 16)
+	if o.CompileTimeout <= 0 {
+		o.CompileTimeout = DefaultCompileTimeout
+	}
+	o.CompileTimeout = min(max(o.CompileTimeout, minCompileTimeout), maxCompileTimeout)
+}
+
+// checkSizes refuses a module that declares more than lim allows; the
+// error names the limit's key.
+func checkSizes(s wasmbin.Sizes, lim moduleLimits) error {
+	raise := func(key string) string { return fmt.Sprintf("raise %s or make the module smaller", key) }
+	switch {
+	case uint64(s.Functions) > uint64(lim.functions):
+		return fmt.Errorf("declares %d functions, more than %s %d: %s",
+			s.Functions, KeyMaxFunctions, lim.functions, raise(KeyMaxFunctions))
+	case s.Body.Size > uint64(lim.bodyBytes):
+		return fmt.Errorf("function body %d is %d bytes, more than %s %d: %s",
+			s.Body.Index, s.Body.Size, KeyMaxFunctionBodyBytes, lim.bodyBytes, raise(KeyMaxFunctionBodyBytes))
+	case s.Locals.Size > uint64(lim.locals):
+		return fmt.Errorf("function body %d declares %d locals, more than %s %d: %s",
+			s.Locals.Index, s.Locals.Size, KeyMaxFunctionLocals, lim.locals, raise(KeyMaxFunctionLocals))
+	case uint64(s.Globals) > uint64(lim.globals):
+		return fmt.Errorf("declares %d globals, more than %s %d: %s",
+			s.Globals, KeyMaxGlobals, lim.globals, raise(KeyMaxGlobals))
+	case s.Element.Size > uint64(lim.elementEntries):
+		return fmt.Errorf("element segment %d has %d entries, more than %s %d: %s",
+			s.Element.Index, s.Element.Size, KeyMaxElementSegmentEntries, lim.elementEntries, raise(KeyMaxElementSegmentEntries))
+	case s.Data.Size > uint64(lim.dataBytes):
+		return fmt.Errorf("data segment %d is %d bytes, more than %s %d: %s",
+			s.Data.Index, s.Data.Size, KeyMaxDataSegmentBytes, lim.dataBytes, raise(KeyMaxDataSegmentBytes))
+	}
+	return nil
+}
+
+// capTables bounds the tables of module b to lim.tableElements elements
+// in all: a module whose tables' minimums exceed it is refused, and the
+// table section is rewritten so that no table can grow past its share
+// (wasmbin.TableBudget): table.grow past it returns -1.
+func capTables(b []byte, tables []wasmbin.Table, lim moduleLimits) ([]byte, error) {
+	if len(tables) == 0 {
+		return b, nil
+	}
+	maxes, err := wasmbin.TableBudget(tables, uint64(lim.tableElements))
+	if err != nil {
+		return nil, fmt.Errorf("%v, more than %s %d: raise %s or make the module's tables smaller",
+			err, KeyMaxTableElements, lim.tableElements, KeyMaxTableElements)
+	}
+	return wasmbin.CapTables(b, tables, maxes)
+}
