@@ -30,7 +30,7 @@ func parseRedis(cfg map[string]any) (redisConfig, error) {
 	rc := redisConfig{
 		addr:    r.RequiredString("addr", "host:port of the server"),
 		db:      r.Int("db", 0, 0, 15),
-		timeout: r.Duration("dial_timeout", time.Second, time.Millisecond),
+		timeout: r.Duration("dial_timeout", time.Second, time.Millisecond, time.Minute),
 		expect:  r.StatusSet("expect_status", confkit.StatusSet{{Lo: 200, Hi: 299}}),
 	}
 	return rc, r.Err()

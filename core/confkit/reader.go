@@ -135,9 +135,9 @@ func (r *Reader) Bool(key string, def bool) bool {
 	return b
 }
 
-// Duration returns the duration value of key, which must be at least lo,
-// or def when absent.
-func (r *Reader) Duration(key string, def, lo time.Duration) time.Duration {
+// Duration returns the duration value of key, which must be in [lo, hi]
+// (hi <= 0: no upper bound), or def when absent.
+func (r *Reader) Duration(key string, def, lo, hi time.Duration) time.Duration {
 	v, ok := r.Value(key)
 	if !ok {
 		return def
@@ -147,7 +147,11 @@ func (r *Reader) Duration(key string, def, lo time.Duration) time.Duration {
 		r.Fail(key, err)
 		return def
 	}
-	if d < lo {
+	switch {
+	case hi > 0 && (d < lo || d > hi):
+		r.Fail(key, Problem(ErrRange, "%s is out of range [%s, %s]", Literal(v), lo, hi))
+		return def
+	case d < lo:
 		r.Fail(key, Problem(ErrRange, "%s must be at least %s", Literal(v), lo))
 		return def
 	}

@@ -79,8 +79,8 @@ func TestReaderScalars(t *testing.T) {
 	if !r.Bool("yes", false) || r.Bool("no", true) || r.Bool("flag", true) || !r.Bool("absent", true) {
 		t.Error("booleans")
 	}
-	if r.Duration("d", 0, 0) != 90*time.Second || r.Duration("dd", 0, 0) != 2*time.Second ||
-		r.Duration("d0", time.Hour, 0) != 0 || r.Duration("ds0", time.Hour, 0) != 0 || r.Duration("absent", time.Hour, 0) != time.Hour {
+	if r.Duration("d", 0, 0, 0) != 90*time.Second || r.Duration("dd", 0, 0, 0) != 2*time.Second ||
+		r.Duration("d0", time.Hour, 0, 0) != 0 || r.Duration("ds0", time.Hour, 0, 0) != 0 || r.Duration("absent", time.Hour, 0, 0) != time.Hour {
 		t.Error("durations")
 	}
 	if err := r.Err(); err != nil {
@@ -88,9 +88,9 @@ func TestReaderScalars(t *testing.T) {
 	}
 	r.Bool("maybe", false)
 	r.Bool("num", false)
-	r.Duration("dn", 0, 0)
-	r.Duration("dbad", 0, 0)
-	r.Duration("dneg", 0, 0)
+	r.Duration("dn", 0, 0, 0)
+	r.Duration("dbad", 0, 0, 0)
+	r.Duration("dneg", 0, 0, 0)
 	r.String("list", "")
 	want := `maybe: "maybe" is not a boolean (true or false)` + "\n" +
 		"num: 1 is not a boolean (true or false)\n" +

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
@@ -69,40 +68,8 @@ func (c *Config) Validate() error {
 			bad(fmt.Sprintf("health.lameduck.signals[%d]", i), "%v", err)
 		}
 	}
-	if p := h.Wasm.MemoryPages; p < 0 || p > 65536 {
-		bad("health.wasm.memory_pages", "%d is not in 0-65536", p)
-	}
-	if p := h.Wasm.PoolSize; p < 0 || p > 64 {
-		bad("health.wasm.pool_size", "%d is not in 0-64", p)
-	}
-	if n := h.Wasm.MaxConcurrentCalls; n < 0 || n > 1024 {
-		bad("health.wasm.max_concurrent_calls", "%d is not in 0-1024 (0: 16)", n)
-	}
-	if n := h.Wasm.MaxNetCalls; n < 0 || n > 100000 {
-		bad("health.wasm.max_net_calls", "%d is not in 0-100000 (0: 32)", n)
-	}
-	if n := h.Wasm.MaxSockets; n < 0 || n > 100000 {
-		bad("health.wasm.max_sockets", "%d is not in 0-100000 (0: 64)", n)
-	}
-	for _, f := range []struct {
-		key    string
-		v, max int
-	}{
-		{"max_table_elements", h.Wasm.MaxTableElements, 1 << 24},
-		{"max_module_bytes", h.Wasm.MaxModuleBytes, 128 << 20},
-		{"max_functions", h.Wasm.MaxFunctions, 1000000},
-		{"max_function_body_bytes", h.Wasm.MaxFunctionBodyBytes, 8 << 20},
-		{"max_function_locals", h.Wasm.MaxFunctionLocals, 1000000},
-		{"max_globals", h.Wasm.MaxGlobals, 1000000},
-		{"max_element_segment_entries", h.Wasm.MaxElementSegmentEntries, 1 << 24},
-		{"max_data_segment_bytes", h.Wasm.MaxDataSegmentBytes, 128 << 20},
-	} {
-		if f.v < 0 || f.v > f.max {
-			bad("health.wasm."+f.key, "%d is not in 0-%d", f.v, f.max)
-		}
-	}
-	if d := h.Wasm.CompileTimeout; d > 10*time.Minute {
-		bad("health.wasm.compile_timeout", "%s is longer than 10m", d)
+	for _, fe := range confkit.Fields(confkit.Prefix("health.wasm", h.Wasm.Options().Validate())) {
+		errs = append(errs, fe)
 	}
 	errs = append(errs, validateChecks(h.Checks)...)
 	return c.Secrets.RedactError(errors.Join(errs...))
