@@ -30,7 +30,7 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool, secr
 	var server map[string]any
 	if strictRoot {
 		server = d.object("server", root["server"], ServerKeys()...)
-	} else if m, ok := root["server"].(map[string]any); ok {
+	} else if m, err := confkit.Map(root["server"]); err == nil {
 		server = m
 	}
 	cfg.Server = d.server("server", server)
