@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/echomw"
 )
 
@@ -169,6 +170,9 @@ func TestConfigErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%+v: error %q does not say %q", c.cfg, err, w)
 			}
+		}
+		if n := strings.Count(strings.TrimPrefix(err.Error(), "echomw: "), "\n") + 1; len(confkit.Fields(err)) != n {
+			t.Errorf("%+v: %d problems, %d *confkit.FieldErrors: %v", c.cfg, n, len(confkit.Fields(err)), err)
 		}
 		if n := len(ec.Routes()); n != 0 {
 			t.Errorf("%+v: %d routes added despite the error", c.cfg, n)

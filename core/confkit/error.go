@@ -104,32 +104,25 @@ func Prefix(prefix string, err error) error {
 	return errors.Join(prefixed(prefix, err)...)
 }
 
-// Fields returns the *FieldErrors of err: the leaves of its joins, each
-// found with errors.As; a leaf without one is left out.
+// Fields returns the *FieldErrors in err's tree, in order: through joins
+// and wrappers (as "echomw: %w" around a join), not into a *FieldError's
+// own cause. Use Prefix first for full paths.
 func Fields(err error) []*FieldError {
-	var out []*FieldError
-	for _, leaf := range flatten(err) {
-		var fe *FieldError
-		if errors.As(leaf, &fe) {
-			out = append(out, fe)
-		}
-	}
-	return out
-}
-
-// flatten returns the leaves of the joins in err.
-func flatten(err error) []error {
-	if err == nil {
+	switch x := err.(type) {
+	case nil:
 		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
+	case *FieldError:
+		return []*FieldError{x}
+	case interface{ Unwrap() []error }:
+		var out []*FieldError
+		for _, e := range x.Unwrap() {
+			out = append(out, Fields(e)...)
 		}
 		return out
+	case interface{ Unwrap() error }:
+		return Fields(x.Unwrap())
 	}
-	return []error{err}
+	return nil
 }
 
 func prefixed(prefix string, err error) []error {
