@@ -33,6 +33,9 @@ var secretRef = regexp.MustCompile(`\$\{(env|file):([^}]*)\}`)
 // RedactError and Handler replace it by Redacted wherever it appears, so
 // a secret never reaches an error, a log or a response by value.
 //
+// Redaction replaces every occurrence of a value, so a secret should be
+// long enough not to occur by chance (a token, not "1").
+//
 // The zero Secrets reads the process environment and files; a nil
 // *Secrets resolves nothing and redacts nothing. It is safe for concurrent
 // use once resolved.
