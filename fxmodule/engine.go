@@ -75,7 +75,7 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 		errs = append(errs, config.ComponentError(fmt.Sprintf("health.checks[%d]", i), e.Add(ctx, c.Component())))
 	}
 	for i, c := range checks {
-		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", GroupChecks, i), e.AddFunc(ctx, c.Component, c.Func)))
+		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", GroupChecks, i), e.AddFunc(ctx, c.Component, redactFunc(cfg.Secrets, c.Func))))
 	}
 	if err := errors.Join(errs...); err != nil {
 		_ = e.Stop(ctx) // closes the providers

@@ -23,6 +23,15 @@ func redacting(s *confkit.Secrets, ps []core.Provider) []core.Provider {
 	return out
 }
 
+// redactFunc wraps an app's check func so that its error text is
+// redacted (core.Degraded still recognised through Unwrap).
+func redactFunc(s *confkit.Secrets, f core.CheckerFunc) core.CheckerFunc {
+	if s.Len() == 0 || f == nil {
+		return f
+	}
+	return func(ctx context.Context) error { return s.RedactError(f(ctx)) }
+}
+
 // redactProvider is a provider whose results and config errors are
 // redacted.
 type redactProvider struct {

@@ -1,6 +1,8 @@
 package fxmodule_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -73,7 +75,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	var l logs
 	var rt *fxmodule.Runtime
 	var eng *core.Engine
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt, &eng), fx.Supply(l.logger()),
+	// An app's own check that puts the secret in its error.
+	leaky := fx.Supply(fx.Annotate(fxmodule.Check{
+		Component: core.Component{Name: "leaky", Interval: time.Hour},
+		Func:      func(context.Context) error { return core.Degraded(errors.New("token " + planted + " rejected")) },
+	}, fx.ResultTags(`group:"vitals.checks"`)))
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt, &eng), fx.Supply(l.logger()), leaky,
 		supplyConfig(t, baseConfig+`
   details: always
   token: "${file:`+secret+`}"
@@ -95,7 +102,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if !strings.Contains(used, "/"+planted+" "+planted) {
 		t.Errorf("the check did not send the secret: %q", used)
 	}
+	leak, _ := eng.Snapshot().Get("leaky")
+	if leak.Check.State != core.StateDegraded || leak.Check.Message != "token [redacted] rejected" {
+		t.Errorf("the app's check = %s %q, want degraded with the secret redacted", leak.Check.State, leak.Check.Message)
+	}
 	surfaces := map[string]string{"check": cs.Check.Message + " " + errText(cs.Check.Err)}
+	_, surfaces["/health/leaky"] = get(t, base(t, rt)+"/ready/leaky", "")
 	_, surfaces["/health"] = get(t, base(t, rt)+"/health/upstream", "")
 	_, surfaces["/ready"] = get(t, base(t, rt)+"/ready", "")
 	_, surfaces["/status"] = get(t, base(t, rt)+"/status", "")
