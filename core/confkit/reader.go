@@ -63,12 +63,20 @@ func (r *Reader) Only(known ...string) {
 // Unknown returns an ErrUnknownKey problem for every key of m that is not
 // in known, in key order.
 func Unknown(m map[string]any, known ...string) []*FieldError {
-	var out []*FieldError
-	sorted := slices.Sorted(slices.Values(known))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	var unknown []string
+	for k := range m {
 		if !slices.Contains(known, k) {
-			out = append(out, &FieldError{Path: k, Err: Problem(ErrUnknownKey, "unknown key (known keys: %s)", strings.Join(sorted, ", "))})
+			unknown = append(unknown, k)
 		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	list := strings.Join(slices.Sorted(slices.Values(known)), ", ")
+	out := make([]*FieldError, len(unknown))
+	for i, k := range unknown {
+		out[i] = &FieldError{Path: k, Err: Problem(ErrUnknownKey, "unknown key (known keys: %s)", list)}
 	}
 	return out
 }
