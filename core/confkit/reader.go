@@ -159,6 +159,9 @@ func (r *Reader) Duration(key string, def, lo, hi time.Duration) time.Duration {
 	case hi > 0 && (d < lo || d > hi):
 		r.Fail(key, Problem(ErrRange, "%s is out of range [%s, %s]", Literal(v), lo, hi))
 		return def
+	case d < 0 && lo == 0:
+		r.Fail(key, Problem(ErrRange, "%s must not be negative", Literal(v)))
+		return def
 	case d < lo:
 		r.Fail(key, Problem(ErrRange, "%s must be at least %s", Literal(v), lo))
 		return def

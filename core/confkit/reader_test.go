@@ -96,7 +96,7 @@ func TestReaderScalars(t *testing.T) {
 		"num: 1 is not a boolean (true or false)\n" +
 		`dn: 5 is not a duration (write it as "5s", "250ms", "1m30s")` + "\n" +
 		`dbad: "soon" is not a duration (write it as "5s", "250ms", "1m30s")` + "\n" +
-		`dneg: "-1s" must be at least 0s` + "\n" +
+		`dneg: "-1s" must not be negative` + "\n" +
 		"list: a list is not a string"
 	if err := r.Err(); err == nil || err.Error() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
