@@ -183,10 +183,15 @@ func (s *Secrets) RedactError(err error) error {
 	if fe, ok := err.(*FieldError); ok {
 		return &FieldError{Path: fe.Path, Source: fe.Source, Err: s.RedactError(fe.Err)}
 	}
-	if msg := err.Error(); s.Redact(msg) != msg {
-		return &redactedError{msg: s.Redact(msg), err: err}
+	msg := err.Error()
+	if s.Redact(msg) == msg {
+		return err
 	}
-	return err
+	if inner := errors.Unwrap(err); inner != nil && hasField(inner) {
+		// Prefix and Fields look through wrappers: redact what they reach.
+		return &redactedError{msg: s.Redact(msg), err: s.RedactError(inner)}
+	}
+	return &redactedError{msg: s.Redact(msg), err: err}
 }
 
 // redactedError has redacted text and unwraps to the original.

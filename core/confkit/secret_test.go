@@ -3,6 +3,7 @@ package confkit_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -78,6 +79,10 @@ func TestSecretsRedactErrorAndHandler(t *testing.T) {
 	}
 	if fs := confkit.Fields(red); len(fs) != 1 || fs[0].Path != "a.b" || !errors.Is(red, io.ErrUnexpectedEOF) {
 		t.Errorf("structure lost: %v", fs)
+	}
+	wrapped := s.RedactError(fmt.Errorf("component: %w", errors.Join(confkit.Errorf("url", "%q is bad", "hunter2"))))
+	if got := confkit.Prefix("checks[0]", wrapped).Error(); got != `checks[0].url: "[redacted]" is bad` {
+		t.Errorf("Prefix of a redacted wrapper = %q", got)
 	}
 	var buf bytes.Buffer
 	log := slog.New(s.Handler(slog.NewTextHandler(&buf, nil))).With("pre", "hunter2")
