@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Well-known groups. A component may belong to any number of groups; these two
@@ -82,30 +84,30 @@ func (c Component) WithDefaults() Component {
 }
 
 // Validate reports every problem with the component (after defaults), each
-// naming the field.
+// a *confkit.FieldError naming the field.
 func (c Component) Validate() error {
 	var errs []error
 	if !namePattern.MatchString(c.Name) {
-		errs = append(errs, fmt.Errorf("name: %q must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit", c.Name))
+		errs = append(errs, confkit.Errorf("name", "%q must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit", c.Name))
 	}
 	if c.Provider == "" {
-		errs = append(errs, errors.New("provider: is required"))
+		errs = append(errs, &confkit.FieldError{Path: "provider", Err: confkit.Problem(confkit.ErrRequired, "is required")})
 	}
 	if c.Interval < 0 {
-		errs = append(errs, fmt.Errorf("interval: %s must be positive", c.Interval))
+		errs = append(errs, confkit.Errorf("interval", "%s must be positive", c.Interval))
 	}
 	if c.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("timeout: %s must be positive", c.Timeout))
+		errs = append(errs, confkit.Errorf("timeout", "%s must be positive", c.Timeout))
 	}
 	if c.Fall < 0 {
-		errs = append(errs, fmt.Errorf("fall: %d must be at least 1", c.Fall))
+		errs = append(errs, confkit.Errorf("fall", "%d must be at least 1", c.Fall))
 	}
 	if c.Rise < 0 {
-		errs = append(errs, fmt.Errorf("rise: %d must be at least 1", c.Rise))
+		errs = append(errs, confkit.Errorf("rise", "%d must be at least 1", c.Rise))
 	}
 	for i, g := range c.Groups {
 		if !namePattern.MatchString(g) {
-			errs = append(errs, fmt.Errorf("groups[%d]: %q is not a valid group name", i, g))
+			errs = append(errs, confkit.Errorf(fmt.Sprintf("groups[%d]", i), "%q is not a valid group name", g))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

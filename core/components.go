@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // entry is the engine's record of one component. status and counters are
@@ -82,11 +84,11 @@ func (e *Engine) prepare(c Component) (Component, error) {
 	}
 	p, ok := e.Provider(c.Provider)
 	if !ok {
-		return c, fmt.Errorf("core: component %q: provider: %q is not registered", c.Name, c.Provider)
+		return c, fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("provider", "%q is not registered", c.Provider))
 	}
 	if v, ok := p.(ConfigValidator); ok {
 		if err := v.ValidateConfig(c); err != nil {
-			return c, fmt.Errorf("core: component %q: config: %w", c.Name, err)
+			return c, fmt.Errorf("core: component %q: %w", c.Name, confkit.Prefix("config", err))
 		}
 	}
 	return c, nil
@@ -101,7 +103,7 @@ func (e *Engine) Add(ctx context.Context, c Component) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, dup := e.entries[c.Name]; dup {
-		return fmt.Errorf("core: component %q: already exists", c.Name)
+		return fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("name", "already exists"))
 	}
 	if err := e.comps.PutComponent(ctx, c); err != nil {
 		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
@@ -124,7 +126,7 @@ func (e *Engine) AddFunc(ctx context.Context, c Component, f CheckerFunc) error 
 	e.funcMu.Lock()
 	defer e.funcMu.Unlock()
 	if _, dup := e.lookup(c.Name); dup {
-		return fmt.Errorf("core: component %q: already exists", c.Name)
+		return fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("name", "already exists"))
 	}
 	c.Provider = funcProviderPrefix + c.Name
 	e.provMu.Lock()

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Config keys of the http provider.
@@ -86,18 +88,18 @@ type httpConfig struct {
 	method     string
 	header     http.Header
 	host       string
-	expect     statusSet
+	expect     confkit.StatusSet
 	expectBody string
 	skipVerify bool
 	maxBody    int64
 }
 
 func parseHTTPConfig(cfg map[string]any) (httpConfig, error) {
-	r := newConfigReader(cfg)
-	r.onlyKeys(httpKeyURL, httpKeyMethod, httpKeyHeaders, httpKeyExpectStatus,
+	r := confkit.NewReader(cfg)
+	r.Only(httpKeyURL, httpKeyMethod, httpKeyHeaders, httpKeyExpectStatus,
 		httpKeyExpectBody, httpKeyTLSSkipVerify, httpKeyMaxBodyBytes)
 	var hc httpConfig
-	raw := r.requiredStr(httpKeyURL, "the absolute http or https URL to request")
+	raw := r.RequiredString(httpKeyURL, "the absolute http or https URL to request")
 	if raw != "" {
 		u, err := url.Parse(raw)
 		switch {
@@ -106,26 +108,24 @@ func parseHTTPConfig(cfg map[string]any) (httpConfig, error) {
 			if errors.As(err, &ue) {
 				err = ue.Err
 			}
-			r.failf(httpKeyURL, "%q is not a valid URL: %v", raw, err)
+			r.Failf(httpKeyURL, "%q is not a valid URL: %v", raw, err)
 		case u.Scheme != "http" && u.Scheme != "https":
-			r.failf(httpKeyURL, "%q must be an absolute http or https URL", u.Redacted())
+			r.Failf(httpKeyURL, "%q must be an absolute http or https URL", u.Redacted())
 		case u.Host == "":
-			r.failf(httpKeyURL, "%q has no host", u.Redacted())
+			r.Failf(httpKeyURL, "%q has no host", u.Redacted())
 		default:
 			hc.url = u
 		}
 	}
-	hc.method = strings.ToUpper(strings.TrimSpace(r.str(httpKeyMethod, http.MethodGet)))
-	if !validToken(hc.method) {
-		r.failf(httpKeyMethod, "%q is not a valid HTTP method", hc.method)
+	hc.method = strings.ToUpper(strings.TrimSpace(r.String(httpKeyMethod, http.MethodGet)))
+	if !confkit.IsToken(hc.method) {
+		r.Fail(httpKeyMethod, confkit.Problem(confkit.ErrInvalid, "%q is not a valid HTTP method", hc.method))
 	}
 	hc.header = http.Header{}
-	for name, value := range r.stringMap(httpKeyHeaders) {
-		switch {
-		case !validToken(name):
-			r.failf(httpKeyHeaders+"."+name, "is not a valid header name")
-		case strings.ContainsAny(value, "\r\n\x00"):
-			r.failf(httpKeyHeaders+"."+name, "value must not contain CR, LF or NUL")
+	for name, value := range r.StringMap(httpKeyHeaders) {
+		switch err := confkit.CheckHeader(name, value); {
+		case err != nil:
+			r.Fail(httpKeyHeaders+"."+name, err)
 		case strings.EqualFold(name, "Host"):
 			hc.host = value
 		default:
@@ -135,26 +135,19 @@ func parseHTTPConfig(cfg map[string]any) (httpConfig, error) {
 	if hc.header.Get("User-Agent") == "" {
 		hc.header.Set("User-Agent", httpUserAgent)
 	}
-	hc.expect = httpDefaultStatus()
-	if v, ok := r.value(httpKeyExpectStatus); ok {
-		s, err := parseStatusSet(v)
-		if err != nil {
-			r.failf(httpKeyExpectStatus, "%v", err)
-		} else {
-			hc.expect = s
-		}
-	}
-	hc.expectBody = r.str(httpKeyExpectBody, "")
-	hc.skipVerify = r.boolean(httpKeyTLSSkipVerify, false)
-	hc.maxBody = r.integer(httpKeyMaxBodyBytes, httpDefaultMaxBody, 1, httpMaxMaxBody)
+	hc.expect = r.StatusSet(httpKeyExpectStatus, httpDefaultStatus())
+	hc.expectBody = r.String(httpKeyExpectBody, "")
+	hc.skipVerify = r.Bool(httpKeyTLSSkipVerify, false)
+	hc.maxBody = r.Int(httpKeyMaxBodyBytes, httpDefaultMaxBody, 1, httpMaxMaxBody)
 	if n := int64(len(hc.expectBody)); n > hc.maxBody {
-		r.failf(httpKeyExpectBody, "is %d bytes, longer than max_body_bytes (%d)", n, hc.maxBody)
+		r.Failf(httpKeyExpectBody, "is %d bytes, longer than max_body_bytes (%d)", n, hc.maxBody)
 	}
-	return hc, r.err()
+	return hc, r.Err()
 }
 
 // ValidateConfig checks a component's config when it is added or updated.
-// Every error names its key ("config.url: is required ...").
+// Every problem is a *confkit.FieldError naming its key ("url: is
+// required ...").
 func (p *HTTPProvider) ValidateConfig(c Component) error {
 	hc, err := parseHTTPConfig(c.Config)
 	if err != nil {
@@ -162,7 +155,7 @@ func (p *HTTPProvider) ValidateConfig(c Component) error {
 	}
 	if hc.skipVerify {
 		if _, err := p.client(true); err != nil {
-			return fmt.Errorf("config.%s: %w", httpKeyTLSSkipVerify, err)
+			return &confkit.FieldError{Path: httpKeyTLSSkipVerify, Err: err}
 		}
 	}
 	return nil
@@ -172,11 +165,11 @@ func (p *HTTPProvider) ValidateConfig(c Component) error {
 func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
 	hc, err := parseHTTPConfig(c.Config)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + err.Error(), Err: err}
+		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	client, err := p.client(hc.skipVerify)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + err.Error(), Err: err}
+		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	target := hc.url.Redacted()
 	details := map[string]any{"method": hc.method, "url": target}
@@ -212,7 +205,7 @@ func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
 		}
 		return Check{State: StateDown, Message: msg, Err: readErr, Details: details}
 	}
-	if !hc.expect.contains(resp.StatusCode) {
+	if !hc.expect.Contains(resp.StatusCode) {
 		return Check{
 			State:   StateDegraded,
 			Message: fmt.Sprintf("HTTP %s, want %s", status, hc.expect),
@@ -337,20 +330,3 @@ func isTimeout(err error) bool {
 }
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
-
-// validToken reports whether s is an RFC 9110 token (method, header name).
-func validToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 var (
@@ -268,7 +269,7 @@ func TestHTTPProviderCustomTransport(t *testing.T) {
 	p := &core.HTTPProvider{Client: &http.Client{Transport: roundTripper{}}}
 	c := core.Component{Name: "x", Provider: "http", Config: map[string]any{"url": "https://example.test/", "tls_skip_verify": true}}
 	err := p.ValidateConfig(c)
-	if err == nil || !strings.HasPrefix(err.Error(), "config.tls_skip_verify: ") {
+	if err == nil || !strings.HasPrefix(err.Error(), "tls_skip_verify: ") {
 		t.Fatalf("ValidateConfig = %v, want a config.tls_skip_verify error", err)
 	}
 	c.Config["tls_skip_verify"] = false
@@ -298,32 +299,32 @@ func TestHTTPProviderValidateConfig(t *testing.T) {
 		{"yaml map", map[string]any{"url": "http://x/", "headers": map[any]any{"A": "b"}}, nil},
 		{"env strings", map[string]any{"url": "http://x/", "expect_status": "204", "max_body_bytes": "2048", "tls_skip_verify": "0"}, nil},
 		{"nil values are absent", map[string]any{"url": "http://x/", "method": nil, "headers": nil}, nil},
-		{"missing url", map[string]any{}, []string{"config.url: is required"}},
-		{"nil config", nil, []string{"config.url: is required"}},
-		{"empty url", map[string]any{"url": ""}, []string{"config.url: must not be empty"}},
-		{"relative url", map[string]any{"url": "/healthz"}, []string{"config.url: ", "absolute http or https"}},
-		{"other scheme", map[string]any{"url": "ftp://x/"}, []string{"config.url: "}},
-		{"no host", map[string]any{"url": "http:///x"}, []string{"config.url: ", "no host"}},
-		{"bad url", map[string]any{"url": "http://[::1"}, []string{"config.url: ", "not a valid URL"}},
-		{"url not a string", map[string]any{"url": []string{"http://x"}}, []string{"config.url: want a string"}},
-		{"bad method", map[string]any{"url": "http://x/", "method": "GE T"}, []string{"config.method: "}},
-		{"bad header name", map[string]any{"url": "http://x/", "headers": map[string]any{"X Bad": "v"}}, []string{"config.headers.X Bad: "}},
-		{"header injection", map[string]any{"url": "http://x/", "headers": map[string]string{"X-A": "v\r\nX-B: w"}}, []string{"config.headers.X-A: ", "CR"}},
-		{"headers not a map", map[string]any{"url": "http://x/", "headers": []string{"a"}}, []string{"config.headers: want a map"}},
-		{"header value not a scalar", map[string]any{"url": "http://x/", "headers": map[string]any{"A": []int{1}}}, []string{"config.headers.A: want a string"}},
-		{"status out of range", map[string]any{"url": "http://x/", "expect_status": 99}, []string{"config.expect_status: 99 is not a status code"}},
-		{"status text", map[string]any{"url": "http://x/", "expect_status": "ok"}, []string{"config.expect_status: \"ok\" is not a status code"}},
-		{"empty range", map[string]any{"url": "http://x/", "expect_status": "399-200"}, []string{"config.expect_status: range \"399-200\" is empty"}},
-		{"empty list", map[string]any{"url": "http://x/", "expect_status": []any{}}, []string{"config.expect_status: must name at least one"}},
-		{"fractional status", map[string]any{"url": "http://x/", "expect_status": 200.5}, []string{"config.expect_status: "}},
-		{"status bool", map[string]any{"url": "http://x/", "expect_status": true}, []string{"config.expect_status: "}},
-		{"skip verify not a bool", map[string]any{"url": "http://x/", "tls_skip_verify": "maybe"}, []string{"config.tls_skip_verify: want true or false"}},
-		{"max body zero", map[string]any{"url": "http://x/", "max_body_bytes": 0}, []string{"config.max_body_bytes: 0 is out of range"}},
-		{"max body huge", map[string]any{"url": "http://x/", "max_body_bytes": int64(1) << 40}, []string{"config.max_body_bytes: "}},
-		{"max body fraction", map[string]any{"url": "http://x/", "max_body_bytes": 1.5}, []string{"config.max_body_bytes: want an integer"}},
-		{"expect longer than bound", map[string]any{"url": "http://x/", "expect_body": "abcdef", "max_body_bytes": 3}, []string{"config.expect_body: "}},
-		{"misspelt key", map[string]any{"url": "http://x/", "expect_stauts": 200}, []string{"config.expect_stauts: unknown key", "expect_status"}},
-		{"every problem at once", map[string]any{"method": "", "max_body_bytes": -1}, []string{"config.url: is required", "config.method: ", "config.max_body_bytes: "}},
+		{"missing url", map[string]any{}, []string{"url: is required"}},
+		{"nil config", nil, []string{"url: is required"}},
+		{"empty url", map[string]any{"url": ""}, []string{"url: must not be empty"}},
+		{"relative url", map[string]any{"url": "/healthz"}, []string{"url: ", "absolute http or https"}},
+		{"other scheme", map[string]any{"url": "ftp://x/"}, []string{"url: "}},
+		{"no host", map[string]any{"url": "http:///x"}, []string{"url: ", "no host"}},
+		{"bad url", map[string]any{"url": "http://[::1"}, []string{"url: ", "not a valid URL"}},
+		{"url not a string", map[string]any{"url": []string{"http://x"}}, []string{"url: a list is not a string"}},
+		{"bad method", map[string]any{"url": "http://x/", "method": "GE T"}, []string{"method: "}},
+		{"bad header name", map[string]any{"url": "http://x/", "headers": map[string]any{"X Bad": "v"}}, []string{"headers.X Bad: "}},
+		{"header injection", map[string]any{"url": "http://x/", "headers": map[string]string{"X-A": "v\r\nX-B: w"}}, []string{"headers.X-A: ", "CR"}},
+		{"headers not a map", map[string]any{"url": "http://x/", "headers": []string{"a"}}, []string{"headers: a list is not a map of keys"}},
+		{"header value not a scalar", map[string]any{"url": "http://x/", "headers": map[string]any{"A": []int{1}}}, []string{"headers.A: a list is not a string"}},
+		{"status out of range", map[string]any{"url": "http://x/", "expect_status": 99}, []string{"expect_status: 99 is not a status code"}},
+		{"status text", map[string]any{"url": "http://x/", "expect_status": "ok"}, []string{"expect_status: \"ok\" is not a status code"}},
+		{"empty range", map[string]any{"url": "http://x/", "expect_status": "399-200"}, []string{"expect_status: range \"399-200\" is empty"}},
+		{"empty list", map[string]any{"url": "http://x/", "expect_status": []any{}}, []string{"expect_status: must name at least one"}},
+		{"fractional status", map[string]any{"url": "http://x/", "expect_status": 200.5}, []string{"expect_status: "}},
+		{"status bool", map[string]any{"url": "http://x/", "expect_status": true}, []string{"expect_status: "}},
+		{"skip verify not a bool", map[string]any{"url": "http://x/", "tls_skip_verify": "maybe"}, []string{"tls_skip_verify: \"maybe\" is not a boolean"}},
+		{"max body zero", map[string]any{"url": "http://x/", "max_body_bytes": 0}, []string{"max_body_bytes: 0 is out of range"}},
+		{"max body huge", map[string]any{"url": "http://x/", "max_body_bytes": int64(1) << 40}, []string{"max_body_bytes: "}},
+		{"max body fraction", map[string]any{"url": "http://x/", "max_body_bytes": 1.5}, []string{"max_body_bytes: 1.5 is not an integer"}},
+		{"expect longer than bound", map[string]any{"url": "http://x/", "expect_body": "abcdef", "max_body_bytes": 3}, []string{"expect_body: "}},
+		{"misspelt key", map[string]any{"url": "http://x/", "expect_stauts": 200}, []string{"expect_stauts: unknown key", "expect_status"}},
+		{"every problem at once", map[string]any{"method": "", "max_body_bytes": -1}, []string{"url: is required", "method: ", "max_body_bytes: "}},
 	}
 	p := &core.HTTPProvider{}
 	for _, tc := range tests {
@@ -343,10 +344,9 @@ func TestHTTPProviderValidateConfig(t *testing.T) {
 					t.Errorf("error %q does not contain %q", err, w)
 				}
 			}
-			for line := range strings.SplitSeq(err.Error(), "\n") {
-				if !strings.HasPrefix(line, "config.") {
-					t.Errorf("error line %q does not name its key", line)
-				}
+			lines := strings.Split(err.Error(), "\n")
+			if fields := confkit.Fields(err); len(fields) != len(lines) {
+				t.Errorf("%d *confkit.FieldErrors for %d problems: %v", len(fields), len(lines), err)
 			}
 		})
 	}
@@ -380,7 +380,7 @@ func TestHTTPProviderInEngine(t *testing.T) {
 	})
 
 	err = e.Add(t.Context(), core.Component{Name: "web", Provider: "http", Config: map[string]any{"url": "localhost:8080"}})
-	if err == nil || !strings.Contains(err.Error(), `component "web": config: config.url: `) {
+	if err == nil || !strings.Contains(err.Error(), `component "web": config.url: `) {
 		t.Fatalf("Add with a bad url = %v", err)
 	}
 	if _, ok := e.Snapshot().Get("web"); ok {
@@ -391,7 +391,7 @@ func TestHTTPProviderInEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = e.Update(t.Context(), core.Component{Name: "web", Provider: "http", Interval: time.Hour, Config: map[string]any{"url": srv.URL, "expect_status": "600"}})
-	if err == nil || !strings.Contains(err.Error(), "config.expect_status: ") {
+	if err == nil || !strings.Contains(err.Error(), "expect_status: ") {
 		t.Fatalf("Update with a bad expect_status = %v", err)
 	}
 	mustAdd(t, e, core.Component{Name: "slow", Provider: "http", Interval: time.Hour, Timeout: 150 * time.Millisecond, Fall: 1,

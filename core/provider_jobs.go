@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Config keys of the jobs provider.
@@ -133,28 +135,28 @@ type jobsConfig struct {
 }
 
 func (p *JobsProvider) parseConfig(c Component) (jobsConfig, JobsChecker, error) {
-	r := newConfigReader(c.Config)
-	r.onlyKeys(jobsKeyChecker, jobsKeyMaxDelayed, jobsKeyMaxActive)
+	r := confkit.NewReader(c.Config)
+	r.Only(jobsKeyChecker, jobsKeyMaxDelayed, jobsKeyMaxActive)
 	jc := jobsConfig{
-		checker:    r.str(jobsKeyChecker, c.Name),
-		maxDelayed: r.integer(jobsKeyMaxDelayed, -1, 0, 1<<62),
-		maxActive:  r.integer(jobsKeyMaxActive, -1, 0, 1<<62),
+		checker:    r.String(jobsKeyChecker, c.Name),
+		maxDelayed: r.Int(jobsKeyMaxDelayed, -1, 0, 1<<62),
+		maxActive:  r.Int(jobsKeyMaxActive, -1, 0, 1<<62),
 	}
 	var checker JobsChecker
 	if jc.checker == "" {
-		r.failf(jobsKeyChecker, "must not be empty")
+		r.Failf(jobsKeyChecker, "must not be empty")
 	} else {
 		var err error
 		if checker, err = p.checker(jc.checker); err != nil {
-			r.failf(jobsKeyChecker, "%v", err)
+			r.Failf(jobsKeyChecker, "%v", err)
 		}
 	}
-	return jc, checker, r.err()
+	return jc, checker, r.Err()
 }
 
 // ValidateConfig checks a component's config when it is added or updated:
 // the checker must be registered by then. Every error names its key
-// ("config.checker: ...").
+// ("checker: ...").
 func (p *JobsProvider) ValidateConfig(c Component) error {
 	_, _, err := p.parseConfig(c)
 	return err
@@ -164,7 +166,7 @@ func (p *JobsProvider) ValidateConfig(c Component) error {
 func (p *JobsProvider) Check(ctx context.Context, c Component) Check {
 	cfg, checker, err := p.parseConfig(c)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + err.Error(), Err: err,
+		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err,
 			Details: map[string]any{"pipelines": []JobsReport{}}}
 	}
 	reports, err := checker.JobsState(ctx)

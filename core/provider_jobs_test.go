@@ -144,12 +144,12 @@ func TestJobsProviderValidateConfig(t *testing.T) {
 	}{
 		{"default is the component's name", "queue", nil, ""},
 		{"named", "jobs", map[string]any{"checker": "rr", "max_delayed": 10, "max_active": float64(5)}, ""},
-		{"unknown default", "jobs", nil, `config.checker: "jobs" is not registered (known: queue, rr)`},
-		{"unknown named", "jobs", map[string]any{"checker": "sqs"}, `config.checker: "sqs" is not registered (known: queue, rr)`},
-		{"empty", "queue", map[string]any{"checker": ""}, "config.checker: must not be empty"},
-		{"negative threshold", "queue", map[string]any{"max_delayed": -1}, "config.max_delayed: -1 is out of range"},
-		{"threshold not a number", "queue", map[string]any{"max_active": "many"}, "config.max_active: want an integer"},
-		{"unknown key", "queue", map[string]any{"max_reserved": 1}, "config.max_reserved: unknown key (known keys: checker, max_active, max_delayed)"},
+		{"unknown default", "jobs", nil, `checker: "jobs" is not registered (known: queue, rr)`},
+		{"unknown named", "jobs", map[string]any{"checker": "sqs"}, `checker: "sqs" is not registered (known: queue, rr)`},
+		{"empty", "queue", map[string]any{"checker": ""}, "checker: must not be empty"},
+		{"negative threshold", "queue", map[string]any{"max_delayed": -1}, "max_delayed: -1 is out of range"},
+		{"threshold not a number", "queue", map[string]any{"max_active": "many"}, "max_active: \"many\" is not an integer"},
+		{"unknown key", "queue", map[string]any{"max_reserved": 1}, "max_reserved: unknown key (known keys: checker, max_active, max_delayed)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -281,7 +281,7 @@ func TestJobsProviderInEngine(t *testing.T) {
 		}
 	})
 	if err := e.Add(t.Context(), core.Component{Name: "jobs", Provider: "jobs"}); err == nil ||
-		!strings.Contains(err.Error(), `component "jobs": config: config.checker: "jobs" is not registered (known: queues)`) {
+		!strings.Contains(err.Error(), `component "jobs": config.checker: "jobs" is not registered (known: queues)`) {
 		t.Fatalf("Add with an unknown checker = %v", err)
 	}
 	mustAdd(t, e, core.Component{Name: "jobs", Provider: "jobs", Interval: time.Hour, Fall: 1, Rise: 1,

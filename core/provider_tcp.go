@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Config keys of the tcp provider.
@@ -63,22 +65,22 @@ type tcpConfig struct {
 }
 
 func parseTCPConfig(cfg map[string]any) (tcpConfig, error) {
-	r := newConfigReader(cfg)
-	r.onlyKeys(tcpKeyAddress, tcpKeySend, tcpKeyExpect, tcpKeyMaxReadBytes)
+	r := confkit.NewReader(cfg)
+	r.Only(tcpKeyAddress, tcpKeySend, tcpKeyExpect, tcpKeyMaxReadBytes)
 	var tc tcpConfig
-	tc.address = strings.TrimSpace(r.requiredStr(tcpKeyAddress, "host:port to connect to"))
+	tc.address = strings.TrimSpace(r.RequiredString(tcpKeyAddress, "host:port to connect to"))
 	if tc.address != "" {
 		if err := validHostPort(tc.address); err != nil {
-			r.failf(tcpKeyAddress, "%v", err)
+			r.Failf(tcpKeyAddress, "%v", err)
 		}
 	}
-	tc.send = r.str(tcpKeySend, "")
-	tc.expect = r.str(tcpKeyExpect, "")
-	tc.maxRead = r.integer(tcpKeyMaxReadBytes, tcpDefaultMaxRead, 1, tcpMaxMaxRead)
+	tc.send = r.String(tcpKeySend, "")
+	tc.expect = r.String(tcpKeyExpect, "")
+	tc.maxRead = r.Int(tcpKeyMaxReadBytes, tcpDefaultMaxRead, 1, tcpMaxMaxRead)
 	if n := int64(len(tc.expect)); n > tc.maxRead {
-		r.failf(tcpKeyExpect, "is %d bytes, longer than max_read_bytes (%d)", n, tc.maxRead)
+		r.Failf(tcpKeyExpect, "is %d bytes, longer than max_read_bytes (%d)", n, tc.maxRead)
 	}
-	return tc, r.err()
+	return tc, r.Err()
 }
 
 func validHostPort(addr string) error {
@@ -101,7 +103,7 @@ func validHostPort(addr string) error {
 }
 
 // ValidateConfig checks a component's config when it is added or updated.
-// Every error names its key ("config.address: is required ...").
+// Every error names its key ("address: is required ...").
 func (p *TCPProvider) ValidateConfig(c Component) error {
 	_, err := parseTCPConfig(c.Config)
 	return err
@@ -111,7 +113,7 @@ func (p *TCPProvider) ValidateConfig(c Component) error {
 func (p *TCPProvider) Check(ctx context.Context, c Component) Check {
 	tc, err := parseTCPConfig(c.Config)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + err.Error(), Err: err}
+		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	details := map[string]any{"address": tc.address}
 	d := p.Dialer

@@ -208,18 +208,18 @@ func TestTCPProviderValidateConfig(t *testing.T) {
 		{"minimal", map[string]any{"address": "db:5432"}, nil},
 		{"ipv6", map[string]any{"address": "[::1]:6379", "send": "PING\r\n", "expect": "PONG", "max_read_bytes": float64(64)}, nil},
 		{"env string", map[string]any{"address": "db:5432", "max_read_bytes": "128"}, nil},
-		{"missing", map[string]any{}, []string{"config.address: is required"}},
-		{"blank", map[string]any{"address": "  "}, []string{"config.address: must not be empty"}},
-		{"no port", map[string]any{"address": "db"}, []string{"config.address: \"db\" is not host:port: missing port"}},
-		{"no host", map[string]any{"address": ":5432"}, []string{"config.address: ", "no host"}},
-		{"bad port", map[string]any{"address": "db:postgres"}, []string{"config.address: ", "port \"postgres\""}},
-		{"port zero", map[string]any{"address": "db:0"}, []string{"config.address: "}},
-		{"port too big", map[string]any{"address": "db:70000"}, []string{"config.address: "}},
-		{"not a string", map[string]any{"address": map[string]any{"host": "db"}}, []string{"config.address: want a string"}},
-		{"max read zero", map[string]any{"address": "db:1", "max_read_bytes": 0}, []string{"config.max_read_bytes: 0 is out of range"}},
-		{"max read text", map[string]any{"address": "db:1", "max_read_bytes": "lots"}, []string{"config.max_read_bytes: want an integer"}},
-		{"expect longer than bound", map[string]any{"address": "db:1", "expect": "0123456789", "max_read_bytes": 4}, []string{"config.expect: "}},
-		{"misspelt", map[string]any{"address": "db:1", "expected": "x"}, []string{"config.expected: unknown key", "expect, max_read_bytes"}},
+		{"missing", map[string]any{}, []string{"address: is required"}},
+		{"blank", map[string]any{"address": "  "}, []string{"address: must not be empty"}},
+		{"no port", map[string]any{"address": "db"}, []string{"address: \"db\" is not host:port: missing port"}},
+		{"no host", map[string]any{"address": ":5432"}, []string{"address: ", "no host"}},
+		{"bad port", map[string]any{"address": "db:postgres"}, []string{"address: ", "port \"postgres\""}},
+		{"port zero", map[string]any{"address": "db:0"}, []string{"address: "}},
+		{"port too big", map[string]any{"address": "db:70000"}, []string{"address: "}},
+		{"not a string", map[string]any{"address": map[string]any{"host": "db"}}, []string{"address: a map is not a string"}},
+		{"max read zero", map[string]any{"address": "db:1", "max_read_bytes": 0}, []string{"max_read_bytes: 0 is out of range"}},
+		{"max read text", map[string]any{"address": "db:1", "max_read_bytes": "lots"}, []string{"max_read_bytes: \"lots\" is not an integer"}},
+		{"expect longer than bound", map[string]any{"address": "db:1", "expect": "0123456789", "max_read_bytes": 4}, []string{"expect: "}},
+		{"misspelt", map[string]any{"address": "db:1", "expected": "x"}, []string{"expected: unknown key", "expect, max_read_bytes"}},
 	}
 	p := &core.TCPProvider{}
 	for _, tc := range tests {
@@ -258,7 +258,7 @@ func TestTCPProviderInEngine(t *testing.T) {
 		}
 	})
 	if err := e.Add(t.Context(), core.Component{Name: "db", Provider: "tcp"}); err == nil ||
-		!strings.Contains(err.Error(), `component "db": config: config.address: is required`) {
+		!strings.Contains(err.Error(), `component "db": config.address: is required`) {
 		t.Fatalf("Add without address = %v", err)
 	}
 	mustAdd(t, e, core.Component{Name: "db", Provider: "tcp", Interval: time.Hour, Config: map[string]any{"address": up}})

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
@@ -192,11 +193,12 @@ type settings struct {
 }
 
 // resolve applies the defaults to cfg and validates it. Every problem is
-// reported, each naming its field.
+// reported, each a *confkit.FieldError whose path is the Go field name
+// ("HealthPath"), all wrapped as "echomw: ...".
 func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("echomw: %s: "+format, append([]any{field}, args...)...))
+	bad := func(field string, err error) {
+		errs = append(errs, &confkit.FieldError{Path: field, Err: err})
 	}
 	s := settings{
 		unavailable: cfg.UnavailableStatusCode,
@@ -212,8 +214,8 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 		case PathDisabled:
 			return ""
 		}
-		if err := checkPath(v); err != nil {
-			bad(field, "%q %v (or %q to disable)", v, err, PathDisabled)
+		if err := ValidatePath(v); err != nil {
+			bad(field, err)
 			return ""
 		}
 		return v
@@ -228,7 +230,7 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 	for i, a := range fields {
 		for _, b := range fields[:i] {
 			if a.path != "" && a.path == b.path {
-				bad(a.name, "%q is also %s", a.path, b.name)
+				bad(a.name, confkit.Problem(confkit.ErrInvalid, "%q is also %s", a.path, b.name))
 			}
 		}
 	}
@@ -237,7 +239,7 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 		v    Toggle
 	}{{"Aliases", cfg.Aliases}, {"PerCheckPaths", cfg.PerCheckPaths}} {
 		if t.v < ToggleDefault || t.v > Off {
-			bad(t.name, "%d is not a Toggle (want ToggleDefault, On or Off)", int(t.v))
+			bad(t.name, confkit.Problem(confkit.ErrRange, "%d is not a Toggle (want ToggleDefault, On or Off)", int(t.v)))
 		}
 		if i == 0 {
 			s.aliases = t.v.Enabled(true)
@@ -247,19 +249,17 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 	}
 	if s.unavailable == 0 {
 		s.unavailable = DefaultUnavailableStatusCode
-	} else if s.unavailable < 400 || s.unavailable > 599 {
-		bad("UnavailableStatusCode", "%d is not an HTTP error status (400-599)", s.unavailable)
+	} else if err := ValidateUnavailableStatusCode(s.unavailable); err != nil {
+		bad("UnavailableStatusCode", err)
 	}
-	switch s.details {
-	case "":
+	if s.details == "" {
 		s.details = DetailsAuthorized
-	case DetailsNever, DetailsAuthorized, DetailsAlways:
-	default:
-		bad("Details", "%q is not one of %q, %q, %q", string(s.details), DetailsNever, DetailsAuthorized, DetailsAlways)
+	} else if err := s.details.Validate(); err != nil {
+		bad("Details", err)
 	}
 	if cfg.Token != "" {
-		if strings.TrimSpace(cfg.Token) != cfg.Token || strings.ContainsAny(cfg.Token, "\r\n\t ") {
-			bad("Token", "must not contain white space")
+		if err := ValidateToken(cfg.Token); err != nil {
+			bad("Token", err)
 		}
 		s.tokenSum = sha256.Sum256([]byte(cfg.Token))
 		s.hasToken = true
@@ -270,22 +270,60 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	return s, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return s, fmt.Errorf("echomw: %w", err)
+	}
+	return s, nil
 }
 
-// checkPath says what is wrong with an endpoint path, or nil.
-func checkPath(p string) error {
+// The rules below are the only statement of what echomw accepts; the
+// fxmodule/config package calls them for its keys.
+
+// ValidatePath says what is wrong with an endpoint path, quoting it, or
+// nil. PathDisabled is not a path: callers handle it first.
+func ValidatePath(p string) error {
+	why := ""
 	switch {
 	case !strings.HasPrefix(p, "/"):
-		return errors.New(`must start with "/"`)
+		why = `must start with "/"`
 	case p == "/":
-		return errors.New(`must not be "/" (per-check paths and other routes live under it)`)
+		why = `must not be "/" (per-check paths and other routes live under it)`
 	case strings.HasSuffix(p, "/"):
-		return errors.New(`must not end with "/"`)
+		why = `must not end with "/"`
 	case strings.Contains(p, "//"):
-		return errors.New(`must not contain "//"`)
+		why = `must not contain "//"`
 	case strings.ContainsAny(p, ":*?#% \t\r\n"):
-		return errors.New(`must not contain ':', '*', '?', '#', '%' or white space`)
+		why = `must not contain ':', '*', '?', '#', '%' or white space`
+	default:
+		return nil
+	}
+	return confkit.Problem(confkit.ErrInvalid, "%q %s (or %q to disable)", p, why, PathDisabled)
+}
+
+// ValidateToken says what is wrong with a details token, or nil: it must
+// not contain white space (it travels in an Authorization header).
+func ValidateToken(t string) error {
+	if strings.TrimSpace(t) != t || strings.ContainsAny(t, "\r\n\t ") {
+		return confkit.Problem(confkit.ErrInvalid, "must not contain white space")
 	}
 	return nil
+}
+
+// ValidateUnavailableStatusCode says what is wrong with the status of a
+// failing endpoint, or nil: it must be an HTTP error status, 400-599.
+func ValidateUnavailableStatusCode(code int) error {
+	if code < 400 || code > 599 {
+		return confkit.Problem(confkit.ErrRange, "%d is not an HTTP error status (400-599)", code)
+	}
+	return nil
+}
+
+// Validate says what is wrong with a details policy, or nil; the empty
+// policy is not valid here (Config treats it as DetailsAuthorized).
+func (p DetailsPolicy) Validate() error {
+	switch p {
+	case DetailsNever, DetailsAuthorized, DetailsAlways:
+		return nil
+	}
+	return confkit.Problem(confkit.ErrInvalid, "%q is not one of %q, %q, %q", string(p), DetailsNever, DetailsAuthorized, DetailsAlways)
 }

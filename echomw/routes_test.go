@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/echomw"
 )
 
@@ -145,7 +146,7 @@ func TestConfigErrors(t *testing.T) {
 		cfg  echomw.Config
 		want []string
 	}{
-		{echomw.Config{HealthPath: "health"}, []string{`echomw: HealthPath: "health" must start with "/"`}},
+		{echomw.Config{HealthPath: "health"}, []string{`echomw: HealthPath: "health" must start with "/" (or "-" to disable)`}},
 		{echomw.Config{ReadyPath: "/ready/"}, []string{`ReadyPath: "/ready/" must not end with "/"`}},
 		{echomw.Config{JobsPath: "/jobs/:id"}, []string{"JobsPath:", "':'"}},
 		{echomw.Config{StatusPath: "/"}, []string{`StatusPath: "/" must not be "/"`}},
@@ -155,7 +156,7 @@ func TestConfigErrors(t *testing.T) {
 		{echomw.Config{Aliases: 7}, []string{"Aliases: 7 is not a Toggle"}},
 		{echomw.Config{PerCheckPaths: -1}, []string{"PerCheckPaths: -1 is not a Toggle"}},
 		{echomw.Config{Token: "a b"}, []string{"Token: must not contain white space"}},
-		{echomw.Config{Status: statusCfg(-1)}, []string{"echomw: Status: statuspage: History: -1"}},
+		{echomw.Config{Status: statusCfg(-1)}, []string{"echomw: Status.History: -1"}},
 		{echomw.Config{HealthPath: "x", Details: "y"}, []string{"HealthPath:", "Details:"}},
 	}
 	for _, c := range cases {
@@ -169,6 +170,9 @@ func TestConfigErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%+v: error %q does not say %q", c.cfg, err, w)
 			}
+		}
+		if n := strings.Count(strings.TrimPrefix(err.Error(), "echomw: "), "\n") + 1; len(confkit.Fields(err)) != n {
+			t.Errorf("%+v: %d problems, %d *confkit.FieldErrors: %v", c.cfg, n, len(confkit.Fields(err)), err)
 		}
 		if n := len(ec.Routes()); n != 0 {
 			t.Errorf("%+v: %d routes added despite the error", c.cfg, n)

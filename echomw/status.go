@@ -3,6 +3,7 @@ package echomw
 import (
 	"fmt"
 
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
@@ -19,7 +20,7 @@ func (h *Handler) mountStatus(cfg Config) error {
 	}
 	page, err := statuspage.New(h.eng, sc)
 	if err != nil {
-		return fmt.Errorf("echomw: Status: %w", err)
+		return fmt.Errorf("echomw: %w", confkit.Prefix("Status", err))
 	}
 	h.status = page
 	return nil

@@ -36,29 +36,7 @@ func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core
 // "vitals probe run --server-config" uses to run a probe as the server
 // would.
 func WasmOptions(cfg *Config, log *slog.Logger) wasmprobe.Options {
-	w := cfg.Health.Wasm
-	return wasmprobe.Options{
-		Logger:           log,
-		CacheDir:         w.CacheDir,
-		PoolSize:         w.PoolSize,
-		MemoryPages:      w.MemoryPages,
-		MaxOutputBytes:   w.MaxOutputBytes,
-		MaxLogLines:      w.MaxLogLines,
-		MaxLogLineBytes:  w.MaxLogLineBytes,
-		MaxResponseBytes: w.MaxResponseBytes,
-		MaxStdioBytes:    w.MaxStdioBytes,
-
-		MaxConcurrentCalls:       w.MaxConcurrentCalls,
-		MaxNetCalls:              w.MaxNetCalls,
-		MaxSockets:               w.MaxSockets,
-		MaxTableElements:         w.MaxTableElements,
-		MaxModuleBytes:           w.MaxModuleBytes,
-		MaxFunctions:             w.MaxFunctions,
-		MaxFunctionBodyBytes:     w.MaxFunctionBodyBytes,
-		MaxFunctionLocals:        w.MaxFunctionLocals,
-		MaxGlobals:               w.MaxGlobals,
-		MaxElementSegmentEntries: w.MaxElementSegmentEntries,
-		MaxDataSegmentBytes:      w.MaxDataSegmentBytes,
-		CompileTimeout:           w.CompileTimeout,
-	}
+	o := cfg.Health.Wasm.Options()
+	o.Logger = log
+	return o
 }

@@ -33,7 +33,9 @@ type EngineParams struct {
 // with the jobs sources registered, wasm), the extra providers, the
 // components of health.checks and the app's checks. Errors name the key or
 // group they come from ("health.checks[2].config: ...", "vitals.checks[0]:
-// ...") and are all reported. log nil means slog.Default().
+// ...") and are all reported. log nil means slog.Default(). When cfg
+// resolved secrets (cfg.Secrets), the log, the errors and every check's
+// result and config errors are redacted.
 func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks []Check, jobs []JobsChecker) (*core.Engine, error) {
 	if cfg == nil {
 		return nil, errors.New("fxmodule: config is nil")
@@ -41,10 +43,15 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 	if log == nil {
 		log = slog.Default()
 	}
+	if cfg.Secrets.Len() > 0 {
+		log = slog.New(cfg.Secrets.Handler(log.Handler()))
+	}
 	builtin, err := builtinProviders(cfg, log, jobs)
 	if err != nil {
-		return nil, err
+		return nil, cfg.Secrets.RedactError(err)
 	}
+	builtin = redacting(cfg.Secrets, builtin)
+	providers = redacting(cfg.Secrets, providers)
 	h := cfg.Health
 	e, err := core.New(
 		core.WithLogger(log),
@@ -68,11 +75,11 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 		errs = append(errs, config.ComponentError(fmt.Sprintf("health.checks[%d]", i), e.Add(ctx, c.Component())))
 	}
 	for i, c := range checks {
-		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", GroupChecks, i), e.AddFunc(ctx, c.Component, c.Func)))
+		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", GroupChecks, i), e.AddFunc(ctx, c.Component, redactFunc(cfg.Secrets, c.Func))))
 	}
 	if err := errors.Join(errs...); err != nil {
 		_ = e.Stop(ctx) // closes the providers
-		return nil, err
+		return nil, cfg.Secrets.RedactError(err)
 	}
 	return e, nil
 }

@@ -29,7 +29,7 @@ func TestBadConfigFailsNew(t *testing.T) {
 		{"unregistered provider", "health: {checks: [{name: a, provider: nope}]}", nil,
 			[]string{`health.checks[0].provider: "nope" is not registered`}},
 		{"provider config", "health: {checks: [{name: probe, provider: wasm, config: {}}]}", nil,
-			[]string{"health.checks[0].config: module: is required"}},
+			[]string{"health.checks[0].config.module: is required"}},
 		{"several at once", "health: {interval: x, details: y, checks: [{name: a}]}", nil,
 			[]string{`health.interval: "x" is not a duration`, `health.details: "y"`, "health.checks[0].provider: is required"}},
 		{"token with white space", `health: {token: "a b"}`, nil, []string{"health.token: must not contain white space"}},
@@ -148,7 +148,7 @@ func TestValidate(t *testing.T) {
 		name, module, want string
 	}{
 		{"valid", "../testdata/wasm/noop.wasm", ""},
-		{"missing module", "../testdata/wasm/none.wasm", "health.checks[0].config:"},
+		{"missing module", "../testdata/wasm/none.wasm", "health.checks[0].config.module: ../testdata/wasm/none.wasm: no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{

@@ -79,6 +79,9 @@ func NewRuntime(cfg *Config, engine *core.Engine, e *echo.Echo, gate *Gate, log 
 	if log == nil {
 		log = slog.Default()
 	}
+	if cfg.Secrets.Len() > 0 {
+		log = slog.New(cfg.Secrets.Handler(log.Handler()))
+	}
 	var o runtimeOptions
 	for _, opt := range opts {
 		opt(&o)

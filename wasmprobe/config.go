@@ -2,13 +2,13 @@ package wasmprobe
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Host keys of a component's config: the host reads them and removes them
@@ -76,58 +76,17 @@ type probeConfig struct {
 	guest            []byte        // the guest's "config", JSON encoded
 }
 
-// parseConfig reads the host keys of a component config; every error names
-// its key.
-func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
-	o := p.opts
-	pc := probeConfig{
-		memoryPages:      uint32(o.MemoryPages),
-		poolSize:         o.PoolSize,
-		maxOutputBytes:   o.MaxOutputBytes,
-		maxLogLines:      o.MaxLogLines,
-		maxLogLineBytes:  o.MaxLogLineBytes,
-		maxResponseBytes: o.MaxResponseBytes,
-		maxStdioBytes:    o.MaxStdioBytes,
-		maxNetCalls:      o.MaxNetCalls,
-		maxSockets:       o.MaxSockets,
-		limits:           o.moduleLimits(uint32(o.MemoryPages)),
-		compileTimeout:   o.CompileTimeout,
-	}
-	var errs []error
-	switch v := cfg[KeyModule].(type) {
-	case string:
-		if v == "" {
-			errs = append(errs, fmt.Errorf("%s: is required (the path of the probe's .wasm file)", KeyModule))
-		}
-		pc.module = v
-	case nil:
-		errs = append(errs, fmt.Errorf("%s: is required (the path of the probe's .wasm file)", KeyModule))
-	default:
-		errs = append(errs, fmt.Errorf("%s: want a file path, got %T", KeyModule, v))
-	}
-	if v, ok := cfg[KeyAllow]; ok && v != nil {
-		entries, err := stringList(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", KeyAllow, err))
-		} else {
-			g, err := parseGrants(entries)
-			if err != nil {
-				errs = append(errs, err)
-			}
-			pc.allow = g
-		}
-	}
-	switch v := cfg[KeyAllowPrivate].(type) {
-	case bool:
-		pc.allowPrivate = v
-	case nil:
-	default:
-		errs = append(errs, fmt.Errorf("%s: want true or false, got %T", KeyAllowPrivate, v))
-	}
-	ints := []struct {
-		key      string
-		dst      *int
-		min, max int
+// intKeys are the integer host keys of a component: the range a component
+// may set and where the parsed value goes.
+func intKeys(pc *probeConfig) []struct {
+	key    string
+	dst    *int
+	lo, hi int
+} {
+	return []struct {
+		key    string
+		dst    *int
+		lo, hi int
 	}{
 		{KeyPoolSize, &pc.poolSize, 1, 64},
 		{KeyMaxOutputBytes, &pc.maxOutputBytes, 2, 16 << 20},
@@ -146,20 +105,42 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 		{KeyMaxElementSegmentEntries, &pc.limits.elementEntries, 0, maxElementSegmentEntriesLimit},
 		{KeyMaxDataSegmentBytes, &pc.limits.dataBytes, 0, maxDataSegmentBytesLimit},
 	}
-	for _, f := range ints {
-		if err := intKey(cfg, f.key, f.dst, f.min, f.max); err != nil {
-			errs = append(errs, err)
+}
+
+// parseConfig reads the host keys of a component config with confkit (so
+// "4" is as good as 4); every problem is a *confkit.FieldError naming its
+// key.
+func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
+	o := p.opts
+	pc := probeConfig{
+		memoryPages:      uint32(o.MemoryPages),
+		poolSize:         o.PoolSize,
+		maxOutputBytes:   o.MaxOutputBytes,
+		maxLogLines:      o.MaxLogLines,
+		maxLogLineBytes:  o.MaxLogLineBytes,
+		maxResponseBytes: o.MaxResponseBytes,
+		maxStdioBytes:    o.MaxStdioBytes,
+		maxNetCalls:      o.MaxNetCalls,
+		maxSockets:       o.MaxSockets,
+		limits:           o.moduleLimits(uint32(o.MemoryPages)),
+		compileTimeout:   o.CompileTimeout,
+	}
+	r := confkit.NewReader(cfg)
+	pc.module = r.RequiredString(KeyModule, "the path of the probe's .wasm file")
+	if entries := r.Strings(KeyAllow); len(entries) > 0 {
+		g, err := parseGrants(entries)
+		if err != nil {
+			r.Fail("", err)
 		}
+		pc.allow = g
 	}
-	pages := int(pc.memoryPages)
-	if err := intKey(cfg, KeyMemoryPages, &pages, 1, 65536); err != nil {
-		errs = append(errs, err)
+	pc.allowPrivate = r.Bool(KeyAllowPrivate, false)
+	for _, f := range intKeys(&pc) {
+		*f.dst = int(r.Int(f.key, int64(*f.dst), int64(f.lo), int64(f.hi)))
 	}
-	pc.memoryPages = uint32(pages)
+	pc.memoryPages = uint32(r.Int(KeyMemoryPages, int64(pc.memoryPages), 1, 65536))
 	pc.limits.pages = pc.memoryPages
-	if err := durationKey(cfg, KeyCompileTimeout, &pc.compileTimeout, minCompileTimeout, maxCompileTimeout); err != nil {
-		errs = append(errs, err)
-	}
+	pc.compileTimeout = r.Duration(KeyCompileTimeout, pc.compileTimeout, minCompileTimeout, maxCompileTimeout)
 
 	guest := make(map[string]any, len(cfg))
 	for k, v := range cfg {
@@ -169,107 +150,40 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 	}
 	b, err := json.Marshal(guest)
 	if err != nil {
-		errs = append(errs, fmt.Errorf("config: cannot be encoded as JSON for the probe: %w", err))
+		r.Fail("", fmt.Errorf("cannot be encoded as JSON for the probe: %w", err))
 	}
 	pc.guest = b
-	return pc, errors.Join(errs...)
+	return pc, r.Err()
 }
 
-func intKey(cfg map[string]any, key string, dst *int, lo, hi int) error {
-	v, ok := cfg[key]
-	if !ok || v == nil {
-		return nil
+// Validate reports every host-wide option out of its range, each as a
+// *confkit.FieldError named by its config key ("pool_size"): the rule
+// fxmodule/config applies to health.wasm.*. Zero means the default.
+func (o Options) Validate() error {
+	r := confkit.NewReader(map[string]any{
+		KeyMemoryPages: o.MemoryPages, KeyPoolSize: o.PoolSize, KeyMaxConcurrentCalls: o.MaxConcurrentCalls,
+		KeyMaxNetCalls: o.MaxNetCalls, KeyMaxSockets: o.MaxSockets,
+		KeyMaxTableElements: o.MaxTableElements, KeyMaxModuleBytes: o.MaxModuleBytes,
+		KeyMaxFunctions: o.MaxFunctions, KeyMaxFunctionBodyBytes: o.MaxFunctionBodyBytes,
+		KeyMaxFunctionLocals: o.MaxFunctionLocals, KeyMaxGlobals: o.MaxGlobals,
+		KeyMaxElementSegmentEntries: o.MaxElementSegmentEntries, KeyMaxDataSegmentBytes: o.MaxDataSegmentBytes,
+		KeyCompileTimeout: o.CompileTimeout,
+	})
+	for _, k := range []struct {
+		key string
+		hi  int64
+	}{
+		{KeyMemoryPages, 65536}, {KeyPoolSize, 64}, {KeyMaxConcurrentCalls, 1024},
+		{KeyMaxNetCalls, 100000}, {KeyMaxSockets, 100000},
+		{KeyMaxTableElements, maxTableElementsLimit}, {KeyMaxModuleBytes, maxModuleBytesLimit},
+		{KeyMaxFunctions, maxFunctionsLimit}, {KeyMaxFunctionBodyBytes, maxFunctionBodyBytesLimit},
+		{KeyMaxFunctionLocals, maxFunctionLocalsLimit}, {KeyMaxGlobals, maxGlobalsLimit},
+		{KeyMaxElementSegmentEntries, maxElementSegmentEntriesLimit}, {KeyMaxDataSegmentBytes, maxDataSegmentBytesLimit},
+	} {
+		r.Int(k.key, 0, 0, k.hi)
 	}
-	var n int64
-	switch x := v.(type) {
-	case int:
-		n = int64(x)
-	case int8:
-		n = int64(x)
-	case int16:
-		n = int64(x)
-	case int32:
-		n = int64(x)
-	case int64:
-		n = x
-	case uint:
-		n = int64(min(x, math.MaxInt32+1))
-	case uint8:
-		n = int64(x)
-	case uint16:
-		n = int64(x)
-	case uint32:
-		n = int64(x)
-	case uint64:
-		n = int64(min(x, math.MaxInt32+1))
-	case float32:
-		if float32(int64(x)) != x {
-			return fmt.Errorf("%s: want a whole number, got %v", key, x)
-		}
-		n = int64(x)
-	case float64:
-		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
-			return fmt.Errorf("%s: want a whole number, got %v", key, x)
-		}
-		n = int64(x)
-	case json.Number:
-		i, err := x.Int64()
-		if err != nil {
-			return fmt.Errorf("%s: want a whole number, got %v", key, x)
-		}
-		n = i
-	default:
-		return fmt.Errorf("%s: want a number, got %T", key, v)
-	}
-	if n < int64(lo) || n > int64(hi) {
-		return fmt.Errorf("%s: %d is out of range [%d, %d]", key, n, lo, hi)
-	}
-	*dst = int(n)
-	return nil
-}
-
-// durationKey reads a duration written as a string ("30s") or given as a
-// time.Duration.
-func durationKey(cfg map[string]any, key string, dst *time.Duration, lo, hi time.Duration) error {
-	var d time.Duration
-	switch x := cfg[key].(type) {
-	case nil:
-		return nil
-	case time.Duration:
-		d = x
-	case string:
-		var err error
-		if d, err = time.ParseDuration(strings.TrimSpace(x)); err != nil {
-			return fmt.Errorf("%s: %q is not a duration (write it as \"30s\", \"1m\")", key, x)
-		}
-	default:
-		return fmt.Errorf("%s: want a duration such as \"30s\", got %T", key, x)
-	}
-	if d < lo || d > hi {
-		return fmt.Errorf("%s: %s is out of range [%s, %s]", key, d, lo, hi)
-	}
-	*dst = d
-	return nil
-}
-
-func stringList(v any) ([]string, error) {
-	switch x := v.(type) {
-	case []string:
-		return x, nil
-	case string:
-		return []string{x}, nil
-	case []any:
-		out := make([]string, len(x))
-		for i, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				return nil, fmt.Errorf("[%d]: want a string, got %T", i, e)
-			}
-			out[i] = s
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("want a list of strings, got %T", v)
+	r.Duration(KeyCompileTimeout, 0, 0, maxCompileTimeout)
+	return r.Err()
 }
 
 // sameConfig reports whether two component configs are equal, cheaply for

@@ -147,7 +147,7 @@ func TestDNSAnswersOfNameGrants(t *testing.T) {
 			}
 		})
 	}
-	if err := p.ValidateConfig(component("dns", "net", time.Second, KeyAllowPrivate, "yes")); err == nil || !strings.Contains(err.Error(), "allow_private: want true or false, got string") {
+	if err := p.ValidateConfig(component("dns", "net", time.Second, KeyAllowPrivate, "yes")); err == nil || !strings.Contains(err.Error(), `allow_private: "yes" is not a boolean (true or false)`) {
 		t.Fatalf("allow_private type: %v", err)
 	}
 }

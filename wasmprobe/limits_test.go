@@ -193,12 +193,12 @@ func TestSizeCaps(t *testing.T) {
 		{KeyMaxFunctions, 0, "max_functions: 0 is out of range [1, 1000000]"},
 		{KeyMaxFunctionBodyBytes, 1 << 30, "max_function_body_bytes: 1073741824 is out of range [16, 8388608]"},
 		{KeyMaxFunctionLocals, -1, "max_function_locals: -1 is out of range [0, 1000000]"},
-		{KeyMaxGlobals, "many", "max_globals: want a number, got string"},
-		{KeyMaxElementSegmentEntries, 1.5, "max_element_segment_entries: want a whole number, got 1.5"},
+		{KeyMaxGlobals, "many", `max_globals: "many" is not an integer`},
+		{KeyMaxElementSegmentEntries, 1.5, "max_element_segment_entries: 1.5 is not an integer"},
 		{KeyMaxDataSegmentBytes, 1 << 28, "max_data_segment_bytes: 268435456 is out of range [0, 134217728]"},
-		{KeyCompileTimeout, "forever", `compile_timeout: "forever" is not a duration (write it as "30s", "1m")`},
-		{KeyCompileTimeout, 30, `compile_timeout: want a duration such as "30s", got int`},
-		{KeyCompileTimeout, "1h", "compile_timeout: 1h0m0s is out of range [1ms, 10m0s]"},
+		{KeyCompileTimeout, "forever", `compile_timeout: "forever" is not a duration (write it as "5s", "250ms", "1m30s")`},
+		{KeyCompileTimeout, 30, `compile_timeout: 30 is not a duration (write it as "5s", "250ms", "1m30s")`},
+		{KeyCompileTimeout, "1h", `compile_timeout: "1h" is out of range [1ms, 10m0s]`},
 	} {
 		err := p.ValidateConfig(component("bad-"+tc.key, "noop", time.Second, tc.key, tc.v))
 		if err == nil || err.Error() != tc.want {

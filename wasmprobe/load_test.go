@@ -33,13 +33,13 @@ func TestLoadErrors(t *testing.T) {
 		{"scans but does not compile", map[string]any{KeyModule: wasmFile("nocompile")}, "module: ../testdata/wasm/nocompile.wasm: invalid WebAssembly module: "},
 		{"missing file", map[string]any{KeyModule: "../testdata/wasm/nope.wasm"}, "module: ../testdata/wasm/nope.wasm: no such file or directory"},
 		{"missing module", map[string]any{}, "module: is required"},
-		{"module not a string", map[string]any{KeyModule: 3}, "module: want a file path, got int"},
+		{"module not a string", map[string]any{KeyModule: 3}, "module: 3: no such file or directory"},
 		{"bad allow", map[string]any{KeyModule: wasmFile("noop"), KeyAllow: []any{"ftp://x/"}}, `allow[0]: "ftp://x/": scheme must be http or https`},
-		{"allow not a list", map[string]any{KeyModule: wasmFile("noop"), KeyAllow: 5}, "allow: want a list of strings, got int"},
+		{"allow not a list", map[string]any{KeyModule: wasmFile("noop"), KeyAllow: 5}, "allow: 5 is not a list of strings"},
 		{"memory_pages range", map[string]any{KeyModule: wasmFile("noop"), KeyMemoryPages: 0}, "memory_pages: 0 is out of range [1, 65536]"},
-		{"pool_size type", map[string]any{KeyModule: wasmFile("noop"), KeyPoolSize: "two"}, "pool_size: want a number, got string"},
-		{"fractional", map[string]any{KeyModule: wasmFile("noop"), KeyMaxLogLines: 1.5}, "max_log_lines: want a whole number, got 1.5"},
-		{"unencodable config", map[string]any{KeyModule: wasmFile("noop"), "f": func() {}}, "config: cannot be encoded as JSON for the probe"},
+		{"pool_size type", map[string]any{KeyModule: wasmFile("noop"), KeyPoolSize: "two"}, `pool_size: "two" is not an integer`},
+		{"fractional", map[string]any{KeyModule: wasmFile("noop"), KeyMaxLogLines: 1.5}, "max_log_lines: 1.5 is not an integer"},
+		{"unencodable config", map[string]any{KeyModule: wasmFile("noop"), "f": func() {}}, "cannot be encoded as JSON for the probe"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := core.Component{Name: "bad", Provider: Name, Config: tc.config, Timeout: time.Second}
@@ -64,7 +64,7 @@ func TestEngineRefusesBadModule(t *testing.T) {
 	_, err := core.New(core.WithProviders(p), core.WithComponents(core.Component{
 		Name: "orders", Provider: Name, Config: map[string]any{KeyModule: wasmFile("nomarker")},
 	}))
-	want := `component "orders": config: module: ../testdata/wasm/nomarker.wasm: not a Vitals v1 probe: missing export vitals_abi_v1`
+	want := `component "orders": config.module: ../testdata/wasm/nomarker.wasm: not a Vitals v1 probe: missing export vitals_abi_v1`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("core.New = %v, want %q", err, want)
 	}

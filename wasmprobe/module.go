@@ -20,6 +20,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/wasmprobe/internal/wasmbin"
 )
 
@@ -183,7 +184,7 @@ func (p *Provider) LoadModule(ctx context.Context, path string, memoryPages int)
 		memoryPages = p.opts.MemoryPages
 	}
 	if memoryPages > 65536 {
-		return nil, fmt.Errorf("%s: %d is out of range [1, 65536]", KeyMemoryPages, memoryPages)
+		return nil, &confkit.FieldError{Path: KeyMemoryPages, Err: confkit.Problem(confkit.ErrRange, "%d is out of range [1, 65536]", memoryPages)}
 	}
 	return p.load(ctx, path, p.opts.moduleLimits(uint32(memoryPages)), p.opts.CompileTimeout, false)
 }

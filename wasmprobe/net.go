@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Error codes returned by the network host functions (ABI.md, "Error codes").
@@ -47,7 +49,8 @@ func parseGrants(entries []string) (grants, error) {
 	var errs []error
 	for i, e := range entries {
 		bad := func(format string, args ...any) {
-			errs = append(errs, fmt.Errorf("%s[%d]: %q: %s", KeyAllow, i, e, fmt.Sprintf(format, args...)))
+			errs = append(errs, &confkit.FieldError{Path: fmt.Sprintf("%s[%d]", KeyAllow, i),
+				Err: confkit.Problem(confkit.ErrInvalid, "%q: %s", e, fmt.Sprintf(format, args...))})
 		}
 		if strings.Contains(e, "://") {
 			u, err := url.Parse(e)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // probe is the state kept for one component: its parsed config, module,
@@ -34,7 +35,7 @@ func (p *Provider) newProbe(ctx context.Context, c core.Component, fromCheck boo
 	}
 	mod, err := p.load(ctx, cfg.module, cfg.limits, cfg.compileTimeout, fromCheck)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", KeyModule, err)
+		return nil, &confkit.FieldError{Path: KeyModule, Err: err}
 	}
 	name, _ := json.Marshal(c.Name)
 	prefix := make([]byte, 0, len(name)+len(cfg.guest)+40)
@@ -212,5 +213,5 @@ func (pr *probe) startError(res *core.Check, timeout time.Duration) error {
 	default:
 		hint = fmt.Sprintf("if it ran out of memory, it needs more %s than %d (%s)", KeyMemoryPages, pages, pagesSize(uint64(pages)))
 	}
-	return fmt.Errorf("%s: %s: cannot start: %s; %s", KeyModule, pr.cfg.module, msg, hint)
+	return confkit.Errorf(KeyModule, "%s: cannot start: %s; %s", pr.cfg.module, msg, hint)
 }

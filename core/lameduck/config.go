@@ -8,6 +8,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 const (
@@ -101,31 +103,32 @@ type Config struct {
 func (c Config) connectionClose() bool { return c.ConnectionClose == nil || *c.ConnectionClose }
 
 // withDefaults validates c and returns it with every zero value replaced by
-// its default. Errors name the field.
+// its default. Each problem is a *confkit.FieldError naming the Go field
+// ("DrainTimeout", "Signals[1]").
 func (c Config) withDefaults() (Config, error) {
 	var errs []error
 	if c.Period < 0 {
-		errs = append(errs, fmt.Errorf("Period: %s must not be negative", c.Period))
+		errs = append(errs, confkit.Errorf("Period", "%s must not be negative", c.Period))
 	}
 	if c.SkipPeriod && c.Period > 0 {
-		errs = append(errs, fmt.Errorf("Period: %s is set together with SkipPeriod", c.Period))
+		errs = append(errs, confkit.Errorf("Period", "%s is set together with SkipPeriod", c.Period))
 	}
 	if c.DrainTimeout < 0 {
-		errs = append(errs, fmt.Errorf("DrainTimeout: %s must not be negative", c.DrainTimeout))
+		errs = append(errs, confkit.Errorf("DrainTimeout", "%s must not be negative", c.DrainTimeout))
 	}
 	for i, s := range c.Signals {
 		if s == nil {
-			errs = append(errs, fmt.Errorf("Signals[%d]: is nil", i))
+			errs = append(errs, confkit.Errorf(fmt.Sprintf("Signals[%d]", i), "is nil"))
 		}
 	}
 	for i, h := range c.OnLameDuck {
 		if h == nil {
-			errs = append(errs, fmt.Errorf("OnLameDuck[%d]: is nil", i))
+			errs = append(errs, confkit.Errorf(fmt.Sprintf("OnLameDuck[%d]", i), "is nil"))
 		}
 	}
 	for i, h := range c.OnStopped {
 		if h == nil {
-			errs = append(errs, fmt.Errorf("OnStopped[%d]: is nil", i))
+			errs = append(errs, confkit.Errorf(fmt.Sprintf("OnStopped[%d]", i), "is nil"))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/lameduck"
 )
 
@@ -42,6 +43,9 @@ func TestConfigValidation(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not contain %q", err, w)
 				}
+			}
+			if fields := confkit.Fields(err); len(fields) != len(tc.want) {
+				t.Errorf("%d *confkit.FieldErrors, want %d: %v", len(fields), len(tc.want), err)
 			}
 		})
 	}

@@ -3,11 +3,14 @@ package notify
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Defaults applied to zero fields of Config and Webhook.
@@ -67,29 +70,13 @@ type Webhook struct {
 	MaxRetries int `koanf:"max_retries"`
 }
 
-// FieldError is a configuration problem and the field it is about, named
-// as its config key below health.notify ("webhooks[1].url").
-type FieldError struct {
-	// Field is the key below health.notify, as "webhooks[1].url".
-	Field string
-	// Err is the problem.
-	Err error
-}
-
-// Error returns "field: problem".
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the problem.
-func (e *FieldError) Unwrap() error { return e.Err }
-
-var headerName = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-
 // Validate reports every problem with the configuration, each as a
-// *FieldError, joined with errors.Join.
+// *confkit.FieldError whose path is the key below health.notify
+// ("webhooks[1].url"), joined with errors.Join.
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{Field: field, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, confkit.Errorf(field, format, args...))
 	}
 	if c.QueueSize < 0 {
 		bad("queue_size", "%d must not be negative", c.QueueSize)
@@ -112,7 +99,7 @@ func (c Config) Validate() error {
 func (w Webhook) validate(key string) []error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{Field: key + "." + field, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, confkit.Errorf(key+"."+field, format, args...))
 	}
 	if w.URL == "" {
 		bad("url", "is required")
@@ -126,12 +113,9 @@ func (w Webhook) validate(key string) []error {
 	default:
 		bad("format", "%q is not one of json, slack", w.Format)
 	}
-	for name, v := range w.Headers {
-		if !headerName.MatchString(name) {
-			bad("headers", "%q is not a valid header name", name)
-		}
-		if strings.ContainsAny(v, "\r\n\x00") {
-			bad("headers", "value of %q holds a line break or NUL", name)
+	for _, name := range slices.Sorted(maps.Keys(w.Headers)) {
+		if err := confkit.CheckHeader(name, w.Headers[name]); err != nil {
+			errs = append(errs, &confkit.FieldError{Path: key + ".headers", Err: err})
 		}
 	}
 	if w.Timeout < 0 {

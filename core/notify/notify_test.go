@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -282,11 +283,11 @@ func TestValidate(t *testing.T) {
 	}
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() error }).Unwrap().(interface{ Unwrap() []error }).Unwrap() {
-		var fe *notify.FieldError
+		var fe *confkit.FieldError
 		if !errors.As(e, &fe) {
-			t.Fatalf("%v is not a *FieldError", e)
+			t.Fatalf("%v is not a *confkit.FieldError", e)
 		}
-		fields = append(fields, fe.Field)
+		fields = append(fields, fe.Path)
 	}
 	want := []string{"queue_size", "webhooks[1].url", "webhooks[2].url", "webhooks[2].format",
 		"webhooks[2].timeout", "webhooks[2].max_retries", "webhooks[3].headers", "webhooks[3].headers"}

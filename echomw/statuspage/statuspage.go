@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Defaults applied to zero Config fields.
@@ -83,17 +84,17 @@ type handler struct {
 
 // New returns the handler of the status page of e. It answers GET and HEAD
 // (405 otherwise) with Cache-Control: no-store. The error names the field
-// of a bad configuration.
+// of a bad configuration (a *confkit.FieldError per problem).
 func New(e *core.Engine, cfg Config) (http.Handler, error) {
 	if e == nil {
 		return nil, errors.New("statuspage: engine is nil")
 	}
 	var errs []error
 	if cfg.History < 0 {
-		errs = append(errs, fmt.Errorf("History: %d must not be negative", cfg.History))
+		errs = append(errs, &confkit.FieldError{Path: "History", Err: confkit.Problem(confkit.ErrRange, "%d must not be negative", cfg.History)})
 	}
 	if cfg.Refresh < 0 {
-		errs = append(errs, fmt.Errorf("Refresh: %s must not be negative", cfg.Refresh))
+		errs = append(errs, &confkit.FieldError{Path: "Refresh", Err: confkit.Problem(confkit.ErrRange, "%s must not be negative", cfg.Refresh)})
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("statuspage: %w", err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -21,6 +22,10 @@ type Config struct {
 	Server Server
 	// Health configures checks, endpoints and the lame-duck sequence (health.*).
 	Health Health
+	// Secrets holds the values of the ${env:NAME} and ${file:PATH}
+	// references resolved at load, so that errors, logs and responses
+	// redact them; nil when the configuration held none.
+	Secrets *confkit.Secrets
 }
 
 // Server is the server.* section.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/knadh/koanf/v2"
 	"github.com/spf13/pflag"
 
+	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -178,27 +180,27 @@ health:
 		{"unknown server key", "server: {port: 80}", nil, []string{"server.port: unknown key"}},
 		{"unknown check key", "health: {checks: [{name: a, provider: tcp, critcal: false}]}", nil, []string{"health.checks[0].critcal: unknown key"}},
 		{"number as duration", "health: {interval: 5}", nil, []string{"health.interval: 5 is not a duration"}},
-		{"negative duration", "health: {wait_for_ready: -1s}", nil, []string{"health.wait_for_ready: -1s must not be negative"}},
+		{"negative duration", "health: {wait_for_ready: -1s}", nil, []string{`health.wait_for_ready: "-1s" must not be negative`}},
 		{"zero interval", "health: {interval: 0s}", nil, []string{"health.interval: 0s must be positive"}},
 		{"zero drain timeout", "health: {lameduck: {drain_timeout: 0s}}", nil, []string{"health.lameduck.drain_timeout: 0s must be positive"}},
 		{"zero check timeout", "health: {check_timeout: 0s}", nil, []string{"health.check_timeout: 0s must be positive"}},
 		{"status code", "health: {unavailable_status_code: 200}", nil, []string{"health.unavailable_status_code: 200 is not an HTTP error status"}},
 		{"status code type", "health: {unavailable_status_code: many}", nil, []string{`health.unavailable_status_code: "many" is not an integer`}},
-		{"details", "health: {details: sometimes}", nil, []string{`health.details: "sometimes" is not one of never, authorized, always`}},
-		{"path without slash", "health: {paths: {ready: ready}}", nil, []string{`health.paths.ready: "ready" must start with /`}},
+		{"details", "health: {details: sometimes}", nil, []string{`health.details: "sometimes" is not one of "never", "authorized", "always"`}},
+		{"path without slash", "health: {paths: {ready: ready}}", nil, []string{`health.paths.ready: "ready" must start with "/"`}},
 		{"duplicate path", "health: {paths: {jobs: /health}}", nil, []string{`health.paths.jobs: "/health" is already used by health.paths.health`}},
 		{"aliases type", "health: {paths: {aliases: maybe}}", nil, []string{`health.paths.aliases: "maybe" is not a boolean`}},
 		{"signal", "health: {lameduck: {signals: [SIGTERM, SIGWHAT]}}", nil, []string{`health.lameduck.signals[1]: "SIGWHAT" is not one of`}},
-		{"signals type", "health: {lameduck: {signals: [1]}}", nil, []string{"health.lameduck.signals[0]: 1 is not a string"}},
+		{"signals type", "health: {lameduck: {signals: [1]}}", nil, []string{`health.lameduck.signals[0]: "1" is not one of SIGTERM`}},
 		{"server address", "server: {address: localhost}", nil, []string{`server.address: "localhost" is not host:port`}},
-		{"memory pages", "health: {wasm: {memory_pages: 70000}}", nil, []string{"health.wasm.memory_pages: 70000 is not in 0-65536"}},
-		{"pool size", "health: {wasm: {pool_size: 65}}", nil, []string{"health.wasm.pool_size: 65 is not in 0-64"}},
-		{"wasm max concurrent calls", "health: {wasm: {max_concurrent_calls: -1}}", nil, []string{"health.wasm.max_concurrent_calls: -1 is not in 0-1024 (0: 16)"}},
-		{"wasm max net calls", "health: {wasm: {max_net_calls: 100001}}", nil, []string{"health.wasm.max_net_calls: 100001 is not in 0-100000 (0: 32)"}},
-		{"wasm max sockets", "health: {wasm: {max_sockets: -3}}", nil, []string{"health.wasm.max_sockets: -3 is not in 0-100000 (0: 64)"}},
-		{"table elements", "health: {wasm: {max_table_elements: 16777217}}", nil, []string{"health.wasm.max_table_elements: 16777217 is not in 0-16777216"}},
-		{"function locals", "health: {wasm: {max_function_locals: -1}}", nil, []string{"health.wasm.max_function_locals: -1 is not in 0-1000000"}},
-		{"compile timeout", "health: {wasm: {compile_timeout: 1h}}", nil, []string{"health.wasm.compile_timeout: 1h0m0s is longer than 10m"}},
+		{"memory pages", "health: {wasm: {memory_pages: 70000}}", nil, []string{"health.wasm.memory_pages: 70000 is out of range [0, 65536]"}},
+		{"pool size", "health: {wasm: {pool_size: 65}}", nil, []string{"health.wasm.pool_size: 65 is out of range [0, 64]"}},
+		{"wasm max concurrent calls", "health: {wasm: {max_concurrent_calls: -1}}", nil, []string{"health.wasm.max_concurrent_calls: -1 is out of range [0, 1024]"}},
+		{"wasm max net calls", "health: {wasm: {max_net_calls: 100001}}", nil, []string{"health.wasm.max_net_calls: 100001 is out of range [0, 100000]"}},
+		{"wasm max sockets", "health: {wasm: {max_sockets: -3}}", nil, []string{"health.wasm.max_sockets: -3 is out of range [0, 100000]"}},
+		{"table elements", "health: {wasm: {max_table_elements: 16777217}}", nil, []string{"health.wasm.max_table_elements: 16777217 is out of range [0, 16777216]"}},
+		{"function locals", "health: {wasm: {max_function_locals: -1}}", nil, []string{"health.wasm.max_function_locals: -1 is out of range [0, 1000000]"}},
+		{"compile timeout", "health: {wasm: {compile_timeout: 1h}}", nil, []string{"health.wasm.compile_timeout: 1h0m0s is out of range [0s, 10m0s]"}},
 		{"compile timeout type", "health: {wasm: {compile_timeout: soon}}", nil, []string{`health.wasm.compile_timeout: "soon" is not a duration`}},
 		{"section type", "health: {service: v1}", nil, []string{`health.service: "v1" is not a map of keys`}},
 		{"checks type", "health: {checks: {name: a}}", nil, []string{"health.checks: a map is not a list"}},
@@ -212,10 +214,10 @@ health:
 		{"check group", "health: {checks: [{name: a, provider: tcp, groups: [ok, 'no way']}]}", nil, []string{`health.checks[0].groups[1]: "no way" is not a valid group name`}},
 		{"check critical", "health: {checks: [{name: a, provider: tcp, critical: sure}]}", nil, []string{`health.checks[0].critical: "sure" is not a boolean`}},
 		{"env value", "", []string{"VITALS_HEALTH__INTERVAL=fast"}, []string{`health.interval: "fast" is not a duration`, "(from environment variable VITALS_HEALTH__INTERVAL)"}},
-		{"env unknown key", "", []string{"VITALS_HEALTH__LAMEDUK__PERIOD=0s"}, []string{"health.lameduk: unknown key (from environment variable VITALS_HEALTH__LAMEDUK__PERIOD)"}},
+		{"env unknown key", "", []string{"VITALS_HEALTH__LAMEDUK__PERIOD=0s"}, []string{"health.lameduk: unknown key (known keys: ", "(from environment variable VITALS_HEALTH__LAMEDUK__PERIOD)"}},
 		{"env checks yaml", "", []string{"VITALS_HEALTH__CHECKS=[{name: a"}, []string{"health.checks: is not a YAML list", "VITALS_HEALTH__CHECKS"}},
-		{"status path", "health: {paths: {status: status}}", nil, []string{`health.paths.status: "status" must start with / (or be "-": off)`}},
-		{"path trailing slash", "health: {paths: {health: /h/}}", nil, []string{`health.paths.health: "/h/" must not end with /`}},
+		{"status path", "health: {paths: {status: status}}", nil, []string{`health.paths.status: "status" must start with "/" (or "-" to disable)`}},
+		{"path trailing slash", "health: {paths: {health: /h/}}", nil, []string{`health.paths.health: "/h/" must not end with "/"`}},
 		{"path root", "health: {paths: {ready: /}}", nil, []string{`health.paths.ready: "/" must not be "/"`}},
 		{"path param", "health: {paths: {jobs: '/jobs/:id'}}", nil, []string{`health.paths.jobs: "/jobs/:id" must not contain ':'`}},
 		{"per_check type", "health: {paths: {per_check: 2}}", nil, []string{`health.paths.per_check: 2 is not a boolean`}},
@@ -224,7 +226,7 @@ health:
 		{"details max bytes", "health: {details_max_bytes: 100000}", nil, []string{"health.details_max_bytes: 100000 is not in 256-65536"}},
 		{"status refresh", "health: {status: {refresh: often}}", nil, []string{`health.status.refresh: "often" is not a duration`}},
 		{"status unknown", "health: {status: {colour: red}}", nil, []string{"health.status.colour: unknown key"}},
-		{"metrics path", "health: {metrics: {enabled: true, path: metrics}}", nil, []string{`health.metrics.path: "metrics" must start with /`}},
+		{"metrics path", "health: {metrics: {enabled: true, path: metrics}}", nil, []string{`health.metrics.path: "metrics" must start with "/"`}},
 		{"metrics path taken", "health: {metrics: {enabled: true, path: /status}}", nil, []string{`health.metrics.path: "/status" is already used by health.paths.status`}},
 		{"token white space", "health: {token: 'a b'}", nil, []string{"health.token: must not contain white space"}},
 		{"token trailing newline", "health: {token: \"abc\\n\"}", nil, []string{"health.token: must not contain white space"}},
@@ -346,16 +348,43 @@ func TestFromKoanf(t *testing.T) {
 }
 
 func TestComponentError(t *testing.T) {
-	err := ComponentError("health.checks[1]", errors.New(`core: component "x": config: url: is required`))
-	if got, want := err.Error(), "health.checks[1].config: url: is required"; got != want {
+	e, err := core.New(core.WithProviders(&core.HTTPProvider{}, core.NewJobsProvider()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	cases := []struct {
+		c    core.Component
+		want string
+	}{
+		{core.Component{Name: "x", Provider: "http"}, "health.checks[1].config.url: is required (the absolute http or https URL to request)"},
+		{core.Component{Name: "x", Provider: "jobs", Config: map[string]any{"checker": "q", "max_active": "many"}},
+			"health.checks[1].config.max_active: \"many\" is not an integer\n" +
+				"health.checks[1].config.checker: \"q\" is not registered (no jobs checkers are registered)"},
+		{core.Component{Name: "x", Provider: "nope"}, `health.checks[1].provider: "nope" is not registered`},
+		{core.Component{Name: "-x", Provider: "http", Fall: -1}, "health.checks[1].name: \"-x\" must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit\n" +
+			"health.checks[1].fall: -1 must be at least 1"},
+	}
+	for _, tc := range cases {
+		err := ComponentError("health.checks[1]", e.Add(ctx, tc.c))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%+v:\ngot  %v\nwant %s", tc.c, err, tc.want)
+		}
+		for _, leaf := range err.(interface{ Unwrap() []error }).Unwrap() {
+			var ke *KeyError
+			if !errors.As(leaf, &ke) || !strings.HasPrefix(ke.Path, "health.checks[1].") {
+				t.Errorf("%v is not a *KeyError below the check", leaf)
+			}
+		}
+	}
+	if err := e.Add(ctx, core.Component{Name: "x", Provider: "http", Config: map[string]any{"url": "http://127.0.0.1/"}}); err != nil {
+		t.Fatal(err)
+	}
+	err = ComponentError("health.checks[1]", e.Add(ctx, core.Component{Name: "x", Provider: "http", Config: map[string]any{"url": "http://127.0.0.1/"}}))
+	if got, want := fmt.Sprint(err), "health.checks[1].name: already exists"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	err = ComponentError("health.checks[1]", errors.New(`core: component "x": config: config.checker: "q" is not registered (known: a, b)`))
-	if got, want := err.Error(), `health.checks[1].config.checker: "q" is not registered (known: a, b)`; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	err = ComponentError("health.checks[1]", errors.New(`core: component "x": already exists`))
-	if got, want := err.Error(), "health.checks[1]: already exists"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	if err := ComponentError("health.checks[1]", errors.New("no field")); fmt.Sprint(err) != "health.checks[1]: no field" {
+		t.Errorf("plain error: %v", err)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/knadh/koanf/providers/rawbytes"
 	"github.com/knadh/koanf/v2"
 	"github.com/spf13/pflag"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // EnvPrefix starts the environment variables Load reads. After it, "__"
@@ -49,7 +51,7 @@ func Load(o LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return finish(decode(k.Raw(), sources, true))
+	return finish(decode(k.Raw(), sources, true, &confkit.Secrets{LookupEnv: lookupEnv(o.Environ)}))
 }
 
 // finish validates a decoded config and joins the problems of both steps;
@@ -62,17 +64,33 @@ func finish(cfg *Config, decodeErr error) (*Config, error) {
 	var failed []string
 	for _, e := range flatten(decodeErr) {
 		if ke, ok := e.(*KeyError); ok {
-			failed = append(failed, ke.Key)
+			failed = append(failed, ke.Path)
 		}
 	}
 	errs := flatten(decodeErr)
 	for _, e := range flatten(verr) {
-		if ke, ok := e.(*KeyError); ok && underAny(ke.Key, failed) {
+		if ke, ok := e.(*KeyError); ok && underAny(ke.Path, failed) {
 			continue
 		}
 		errs = append(errs, e)
 	}
-	return nil, errors.Join(errs...)
+	return nil, cfg.Secrets.RedactError(errors.Join(errs...))
+}
+
+// lookupEnv looks variables up in environ's result, or in the process
+// environment when environ is nil.
+func lookupEnv(environ func() []string) func(string) (string, bool) {
+	if environ == nil {
+		return os.LookupEnv
+	}
+	return func(name string) (string, bool) {
+		for _, kv := range environ() {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+				return v, true
+			}
+		}
+		return "", false
+	}
 }
 
 func flatten(err error) []error {
@@ -127,7 +145,7 @@ func FromKoanf(app *koanf.Koanf) (*Config, error) {
 	if err := k.Load(confmap.Provider(mine, ""), nil); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return finish(decode(k.Raw(), nil, false))
+	return finish(decode(k.Raw(), nil, false, &confkit.Secrets{}))
 }
 
 // load merges the layers into one koanf instance and records which keys

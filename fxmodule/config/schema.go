@@ -2,120 +2,133 @@ package config
 
 import (
 	"errors"
-	"maps"
-	"slices"
+	"math"
+	"time"
 
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
-// decode builds a Config from koanf's raw map, reporting unknown keys and
-// badly typed values. With strictRoot, top-level keys other than server and
-// health are unknown (a file of Vitals' own); otherwise they belong to the
-// app and only server.address is read from server.
-func decode(raw map[string]any, sources map[string]string, strictRoot bool) (*Config, error) {
-	d := &decoder{sources: sources}
-	var root map[string]any
-	if strictRoot {
-		root = d.object("", raw, "server", "health")
-	} else {
-		root = raw
-	}
+// decode builds a Config from koanf's raw map with a confkit.Reader (the
+// one decoder of loose config), reporting unknown keys and badly typed
+// values, each as a *KeyError with its full key and, when the value did
+// not come from a file, its source (sources maps keys to where they came
+// from). With strictRoot, top-level keys other than server and health are
+// unknown (a file of Vitals' own); otherwise they belong to the app and
+// only Vitals' keys are read from server.
+//
+// Secret references in any string (${env:NAME}, ${file:PATH}) are resolved
+// first with secrets, which is kept in the Config when it resolved any.
+// Lists that arrive as one string (an environment variable) are parsed as
+// YAML first (yamlLists).
+func decode(raw map[string]any, sources map[string]string, strictRoot bool, secrets *confkit.Secrets) (*Config, error) {
+	errs := confkit.Fields(secrets.Resolve(raw))
+	errs = append(errs, yamlLists(raw)...)
+	r := confkit.NewReader(raw)
 	var cfg Config
-	var server map[string]any
 	if strictRoot {
-		server = d.object("server", root["server"], ServerKeys()...)
-	} else if m, ok := root["server"].(map[string]any); ok {
-		server = m
+		r.Only("server", "health")
+		cfg.Server = server(r.Object("server", ServerKeys()...))
+	} else {
+		cfg.Server = server(r.Object("server"))
 	}
-	cfg.Server = d.server("server", server)
-	cfg.Health = d.health("health", root["health"])
-	return &cfg, errors.Join(d.errs...)
-}
-
-func (d *decoder) server(key string, m map[string]any) Server {
-	return Server{
-		Address:           d.str(join(key, "address"), m["address"]),
-		ReadHeaderTimeout: d.duration(join(key, "read_header_timeout"), m["read_header_timeout"]),
-		IdleTimeout:       d.duration(join(key, "idle_timeout"), m["idle_timeout"]),
-		ReadTimeout:       d.duration(join(key, "read_timeout"), m["read_timeout"]),
-		WriteTimeout:      d.duration(join(key, "write_timeout"), m["write_timeout"]),
-		MaxHeaderBytes:    d.integer(join(key, "max_header_bytes"), m["max_header_bytes"]),
-		MaxConnections:    d.integer(join(key, "max_connections"), m["max_connections"]),
-	}
-}
-
-func (d *decoder) health(key string, v any) Health {
-	m := d.object(key, v, "check_timeout", "interval", "unavailable_status_code",
+	cfg.Health = health(r.Object("health", "check_timeout", "interval", "unavailable_status_code",
 		"details", "token", "paths", "lameduck", "service", "wait_for_ready", "wasm", "checks",
-		"status", "notify", "metrics", "grpc",
-		"details_max_depth", "details_max_bytes")
+		"status", "notify", "metrics", "grpc", "details_max_depth", "details_max_bytes"))
+	if secrets.Len() > 0 {
+		cfg.Secrets = secrets
+	}
+	errs = append(errs, confkit.Fields(r.Err())...)
+	out := make([]error, len(errs))
+	for i, fe := range errs {
+		fe.Source = source(sources, fe.Path)
+		out[i] = fe
+	}
+	return &cfg, errors.Join(out...)
+}
+
+// integer reads an int key; its range is checked by Validate.
+func integer(r *confkit.Reader, key string) int { return int(r.Int(key, 0, math.MinInt, math.MaxInt)) }
+
+// duration reads a duration key, which must not be negative.
+func duration(r *confkit.Reader, key string) time.Duration { return r.Duration(key, 0, 0, 0) }
+
+func server(r *confkit.Reader) Server {
+	return Server{
+		Address:           r.String("address", ""),
+		ReadHeaderTimeout: duration(r, "read_header_timeout"),
+		IdleTimeout:       duration(r, "idle_timeout"),
+		ReadTimeout:       duration(r, "read_timeout"),
+		WriteTimeout:      duration(r, "write_timeout"),
+		MaxHeaderBytes:    integer(r, "max_header_bytes"),
+		MaxConnections:    integer(r, "max_connections"),
+	}
+}
+
+func health(r *confkit.Reader) Health {
 	h := Health{
-		CheckTimeout:          d.duration(join(key, "check_timeout"), m["check_timeout"]),
-		Interval:              d.duration(join(key, "interval"), m["interval"]),
-		UnavailableStatusCode: d.integer(join(key, "unavailable_status_code"), m["unavailable_status_code"]),
-		Details:               d.str(join(key, "details"), m["details"]),
-		Token:                 d.str(join(key, "token"), m["token"]),
-		WaitForReady:          d.duration(join(key, "wait_for_ready"), m["wait_for_ready"]),
-		DetailsMaxDepth:       d.integer(join(key, "details_max_depth"), m["details_max_depth"]),
-		DetailsMaxBytes:       d.integer(join(key, "details_max_bytes"), m["details_max_bytes"]),
+		CheckTimeout:          duration(r, "check_timeout"),
+		Interval:              duration(r, "interval"),
+		UnavailableStatusCode: integer(r, "unavailable_status_code"),
+		Details:               r.String("details", ""),
+		Token:                 r.String("token", ""),
+		WaitForReady:          duration(r, "wait_for_ready"),
+		DetailsMaxDepth:       integer(r, "details_max_depth"),
+		DetailsMaxBytes:       integer(r, "details_max_bytes"),
 	}
-	h.Paths = d.paths(join(key, "paths"), m["paths"])
-	h.LameDuck = d.lameDuck(join(key, "lameduck"), m["lameduck"])
-	h.Service = d.service(join(key, "service"), m["service"])
-	h.Wasm = d.wasm(join(key, "wasm"), m["wasm"])
-	h.Status = d.status(join(key, "status"), m["status"])
-	h.Notify = d.notify(join(key, "notify"), m["notify"])
-	h.Metrics = d.metrics(join(key, "metrics"), m["metrics"])
-	h.GRPC = d.grpc(join(key, "grpc"), m["grpc"])
-	ck := join(key, "checks")
-	for i, c := range d.list(ck, m["checks"]) {
-		h.Checks = append(h.Checks, d.check(index(ck, i), c))
-	}
-	return h
-}
-
-func (d *decoder) paths(key string, v any) Paths {
-	m := d.object(key, v, "health", "ready", "jobs", "status", "per_check", "aliases")
-	return Paths{
-		Health:   d.str(join(key, "health"), m["health"]),
-		Ready:    d.str(join(key, "ready"), m["ready"]),
-		Jobs:     d.str(join(key, "jobs"), m["jobs"]),
-		Status:   d.str(join(key, "status"), m["status"]),
-		Aliases:  d.boolean(join(key, "aliases"), m["aliases"], false),
-		PerCheck: d.boolean(join(key, "per_check"), m["per_check"], false),
-	}
-}
-
-func (d *decoder) lameDuck(key string, v any) LameDuck {
-	m := d.object(key, v, "period", "drain_timeout", "signals", "connection_close")
-	return LameDuck{
-		Period:          d.duration(join(key, "period"), m["period"]),
-		DrainTimeout:    d.duration(join(key, "drain_timeout"), m["drain_timeout"]),
-		Signals:         d.strings(join(key, "signals"), m["signals"]),
-		ConnectionClose: d.boolean(join(key, "connection_close"), m["connection_close"], false),
-	}
-}
-
-func (d *decoder) service(key string, v any) Service {
-	m := d.object(key, v, "id", "version", "release_id", "description")
-	return Service{
-		ID:          d.str(join(key, "id"), m["id"]),
-		Version:     d.str(join(key, "version"), m["version"]),
-		ReleaseID:   d.str(join(key, "release_id"), m["release_id"]),
-		Description: d.str(join(key, "description"), m["description"]),
-	}
-}
-
-func (d *decoder) wasm(key string, v any) Wasm {
-	m := d.object(key, v, "cache_dir", "pool_size", "memory_pages", "max_output_bytes",
+	h.Paths = paths(r.Object("paths", "health", "ready", "jobs", "status", "per_check", "aliases"))
+	h.LameDuck = lameDuck(r.Object("lameduck", "period", "drain_timeout", "signals", "connection_close"))
+	h.Service = service(r.Object("service", "id", "version", "release_id", "description"))
+	h.Wasm = wasm(r.Object("wasm", "cache_dir", "pool_size", "memory_pages", "max_output_bytes",
 		"max_log_lines", "max_log_line_bytes", "max_response_bytes", "max_stdio_bytes",
 		"max_concurrent_calls", "max_net_calls", "max_sockets",
 		"max_table_elements", "max_module_bytes", "max_functions", "max_function_body_bytes",
 		"max_function_locals", "max_globals", "max_element_segment_entries",
-		"max_data_segment_bytes", "compile_timeout")
-	n := func(k string) int { return d.integer(join(key, k), m[k]) }
+		"max_data_segment_bytes", "compile_timeout"))
+	h.Status = status(r.Object("status", "title", "history", "refresh"))
+	h.Notify = notifyConfig(r.Object("notify", "webhooks", "queue_size", "backoff", "max_backoff"))
+	h.Metrics = metrics(r.Object("metrics", "enabled", "path"))
+	h.GRPC = grpc(r.Object("grpc", "address", "max_connections", "max_concurrent_streams"))
+	for _, c := range r.Objects("checks", "name", "provider", "interval", "timeout", "fall", "rise",
+		"groups", "critical", "start_up", "config") {
+		h.Checks = append(h.Checks, check(c))
+	}
+	return h
+}
+
+func paths(r *confkit.Reader) Paths {
+	return Paths{
+		Health:   r.String("health", ""),
+		Ready:    r.String("ready", ""),
+		Jobs:     r.String("jobs", ""),
+		Status:   r.String("status", ""),
+		Aliases:  r.Bool("aliases", false),
+		PerCheck: r.Bool("per_check", false),
+	}
+}
+
+func lameDuck(r *confkit.Reader) LameDuck {
+	return LameDuck{
+		Period:          duration(r, "period"),
+		DrainTimeout:    duration(r, "drain_timeout"),
+		Signals:         r.Strings("signals"),
+		ConnectionClose: r.Bool("connection_close", false),
+	}
+}
+
+func service(r *confkit.Reader) Service {
+	return Service{
+		ID:          r.String("id", ""),
+		Version:     r.String("version", ""),
+		ReleaseID:   r.String("release_id", ""),
+		Description: r.String("description", ""),
+	}
+}
+
+func wasm(r *confkit.Reader) Wasm {
+	n := func(k string) int { return integer(r, k) }
 	return Wasm{
-		CacheDir:         d.str(join(key, "cache_dir"), m["cache_dir"]),
+		CacheDir:         r.String("cache_dir", ""),
 		PoolSize:         n("pool_size"),
 		MemoryPages:      n("memory_pages"),
 		MaxOutputBytes:   n("max_output_bytes"),
@@ -135,82 +148,69 @@ func (d *decoder) wasm(key string, v any) Wasm {
 		MaxGlobals:               n("max_globals"),
 		MaxElementSegmentEntries: n("max_element_segment_entries"),
 		MaxDataSegmentBytes:      n("max_data_segment_bytes"),
-		CompileTimeout:           d.duration(join(key, "compile_timeout"), m["compile_timeout"]),
+		CompileTimeout:           duration(r, "compile_timeout"),
 	}
 }
 
-func (d *decoder) check(key string, v any) Check {
-	m := d.object(key, v, "name", "provider", "interval", "timeout", "fall", "rise",
-		"groups", "critical", "start_up", "config")
+func check(r *confkit.Reader) Check {
 	return Check{
-		Name:     d.str(join(key, "name"), m["name"]),
-		Provider: d.str(join(key, "provider"), m["provider"]),
-		Interval: d.duration(join(key, "interval"), m["interval"]),
-		Timeout:  d.duration(join(key, "timeout"), m["timeout"]),
-		Fall:     d.integer(join(key, "fall"), m["fall"]),
-		Rise:     d.integer(join(key, "rise"), m["rise"]),
-		Groups:   d.strings(join(key, "groups"), m["groups"]),
-		Critical: d.boolean(join(key, "critical"), m["critical"], true),
-		StartUp:  d.boolean(join(key, "start_up"), m["start_up"], false),
-		Config:   d.freeMap(join(key, "config"), m["config"]),
+		Name:     r.String("name", ""),
+		Provider: r.String("provider", ""),
+		Interval: duration(r, "interval"),
+		Timeout:  duration(r, "timeout"),
+		Fall:     integer(r, "fall"),
+		Rise:     integer(r, "rise"),
+		Groups:   r.Strings("groups"),
+		Critical: r.Bool("critical", true),
+		StartUp:  r.Bool("start_up", false),
+		Config:   r.AnyMap("config"),
 	}
 }
 
-func (d *decoder) status(key string, v any) Status {
-	m := d.object(key, v, "title", "history", "refresh")
+func status(r *confkit.Reader) Status {
 	return Status{
-		Title:   d.str(join(key, "title"), m["title"]),
-		History: d.integer(join(key, "history"), m["history"]),
-		Refresh: d.duration(join(key, "refresh"), m["refresh"]),
+		Title:   r.String("title", ""),
+		History: integer(r, "history"),
+		Refresh: duration(r, "refresh"),
 	}
 }
 
-func (d *decoder) notify(key string, v any) notify.Config {
-	m := d.object(key, v, "webhooks", "queue_size", "backoff", "max_backoff")
+func notifyConfig(r *confkit.Reader) notify.Config {
 	c := notify.Config{
-		QueueSize:  d.integer(join(key, "queue_size"), m["queue_size"]),
-		Backoff:    d.duration(join(key, "backoff"), m["backoff"]),
-		MaxBackoff: d.duration(join(key, "max_backoff"), m["max_backoff"]),
+		QueueSize:  integer(r, "queue_size"),
+		Backoff:    duration(r, "backoff"),
+		MaxBackoff: duration(r, "max_backoff"),
 	}
-	wk := join(key, "webhooks")
-	for i, w := range d.list(wk, m["webhooks"]) {
-		c.Webhooks = append(c.Webhooks, d.webhook(index(wk, i), w))
+	for _, w := range r.Objects("webhooks", "url", "format", "headers", "timeout", "max_retries") {
+		c.Webhooks = append(c.Webhooks, webhook(w))
 	}
 	return c
 }
 
-func (d *decoder) webhook(key string, v any) notify.Webhook {
-	m := d.object(key, v, "url", "format", "headers", "timeout", "max_retries")
+func webhook(r *confkit.Reader) notify.Webhook {
 	w := notify.Webhook{
-		URL:        d.str(join(key, "url"), m["url"]),
-		Format:     d.str(join(key, "format"), m["format"]),
-		Timeout:    d.duration(join(key, "timeout"), m["timeout"]),
-		MaxRetries: d.integer(join(key, "max_retries"), m["max_retries"]),
+		URL:        r.String("url", ""),
+		Format:     r.String("format", ""),
+		Timeout:    duration(r, "timeout"),
+		MaxRetries: integer(r, "max_retries"),
 	}
-	hk := join(key, "headers")
-	headers := d.freeMap(hk, m["headers"])
-	for _, name := range slices.Sorted(maps.Keys(headers)) {
-		if w.Headers == nil {
-			w.Headers = map[string]string{}
-		}
-		w.Headers[name] = d.str(join(hk, name), headers[name])
+	if h := r.StringMap("headers"); len(h) > 0 {
+		w.Headers = h
 	}
 	return w
 }
 
-func (d *decoder) metrics(key string, v any) Metrics {
-	m := d.object(key, v, "enabled", "path")
+func metrics(r *confkit.Reader) Metrics {
 	return Metrics{
-		Enabled: d.boolean(join(key, "enabled"), m["enabled"], false),
-		Path:    d.str(join(key, "path"), m["path"]),
+		Enabled: r.Bool("enabled", false),
+		Path:    r.String("path", ""),
 	}
 }
 
-func (d *decoder) grpc(key string, v any) GRPC {
-	m := d.object(key, v, "address", "max_connections", "max_concurrent_streams")
+func grpc(r *confkit.Reader) GRPC {
 	return GRPC{
-		Address:              d.str(join(key, "address"), m["address"]),
-		MaxConnections:       d.integer(join(key, "max_connections"), m["max_connections"]),
-		MaxConcurrentStreams: d.integer(join(key, "max_concurrent_streams"), m["max_concurrent_streams"]),
+		Address:              r.String("address", ""),
+		MaxConnections:       integer(r, "max_connections"),
+		MaxConcurrentStreams: integer(r, "max_concurrent_streams"),
 	}
 }

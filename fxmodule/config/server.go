@@ -21,7 +21,7 @@ const (
 func (s Server) validate() []error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &KeyError{Key: "server." + key, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, &KeyError{Path: "server." + key, Err: fmt.Errorf(format, args...)})
 	}
 	if s.Address != "" {
 		if err := checkHostPort(s.Address); err != nil {
@@ -56,7 +56,7 @@ func (s Server) validate() []error {
 func (g GRPC) validate(serverAddress string) []error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &KeyError{Key: "health.grpc." + key, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, &KeyError{Path: "health.grpc." + key, Err: fmt.Errorf(format, args...)})
 	}
 	if a := g.Address; a != "" {
 		if err := checkHostPort(a); err != nil {

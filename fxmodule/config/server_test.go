@@ -23,7 +23,7 @@ func TestServerKeyErrors(t *testing.T) {
 		{"server: {read_header_timeout: 0s}", "server.read_header_timeout: 0s must be positive"},
 		{"server: {idle_timeout: 0s}", "server.idle_timeout: 0s must be positive"},
 		{"server: {write_timeout: 2h}", "server.write_timeout: 2h0m0s is over 1h0m0s"},
-		{"server: {read_timeout: -1s}", "server.read_timeout: -1s must not be negative"},
+		{"server: {read_timeout: -1s}", `server.read_timeout: "-1s" must not be negative`},
 		{"server: {max_header_bytes: 100}", "server.max_header_bytes: 100 is not in 1024-16777216"},
 		{"server: {max_connections: -1}", "server.max_connections: -1 is not in 0-1048576"},
 		{"server: {max_conns: 1}", "server.max_conns: unknown key"},

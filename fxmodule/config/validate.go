@@ -7,10 +7,10 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/core/notify"
+	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/echomw"
 )
 
 // Details values.
@@ -22,11 +22,12 @@ const (
 
 // Validate reports every problem with the configuration that can be seen
 // without building an engine (providers check their own config when the
-// engine is built), each as a *KeyError naming the key.
+// engine is built), each as a *KeyError naming the key. Resolved secrets
+// are redacted from the text.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf(format, args...)})
 	}
 	errs = append(errs, c.Server.validate()...)
 	h := c.Health
@@ -36,13 +37,11 @@ func (c *Config) Validate() error {
 	if h.Interval <= 0 {
 		bad("health.interval", "%s must be positive", h.Interval)
 	}
-	if h.UnavailableStatusCode < 400 || h.UnavailableStatusCode > 599 {
-		bad("health.unavailable_status_code", "%d is not an HTTP error status (400-599)", h.UnavailableStatusCode)
+	if err := echomw.ValidateUnavailableStatusCode(h.UnavailableStatusCode); err != nil {
+		errs = append(errs, &KeyError{Path: "health.unavailable_status_code", Err: err})
 	}
-	switch h.Details {
-	case DetailsNever, DetailsAuthorized, DetailsAlways:
-	default:
-		bad("health.details", "%q is not one of never, authorized, always", h.Details)
+	if err := echomw.DetailsPolicy(h.Details).Validate(); err != nil {
+		errs = append(errs, &KeyError{Path: "health.details", Err: err})
 	}
 	if n := h.DetailsMaxDepth; n < 1 || n > core.MaxDetailsMaxDepth {
 		bad("health.details_max_depth", "%d is not in 1-%d", n, core.MaxDetailsMaxDepth)
@@ -50,20 +49,15 @@ func (c *Config) Validate() error {
 	if n := h.DetailsMaxBytes; n < 256 || n > core.MaxDetailsMaxBytes {
 		bad("health.details_max_bytes", "%d is not in 256-%d", n, core.MaxDetailsMaxBytes)
 	}
-	if t := h.Token; t != "" && (strings.TrimSpace(t) != t || strings.ContainsAny(t, "\r\n\t ")) {
-		bad("health.token", "must not contain white space")
+	if err := echomw.ValidateToken(h.Token); err != nil {
+		errs = append(errs, &KeyError{Path: "health.token", Err: err})
 	}
 	errs = append(errs, h.validatePaths()...)
 	if n := h.Status.History; n < 0 || n > 1000 {
 		bad("health.status.history", "%d is not in 0-1000", n)
 	}
-	for _, e := range flatten(h.Notify.Validate()) {
-		var fe *notify.FieldError
-		if errors.As(e, &fe) {
-			errs = append(errs, &KeyError{Key: "health.notify." + fe.Field, Err: fe.Err})
-		} else {
-			errs = append(errs, &KeyError{Key: "health.notify", Err: e})
-		}
+	for _, fe := range confkit.Fields(confkit.Prefix("health.notify", h.Notify.Validate())) {
+		errs = append(errs, fe)
 	}
 	errs = append(errs, h.GRPC.validate(c.Server.Address)...)
 	if h.LameDuck.DrainTimeout <= 0 {
@@ -74,43 +68,11 @@ func (c *Config) Validate() error {
 			bad(fmt.Sprintf("health.lameduck.signals[%d]", i), "%v", err)
 		}
 	}
-	if p := h.Wasm.MemoryPages; p < 0 || p > 65536 {
-		bad("health.wasm.memory_pages", "%d is not in 0-65536", p)
-	}
-	if p := h.Wasm.PoolSize; p < 0 || p > 64 {
-		bad("health.wasm.pool_size", "%d is not in 0-64", p)
-	}
-	if n := h.Wasm.MaxConcurrentCalls; n < 0 || n > 1024 {
-		bad("health.wasm.max_concurrent_calls", "%d is not in 0-1024 (0: 16)", n)
-	}
-	if n := h.Wasm.MaxNetCalls; n < 0 || n > 100000 {
-		bad("health.wasm.max_net_calls", "%d is not in 0-100000 (0: 32)", n)
-	}
-	if n := h.Wasm.MaxSockets; n < 0 || n > 100000 {
-		bad("health.wasm.max_sockets", "%d is not in 0-100000 (0: 64)", n)
-	}
-	for _, f := range []struct {
-		key    string
-		v, max int
-	}{
-		{"max_table_elements", h.Wasm.MaxTableElements, 1 << 24},
-		{"max_module_bytes", h.Wasm.MaxModuleBytes, 128 << 20},
-		{"max_functions", h.Wasm.MaxFunctions, 1000000},
-		{"max_function_body_bytes", h.Wasm.MaxFunctionBodyBytes, 8 << 20},
-		{"max_function_locals", h.Wasm.MaxFunctionLocals, 1000000},
-		{"max_globals", h.Wasm.MaxGlobals, 1000000},
-		{"max_element_segment_entries", h.Wasm.MaxElementSegmentEntries, 1 << 24},
-		{"max_data_segment_bytes", h.Wasm.MaxDataSegmentBytes, 128 << 20},
-	} {
-		if f.v < 0 || f.v > f.max {
-			bad("health.wasm."+f.key, "%d is not in 0-%d", f.v, f.max)
-		}
-	}
-	if d := h.Wasm.CompileTimeout; d > 10*time.Minute {
-		bad("health.wasm.compile_timeout", "%s is longer than 10m", d)
+	for _, fe := range confkit.Fields(confkit.Prefix("health.wasm", h.Wasm.Options().Validate())) {
+		errs = append(errs, fe)
 	}
 	errs = append(errs, validateChecks(h.Checks)...)
-	return errors.Join(errs...)
+	return c.Secrets.RedactError(errors.Join(errs...))
 }
 
 // validatePaths checks the endpoint paths: each starts with / or is Off,
@@ -135,10 +97,10 @@ func (h Health) validatePaths() []error {
 		key, v := kv[0], kv[1]
 		switch {
 		case v == Off:
-		case checkPath(v) != nil:
-			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf(`%q %v (or be "-": off)`, v, checkPath(v))})
+		case echomw.ValidatePath(v) != nil:
+			errs = append(errs, &KeyError{Path: key, Err: echomw.ValidatePath(v)})
 		case seen[v] != "":
-			errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s", v, seen[v])})
+			errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf("%q is already used by %s", v, seen[v])})
 		default:
 			seen[v] = key
 			fixed = append(fixed, kv)
@@ -177,7 +139,7 @@ func (h Health) validatePaths() []error {
 			case key == of:
 				continue // the endpoint is at its alias already
 			case key != "":
-				errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by health.paths.aliases (%s as %s)", alias, alias, of)})
+				errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf("%q is already used by health.paths.aliases (%s as %s)", alias, alias, of)})
 				continue
 			}
 			if p.PerCheck {
@@ -190,28 +152,11 @@ func (h Health) validatePaths() []error {
 		dir, name := v[:strings.LastIndex(v, "/")], v[strings.LastIndex(v, "/")+1:]
 		for _, pr := range prefixes {
 			if dir == pr.path {
-				errs = append(errs, &KeyError{Key: key, Err: fmt.Errorf("%q is already used by %s: it would hide the check named %q", v, pr.key, name)})
+				errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf("%q is already used by %s: it would hide the check named %q", v, pr.key, name)})
 			}
 		}
 	}
 	return errs
-}
-
-// checkPath is what echomw accepts as an endpoint path.
-func checkPath(p string) error {
-	switch {
-	case !strings.HasPrefix(p, "/"):
-		return errors.New("must start with /")
-	case p == "/":
-		return errors.New(`must not be "/"`)
-	case strings.HasSuffix(p, "/"):
-		return errors.New("must not end with /")
-	case strings.Contains(p, "//"):
-		return errors.New(`must not contain "//"`)
-	case strings.ContainsAny(p, ":*?#% \t\r\n"):
-		return errors.New("must not contain ':', '*', '?', '#', '%' or white space")
-	}
-	return nil
 }
 
 func validateChecks(checks []Check) []error {
@@ -220,9 +165,9 @@ func validateChecks(checks []Check) []error {
 	for i, c := range checks {
 		key := fmt.Sprintf("health.checks[%d]", i)
 		if c.Name == "" {
-			errs = append(errs, &KeyError{Key: key + ".name", Err: errors.New("is required")})
+			errs = append(errs, &KeyError{Path: key + ".name", Err: errors.New("is required")})
 		} else if j, dup := names[c.Name]; dup {
-			errs = append(errs, &KeyError{Key: key + ".name", Err: fmt.Errorf("%q is already used by health.checks[%d]", c.Name, j)})
+			errs = append(errs, &KeyError{Path: key + ".name", Err: fmt.Errorf("%q is already used by health.checks[%d]", c.Name, j)})
 		} else {
 			names[c.Name] = i
 		}

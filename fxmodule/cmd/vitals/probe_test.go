@@ -133,7 +133,7 @@ func TestProbeRunServerConfig(t *testing.T) {
 
 	bad := writeConfig(t, "health: {wasm: {pool_size: 99}}\n")
 	expect(t, vitals(t, nil, "probe", "run", "--server-config", bad, wasm("noop.wasm")), 2, nil,
-		[]string{"--server-config " + bad + " is invalid", "health.wasm.pool_size: 99 is not in 0-64"})
+		[]string{"--server-config " + bad + " is invalid", "health.wasm.pool_size: 99 is out of range [0, 64]"})
 	expect(t, vitals(t, nil, "probe", "run", "--server-config", filepath.Join(t.TempDir(), "none.yaml"), wasm("noop.wasm")), 2, nil,
 		[]string{"--server-config", "no such file"})
 }

@@ -1,0 +1,53 @@
+package core_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+// The typed configs produce the maps the providers read, so the same
+// rules check them.
+func TestTypedConfigs(t *testing.T) {
+	t.Parallel()
+	h := core.HTTPConfig{URL: "http://127.0.0.1/", Method: "HEAD", Headers: map[string]string{"X-A": "b"},
+		ExpectStatus: "2xx", ExpectBody: "ok", TLSSkipVerify: true, MaxBodyBytes: 1024}
+	want := map[string]any{"url": "http://127.0.0.1/", "method": "HEAD", "headers": map[string]any{"X-A": "b"},
+		"expect_status": "2xx", "expect_body": "ok", "tls_skip_verify": true, "max_body_bytes": int64(1024)}
+	if d := cmp.Diff(want, h.Map()); d != "" {
+		t.Errorf("HTTPConfig.Map (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(map[string]any{}, core.HTTPConfig{}.Map()); d != "" {
+		t.Errorf("zero HTTPConfig sets keys: %s", d)
+	}
+	tc := core.TCPConfig{Address: "127.0.0.1:1", Send: "PING\r\n", Expect: "PONG", MaxReadBytes: 64}
+	if d := cmp.Diff(map[string]any{"address": "127.0.0.1:1", "send": "PING\r\n", "expect": "PONG", "max_read_bytes": int64(64)}, tc.Map()); d != "" {
+		t.Errorf("TCPConfig.Map (-want +got):\n%s", d)
+	}
+	j := core.JobsConfig{Checker: "q", MaxDelayed: new(int64(0))}
+	if d := cmp.Diff(map[string]any{"checker": "q", "max_delayed": int64(0)}, j.Map()); d != "" {
+		t.Errorf("JobsConfig.Map (-want +got):\n%s", d)
+	}
+
+	jp := core.NewJobsProvider()
+	if err := jp.Register("q", core.NewMemoryJobs()); err != nil {
+		t.Fatal(err)
+	}
+	e, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}, jp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Stop(t.Context()) })
+	for _, c := range []core.Component{h.Component("web"), tc.Component("sock"), j.Component("jobs")} {
+		if err := e.Add(t.Context(), c); err != nil {
+			t.Errorf("%s: %v", c.Name, err)
+		}
+	}
+	err = e.Add(t.Context(), core.HTTPConfig{URL: "ftp://x/", MaxBodyBytes: -1}.Component("bad"))
+	if err == nil || !strings.Contains(err.Error(), "config.url: ") || !strings.Contains(err.Error(), "config.max_body_bytes: -1 is out of range") {
+		t.Errorf("a bad typed config: %v", err)
+	}
+}

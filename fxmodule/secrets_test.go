@@ -1,0 +1,131 @@
+package fxmodule_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/fxmodule"
+)
+
+// planted is a secret no surface may print.
+const planted = "pl4nted-s3cret-7f3a"
+
+// plantSecret writes planted to a file and returns the file's path.
+func plantSecret(t *testing.T) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(f, []byte(planted+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// A secret resolved from ${file:PATH} is used by the check (the request
+// carries it) and printed by no surface: load errors, the engine's and the
+// runtime's logs, the details of /health and the status page. The
+// "config validate" output is covered in fxmodule/cmd/vitals.
+func TestSecretsNeverPrinted(t *testing.T) {
+	secret := plantSecret(t)
+
+	// Load errors that would quote the value.
+	f := filepath.Join(t.TempDir(), "bad.yaml")
+	bad := "health: {interval: '${file:" + secret + "}', checks: [{name: a, provider: tcp, timeout: 'x${file:" + secret + "}'}]}"
+	if err := os.WriteFile(f, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: f})
+	if err == nil || strings.Contains(err.Error(), planted) || !strings.Contains(err.Error(), `health.interval: "[redacted]" is not a duration`) {
+		t.Errorf("load error = %v", err)
+	}
+	if len(confkit.Fields(err)) != 2 {
+		t.Errorf("load error lost its structure: %v", err)
+	}
+	f2 := filepath.Join(t.TempDir(), "missing.yaml")
+	if err := os.WriteFile(f2, []byte("health: {token: '${env:VITALS_TEST_NOT_SET_ANYWHERE}'}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: f2}); err == nil ||
+		!strings.Contains(err.Error(), "health.token: ${env:VITALS_TEST_NOT_SET_ANYWHERE}: the environment variable VITALS_TEST_NOT_SET_ANYWHERE is not set") {
+		t.Errorf("missing variable: %v", err)
+	}
+
+	// A running app whose check fails with the secret in its URL.
+	var mu sync.Mutex
+	var seen []string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path+" "+r.Header.Get("X-Key"))
+		mu.Unlock()
+		http.Error(w, "no: "+r.URL.Path, http.StatusServiceUnavailable)
+	}))
+	defer up.Close()
+	var l logs
+	var rt *fxmodule.Runtime
+	var eng *core.Engine
+	// An app's own check that puts the secret in its error.
+	leaky := fx.Supply(fx.Annotate(fxmodule.Check{
+		Component: core.Component{Name: "leaky", Interval: time.Hour},
+		Func:      func(context.Context) error { return core.Degraded(errors.New("token " + planted + " rejected")) },
+	}, fx.ResultTags(`group:"vitals.checks"`)))
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt, &eng), fx.Supply(l.logger()), leaky,
+		supplyConfig(t, baseConfig+`
+  details: always
+  token: "${file:`+secret+`}"
+  checks:
+    - name: upstream
+      provider: http
+      config: {url: "`+up.URL+`/${file:`+secret+`}", expect_body: "${file:`+secret+`}", headers: {X-Key: "${file:`+secret+`}"}}
+`)).RequireStart()
+	if err := eng.ForceCheck(ctxTimeout(t, 5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := eng.Snapshot().Get("upstream")
+	if cs.Check.State == core.StateUp {
+		t.Fatalf("upstream is up: %+v", cs.Check)
+	}
+	mu.Lock()
+	used := strings.Join(seen, "\n")
+	mu.Unlock()
+	if !strings.Contains(used, "/"+planted+" "+planted) {
+		t.Errorf("the check did not send the secret: %q", used)
+	}
+	leak, _ := eng.Snapshot().Get("leaky")
+	if leak.Check.State != core.StateDegraded || leak.Check.Message != "token [redacted] rejected" {
+		t.Errorf("the app's check = %s %q, want degraded with the secret redacted", leak.Check.State, leak.Check.Message)
+	}
+	surfaces := map[string]string{"check": cs.Check.Message + " " + errText(cs.Check.Err)}
+	_, surfaces["/health/leaky"] = get(t, base(t, rt)+"/ready/leaky", "")
+	_, surfaces["/health"] = get(t, base(t, rt)+"/health/upstream", "")
+	_, surfaces["/ready"] = get(t, base(t, rt)+"/ready", "")
+	_, surfaces["/status"] = get(t, base(t, rt)+"/status", "")
+	app.RequireStop()
+	surfaces["logs"] = l.String()
+	for name, text := range surfaces {
+		if strings.Contains(text, planted) {
+			t.Errorf("%s prints the secret:\n%s", name, text)
+		}
+	}
+	if !strings.Contains(surfaces["/ready"], confkit.Redacted) {
+		t.Errorf("/ready shows no redacted value (is the URL in its details?):\n%s", surfaces["/ready"])
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
