@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -27,6 +26,12 @@ const (
 	httpKeyExpectBody    = "expect_body"
 	httpKeyTLSSkipVerify = "tls_skip_verify"
 	httpKeyMaxBodyBytes  = "max_body_bytes"
+	// Added by issue 17.
+	httpKeyDegradedStatus  = "degraded_status"
+	httpKeyFollowRedirects = "follow_redirects"
+	httpKeyExpectJSON      = "expect_json"
+	httpKeyMaxDuration     = "max_duration"
+	httpKeyTLSMinValid     = "tls_min_valid"
 )
 
 const (
@@ -36,6 +41,10 @@ const (
 	httpMaxMaxBody = 64 << 20
 	// httpUserAgent is sent unless the component's headers set one.
 	httpUserAgent = "vitals-health-check/1"
+	// httpMaxMaxDuration bounds max_duration.
+	httpMaxMaxDuration = time.Hour
+	// maxMinValid bounds tls_min_valid (and the tls provider's min_valid).
+	maxMinValid = 10 * 365 * 24 * time.Hour
 )
 
 // HTTPProvider checks components over HTTP(S). Register it on an engine
@@ -47,20 +56,39 @@ const (
 //   - expect_status: the status codes that mean Up: one code (204), a list
 //     ([200, 204]) or a string of codes and ranges ("200-299",
 //     "200,204,300-399", "2xx"). Default 200-399, as a kubelet probe.
+//   - degraded_status: statuses (same syntax) that mean Degraded rather
+//     than Down, as 429 or "4xx"; default none. expect_status wins where
+//     both hold, so "100-599" makes every other answer Degraded.
+//   - follow_redirects: follow redirects, at most 10 (default true); false
+//     judges a 3xx itself.
 //   - expect_body: a substring the body must contain.
+//   - expect_json: conditions on the JSON body, all of which must hold:
+//     a list of "PATH OP VALUE" strings or {path, op, value} maps. PATH is
+//     "$" then .key, [index] or ["key"] steps; OP is one of == != < <= >
+//     >= contains matches exists (matches: an RE2 expression); VALUE is
+//     JSON ("none" or a bare word is a string). At most 32.
+//   - max_duration: an answer slower than this (until the body is read)
+//     is Degraded; default 0, no bound.
+//   - tls_min_valid: for https, a certificate of the chain expiring
+//     within this is Degraded, and an expired one Down even with
+//     tls_skip_verify; default 0, not judged.
 //   - tls_skip_verify: do not verify the server's certificate (default false).
 //   - max_body_bytes: how much of the body is read at most (default 64 KiB);
-//     expect_body is searched in that much.
+//     expect_body and expect_json see that much.
 //
 // The configuration is checked by ValidateConfig when the component is
 // added, so a missing or invalid url fails registration, not the check.
 //
-// An expected status (and body) is Up; any other response is Degraded, with
-// the status in the message; a connection error, a timeout or an error
-// while reading the body is Down. Redirects are followed (at most 10). The
-// check's deadline is the context's, which the engine sets from the
-// component's timeout. Details hold status_code, method, url (password
-// redacted), final_url after redirects, body_bytes and body_truncated.
+// An expected status (and body) is Up. A status in degraded_status, a slow
+// answer or a certificate close to its expiry is Degraded. Any other
+// status, a body without expect_body, a failing expect_json condition (or
+// a body that is not JSON), a connection error, a timeout or an error
+// while reading the body is Down, as for a kubelet probe or HAProxy's
+// httpchk. The check's deadline is the context's, which the engine sets
+// from the component's timeout. Details hold status_code, method, url
+// (password redacted), final_url after redirects, body_bytes,
+// body_truncated, duration_ms and, over TLS, tls (version, cipher,
+// subject, issuer, not_after, expires_in).
 //
 // The zero value is ready to use. With a nil Client the provider builds its
 // own clients, one per provider: no proxy, and no keep-alive, so each check
@@ -92,12 +120,19 @@ type httpConfig struct {
 	expectBody string
 	skipVerify bool
 	maxBody    int64
+	degraded   confkit.StatusSet
+	follow     bool
+	expectJSON []jsonCondition
+	maxDur     time.Duration
+	minValid   time.Duration
 }
 
 func parseHTTPConfig(cfg map[string]any) (httpConfig, error) {
 	r := confkit.NewReader(cfg)
 	r.Only(httpKeyURL, httpKeyMethod, httpKeyHeaders, httpKeyExpectStatus,
-		httpKeyExpectBody, httpKeyTLSSkipVerify, httpKeyMaxBodyBytes)
+		httpKeyExpectBody, httpKeyTLSSkipVerify, httpKeyMaxBodyBytes,
+		httpKeyDegradedStatus, httpKeyFollowRedirects, httpKeyExpectJSON,
+		httpKeyMaxDuration, httpKeyTLSMinValid)
 	var hc httpConfig
 	raw := r.RequiredString(httpKeyURL, "the absolute http or https URL to request")
 	if raw != "" {
@@ -142,6 +177,14 @@ func parseHTTPConfig(cfg map[string]any) (httpConfig, error) {
 	if n := int64(len(hc.expectBody)); n > hc.maxBody {
 		r.Failf(httpKeyExpectBody, "is %d bytes, longer than max_body_bytes (%d)", n, hc.maxBody)
 	}
+	hc.degraded = r.StatusSet(httpKeyDegradedStatus, nil)
+	hc.follow = r.Bool(httpKeyFollowRedirects, true)
+	hc.expectJSON = parseJSONConditions(r, httpKeyExpectJSON)
+	hc.maxDur = r.Duration(httpKeyMaxDuration, 0, 0, httpMaxMaxDuration)
+	hc.minValid = r.Duration(httpKeyTLSMinValid, 0, 0, maxMinValid)
+	if hc.minValid > 0 && hc.url != nil && hc.url.Scheme != "https" {
+		r.Failf(httpKeyTLSMinValid, "needs an https url, not %q", hc.url.Redacted())
+	}
 	return hc, r.Err()
 }
 
@@ -181,6 +224,11 @@ func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
 	if hc.host != "" {
 		req.Host = hc.host
 	}
+	if !hc.follow {
+		c := *client
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		client = &c
+	}
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
@@ -188,11 +236,16 @@ func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
 	}
 	defer resp.Body.Close()
 	body, truncated, readErr := readAtMost(resp.Body, hc.maxBody)
+	took := time.Since(start)
 	details["status_code"] = resp.StatusCode
 	details["body_bytes"] = len(body)
 	details["body_truncated"] = truncated
+	details["duration_ms"] = float64(took.Microseconds()) / 1000
 	if resp.Request != nil && resp.Request.URL != nil && resp.Request.URL.String() != hc.url.String() {
 		details["final_url"] = resp.Request.URL.Redacted()
+	}
+	if resp.TLS != nil {
+		details["tls"] = tlsDetails(resp.TLS, time.Now())
 	}
 	status := resp.Status
 	if status == "" {
@@ -205,27 +258,9 @@ func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
 		}
 		return Check{State: StateDown, Message: msg, Err: readErr, Details: details}
 	}
-	if !hc.expect.Contains(resp.StatusCode) {
-		return Check{
-			State:   StateDegraded,
-			Message: fmt.Sprintf("HTTP %s, want %s", status, hc.expect),
-			Err:     fmt.Errorf("unexpected status %d", resp.StatusCode),
-			Details: details,
-		}
-	}
-	if hc.expectBody != "" && !bytes.Contains(body, []byte(hc.expectBody)) {
-		where := ""
-		if truncated {
-			where = fmt.Sprintf(" in its first %d bytes", len(body))
-		}
-		return Check{
-			State:   StateDegraded,
-			Message: fmt.Sprintf("HTTP %s, but the body does not contain %q%s", status, hc.expectBody, where),
-			Err:     errors.New("expected body not found"),
-			Details: details,
-		}
-	}
-	return Check{State: StateUp, Message: "HTTP " + status, Details: details}
+	res := hc.judge(resp, status, body, truncated, took)
+	res.Details = details
+	return res
 }
 
 // Close closes the idle connections of the transports the provider built.
