@@ -68,7 +68,9 @@ func parseJSONConditions(r *confkit.Reader, key string) []jsonCondition {
 		p := confkit.JoinPath(key, fmt.Sprintf("[%d]", i))
 		c, err := parseJSONCondition(item)
 		if err != nil {
-			r.Fail(p, err)
+			for _, fe := range confkit.Fields(confkit.Prefix(p, err)) {
+				r.Fail(fe.Path, fe.Err)
+			}
 			continue
 		}
 		out = append(out, c)

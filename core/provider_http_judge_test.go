@@ -137,3 +137,96 @@ func TestHTTPProviderJudgement(t *testing.T) {
 		})
 	}
 }
+
+func TestHTTPProviderTLSMinValid(t *testing.T) {
+	t.Parallel()
+	ca := newTestCA(t)
+	now := time.Now()
+	valid := tlsServer(t, ca.leaf(t, "127.0.0.1", now.Add(-time.Hour), now.Add(90*24*time.Hour)))
+	expiring := tlsServer(t, ca.leaf(t, "127.0.0.1", now.Add(-time.Hour), now.Add(48*time.Hour)))
+	expired := tlsServer(t, ca.leaf(t, "127.0.0.1", now.Add(-48*time.Hour), now.Add(-time.Hour)))
+	wrongHost := tlsServer(t, ca.leaf(t, "other.test", now.Add(-time.Hour), now.Add(90*24*time.Hour)))
+
+	client := trustingClient(ca.pool)
+	p := &core.HTTPProvider{Client: client}
+	t.Cleanup(func() { _ = p.Close(context.Background()); client.CloseIdleConnections() })
+	tests := []struct {
+		name string
+		cfg  map[string]any
+		want core.State
+		msg  string
+	}{
+		{"valid", map[string]any{"url": valid.URL, "tls_min_valid": "336h"}, core.StateUp, "HTTP 200"},
+		{"expiring", map[string]any{"url": expiring.URL, "tls_min_valid": "336h"}, core.StateDegraded, `certificate "CN=127.0.0.1,O=Vitals tests" expires in 4`},
+		{"expiring, not judged", map[string]any{"url": expiring.URL}, core.StateUp, "HTTP 200"},
+		{"expiring and slow", map[string]any{"url": expiring.URL, "tls_min_valid": "336h", "max_duration": "1ns"}, core.StateDegraded, "less than tls_min_valid 336h0m0s; took"},
+		{"expired", map[string]any{"url": expired.URL, "tls_min_valid": "336h"}, core.StateDown, "expired"},
+		{"expired, skip verify", map[string]any{"url": expired.URL, "tls_min_valid": "1h", "tls_skip_verify": true}, core.StateDown, "HTTP 200 OK, but certificate \"CN=127.0.0.1,O=Vitals tests\" expired at"},
+		{"wrong host", map[string]any{"url": wrongHost.URL, "tls_min_valid": "1h"}, core.StateDown, "127.0.0.1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := checkWithin(t, p, tc.cfg, 5*time.Second)
+			if res.State != tc.want || !strings.Contains(res.Message, tc.msg) {
+				t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, tc.want, tc.msg)
+			}
+			if res.Details["status_code"] == nil {
+				return // no answer: no TLS details either
+			}
+			d, ok := res.Details["tls"].(map[string]any)
+			if !ok || d["issuer"] != "CN=Vitals Test CA" || d["subject"] != "CN=127.0.0.1,O=Vitals tests" ||
+				d["version"] == "" || d["cipher"] == "" || d["not_after"] == nil || d["expires_in"] == nil {
+				t.Errorf("tls details = %v", res.Details["tls"])
+			}
+		})
+	}
+}
+
+func TestHTTPProviderValidateJudgementKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  map[string]any
+		want string // substring of the error; "": valid
+	}{
+		{"all of them", map[string]any{"url": "https://x/", "degraded_status": []any{429, "5xx"}, "follow_redirects": "false",
+			"expect_json": []any{"$.a == 1", map[string]any{"path": "$.b[0]", "op": "matches", "value": "^ok$"}},
+			"max_duration": "2s", "tls_min_valid": "336h"}, ""},
+		{"degraded status", map[string]any{"url": "http://x/", "degraded_status": "6xx"}, `degraded_status: "6xx" is not a status code`},
+		{"follow not a bool", map[string]any{"url": "http://x/", "follow_redirects": "sometimes"}, `follow_redirects: "sometimes" is not a boolean`},
+		{"max duration text", map[string]any{"url": "http://x/", "max_duration": "fast"}, `max_duration: "fast" is not a duration`},
+		{"max duration negative", map[string]any{"url": "http://x/", "max_duration": "-1s"}, "max_duration: "},
+		{"max duration huge", map[string]any{"url": "http://x/", "max_duration": "2h"}, "max_duration: \"2h\" is out of range"},
+		{"min valid over http", map[string]any{"url": "http://x/", "tls_min_valid": "24h"}, `tls_min_valid: needs an https url, not "http://x/"`},
+		{"min valid text", map[string]any{"url": "https://x/", "tls_min_valid": "2 weeks"}, `tls_min_valid: "2 weeks" is not a duration`},
+		{"json not a list", map[string]any{"url": "http://x/", "expect_json": "$.a == 1"}, "expect_json: \"$.a == 1\" is not a list of conditions"},
+		{"json bad path", map[string]any{"url": "http://x/", "expect_json": []any{"status == ok"}}, `expect_json[0]: path "status" does not start with "$"`},
+		{"json bad index", map[string]any{"url": "http://x/", "expect_json": []any{"$.a[x] exists"}}, `expect_json[0]: path "$.a[x]" has "x", not an index`},
+		{"json unclosed", map[string]any{"url": "http://x/", "expect_json": []any{"$.a[1 exists"}}, `expect_json[0]: path "$.a[1" has a "[" without "]"`},
+		{"json empty key", map[string]any{"url": "http://x/", "expect_json": []any{"$..a exists"}}, "has an empty key"},
+		{"json bad op", map[string]any{"url": "http://x/", "expect_json": []any{"$.a === 1"}}, `expect_json[0]: operator "===" is not one of == != < <= > >= contains matches exists`},
+		{"json missing value", map[string]any{"url": "http://x/", "expect_json": []any{"$.a =="}}, "expect_json[0]: == needs a value"},
+		{"json exists with value", map[string]any{"url": "http://x/", "expect_json": []any{"$.a exists 1"}}, "expect_json[0]: exists takes no value"},
+		{"json order needs number", map[string]any{"url": "http://x/", "expect_json": []any{"$.a > big"}}, `expect_json[0]: > needs a number, not "big"`},
+		{"json bad regex", map[string]any{"url": "http://x/", "expect_json": []any{`$.a matches "(x"`}}, "expect_json[0]: \"(x\" is not a regular expression (RE2)"},
+		{"json regex not a string", map[string]any{"url": "http://x/", "expect_json": []any{"$.a matches 1"}}, "expect_json[0]: matches needs a pattern string"},
+		{"json map unknown key", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"path": "$.a", "operator": "=="}}}, "expect_json[0].operator: unknown key"},
+		{"json map no path", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"op": "exists"}}}, "expect_json[0].path: is required"},
+		{"json map value a list", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"path": "$", "value": []any{1}}}}, "expect_json[0]: value a list is not a string, number, boolean or null"},
+		{"json item a number", map[string]any{"url": "http://x/", "expect_json": []any{5}}, `expect_json[0]: 5 is neither "PATH OP VALUE" nor a map`},
+		{"json too many", map[string]any{"url": "http://x/", "expect_json": slices.Repeat([]any{"$ exists"}, 33)}, "expect_json: has 33 conditions, at most 32"},
+		{"json path too long", map[string]any{"url": "http://x/", "expect_json": []any{"$" + strings.Repeat(".a", 200) + " exists"}}, "expect_json[0]: path is 401 bytes, at most 256"},
+	}
+	p := &core.HTTPProvider{}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := p.ValidateConfig(core.Component{Name: "web", Provider: "http", Config: tc.cfg})
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
