@@ -190,7 +190,7 @@ func TestHTTPProviderValidateJudgementKeys(t *testing.T) {
 		want string // substring of the error; "": valid
 	}{
 		{"all of them", map[string]any{"url": "https://x/", "degraded_status": []any{429, "5xx"}, "follow_redirects": "false",
-			"expect_json": []any{"$.a == 1", map[string]any{"path": "$.b[0]", "op": "matches", "value": "^ok$"}},
+			"expect_json":  []any{"$.a == 1", map[string]any{"path": "$.b[0]", "op": "matches", "value": "^ok$"}},
 			"max_duration": "2s", "tls_min_valid": "336h"}, ""},
 		{"degraded status", map[string]any{"url": "http://x/", "degraded_status": "6xx"}, `degraded_status: "6xx" is not a status code`},
 		{"follow not a bool", map[string]any{"url": "http://x/", "follow_redirects": "sometimes"}, `follow_redirects: "sometimes" is not a boolean`},
