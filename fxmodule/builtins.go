@@ -11,7 +11,7 @@ import (
 )
 
 // builtinProviders returns the providers every engine of the module has:
-// http, tcp, jobs (with the jobs sources of the group "vitals.jobs"
+// http, tcp, tls, dns, jobs (with the jobs sources of the group "vitals.jobs"
 // registered) and wasm. Errors name the group entry or key they are about.
 func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core.Provider, error) {
 	jp := core.NewJobsProvider()
@@ -28,7 +28,7 @@ func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core
 	if err != nil {
 		return nil, fmt.Errorf("health.wasm: %w", err)
 	}
-	return []core.Provider{&core.HTTPProvider{}, &core.TCPProvider{}, jp, wasm}, nil
+	return []core.Provider{&core.HTTPProvider{}, &core.TCPProvider{}, &core.TLSProvider{}, &core.DNSProvider{}, jp, wasm}, nil
 }
 
 // WasmOptions returns the wasm provider's options that cfg's health.wasm.*
