@@ -1,5 +1,10 @@
 package core
 
+import (
+	"slices"
+	"time"
+)
+
 // Typed configs of the built-in providers, so Go code need not spell a
 // Component.Config map by hand:
 //
@@ -27,6 +32,20 @@ type HTTPConfig struct {
 	// MaxBodyBytes (max_body_bytes) bounds how much of the body is read
 	// (default 64 KiB).
 	MaxBodyBytes int64
+	// DegradedStatus (degraded_status) is the set of codes that mean
+	// Degraded rather than Down, as "429" or "4xx" (default none).
+	DegradedStatus string
+	// FollowRedirects (follow_redirects), when set, says whether redirects
+	// are followed (nil: the default, true).
+	FollowRedirects *bool
+	// ExpectJSON (expect_json) are conditions on the JSON body, as
+	// `$.status.indicator == "none"`.
+	ExpectJSON []string
+	// MaxDuration (max_duration): a slower answer is Degraded (0: off).
+	MaxDuration time.Duration
+	// TLSMinValid (tls_min_valid): a certificate expiring sooner is
+	// Degraded (0: off).
+	TLSMinValid time.Duration
 }
 
 // Map returns the Component.Config c stands for.
@@ -47,6 +66,19 @@ func (c HTTPConfig) Map() map[string]any {
 		m[httpKeyTLSSkipVerify] = true
 	}
 	setInt(m, httpKeyMaxBodyBytes, c.MaxBodyBytes)
+	set(m, httpKeyDegradedStatus, c.DegradedStatus)
+	if c.FollowRedirects != nil {
+		m[httpKeyFollowRedirects] = *c.FollowRedirects
+	}
+	if len(c.ExpectJSON) > 0 {
+		conds := make([]any, len(c.ExpectJSON))
+		for i, e := range c.ExpectJSON {
+			conds[i] = e
+		}
+		m[httpKeyExpectJSON] = conds
+	}
+	setDuration(m, httpKeyMaxDuration, c.MaxDuration)
+	setDuration(m, httpKeyTLSMinValid, c.TLSMinValid)
 	return m
 }
 
@@ -116,6 +148,81 @@ func (c JobsConfig) Map() map[string]any {
 // config c.
 func (c JobsConfig) Component(name string) Component {
 	return Component{Name: name, Provider: "jobs", Config: c.Map()}
+}
+
+// TLSCheckConfig is the config of a "tls" component (see TLSProvider).
+type TLSCheckConfig struct {
+	// Address (address, required) is the host:port to handshake with.
+	Address string
+	// ServerName (server_name) is sent as SNI and verified (default: the
+	// host of Address).
+	ServerName string
+	// SkipVerify (skip_verify) does not verify the chain and name.
+	SkipVerify bool
+	// MinValid (min_valid): a certificate expiring sooner is Degraded
+	// (0: the default, 336h; use the map form "0s" to turn it off).
+	MinValid time.Duration
+}
+
+// Map returns the Component.Config c stands for.
+func (c TLSCheckConfig) Map() map[string]any {
+	m := map[string]any{}
+	set(m, tlsKeyAddress, c.Address)
+	set(m, tlsKeyServerName, c.ServerName)
+	if c.SkipVerify {
+		m[tlsKeySkipVerify] = true
+	}
+	setDuration(m, tlsKeyMinValid, c.MinValid)
+	return m
+}
+
+// Component returns a component named name of the tls provider with
+// config c.
+func (c TLSCheckConfig) Component(name string) Component {
+	return Component{Name: name, Provider: "tls", Config: c.Map()}
+}
+
+// DNSConfig is the config of a "dns" component (see DNSProvider).
+type DNSConfig struct {
+	// Name (name, required) is the name to resolve.
+	Name string
+	// Type (type) is A (default), AAAA, CNAME, TXT, SRV or MX.
+	Type string
+	// Server (server) is the host:port of the DNS server to ask (default:
+	// the system resolver).
+	Server string
+	// Expect (expect) are values that must all be among the answers.
+	Expect []string
+	// MinCount (min_count) is the fewest answers accepted (default 1).
+	MinCount int64
+	// MaxDuration (max_duration): a slower lookup is Degraded (0: off).
+	MaxDuration time.Duration
+}
+
+// Map returns the Component.Config c stands for.
+func (c DNSConfig) Map() map[string]any {
+	m := map[string]any{}
+	set(m, dnsKeyName, c.Name)
+	set(m, dnsKeyType, c.Type)
+	set(m, dnsKeyServer, c.Server)
+	if len(c.Expect) > 0 {
+		m[dnsKeyExpect] = slices.Clone(c.Expect)
+	}
+	setInt(m, dnsKeyMinCount, c.MinCount)
+	setDuration(m, dnsKeyMaxDuration, c.MaxDuration)
+	return m
+}
+
+// Component returns a component named name of the dns provider with
+// config c.
+func (c DNSConfig) Component(name string) Component {
+	return Component{Name: name, Provider: "dns", Config: c.Map()}
+}
+
+func setDuration(m map[string]any, key string, v time.Duration) {
+	if v != 0 {
+		m[key] = v.String()
+	}
 }
 
 func set(m map[string]any, key, v string) {

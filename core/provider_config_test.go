@@ -3,6 +3,7 @@ package core_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -48,6 +49,46 @@ func TestTypedConfigs(t *testing.T) {
 	}
 	err = e.Add(t.Context(), core.HTTPConfig{URL: "ftp://x/", MaxBodyBytes: -1}.Component("bad"))
 	if err == nil || !strings.Contains(err.Error(), "config.url: ") || !strings.Contains(err.Error(), "config.max_body_bytes: -1 is out of range") {
+		t.Errorf("a bad typed config: %v", err)
+	}
+}
+
+// The typed configs of issue 17's keys and providers.
+func TestTypedConfigsJudgement(t *testing.T) {
+	t.Parallel()
+	h := core.HTTPConfig{URL: "https://127.0.0.1/", DegradedStatus: "429", FollowRedirects: new(false),
+		ExpectJSON: []string{`$.status == "ok"`}, MaxDuration: 500 * time.Millisecond, TLSMinValid: 336 * time.Hour}
+	want := map[string]any{"url": "https://127.0.0.1/", "degraded_status": "429", "follow_redirects": false,
+		"expect_json": []any{`$.status == "ok"`}, "max_duration": "500ms", "tls_min_valid": "336h0m0s"}
+	if d := cmp.Diff(want, h.Map()); d != "" {
+		t.Errorf("HTTPConfig.Map (-want +got):\n%s", d)
+	}
+	tc := core.TLSCheckConfig{Address: "127.0.0.1:443", ServerName: "svc.test", SkipVerify: true, MinValid: time.Hour}
+	if d := cmp.Diff(map[string]any{"address": "127.0.0.1:443", "server_name": "svc.test", "skip_verify": true, "min_valid": "1h0m0s"}, tc.Map()); d != "" {
+		t.Errorf("TLSCheckConfig.Map (-want +got):\n%s", d)
+	}
+	dc := core.DNSConfig{Name: "api.vitals.test.", Type: "AAAA", Server: "127.0.0.1:53", Expect: []string{"::1"}, MinCount: 2, MaxDuration: time.Second}
+	if d := cmp.Diff(map[string]any{"name": "api.vitals.test.", "type": "AAAA", "server": "127.0.0.1:53", "expect": []string{"::1"},
+		"min_count": int64(2), "max_duration": "1s"}, dc.Map()); d != "" {
+		t.Errorf("DNSConfig.Map (-want +got):\n%s", d)
+	}
+	for _, z := range []map[string]any{core.TLSCheckConfig{}.Map(), core.DNSConfig{}.Map()} {
+		if len(z) != 0 {
+			t.Errorf("a zero typed config sets keys: %v", z)
+		}
+	}
+	e, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TLSProvider{}, &core.DNSProvider{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Stop(t.Context()) })
+	for _, c := range []core.Component{h.Component("web"), tc.Component("cert"), dc.Component("name")} {
+		if err := e.Add(t.Context(), c); err != nil {
+			t.Errorf("%s: %v", c.Name, err)
+		}
+	}
+	err = e.Add(t.Context(), core.DNSConfig{Name: "a.test", Type: "PTR"}.Component("bad"))
+	if err == nil || !strings.Contains(err.Error(), `config.type: "PTR" is not one of`) {
 		t.Errorf("a bad typed config: %v", err)
 	}
 }
