@@ -68,12 +68,16 @@ func newApp(cfg *fxmodule.Config, log *slog.Logger, stdout io.Writer) *fx.App {
 	)
 }
 
-// newEcho is the app's own echo server: GET /hello, and the health routes
+// newEcho is the app's own echo server: GET /hello, GET /hello.json (the
+// target of the example's expect_json check), and the health routes
 // Vitals adds.
 func newEcho() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/hello", func(c echo.Context) error { return c.String(http.StatusOK, "hello\n") })
+	e.GET("/hello.json", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]any{"greeting": "hello", "status": map[string]any{"indicator": "none"}, "replicas": 1})
+	})
 	return e
 }
 

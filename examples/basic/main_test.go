@@ -144,7 +144,7 @@ func TestExampleConfig(t *testing.T) {
 	var rc received
 	hook := httptest.NewServer(&rc)
 	defer hook.Close()
-	httpAddr, grpcAddr := freeAddr(t), freeAddr(t)
+	httpAddr, grpcAddr, tlsAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	b, err := os.ReadFile("examples/basic/config.example.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +152,7 @@ func TestExampleConfig(t *testing.T) {
 	body := strings.NewReplacer(
 		"127.0.0.1:8080", httpAddr,
 		"127.0.0.1:9090", grpcAddr,
+		"127.0.0.1:8443", tlsAddr, // nothing listens there
 		"http://127.0.0.1:8099/vitals", hook.URL+"/vitals",
 	).Replace(string(b))
 	file := filepath.Join(t.TempDir(), "config.yaml")
@@ -173,10 +174,24 @@ func TestExampleConfig(t *testing.T) {
 		"/hello": 200, "/health": 200, "/ready": 200, "/healthz": 200, "/readyz": 200,
 		"/ready/hello-page": 200, "/ready/probe": 200, "/ready/pipeline": 200, "/ready/hello": 200, "/ready/tcp-echo": 200,
 		"/health/grpc-port": 200, "/jobs": 200, "/status": 200,
+		"/ready/hello-json": 200, "/ready/localhost-dns": 200,
 	} {
 		if code, body := get(t, base+path); code != want {
 			t.Errorf("%s = %d, want %d: %s", path, code, want, body)
 		}
+	}
+	// The checks of issue 17's keys judge what they see.
+	for name, want := range map[string]string{
+		"hello-page": `"status": "pass"`, "hello-json": `"status": "pass"`, "localhost-dns": `"status": "pass"`,
+	} {
+		if _, body := get(t, base+"/ready/"+name, "Authorization", "Bearer demo-token"); !strings.Contains(body, want) {
+			t.Errorf("/ready/%s lacks %q:\n%s", name, want, body)
+		}
+	}
+	// The tls check is in no probe group (nothing listens at its address):
+	// the status page shows it.
+	if _, body := get(t, base+"/status", "Authorization", "Bearer demo-token"); !strings.Contains(body, "connect to "+tlsAddr) {
+		t.Errorf("/status lacks the certificate check's message:\n%s", body)
 	}
 	// details: authorized.
 	if _, body := get(t, base+"/ready/probe"); strings.Contains(body, `"output": "ok"`) {
