@@ -31,8 +31,9 @@ const (
 	dnsMaxShown = 20
 )
 
-// dnsTypes are the record types the dns provider looks up.
-var dnsTypes = []string{"A", "AAAA", "CNAME", "TXT", "SRV", "MX"}
+// dnsTypes are the record types the dns provider looks up, separated by
+// spaces.
+const dnsTypes = "A AAAA CNAME TXT SRV MX"
 
 // DNSProvider checks that a name resolves. Register it on an engine (its
 // Name is "dns") and configure components with these Config keys:
@@ -84,8 +85,8 @@ func parseDNSConfig(cfg map[string]any) (dnsConfig, error) {
 		r.Failf(dnsKeyName, "%q is not a DNS name", dc.name)
 	}
 	dc.rtype = strings.ToUpper(strings.TrimSpace(r.String(dnsKeyType, "A")))
-	if !slices.Contains(dnsTypes, dc.rtype) {
-		r.Failf(dnsKeyType, "%q is not one of %s", dc.rtype, strings.Join(dnsTypes, ", "))
+	if !slices.Contains(strings.Fields(dnsTypes), dc.rtype) {
+		r.Failf(dnsKeyType, "%q is not one of %s", dc.rtype, strings.Join(strings.Fields(dnsTypes), ", "))
 	}
 	if s := strings.TrimSpace(r.String(dnsKeyServer, "")); s != "" {
 		if ip, err := netip.ParseAddr(s); err == nil {
@@ -120,7 +121,11 @@ func normalizeDNSValue(rtype, v string) (string, error) {
 	case "A", "AAAA":
 		ip, err := netip.ParseAddr(strings.TrimSpace(v))
 		if err != nil || ip.Is4() != (rtype == "A") || ip.Zone() != "" {
-			return "", confkit.Problem(confkit.ErrInvalid, "%q is not an IPv%s address", v, map[bool]string{true: "4", false: "6"}[rtype == "A"])
+			family := "IPv6"
+			if rtype == "A" {
+				family = "IPv4"
+			}
+			return "", confkit.Problem(confkit.ErrInvalid, "%q is not an %s address", v, family)
 		}
 		return ip.String(), nil
 	case "SRV":
@@ -223,7 +228,10 @@ func lookupDNS(ctx context.Context, r *net.Resolver, rtype, name string) ([]stri
 	var out []string
 	switch rtype {
 	case "A", "AAAA":
-		network := map[string]string{"A": "ip4", "AAAA": "ip6"}[rtype]
+		network := "ip4"
+		if rtype == "AAAA" {
+			network = "ip6"
+		}
 		ips, err := r.LookupNetIP(ctx, network, name)
 		for _, ip := range ips {
 			out = append(out, ip.Unmap().String())

@@ -21,8 +21,8 @@ const (
 	jsonQuoteMax = 64
 )
 
-// jsonOps are the operators of expect_json.
-var jsonOps = []string{"==", "!=", "<", "<=", ">", ">=", "contains", "matches", "exists"}
+// jsonOps are the operators of expect_json, separated by spaces.
+const jsonOps = "== != < <= > >= contains matches exists"
 
 // jsonStep is one step of a path: an object key or, when index >= 0, a
 // list index.
@@ -114,8 +114,8 @@ func parseJSONCondition(item any) (jsonCondition, error) {
 		return c, err
 	}
 	c.steps = steps
-	if !slices.Contains(jsonOps, op) {
-		return c, confkit.Problem(confkit.ErrInvalid, "operator %q is not one of %s", op, strings.Join(jsonOps, " "))
+	if !slices.Contains(strings.Fields(jsonOps), op) {
+		return c, confkit.Problem(confkit.ErrInvalid, "operator %q is not one of %s", op, jsonOps)
 	}
 	if op == "exists" {
 		if hasValue {
