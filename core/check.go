@@ -20,7 +20,8 @@ type Check struct {
 	Details map[string]any `json:"details,omitempty"`
 	// Duration is how long the provider took.
 	Duration time.Duration `json:"duration"`
-	// Time is when the check started.
+	// Time is when the check started (after any wait for the concurrency
+	// bound, WithConcurrency).
 	Time time.Time `json:"time"`
 	// Consecutive counts the checks in a row, this one included, whose
 	// observed state was a success (Up/Degraded) or a failure as this one's.

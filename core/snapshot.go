@@ -111,20 +111,24 @@ type Snapshot struct {
 	// State is the worst state over all components (non-critical Down counts
 	// as Degraded, Unknown counts least).
 	State State `json:"state"`
-	// Components, sorted by name.
-	Components []ComponentStatus `json:"components"`
+	// Components, sorted by name. A status is shared, unchanged, by the
+	// snapshots published until the component's next result: like the
+	// snapshot, it must not be modified.
+	Components []*ComponentStatus `json:"components"`
 	// Groups by name; the liveness and readiness groups are always present.
 	Groups map[string]GroupStatus `json:"groups"`
-	index  map[string]int
 }
 
-// Get returns the status of the named component.
+// Get returns the status of the named component (a binary search of
+// Components).
 func (s *Snapshot) Get(name string) (ComponentStatus, bool) {
-	i, ok := s.index[name]
+	i, ok := slices.BinarySearchFunc(s.Components, name, func(cs *ComponentStatus, n string) int {
+		return strings.Compare(cs.Component.Name, n)
+	})
 	if !ok {
 		return ComponentStatus{}, false
 	}
-	return s.Components[i], true
+	return *s.Components[i], true
 }
 
 // Group returns the status of the named group; an unknown group is an empty
@@ -162,8 +166,7 @@ func (s *Snapshot) Ready() bool {
 
 // groupPasses reports whether every member of group g passes.
 func (s *Snapshot) groupPasses(g string, pass func(*ComponentStatus) bool) bool {
-	for i := range s.Components {
-		cs := &s.Components[i]
+	for _, cs := range s.Components {
 		if cs.Component.InGroup(g) && !pass(cs) {
 			return false
 		}
@@ -184,12 +187,11 @@ func (s *Snapshot) Healthy() []string {
 }
 
 // layout is what snapshots share while the set of components and their
-// groups stay the same: the entries sorted by name, the name index and the
-// group memberships. Rebuilding it costs a sort; a published result only
-// copies the statuses and folds the states (see BENCHMARKS.md).
+// groups stay the same: the entries sorted by name and the group
+// memberships. Rebuilding it costs a sort; a publication copies one pointer
+// per component and folds the states (see BENCHMARKS.md).
 type layout struct {
 	order  []*entry
-	index  map[string]int
 	groups map[string][]int    // group -> indexes in order
 	names  map[string][]string // group -> member names, sorted
 }
@@ -197,7 +199,6 @@ type layout struct {
 func newLayout(entries map[string]*entry) *layout {
 	l := &layout{
 		order:  make([]*entry, 0, len(entries)),
-		index:  make(map[string]int, len(entries)),
 		groups: map[string][]int{GroupLiveness: nil, GroupReadiness: nil},
 		names:  map[string][]string{GroupLiveness: nil, GroupReadiness: nil},
 	}
@@ -206,7 +207,6 @@ func newLayout(entries map[string]*entry) *layout {
 	}
 	slices.SortFunc(l.order, func(a, b *entry) int { return strings.Compare(a.comp.Name, b.comp.Name) })
 	for i, ent := range l.order {
-		l.index[ent.comp.Name] = i
 		for _, g := range ent.comp.Groups {
 			l.groups[g] = append(l.groups[g], i)
 			l.names[g] = append(l.names[g], ent.comp.Name)
@@ -215,28 +215,29 @@ func newLayout(entries map[string]*entry) *layout {
 	return l
 }
 
-// snapshot builds a snapshot of the entries' current statuses. Called
-// with the engine mutex held.
+// snapshot builds a snapshot of the entries' current statuses: one pointer
+// per component, the statuses themselves shared. Called with the engine
+// mutex held.
 func (l *layout) snapshot(now time.Time, phase Phase) *Snapshot {
-	comps := make([]ComponentStatus, len(l.order))
-	all := make([]State, len(l.order))
+	comps := make([]*ComponentStatus, len(l.order))
+	state := StateUnknown
 	for i, ent := range l.order {
 		comps[i] = ent.status
-		all[i] = ent.status.Contribution()
+		state = Worst(state, ent.status.Contribution())
 	}
 	s := &Snapshot{
 		Time:       now,
 		Phase:      phase,
-		State:      Worst(all...),
+		State:      state,
 		Components: comps,
 		Groups:     make(map[string]GroupStatus, len(l.groups)),
-		index:      l.index,
 	}
 	for g, members := range l.groups {
 		gs := GroupStatus{Components: l.names[g]}
 		for _, i := range members {
-			gs.State = Worst(gs.State, all[i])
-			if cs := &comps[i]; cs.Pending() {
+			cs := comps[i]
+			gs.State = Worst(gs.State, cs.Contribution())
+			if cs.Pending() {
 				gs.Pending = append(gs.Pending, cs.Component.Name)
 			}
 		}

@@ -41,7 +41,10 @@ type CheckStore interface {
 const DefaultHistory = 100
 
 // MemoryStore is the default ComponentStore and CheckStore: components in a
-// map, and a bounded ring of results per component.
+// map, and a bounded ring of results per component. A ring grows with its
+// results up to its size, and only a component's latest result keeps its
+// Details: older ones are kept without them, so that memory does not grow
+// with what providers report.
 type MemoryStore struct {
 	size int
 
@@ -98,13 +101,14 @@ func (m *MemoryStore) DeleteComponent(_ context.Context, name string) error {
 	return nil
 }
 
-// RecordCheck appends a result to the component's ring, evicting the oldest.
+// RecordCheck appends a result to the component's ring, evicting the
+// oldest, and drops the Details of the result before it.
 func (m *MemoryStore) RecordCheck(_ context.Context, c Check) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.rings[c.Component]
 	if r == nil {
-		r = &ring{buf: make([]Check, m.size)}
+		r = &ring{size: m.size}
 		m.rings[c.Component] = r
 	}
 	r.push(c)
@@ -130,28 +134,38 @@ func (m *MemoryStore) ForgetChecks(_ context.Context, component string) error {
 	return nil
 }
 
+// ring keeps the latest size results: buf grows by append up to size,
+// then next wraps around it.
 type ring struct {
-	buf   []Check
-	next  int
-	count int
+	buf  []Check
+	size int
+	next int // where the next result goes once buf is full
 }
 
 func (r *ring) push(c Check) {
-	r.buf[r.next] = c
-	r.next = (r.next + 1) % len(r.buf)
-	if r.count < len(r.buf) {
-		r.count++
+	if n := len(r.buf); n > 0 {
+		r.buf[(r.next-1+n)%n].Details = nil
 	}
+	if len(r.buf) < r.size {
+		if len(r.buf) == cap(r.buf) { // double, but not past size
+			r.buf = slices.Grow(r.buf, min(max(len(r.buf), 2), r.size-len(r.buf)))
+		}
+		r.buf = append(r.buf, c)
+		return
+	}
+	r.buf[r.next] = c
+	r.next = (r.next + 1) % r.size
 }
 
 func (r *ring) last(n int) []Check {
-	if n <= 0 || n > r.count {
-		n = r.count
+	count := len(r.buf)
+	if n <= 0 || n > count {
+		n = count
 	}
 	out := make([]Check, n)
-	start := (r.next - n + len(r.buf)) % len(r.buf)
+	start := (r.next - n + count) % count
 	for i := range n {
-		out[i] = r.buf[(start+i)%len(r.buf)]
+		out[i] = r.buf[(start+i)%count]
 	}
 	return out
 }
