@@ -126,10 +126,13 @@ func (e *Engine) AddAll(ctx context.Context, cs []Component) []error {
 		ent := newEntry(c)
 		e.entries[c.Name] = ent
 		e.startLoopLocked(ent)
-		added++
+		if added++; added == 1 && e.layout != nil {
+			e.layout.insert(ent) // Add: no sort
+		} else {
+			e.layout = nil // rebuilt (sorted once) by publishLocked
+		}
 	}
 	if added > 0 {
-		e.layout = nil
 		e.publishLocked()
 	}
 	if added == len(cs) {

@@ -215,6 +215,31 @@ func newLayout(entries map[string]*entry) *layout {
 	return l
 }
 
+// insert adds ent, a component not in l, in place: O(components) moves
+// but no sort, for a single Add. The order and the group indexes are the
+// engine's alone; the member names are shared with published snapshots,
+// so those of ent's groups are copied.
+func (l *layout) insert(ent *entry) {
+	name := ent.comp.Name
+	pos, _ := slices.BinarySearchFunc(l.order, name, func(x *entry, n string) int { return strings.Compare(x.comp.Name, n) })
+	l.order = slices.Insert(l.order, pos, ent)
+	for _, members := range l.groups {
+		for i, m := range members {
+			if m >= pos {
+				members[i] = m + 1
+			}
+		}
+	}
+	for _, g := range ent.comp.Groups {
+		members := l.groups[g]
+		at, _ := slices.BinarySearch(members, pos)
+		l.groups[g] = slices.Insert(members, at, pos)
+		names := l.names[g]
+		at, _ = slices.BinarySearch(names, name)
+		l.names[g] = slices.Insert(slices.Clip(names), at, name) // a copy
+	}
+}
+
 // snapshot builds a snapshot of the entries' current statuses: one pointer
 // per component, the statuses themselves shared. Called with the engine
 // mutex held.
