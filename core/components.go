@@ -14,9 +14,11 @@ import (
 // snapshot may hold it.
 type entry struct {
 	comp   Component
+	probe  Component // comp's copy handed to the provider, made once
 	status *ComponentStatus
 	fails  int
 	oks    int
+	pos    int // in Engine.layout.order, when the layout is not nil
 
 	stop     chan struct{} // closed to end the scheduling loop
 	stopOnce sync.Once
@@ -44,7 +46,7 @@ type flight struct {
 func (ent *entry) stopLoop() { ent.stopOnce.Do(func() { close(ent.stop) }) }
 
 func newEntry(c Component) *entry {
-	ent := &entry{comp: c, stop: make(chan struct{}), runs: &runState{}}
+	ent := &entry{comp: c, probe: c.Clone(), stop: make(chan struct{}), runs: &runState{}}
 	ent.status = &ComponentStatus{Component: c, Check: Check{Component: c.Name}}
 	if c.StartUp {
 		ent.status.Check.State = StateUp

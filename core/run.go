@@ -213,7 +213,7 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	go func() {
 		defer e.inflight.Done()
 		defer e.callEnded(key)
-		r := e.callProvider(cctx, p, c)
+		r := e.callProvider(cctx, p, ent.probe)
 		// Not busy before the result is out: a run that follows this one at
 		// once must not find the component still busy.
 		ent.runs.busy.Store(false)
@@ -239,6 +239,8 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 }
 
 // callProvider runs one provider check, a panic turned into a Down result.
+// c is the entry's probe copy: a provider that modifies it (it must not)
+// cannot change the engine's definition, nor what snapshots show.
 func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res Check) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -246,7 +248,7 @@ func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res
 			res = Check{Observed: StateDown, Message: fmt.Sprintf("provider %q panicked: %v", c.Provider, r), Err: fmt.Errorf("panic: %v", r)}
 		}
 	}()
-	res = p.Check(ctx, c.Clone())
+	res = p.Check(ctx, c)
 	res.Observed = res.State
 	res.Details = e.set.details.limit(res.Details)
 	return res
@@ -277,6 +279,9 @@ func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
 	}
 	res.State = e.nextState(ent, prev, res)
 	ent.status = &ComponentStatus{Component: ent.comp, Check: res, Checked: true}
+	if e.layout != nil {
+		e.layout.set(ent)
+	}
 	if res.State != prev {
 		e.pending = append(e.pending, Event{Component: ent.comp.Name, From: prev, To: res.State, Check: res})
 		e.log.Info("vitals state change", "component", ent.comp.Name, "from", prev.String(), "to", res.State.String(), "message", res.Message)
