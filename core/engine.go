@@ -19,6 +19,7 @@ type Engine struct {
 	log      *slog.Logger
 	set      settings
 	comps    ComponentStore
+	ownComps bool // comps is New's memory store: it holds only what was added
 	checks   CheckStore
 	writer   storeWriter // the queue in front of checks
 	sem      chan struct{}
@@ -69,6 +70,7 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	if e.comps == nil {
 		e.comps = mem
+		e.ownComps = true
 	}
 	if e.checks == nil {
 		e.checks = mem
@@ -145,9 +147,12 @@ func (e *Engine) Subscribe(buffer int) *Subscription { return e.hub.add(buffer) 
 // per component and moves to PhaseServing (PhaseStarting with
 // WithServingGate). It returns at once; ctx only bounds the store read.
 func (e *Engine) Start(ctx context.Context) error {
-	stored, err := e.comps.ListComponents(ctx)
-	if err != nil {
-		return fmt.Errorf("core: start: list components: %w", err)
+	var stored []Component
+	if !e.ownComps { // New's memory store has nothing the engine lacks
+		var err error
+		if stored, err = e.comps.ListComponents(ctx); err != nil {
+			return fmt.Errorf("core: start: list components: %w", err)
+		}
 	}
 	var add []Component
 	e.mu.Lock()
