@@ -121,8 +121,8 @@ func (e *Engine) AddAll(ctx context.Context, cs []Component) []error {
 			errs[i] = fmt.Errorf("core: component %q: already exists", c.Name)
 			continue
 		}
-		if err := e.comps.PutComponent(ctx, c); err != nil {
-			errs[i] = fmt.Errorf("core: component %q: store: %w", c.Name, err)
+		if err := e.putComponent(ctx, c); err != nil {
+			errs[i] = err
 			continue
 		}
 		ent := newEntry(c)
@@ -189,8 +189,8 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 	if !ok {
 		return fmt.Errorf("core: component %q: %w", c.Name, ErrNotFound)
 	}
-	if err := e.comps.PutComponent(ctx, c); err != nil {
-		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
+	if err := e.putComponent(ctx, c); err != nil {
+		return err
 	}
 	old.stopLoop()
 	ent := newEntry(c)
@@ -226,8 +226,22 @@ func (e *Engine) Remove(ctx context.Context, name string) error {
 	e.writer.forget(name)
 	e.mu.Unlock()
 	e.dropFuncProvider(name)
+	if e.comps == nil {
+		return nil
+	}
 	if err := e.comps.DeleteComponent(ctx, name); err != nil {
 		return fmt.Errorf("core: component %q: store: %w", name, err)
+	}
+	return nil
+}
+
+// putComponent writes c through to the component store, if any.
+func (e *Engine) putComponent(ctx context.Context, c Component) error {
+	if e.comps == nil {
+		return nil
+	}
+	if err := e.comps.PutComponent(ctx, c); err != nil {
+		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
 	}
 	return nil
 }

@@ -18,8 +18,7 @@ import (
 type Engine struct {
 	log      *slog.Logger
 	set      settings
-	comps    ComponentStore
-	ownComps bool // comps is New's memory store: it holds only what was added
+	comps    ComponentStore // nil: none (the engine's entries are all there is)
 	checks   CheckStore
 	writer   storeWriter // the queue in front of checks
 	sem      chan struct{}
@@ -68,10 +67,7 @@ func New(opts ...Option) (*Engine, error) {
 		entries: map[string]*entry{},
 		changed: make(chan struct{}),
 	}
-	if e.comps == nil {
-		e.comps = mem
-		e.ownComps = true
-	}
+
 	if e.checks == nil {
 		e.checks = mem
 	}
@@ -148,7 +144,7 @@ func (e *Engine) Subscribe(buffer int) *Subscription { return e.hub.add(buffer) 
 // WithServingGate). It returns at once; ctx only bounds the store read.
 func (e *Engine) Start(ctx context.Context) error {
 	var stored []Component
-	if !e.ownComps { // New's memory store has nothing the engine lacks
+	if e.comps != nil {
 		var err error
 		if stored, err = e.comps.ListComponents(ctx); err != nil {
 			return fmt.Errorf("core: start: list components: %w", err)

@@ -82,8 +82,10 @@ func WithJitter(fraction float64) Option {
 	}
 }
 
-// WithStores replaces the default in-memory stores. Either may be nil to
-// keep the default for it.
+// WithStores sets the component store (default none: the engine's own set
+// is all there is, nothing survives a restart) and the check store
+// (default an in-memory MemoryStore). Either may be nil to keep the
+// default for it.
 func WithStores(components ComponentStore, checks CheckStore) Option {
 	return func(s *settings) error {
 		s.components, s.checks = components, checks
