@@ -67,7 +67,6 @@ func New(opts ...Option) (*Engine, error) {
 		entries: map[string]*entry{},
 		changed: make(chan struct{}),
 	}
-
 	if e.checks == nil {
 		e.checks = mem
 	}
