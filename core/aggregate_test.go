@@ -145,7 +145,10 @@ func TestReadinessAndLivenessRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &core.Snapshot{Phase: core.PhaseServing, Components: tt.members}
+			s := &core.Snapshot{Phase: core.PhaseServing}
+			for i := range tt.members {
+				s.Components = append(s.Components, &tt.members[i])
+			}
 			if got := s.Ready(); got != tt.ready {
 				t.Errorf("Ready() = %v, want %v", got, tt.ready)
 			}

@@ -91,8 +91,8 @@ func BenchmarkSnapshotRead(b *testing.B) {
 
 // BenchmarkRound1000TCP measures one ForceCheck round of 1,000 tcp
 // components against one local listener: dial, connect, close, hysteresis,
-// and the batched publication of RunAll (recordBatched: a snapshot rebuild,
-// O(components), at most every batchWindow while results come in and once
+// and the batched publication of RunAll (recordBatched: a publication,
+// O(components), at most every publishGap while results come in and once
 // at the end, not one per result). The concurrency bound is 256, so up to
 // 256 connects are in flight.
 func BenchmarkRound1000TCP(b *testing.B) {

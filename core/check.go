@@ -20,7 +20,8 @@ type Check struct {
 	Details map[string]any `json:"details,omitempty"`
 	// Duration is how long the provider took.
 	Duration time.Duration `json:"duration"`
-	// Time is when the check started.
+	// Time is when the check started (after any wait for the concurrency
+	// bound, WithConcurrency).
 	Time time.Time `json:"time"`
 	// Consecutive counts the checks in a row, this one included, whose
 	// observed state was a success (Up/Degraded) or a failure as this one's.
@@ -40,7 +41,9 @@ type Provider interface {
 	// Name is the key components use in their Provider field.
 	Name() string
 	// Check probes the component once. It must return when ctx is done; the
-	// engine gives up waiting for it at that point anyway. Only State,
+	// engine gives up waiting for it at that point anyway. c is shared by
+	// the component's checks (copied once, not per check): Check must not
+	// modify it. Only State,
 	// Message, Details and Err of the result are used; the engine fills the rest.
 	Check(ctx context.Context, c Component) Check
 }

@@ -11,12 +11,15 @@ import (
 )
 
 // entry is the engine's record of one component. status and counters are
-// guarded by Engine.mu.
+// guarded by Engine.mu; a status is replaced, never modified, once a
+// snapshot may hold it.
 type entry struct {
 	comp   Component
-	status ComponentStatus
+	probe  Component // comp's copy handed to the provider, made once
+	status *ComponentStatus
 	fails  int
 	oks    int
+	pos    int // in Engine.layout.order, when the layout is not nil
 
 	stop     chan struct{} // closed to end the scheduling loop
 	stopOnce sync.Once
@@ -33,12 +36,6 @@ type entry struct {
 type runState struct {
 	mu     sync.Mutex
 	flight *flight
-
-	// storeMu orders a result's RecordCheck against Remove's ForgetChecks:
-	// a result recorded as the component is removed must not bring its
-	// history back.
-	storeMu sync.Mutex
-	removed bool
 }
 
 type flight struct {
@@ -50,8 +47,8 @@ type flight struct {
 func (ent *entry) stopLoop() { ent.stopOnce.Do(func() { close(ent.stop) }) }
 
 func newEntry(c Component) *entry {
-	ent := &entry{comp: c, stop: make(chan struct{}), runs: &runState{}}
-	ent.status = ComponentStatus{Component: c, Check: Check{Component: c.Name}}
+	ent := &entry{comp: c, probe: c.Clone(), stop: make(chan struct{}), runs: &runState{}}
+	ent.status = &ComponentStatus{Component: c, Check: Check{Component: c.Name}}
 	if c.StartUp {
 		ent.status.Check.State = StateUp
 	}
@@ -95,25 +92,56 @@ func (e *Engine) prepare(c Component) (Component, error) {
 }
 
 // Add adds a component. A running engine starts checking it at once.
+// Each Add publishes a snapshot, O(components): use AddAll for many.
 func (e *Engine) Add(ctx context.Context, c Component) error {
-	c, err := e.prepare(c)
-	if err != nil {
-		return err
+	if errs := e.AddAll(ctx, []Component{c}); errs != nil {
+		return errs[0]
+	}
+	return nil
+}
+
+// AddAll adds components as Add does, with one snapshot publication for
+// all of them rather than one each, so that registering n components is
+// O(n log n), not O(n²). It returns nil when every component was added;
+// otherwise one error per component, in order, nil for those added (the
+// others are added all the same).
+func (e *Engine) AddAll(ctx context.Context, cs []Component) []error {
+	errs := make([]error, len(cs))
+	prepared := make([]Component, len(cs))
+	for i, c := range cs {
+		prepared[i], errs[i] = e.prepare(c)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, dup := e.entries[c.Name]; dup {
-		return fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("name", "already exists"))
+	added := 0
+	for i, c := range prepared {
+		if errs[i] != nil {
+			continue
+		}
+		if _, dup := e.entries[c.Name]; dup {
+			errs[i] = fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("name", "already exists"))
+			continue
+		}
+		if err := e.putComponent(ctx, c); err != nil {
+			errs[i] = err
+			continue
+		}
+		ent := newEntry(c)
+		e.entries[c.Name] = ent
+		e.startLoopLocked(ent)
+		if added++; added == 1 && e.layout != nil {
+			e.layout.insert(ent) // Add: no sort
+		} else {
+			e.layout = nil // rebuilt (sorted once) by publishLocked
+		}
 	}
-	if err := e.comps.PutComponent(ctx, c); err != nil {
-		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
+	if added > 0 {
+		e.publishLocked()
 	}
-	ent := newEntry(c)
-	e.entries[c.Name] = ent
-	e.layout = nil
-	e.startLoopLocked(ent)
-	e.publishLocked()
-	return nil
+	if added == len(cs) {
+		return nil
+	}
+	return errs
 }
 
 // AddFunc registers f as the provider "func:<name>" and adds c with it. A
@@ -162,13 +190,13 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 	if !ok {
 		return fmt.Errorf("core: component %q: %w", c.Name, ErrNotFound)
 	}
-	if err := e.comps.PutComponent(ctx, c); err != nil {
-		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
+	if err := e.putComponent(ctx, c); err != nil {
+		return err
 	}
 	old.stopLoop()
 	ent := newEntry(c)
 	ent.runs = old.runs // a run of the old definition in flight finishes first
-	ent.status.Check, ent.status.Checked = old.status.Check, old.status.Checked
+	ent.status = &ComponentStatus{Component: c, Check: old.status.Check, Checked: old.status.Checked}
 	ent.fails, ent.oks = old.fails, old.oks
 	e.entries[c.Name] = ent
 	e.layout = nil
@@ -178,7 +206,9 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 }
 
 // Remove stops checking a component and drops it from the snapshot and the
-// stores, and unregisters its func provider (AddFunc).
+// stores, and unregisters its func provider (AddFunc). Its history is
+// forgotten through the check store queue (see WithStoreQueue), after the
+// results queued before it: Remove does not wait for the check store.
 func (e *Engine) Remove(ctx context.Context, name string) error {
 	e.funcMu.Lock()
 	defer e.funcMu.Unlock()
@@ -192,16 +222,27 @@ func (e *Engine) Remove(ctx context.Context, name string) error {
 	delete(e.entries, name)
 	e.layout = nil
 	e.publishLocked()
+	// Under e.mu: after every result recorded for ent (record drops those
+	// that come later), before any of a component added again.
+	e.writer.forget(name)
 	e.mu.Unlock()
 	e.dropFuncProvider(name)
-	ent.runs.storeMu.Lock()
-	defer ent.runs.storeMu.Unlock()
-	ent.runs.removed = true
+	if e.comps == nil {
+		return nil
+	}
 	if err := e.comps.DeleteComponent(ctx, name); err != nil {
 		return fmt.Errorf("core: component %q: store: %w", name, err)
 	}
-	if err := e.checks.ForgetChecks(ctx, name); err != nil {
-		return fmt.Errorf("core: component %q: store: %w", name, err)
+	return nil
+}
+
+// putComponent writes c through to the component store, if any.
+func (e *Engine) putComponent(ctx context.Context, c Component) error {
+	if e.comps == nil {
+		return nil
+	}
+	if err := e.comps.PutComponent(ctx, c); err != nil {
+		return fmt.Errorf("core: component %q: store: %w", c.Name, err)
 	}
 	return nil
 }

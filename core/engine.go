@@ -18,8 +18,9 @@ import (
 type Engine struct {
 	log      *slog.Logger
 	set      settings
-	comps    ComponentStore
+	comps    ComponentStore // nil: none (the engine's entries are all there is)
 	checks   CheckStore
+	writer   storeWriter // the queue in front of checks
 	sem      chan struct{}
 	provMu   sync.RWMutex
 	provs    map[string]Provider
@@ -35,9 +36,11 @@ type Engine struct {
 	entries map[string]*entry
 	layout  *layout // of entries; nil when they changed since the last publication
 
-	published time.Time // of the current snapshot
-	stale     bool      // results recorded after it (batched)
-	pending   []Event   // state changes to emit with the next snapshot
+	published time.Time   // of the current snapshot
+	stale     bool        // results recorded after it, not yet published
+	due       time.Time   // when pubTimer publishes them; zero: not armed
+	pubTimer  *time.Timer // runs flush at due
+	pending   []Event     // state changes to emit with the next snapshot
 	phase     Phase
 	runCtx    context.Context
 	cancel    context.CancelFunc
@@ -64,22 +67,16 @@ func New(opts ...Option) (*Engine, error) {
 		entries: map[string]*entry{},
 		changed: make(chan struct{}),
 	}
-	if e.comps == nil {
-		e.comps = mem
-	}
 	if e.checks == nil {
 		e.checks = mem
 	}
+	e.writer = storeWriter{store: e.checks, log: e.log, max: s.storeQueue, timeout: s.storeTimeout}
 	for _, p := range s.providers {
 		if err := e.RegisterProvider(p); err != nil {
 			return nil, err
 		}
 	}
-	var errs []error
-	for _, c := range s.initial {
-		errs = append(errs, e.Add(context.Background(), c))
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(e.AddAll(context.Background(), s.initial)...); err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
@@ -123,10 +120,18 @@ func (e *Engine) Logger() *slog.Logger { return e.log }
 func (e *Engine) Snapshot() *Snapshot { return e.snap.Load() }
 
 // History returns up to n of the latest results of a component from the
-// check store, oldest first.
+// check store, oldest first, once the results queued for the store before
+// the call are written (or ctx ends: then with an error).
 func (e *Engine) History(ctx context.Context, component string, n int) ([]Check, error) {
+	if err := e.writer.sync(ctx); err != nil {
+		return nil, fmt.Errorf("core: history: %w", err)
+	}
 	return e.checks.History(ctx, component, n)
 }
+
+// StoreStats returns the counts of the check store queue: writes waiting,
+// results dropped because the queue was full, writes the store failed.
+func (e *Engine) StoreStats() StoreStats { return e.writer.stats() }
 
 // Subscribe returns a subscription to state-change events with the given
 // buffer (DefaultSubscriptionBuffer when <= 0). See Subscription for what
@@ -137,18 +142,24 @@ func (e *Engine) Subscribe(buffer int) *Subscription { return e.hub.add(buffer) 
 // per component and moves to PhaseServing (PhaseStarting with
 // WithServingGate). It returns at once; ctx only bounds the store read.
 func (e *Engine) Start(ctx context.Context) error {
-	stored, err := e.comps.ListComponents(ctx)
-	if err != nil {
-		return fmt.Errorf("core: start: list components: %w", err)
+	var stored []Component
+	if e.comps != nil {
+		var err error
+		if stored, err = e.comps.ListComponents(ctx); err != nil {
+			return fmt.Errorf("core: start: list components: %w", err)
+		}
 	}
+	var add []Component
+	e.mu.Lock()
 	for _, c := range stored {
-		e.mu.Lock()
-		_, known := e.entries[c.Name]
-		e.mu.Unlock()
-		if !known {
-			if err := e.Add(ctx, c); err != nil {
-				return fmt.Errorf("core: start: stored %w", err)
-			}
+		if _, known := e.entries[c.Name]; !known {
+			add = append(add, c)
+		}
+	}
+	e.mu.Unlock()
+	for _, err := range e.AddAll(ctx, add) {
+		if err != nil {
+			return fmt.Errorf("core: start: stored %w", err)
 		}
 	}
 	e.mu.Lock()
@@ -223,6 +234,9 @@ func (e *Engine) Stop(ctx context.Context) error {
 	if err := waitGroup(ctx, &e.inflight); err != nil {
 		errs = append(errs, fmt.Errorf("core: stop: provider calls still running, abandoned (their providers ignore the context; they end on their own later): %s: %w", strings.Join(e.runningCalls(), ", "), err))
 	}
+	if err := e.writer.sync(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("core: stop: check store: %w (the store ignores its context; its writes end on their own later)", err))
+	}
 	e.provMu.RLock()
 	for name, p := range e.provs {
 		if c, ok := p.(Closer); ok {
@@ -257,6 +271,10 @@ func (e *Engine) publishLocked() *Snapshot {
 	s := e.layout.snapshot(now, e.phase)
 	e.snap.Store(s)
 	e.published, e.stale = now, false
+	if !e.due.IsZero() {
+		e.pubTimer.Stop()
+		e.due = time.Time{}
+	}
 	for _, ev := range e.pending {
 		ev.Snapshot = s
 		e.hub.publish(ev)
@@ -266,6 +284,28 @@ func (e *Engine) publishLocked() *Snapshot {
 	close(e.changed)
 	e.changed = make(chan struct{})
 	return s
+}
+
+// publishByLocked marks the snapshot stale and makes sure a publication
+// happens by at: at once when at has come, otherwise by the publication
+// timer (one for the engine, armed for the earliest time asked). e.mu
+// must be held.
+func (e *Engine) publishByLocked(at time.Time) {
+	e.stale = true
+	wait := time.Until(at)
+	if wait <= 0 {
+		e.publishLocked()
+		return
+	}
+	if !e.due.IsZero() && !e.due.After(at) {
+		return
+	}
+	e.due = at
+	if e.pubTimer == nil {
+		e.pubTimer = time.AfterFunc(wait, e.flush)
+		return
+	}
+	e.pubTimer.Reset(wait)
 }
 
 // flush publishes the results recorded since the last publication, if any.

@@ -24,6 +24,8 @@ type settings struct {
 	defaults     Component
 	timeoutGrace time.Duration
 	details      detailsLimits
+	storeQueue   int
+	storeTimeout time.Duration
 }
 
 // DefaultConcurrency bounds how many checks run at once by default. Checks
@@ -40,6 +42,8 @@ func defaultSettings() settings {
 		jitter:       DefaultJitter,
 		timeoutGrace: 25 * time.Millisecond,
 		details:      detailsLimits{depth: DefaultDetailsMaxDepth, bytes: DefaultDetailsMaxBytes},
+		storeQueue:   DefaultStoreQueue,
+		storeTimeout: DefaultStoreWriteTimeout,
 	}
 }
 
@@ -78,8 +82,10 @@ func WithJitter(fraction float64) Option {
 	}
 }
 
-// WithStores replaces the default in-memory stores. Either may be nil to
-// keep the default for it.
+// WithStores sets the component store (default none: the engine's own set
+// is all there is, nothing survives a restart) and the check store
+// (default an in-memory MemoryStore). Either may be nil to keep the
+// default for it.
 func WithStores(components ComponentStore, checks CheckStore) Option {
 	return func(s *settings) error {
 		s.components, s.checks = components, checks
@@ -95,6 +101,28 @@ func WithHistory(n int) Option {
 			return fmt.Errorf("history: %d must be at least 1", n)
 		}
 		s.history = n
+		return nil
+	}
+}
+
+// WithStoreQueue bounds the queue of results waiting for the check store
+// (default DefaultStoreQueue, at least 1) and each write's deadline
+// (default DefaultStoreWriteTimeout; 0 keeps it). Checks never wait for
+// the store: one goroutine writes the queue in order, and a result that
+// finds it full is dropped for the store and counted (StoreStats, a log
+// line at most every 10 s).
+func WithStoreQueue(size int, timeout time.Duration) Option {
+	return func(s *settings) error {
+		if size < 1 {
+			return fmt.Errorf("WithStoreQueue: size: %d must be at least 1", size)
+		}
+		if err := notNegative("WithStoreQueue", "timeout", timeout); err != nil {
+			return err
+		}
+		s.storeQueue = size
+		if timeout > 0 {
+			s.storeTimeout = timeout
+		}
 		return nil
 	}
 }

@@ -55,8 +55,9 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 		case <-timer.C:
 		}
 		next := e.jittered(ent.comp.Interval)
+		var res Check
 		if e.retrying(ent, attempt) {
-			res := e.run(ctx, ent, recordNone)
+			res = e.run(ctx, ent, recordNone)
 			if callerEnded(ctx, res) {
 				return
 			}
@@ -72,11 +73,19 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 				e.mu.Lock()
 				ent.fails = max(ent.fails, attempt)
 				e.mu.Unlock()
-				e.record(ent, res, false)
+				e.record(ent, res, recordLoop)
 				attempt = e.set.retry.MaxRetries + 1
 			}
 		} else {
-			e.run(ctx, ent, recordNow)
+			res = e.run(ctx, ent, recordLoop)
+		}
+		// The next check starts next after this one's provider call
+		// started (Check.Time): neither its duration nor its wait for the
+		// concurrency bound add up, and a burst of checks that had to
+		// queue keeps, the next time, the spread the queue gave it. After
+		// it ended when it took longer than that.
+		if took := time.Since(res.Time); !res.Time.IsZero() && took < next {
+			next -= took
 		}
 		timer.Reset(next)
 	}
@@ -97,15 +106,26 @@ type recordMode int
 
 const (
 	recordNone    recordMode = iota // return it only (start-up retries)
-	recordNow                       // record and publish it
-	recordBatched                   // record it; publish at most every batchWindow
+	recordNow                       // record and publish it at once (Run)
+	recordLoop                      // a scheduled result: see record
+	recordBatched                   // record it; publish within publishGap (RunAll)
 )
 
-// batchWindow bounds how stale the snapshot may be while RunAll is
-// recording many results: each publication copies every component's status
-// (see BENCHMARKS.md), so a round of N results publishes once per window
-// rather than N times. RunAll publishes at its end in any case.
-const batchWindow = 5 * time.Millisecond
+// MaxResultStaleness bounds how long a scheduled result that changes no
+// published state (the component's state is the same and it was checked
+// before) waits for a snapshot to show it: such results are coalesced into
+// at most one publication per MaxResultStaleness, because a publication
+// is O(components) (see DESIGN.md, "Snapshot rebuild per result"). State
+// changes, first results, Run, ForceCheck, Add, Update and Remove do not
+// wait for it.
+const MaxResultStaleness = 100 * time.Millisecond
+
+// publishGap is the least time between two publications that state
+// changes and RunAll's results cause: a burst of N of them (every
+// component's first result, a round of ForceCheck) publishes once per gap
+// rather than N times. A change waits at most publishGap; RunAll publishes
+// at its end in any case.
+const publishGap = 5 * time.Millisecond
 
 // run checks ent once, joining a run already in flight rather than starting
 // a second one, and records the result as mode says. A failure that comes
@@ -136,7 +156,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
 
 	res := e.execute(ctx, ent)
 	if mode != recordNone && !callerEnded(ctx, res) {
-		res = e.record(ent, res, mode == recordBatched)
+		res = e.record(ent, res, mode)
 	}
 	f.result = res
 	rs.mu.Lock()
@@ -169,13 +189,13 @@ func (e *Engine) interrupted(c Component, start time.Time, err error) Check {
 // by the number of names.
 func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	c := ent.comp
-	start := time.Now()
 	select {
 	case e.sem <- struct{}{}:
 	case <-ctx.Done():
-		return e.interrupted(c, start, ctx.Err())
+		return e.interrupted(c, time.Now(), ctx.Err())
 	}
 	defer func() { <-e.sem }()
+	start := time.Now() // the check starts once it may run
 
 	p, ok := e.Provider(c.Provider)
 	if !ok {
@@ -193,7 +213,7 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
-		r := e.callProvider(cctx, p, c)
+		r := e.callProvider(cctx, p, ent.probe)
 		// Not busy before the result is out: a run that follows this one at
 		// once must not find the component still busy.
 		e.callEnded(key)
@@ -219,6 +239,8 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 }
 
 // callProvider runs one provider check, a panic turned into a Down result.
+// c is the entry's probe copy: a provider that modifies it (it must not)
+// cannot change the engine's definition, nor what snapshots show.
 func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res Check) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -226,24 +248,26 @@ func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res
 			res = Check{Observed: StateDown, Message: fmt.Sprintf("provider %q panicked: %v", c.Provider, r), Err: fmt.Errorf("panic: %v", r)}
 		}
 	}()
-	res = p.Check(ctx, c.Clone())
+	res = p.Check(ctx, c)
 	res.Observed = res.State
 	res.Details = e.set.details.limit(res.Details)
 	return res
 }
 
-// record applies fall/rise hysteresis to a result, publishes it (batched:
-// unless the last publication is less than batchWindow old), stores it and
-// emits an event when the published state changed, with the first snapshot
-// that shows the change. A result for an entry that was removed or replaced
-// meanwhile is dropped.
-func (e *Engine) record(ent *entry, res Check, batched bool) Check {
+// record applies fall/rise hysteresis to a result, publishes it as mode
+// says, queues it for the check store and emits an event when the
+// published state changed, with the first snapshot that shows the change.
+// A scheduled result (recordLoop) that changes the published state, or is
+// the component's first, is published at once (at most every publishGap);
+// any other waits at most MaxResultStaleness. A result for an entry that
+// was removed or replaced meanwhile is dropped.
+func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.entries[ent.comp.Name] != ent || e.phase == PhaseStopped {
-		e.mu.Unlock()
 		return res
 	}
-	prev := ent.status.Check.State
+	prev, first := ent.status.Check.State, !ent.status.Checked
 	if res.Failed() {
 		ent.fails++
 		ent.oks = 0
@@ -254,25 +278,23 @@ func (e *Engine) record(ent *entry, res Check, batched bool) Check {
 		res.Consecutive = ent.oks
 	}
 	res.State = e.nextState(ent, prev, res)
-	ent.status.Check, ent.status.Checked = res, true
+	ent.status = &ComponentStatus{Component: ent.comp, Check: res, Checked: true}
+	if e.layout != nil {
+		e.layout.set(ent)
+	}
 	if res.State != prev {
 		e.pending = append(e.pending, Event{Component: ent.comp.Name, From: prev, To: res.State, Check: res})
 		e.log.Info("vitals state change", "component", ent.comp.Name, "from", prev.String(), "to", res.State.String(), "message", res.Message)
 	}
-	if batched && time.Since(e.published) < batchWindow {
-		e.stale = true
-	} else {
+	switch {
+	case mode == recordNow:
 		e.publishLocked()
+	case mode == recordLoop && res.State == prev && !first:
+		e.publishByLocked(time.Now().Add(MaxResultStaleness))
+	default:
+		e.publishByLocked(e.published.Add(publishGap))
 	}
-	e.mu.Unlock()
-	ent.runs.storeMu.Lock()
-	defer ent.runs.storeMu.Unlock()
-	if ent.runs.removed {
-		return res
-	}
-	if err := e.checks.RecordCheck(context.Background(), res); err != nil {
-		e.log.Warn("vitals check store failed", "component", ent.comp.Name, "error", err)
-	}
+	e.writer.record(res)
 	return res
 }
 

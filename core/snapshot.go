@@ -111,20 +111,24 @@ type Snapshot struct {
 	// State is the worst state over all components (non-critical Down counts
 	// as Degraded, Unknown counts least).
 	State State `json:"state"`
-	// Components, sorted by name.
-	Components []ComponentStatus `json:"components"`
+	// Components, sorted by name. A status is shared, unchanged, by the
+	// snapshots published until the component's next result: like the
+	// snapshot, it must not be modified.
+	Components []*ComponentStatus `json:"components"`
 	// Groups by name; the liveness and readiness groups are always present.
 	Groups map[string]GroupStatus `json:"groups"`
-	index  map[string]int
 }
 
-// Get returns the status of the named component.
+// Get returns the status of the named component (a binary search of
+// Components).
 func (s *Snapshot) Get(name string) (ComponentStatus, bool) {
-	i, ok := s.index[name]
+	i, ok := slices.BinarySearchFunc(s.Components, name, func(cs *ComponentStatus, n string) int {
+		return strings.Compare(cs.Component.Name, n)
+	})
 	if !ok {
 		return ComponentStatus{}, false
 	}
-	return s.Components[i], true
+	return *s.Components[i], true
 }
 
 // Group returns the status of the named group; an unknown group is an empty
@@ -162,8 +166,7 @@ func (s *Snapshot) Ready() bool {
 
 // groupPasses reports whether every member of group g passes.
 func (s *Snapshot) groupPasses(g string, pass func(*ComponentStatus) bool) bool {
-	for i := range s.Components {
-		cs := &s.Components[i]
+	for _, cs := range s.Components {
 		if cs.Component.InGroup(g) && !pass(cs) {
 			return false
 		}
@@ -184,20 +187,38 @@ func (s *Snapshot) Healthy() []string {
 }
 
 // layout is what snapshots share while the set of components and their
-// groups stay the same: the entries sorted by name, the name index and the
-// group memberships. Rebuilding it costs a sort; a published result only
-// copies the statuses and folds the states (see BENCHMARKS.md).
+// groups stay the same: the entries sorted by name and the group
+// memberships, with the statuses to publish next in dense arrays (a
+// result sets its slot, record), so that a publication copies one pointer
+// per component and folds the states without visiting the statuses.
+// Rebuilding it costs a sort (see BENCHMARKS.md).
 type layout struct {
 	order  []*entry
-	index  map[string]int
+	status []*ComponentStatus  // status[i] is order[i].status
+	flags  []slotFlags         // of status[i]
 	groups map[string][]int    // group -> indexes in order
 	names  map[string][]string // group -> member names, sorted
 }
 
+// slotFlags is what a publication folds of a status: its contribution
+// (the low bits) and whether it is pending.
+type slotFlags uint8
+
+const slotPending slotFlags = 1 << 7
+
+func flagsOf(cs *ComponentStatus) slotFlags {
+	f := slotFlags(cs.Contribution())
+	if cs.Pending() {
+		f |= slotPending
+	}
+	return f
+}
+
+func (f slotFlags) contribution() State { return State(f &^ slotPending) }
+
 func newLayout(entries map[string]*entry) *layout {
 	l := &layout{
 		order:  make([]*entry, 0, len(entries)),
-		index:  make(map[string]int, len(entries)),
 		groups: map[string][]int{GroupLiveness: nil, GroupReadiness: nil},
 		names:  map[string][]string{GroupLiveness: nil, GroupReadiness: nil},
 	}
@@ -205,8 +226,11 @@ func newLayout(entries map[string]*entry) *layout {
 		l.order = append(l.order, ent)
 	}
 	slices.SortFunc(l.order, func(a, b *entry) int { return strings.Compare(a.comp.Name, b.comp.Name) })
+	l.status = make([]*ComponentStatus, len(l.order))
+	l.flags = make([]slotFlags, len(l.order))
 	for i, ent := range l.order {
-		l.index[ent.comp.Name] = i
+		ent.pos = i
+		l.status[i], l.flags[i] = ent.status, flagsOf(ent.status)
 		for _, g := range ent.comp.Groups {
 			l.groups[g] = append(l.groups[g], i)
 			l.names[g] = append(l.names[g], ent.comp.Name)
@@ -215,32 +239,74 @@ func newLayout(entries map[string]*entry) *layout {
 	return l
 }
 
-// snapshot builds a snapshot of the entries' current statuses. Called
-// with the engine mutex held.
+// set records ent's new status for the next publication.
+func (l *layout) set(ent *entry) {
+	l.status[ent.pos], l.flags[ent.pos] = ent.status, flagsOf(ent.status)
+}
+
+// insert adds ent, a component not in l, in place: O(components) moves
+// but no sort, for a single Add. The order and the group indexes are the
+// engine's alone; the member names are shared with published snapshots,
+// so those of ent's groups are copied.
+func (l *layout) insert(ent *entry) {
+	name := ent.comp.Name
+	pos, _ := slices.BinarySearchFunc(l.order, name, func(x *entry, n string) int { return strings.Compare(x.comp.Name, n) })
+	l.order = slices.Insert(l.order, pos, ent)
+	l.status = slices.Insert(l.status, pos, ent.status)
+	l.flags = slices.Insert(l.flags, pos, flagsOf(ent.status))
+	for i := pos; i < len(l.order); i++ {
+		l.order[i].pos = i
+	}
+	for _, members := range l.groups {
+		for i, m := range members {
+			if m >= pos {
+				members[i] = m + 1
+			}
+		}
+	}
+	for _, g := range ent.comp.Groups {
+		members := l.groups[g]
+		at, _ := slices.BinarySearch(members, pos)
+		l.groups[g] = slices.Insert(members, at, pos)
+		names := l.names[g]
+		at, _ = slices.BinarySearch(names, name)
+		l.names[g] = slices.Insert(slices.Clip(names), at, name) // a copy
+	}
+}
+
+// snapshot builds a snapshot of the current statuses: one pointer per
+// component, the statuses themselves shared. Called with the engine mutex
+// held.
 func (l *layout) snapshot(now time.Time, phase Phase) *Snapshot {
-	comps := make([]ComponentStatus, len(l.order))
-	all := make([]State, len(l.order))
-	for i, ent := range l.order {
-		comps[i] = ent.status
-		all[i] = ent.status.Contribution()
+	state := StateUnknown
+	for _, f := range l.flags {
+		state = worse(state, f.contribution())
 	}
 	s := &Snapshot{
 		Time:       now,
 		Phase:      phase,
-		State:      Worst(all...),
-		Components: comps,
+		State:      state,
+		Components: slices.Clone(l.status),
 		Groups:     make(map[string]GroupStatus, len(l.groups)),
-		index:      l.index,
 	}
 	for g, members := range l.groups {
 		gs := GroupStatus{Components: l.names[g]}
 		for _, i := range members {
-			gs.State = Worst(gs.State, all[i])
-			if cs := &comps[i]; cs.Pending() {
-				gs.Pending = append(gs.Pending, cs.Component.Name)
+			f := l.flags[i]
+			gs.State = worse(gs.State, f.contribution())
+			if f&slotPending != 0 {
+				gs.Pending = append(gs.Pending, l.order[i].comp.Name)
 			}
 		}
 		s.Groups[g] = gs
 	}
 	return s
+}
+
+// worse is Worst of two states.
+func worse(a, b State) State {
+	if b > a && b <= StateDown {
+		return b
+	}
+	return a
 }

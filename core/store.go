@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
+	"time"
 )
 
 // ErrNotFound is returned (wrapped) when a component does not exist.
@@ -41,7 +43,10 @@ type CheckStore interface {
 const DefaultHistory = 100
 
 // MemoryStore is the default ComponentStore and CheckStore: components in a
-// map, and a bounded ring of results per component.
+// map, and a bounded ring of results per component. A ring grows with its
+// results up to its size, and only a component's latest result keeps its
+// Details and Err: older ones keep their state, time, duration, message
+// and count, so that memory does not grow with what providers report.
 type MemoryStore struct {
 	size int
 
@@ -98,13 +103,14 @@ func (m *MemoryStore) DeleteComponent(_ context.Context, name string) error {
 	return nil
 }
 
-// RecordCheck appends a result to the component's ring, evicting the oldest.
+// RecordCheck appends a result to the component's ring, evicting the
+// oldest, and drops the Details and Err of the result before it.
 func (m *MemoryStore) RecordCheck(_ context.Context, c Check) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.rings[c.Component]
 	if r == nil {
-		r = &ring{buf: make([]Check, m.size)}
+		r = &ring{size: m.size}
 		m.rings[c.Component] = r
 	}
 	r.push(c)
@@ -119,7 +125,7 @@ func (m *MemoryStore) History(_ context.Context, component string, n int) ([]Che
 	if r == nil {
 		return nil, nil
 	}
-	return r.last(n), nil
+	return r.last(component, n), nil
 }
 
 // ForgetChecks drops the history of a component.
@@ -130,28 +136,55 @@ func (m *MemoryStore) ForgetChecks(_ context.Context, component string) error {
 	return nil
 }
 
+// ring keeps the latest size results: the latest in full, the others
+// compactly (what a status page shows of them: state, time, duration,
+// message; 40 bytes rather than a Check's 112 and its details). buf grows
+// by doubling up to size, then next wraps around it.
 type ring struct {
-	buf   []Check
-	next  int
-	count int
+	buf    []storedCheck
+	size   int
+	next   int // where the next result goes once buf is full
+	latest Check
+}
+
+type storedCheck struct {
+	unixNano    int64
+	duration    time.Duration
+	message     string
+	consecutive int32
+	state       uint8
+	observed    uint8
 }
 
 func (r *ring) push(c Check) {
-	r.buf[r.next] = c
-	r.next = (r.next + 1) % len(r.buf)
-	if r.count < len(r.buf) {
-		r.count++
+	r.latest = c
+	sc := storedCheck{unixNano: c.Time.UnixNano(), duration: c.Duration, message: c.Message,
+		consecutive: int32(min(c.Consecutive, math.MaxInt32)), state: uint8(c.State), observed: uint8(c.Observed)}
+	if len(r.buf) < r.size {
+		if len(r.buf) == cap(r.buf) { // double, but not past size
+			r.buf = slices.Grow(r.buf, min(max(len(r.buf), 2), r.size-len(r.buf)))
+		}
+		r.buf = append(r.buf, sc)
+		return
 	}
+	r.buf[r.next] = sc
+	r.next = (r.next + 1) % r.size
 }
 
-func (r *ring) last(n int) []Check {
-	if n <= 0 || n > r.count {
-		n = r.count
+func (r *ring) last(component string, n int) []Check {
+	count := len(r.buf)
+	if n <= 0 || n > count {
+		n = count
 	}
 	out := make([]Check, n)
-	start := (r.next - n + len(r.buf)) % len(r.buf)
+	start := (r.next - n + count) % count
 	for i := range n {
-		out[i] = r.buf[(start+i)%len(r.buf)]
+		sc := &r.buf[(start+i)%count]
+		out[i] = Check{Component: component, State: State(sc.state), Observed: State(sc.observed), Message: sc.message,
+			Duration: sc.duration, Time: time.Unix(0, sc.unixNano), Consecutive: int(sc.consecutive)}
+	}
+	if n > 0 {
+		out[n-1] = r.latest
 	}
 	return out
 }

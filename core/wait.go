@@ -94,8 +94,7 @@ func (e *Engine) WaitForReady(ctx context.Context, group string) error {
 
 func groupNotReady(s *Snapshot, group string) map[string]State {
 	out := map[string]State{}
-	for i := range s.Components {
-		cs := &s.Components[i]
+	for _, cs := range s.Components {
 		if !cs.Component.InGroup(group) {
 			continue
 		}

@@ -123,8 +123,7 @@ func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdic
 			excluded[name] = false
 		}
 	}
-	for i := range s.Components {
-		cs := &s.Components[i]
+	for _, cs := range s.Components {
 		if !cs.Component.InGroup(g) {
 			continue
 		}

@@ -71,8 +71,12 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 		}
 	}
 	ctx := context.Background()
+	comps := make([]core.Component, len(h.Checks))
 	for i, c := range h.Checks {
-		errs = append(errs, config.ComponentError(fmt.Sprintf("health.checks[%d]", i), e.Add(ctx, c.Component())))
+		comps[i] = c.Component()
+	}
+	for i, err := range e.AddAll(ctx, comps) { // one publication for all
+		errs = append(errs, config.ComponentError(fmt.Sprintf("health.checks[%d]", i), err))
 	}
 	for i, c := range checks {
 		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", GroupChecks, i), e.AddFunc(ctx, c.Component, redactFunc(cfg.Secrets, c.Func))))

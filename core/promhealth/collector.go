@@ -16,6 +16,7 @@ type collector struct {
 	engine                      *core.Engine
 	component, lastCheck, group *prometheus.Desc
 	ready, live, lameduck       *prometheus.Desc
+	storeDropped, storeFailed   *prometheus.Desc
 }
 
 func newCollector(e *core.Engine) collector {
@@ -33,12 +34,16 @@ func newCollector(e *core.Engine) collector {
 		ready:    prometheus.NewDesc("vitals_ready", "1 when the service is ready to receive traffic, else 0.", nil, nil),
 		live:     prometheus.NewDesc("vitals_live", "1 when the service is live, else 0.", nil, nil),
 		lameduck: prometheus.NewDesc("vitals_lameduck", "1 while the service is in lame duck (leaving), else 0.", nil, nil),
+		storeDropped: prometheus.NewDesc("vitals_check_store_dropped_total",
+			"Results not written to the check store because its queue was full (core.Engine.StoreStats).", nil, nil),
+		storeFailed: prometheus.NewDesc("vitals_check_store_failed_total",
+			"Check store writes that failed, deadline included (core.Engine.StoreStats).", nil, nil),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.component, c.lastCheck, c.group, c.ready, c.live, c.lameduck} {
+	for _, d := range []*prometheus.Desc{c.component, c.lastCheck, c.group, c.ready, c.live, c.lameduck, c.storeDropped, c.storeFailed} {
 		ch <- d
 	}
 }
@@ -65,6 +70,9 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.ready, prometheus.GaugeValue, bit(s.Ready()))
 	ch <- prometheus.MustNewConstMetric(c.live, prometheus.GaugeValue, bit(s.Live()))
 	ch <- prometheus.MustNewConstMetric(c.lameduck, prometheus.GaugeValue, bit(s.Phase == core.PhaseLameDuck))
+	st := c.engine.StoreStats()
+	ch <- prometheus.MustNewConstMetric(c.storeDropped, prometheus.CounterValue, float64(st.Dropped))
+	ch <- prometheus.MustNewConstMetric(c.storeFailed, prometheus.CounterValue, float64(st.Failed))
 }
 
 func bit(b bool) float64 {

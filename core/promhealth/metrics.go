@@ -9,6 +9,8 @@
 //	vitals_ready                                      1 when Snapshot.Ready (the /ready rule)
 //	vitals_live                                       1 when Snapshot.Live (the /health rule)
 //	vitals_lameduck                                   1 in the lame-duck phase
+//	vitals_check_store_dropped_total                  results the check store queue dropped (full)
+//	vitals_check_store_failed_total                   check store writes that failed
 //
 // States are "unknown", "up", "degraded" and "down". The one-hot form is
 // the Prometheus idiom for enums: `vitals_component_state{state="down"} == 1`
@@ -24,8 +26,9 @@
 // publication (core.Engine.Changed) and counts each component whose latest
 // Check.Time is new, once. Two results of the same component published
 // before the watcher wakes between them are counted as one (the latest):
-// that takes checks microseconds apart, which a scheduled interval never
-// produces. Series of removed components are deleted.
+// the engine coalesces results that change no state for up to
+// core.MaxResultStaleness (100 ms), so only intervals shorter than that
+// are undercounted. Series of removed components are deleted.
 package promhealth
 
 import (

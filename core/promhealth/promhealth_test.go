@@ -219,6 +219,8 @@ func TestReadyLiveAndLameDuck(t *testing.T) {
 	f.want(t, 1, "vitals_lameduck")
 	f.want(t, 0, "vitals_ready")
 	f.want(t, 1, "vitals_live")
+	f.want(t, 0, "vitals_check_store_dropped_total")
+	f.want(t, 0, "vitals_check_store_failed_total")
 }
 
 func TestNewRejects(t *testing.T) {

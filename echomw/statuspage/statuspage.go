@@ -232,7 +232,7 @@ func (h *handler) page(r *http.Request) pageView {
 	}
 	counts := map[core.State]int{}
 	for _, cs := range snap.Components {
-		c := h.component(r.Context(), cs, now, show)
+		c := h.component(r.Context(), *cs, now, show)
 		v.Components = append(v.Components, c)
 		counts[cs.Check.State]++
 		if st := cs.Check.State; st == core.StateDown || st == core.StateDegraded {
