@@ -1,12 +1,11 @@
-package fxmodule
+package lifecycle
 
 import (
+	"net/http"
 	"os"
 	"os/signal"
 	"sync"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/vitals-go/vitals/core/lameduck"
 	"github.com/vitals-go/vitals/fxmodule/config"
@@ -14,7 +13,7 @@ import (
 
 // This file is the mode where the app runs its own server (server.address
 // empty): Vitals cannot delay that server's shutdown, so it does what it
-// can around it. It answers "Connection: close" on the app's *echo.Echo
+// can around it. It answers "Connection: close" on the app's server
 // during the lame duck (health.lameduck.connection_close), and handles
 // health.lameduck.signals itself: the first one starts the lame duck and,
 // once the period is over, asks the app to stop (so the app's server
@@ -26,21 +25,23 @@ import (
 // rather than for a second one: as the lame-duck runner does.
 const sameSignalWindow = lameduck.SameSignalWindow
 
-// ConnectionClose returns echo middleware that answers HTTP/1 requests
+// ConnectionClose is net/http middleware that answers HTTP/1 requests
 // with "Connection: close" while the runtime is in lame duck, so that
-// keep-alive clients reconnect through the load balancer. The module adds
-// it to the app's *echo.Echo when the app runs its own server and
-// health.lameduck.connection_close is on (when Vitals runs the server, the
-// lame-duck runner does the same).
-func (r *Runtime) ConnectionClose() echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if r.lame.Load() && c.Request().ProtoMajor == 1 {
-				c.Response().Header().Set(echo.HeaderConnection, "close")
-			}
-			return next(c)
-		}
+// keep-alive clients reconnect through the load balancer. Wrap the app's
+// handler with it when the app runs its own server; it returns next as it
+// is when health.lameduck.connection_close is off or the runtime runs the
+// server (the lame-duck runner does the same there). fxmodule adds it to
+// the app's *echo.Echo.
+func (r *Runtime) ConnectionClose(next http.Handler) http.Handler {
+	if !r.ClosesConnections() {
+		return next
 	}
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if r.lame.Load() && req.ProtoMajor == 1 {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, req)
+	})
 }
 
 // appSignals handles health.lameduck.signals when the app runs its own
@@ -152,8 +153,8 @@ func (r *Runtime) stopSignals() {
 	s.wg.Wait()
 }
 
-// connectionCloseOn reports whether the module adds ConnectionClose to the
-// app's echo: the app runs it, and health.lameduck.connection_close is on.
-func (r *Runtime) connectionCloseOn() bool {
+// ClosesConnections reports whether ConnectionClose does anything: the app
+// runs its own server and health.lameduck.connection_close is on.
+func (r *Runtime) ClosesConnections() bool {
 	return r.cfg.Server.Address == "" && r.cfg.Health.LameDuck.ConnectionClose
 }

@@ -1,12 +1,12 @@
-package fxmodule
+package lifecycle
 
 import (
 	"context"
 	"time"
 )
 
-// Stop runs the lame-duck sequence: readiness fails at once (if the gate
-// has not made it fail already), the server keeps serving for
+// Stop runs the lame-duck sequence: readiness fails at once (if
+// EnterLameDuck has not made it fail already), the server keeps serving for
 // health.lameduck.period, then shuts down gracefully within
 // health.lameduck.drain_timeout (a *lameduck.LameDuckError with Expired
 // past it), and the engine stops last. When the runtime runs no server it
@@ -15,7 +15,6 @@ import (
 // readiness never opened (start failed, or stop came first) there is no
 // period. ctx's deadline bounds it all.
 func (r *Runtime) Stop(ctx context.Context) error {
-	r.gate.disarm()
 	r.mu.Lock()
 	r.stopping = true
 	opened, runner, srv := r.opened, r.runner, r.srv

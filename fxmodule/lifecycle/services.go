@@ -1,4 +1,4 @@
-package fxmodule
+package lifecycle
 
 import (
 	"context"
@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"google.golang.org/grpc"
@@ -23,25 +23,12 @@ import (
 	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
-// RuntimeOption configures a Runtime.
-type RuntimeOption func(*runtimeOptions)
-
-type runtimeOptions struct {
-	registry *prometheus.Registry
-}
-
-// WithRegistry registers the metrics (health.metrics.enabled) on reg, the
-// app's registry, instead of a registry of the runtime's own. The module
-// passes the app's *prometheus.Registry when the app provides one.
-func WithRegistry(reg *prometheus.Registry) RuntimeOption {
-	return func(o *runtimeOptions) { o.registry = reg }
-}
-
 // initMetrics registers the engine's metrics when health.metrics.enabled:
 // on the app's registry, or on a new one that also carries the Go and
 // process collectors. Never on prometheus.DefaultRegisterer.
 func (r *Runtime) initMetrics(reg *prometheus.Registry) error {
 	if !r.cfg.Health.Metrics.Enabled {
+		r.registry = nil
 		return nil
 	}
 	if reg == nil {
@@ -60,15 +47,15 @@ func (r *Runtime) initMetrics(reg *prometheus.Registry) error {
 // or the runtime's own; nil when health.metrics.enabled is false.
 func (r *Runtime) Registry() *prometheus.Registry { return r.registry }
 
-// RegisterMetrics serves the metrics registry on e at health.metrics.path,
-// when metrics are enabled and the path is not "-". The module calls it
-// for the app's *echo.Echo.
-func (r *Runtime) RegisterMetrics(e *echo.Echo) {
+// Metrics returns the path health.metrics.path and the handler serving
+// the metrics registry there; a nil handler when metrics are off or the
+// path is "-". Mount it on the app's mux (fxmodule does, on its echo).
+func (r *Runtime) Metrics() (string, http.Handler) {
 	m := r.cfg.Health.Metrics
 	if r.registry == nil || m.Path == config.Off || m.Path == "" {
-		return
+		return "", nil
 	}
-	e.GET(m.Path, echo.WrapHandler(promhealth.Handler(r.registry)))
+	return m.Path, promhealth.Handler(r.registry)
 }
 
 // GRPCAddr returns the address the gRPC health server listens on, or nil

@@ -1,4 +1,4 @@
-package fxmodule
+package lifecycle
 
 import (
 	"context"
@@ -24,7 +24,9 @@ func (r *Runtime) listen() error {
 	r.mu.Lock()
 	r.ln = ln
 	r.mu.Unlock()
-	r.echo.Listener = ln // so that echo's ListenerAddr reports it
+	if r.listening != nil {
+		r.listening(ln)
+	}
 	return nil
 }
 
@@ -37,14 +39,14 @@ func (r *Runtime) closeListener() {
 	}
 }
 
-// serve runs the app's echo server on the bound listener under a lame-duck
+// serve runs the app's server on the bound listener under a lame-duck
 // runner, whose sequence Stop runs.
 func (r *Runtime) serve(ctx context.Context) error {
 	r.mu.Lock()
 	ln, g := r.ln, r.grpc
 	r.mu.Unlock()
-	r.limitsOnce.Do(func() { r.applyServerLimits(r.echo.Server) })
-	srv := lameduck.HTTPServer(r.echo.Server, ln)
+	r.limitsOnce.Do(func() { r.applyServerLimits(r.server) })
+	srv := lameduck.HTTPServer(r.server, ln)
 	var run lameduck.Server = srv
 	if g != nil {
 		run = servers{HTTPAdapter: srv, grpc: g} // both drain after the period

@@ -1,4 +1,4 @@
-package fxmodule
+package lifecycle
 
 import (
 	"context"
@@ -6,29 +6,31 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/lameduck"
 	"github.com/vitals-go/vitals/core/promhealth"
+	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
 // Runtime runs Vitals inside an application: it starts and stops the
-// engine, runs the app's echo server when server.address is set, opens
-// readiness through the Gate and takes the service through the lame-duck
-// sequence on stop. The module appends Start and Stop as one lifecycle
-// hook; without fx, call them yourself.
+// engine, runs the app's HTTP server when server.address is set (WithServer),
+// opens readiness and takes the service through the lame-duck sequence on
+// stop. Package fxmodule appends Start and Stop as one fx lifecycle hook;
+// without fx, call them yourself, or call Run.
 type Runtime struct {
-	cfg    *Config
-	engine *core.Engine
-	echo   *echo.Echo // nil: no server of ours
-	gate   *Gate
-	log    *slog.Logger
+	cfg       *config.Config
+	engine    *core.Engine
+	server    *http.Server       // nil: the app runs its own server
+	listening func(net.Listener) // told the listener the runtime binds for server
+	hold      bool               // Start leaves readiness closed: the caller calls Open
+	log       *slog.Logger
 
 	registry *prometheus.Registry // nil: metrics off
 	metrics  *promhealth.Metrics
@@ -55,39 +57,68 @@ type Runtime struct {
 // errLameDuckDuringStart ends a start still waiting for readiness.
 var errLameDuckDuringStart = errors.New("the lame duck began (a signal, or stop) while waiting for readiness")
 
-// NewRuntime returns a runtime for engine. With cfg.Server.Address set, e
-// must not be nil: the runtime serves it there. gate may be nil (readiness
-// then opens when Start returns); log nil means slog.Default().
+// Option configures a Runtime.
+type Option func(*Runtime)
+
+// WithServer gives the runtime the app's server to run at server.address
+// (required when server.address is set, ignored otherwise): the runtime
+// binds the address at Start, fills the server's zero limits with the
+// server.* keys, serves srv.Handler and shuts it down in the lame-duck
+// sequence. listening, if not nil, is told the bound listener before
+// serving starts (fxmodule sets echo's Listener with it).
+func WithServer(srv *http.Server, listening func(net.Listener)) Option {
+	return func(r *Runtime) { r.server, r.listening = srv, listening }
+}
+
+// WithLogger sets the runtime's logger (default slog.Default()).
+func WithLogger(log *slog.Logger) Option {
+	return func(r *Runtime) {
+		if log != nil {
+			r.log = log
+		}
+	}
+}
+
+// WithRegistry registers the metrics (health.metrics.enabled) on reg, the
+// app's registry, instead of a registry of the runtime's own. fxmodule
+// passes the app's *prometheus.Registry when the app provides one.
+func WithRegistry(reg *prometheus.Registry) Option {
+	return func(r *Runtime) { r.registry = reg }
+}
+
+// WithHeldReadiness makes Start return with readiness still held: the
+// caller opens it with Open once the rest of the app has started.
+// fxmodule's Gate does so on fx's Started event.
+func WithHeldReadiness() Option {
+	return func(r *Runtime) { r.hold = true }
+}
+
+// New returns a runtime for engine, built from cfg (for instance with
+// assemble.NewEngine). With cfg.Server.Address set, WithServer must give
+// it the server to run.
 //
 // The runtime also runs what cfg turns on beside the engine: the webhook
 // notifier (health.notify), the Prometheus metrics (health.metrics,
 // registered here, on WithRegistry's registry or the runtime's own) and
 // the gRPC health server (health.grpc.address).
-func NewRuntime(cfg *Config, engine *core.Engine, e *echo.Echo, gate *Gate, log *slog.Logger, opts ...RuntimeOption) (*Runtime, error) {
+func New(cfg *config.Config, engine *core.Engine, opts ...Option) (*Runtime, error) {
 	if cfg == nil || engine == nil {
-		return nil, fmt.Errorf("fxmodule: runtime needs a config and an engine")
+		return nil, fmt.Errorf("lifecycle: runtime needs a config and an engine")
 	}
-	if cfg.Server.Address != "" && e == nil {
-		return nil, fmt.Errorf("server.address: %q is set but the app provides no *echo.Echo to serve", cfg.Server.Address)
+	r := &Runtime{cfg: cfg, engine: engine, log: slog.Default()}
+	for _, opt := range opts {
+		opt(r)
+	}
+	if cfg.Server.Address != "" && r.server == nil {
+		return nil, fmt.Errorf("server.address: %q is set but the app provides no server to run there", cfg.Server.Address)
 	}
 	if cfg.Server.Address == "" {
-		e = nil
-	}
-	if gate == nil {
-		gate = NewGate()
-	}
-	if log == nil {
-		log = slog.Default()
+		r.server, r.listening = nil, nil
 	}
 	if cfg.Secrets.Len() > 0 {
-		log = slog.New(cfg.Secrets.Handler(log.Handler()))
+		r.log = slog.New(cfg.Secrets.Handler(r.log.Handler()))
 	}
-	var o runtimeOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	r := &Runtime{cfg: cfg, engine: engine, echo: e, gate: gate, log: log}
-	if err := r.initMetrics(o.registry); err != nil {
+	if err := r.initMetrics(r.registry); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -111,7 +142,7 @@ func (r *Runtime) Addr() net.Addr {
 // error fails start), starts the notifier, the metrics and the gRPC health
 // service, starts the engine with readiness held, serves, waits for the
 // readiness group when health.wait_for_ready is set (failing with the
-// *core.NotReadyError past it), and arms the gate. When it fails, whatever
+// *core.NotReadyError past it), and opens readiness (unless WithHeldReadiness). When it fails, whatever
 // it started is stopped.
 func (r *Runtime) Start(ctx context.Context) error {
 	began := time.Now()
@@ -120,7 +151,7 @@ func (r *Runtime) Start(ctx context.Context) error {
 	r.grpc, r.svc = nil, nil
 	r.mu.Unlock()
 	r.lame.Store(false)
-	if r.echo != nil {
+	if r.server != nil {
 		if err := r.listen(); err != nil {
 			return err
 		}
@@ -140,7 +171,7 @@ func (r *Runtime) Start(ctx context.Context) error {
 		_ = r.stopServices(ctx)
 		return fmt.Errorf("vitals: start engine: %w", err)
 	}
-	if r.echo != nil {
+	if r.server != nil {
 		if err := r.serve(ctx); err != nil {
 			return r.abort(ctx, err)
 		}
@@ -172,17 +203,19 @@ func (r *Runtime) Start(ctx context.Context) error {
 		}
 		r.log.Info("vitals: readiness group passing", "took", time.Since(began))
 	}
-	r.gate.arm(r.open, r.leave)
-	if r.gate.Watching() {
-		r.log.Info("vitals: started; readiness opens once the whole app has started", "took", time.Since(began))
-	} else {
-		r.log.Warn("vitals: started; readiness opened without waiting for OnStart hooks after this one (use fxmodule.Options, or route fx's event logger through fxmodule.EventLogger, to wait for all)", "took", time.Since(began))
+	if r.hold {
+		r.log.Info("vitals: started; readiness held until Open", "took", time.Since(began))
+		return nil
 	}
+	r.log.Info("vitals: started", "took", time.Since(began))
+	r.Open()
 	return nil
 }
 
-// open opens readiness (the gate calls it).
-func (r *Runtime) open() {
+// Open opens readiness: the engine serves (core.Engine.Serve) and the
+// readiness group may pass. Start calls it, unless WithHeldReadiness was
+// given. It does nothing once the lame duck began or Stop was called.
+func (r *Runtime) Open() {
 	r.mu.Lock()
 	if r.stopping || !r.lameAt.IsZero() {
 		r.mu.Unlock()
@@ -194,8 +227,10 @@ func (r *Runtime) open() {
 	r.log.Info("vitals: serving: readiness may pass", "phase", r.engine.Phase().String())
 }
 
-// leave makes readiness fail when fx begins stopping (the gate calls it).
-func (r *Runtime) leave() {
+// EnterLameDuck makes readiness fail now, as the beginning of Stop does;
+// a lame-duck signal afterwards no longer asks the app to stop. fxmodule's
+// Gate calls it when fx begins stopping, before Vitals' own OnStop hook.
+func (r *Runtime) EnterLameDuck() {
 	r.mu.Lock()
 	r.stopping = true
 	r.mu.Unlock()
