@@ -5,6 +5,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // configParams are what the module's *config.Config is made from. The app
@@ -50,18 +51,12 @@ func Supply(cfg *config.Config) fx.Option {
 }
 
 // Timeouts sets fx's start and stop timeouts to fit cfg: the start waits
-// up to health.wait_for_ready, the stop runs the lame-duck period and the
-// drain timeout (the servers'), then, with webhooks, the drain timeout
-// again (the notifier's); each gets 15 s (fx's default) on top.
+// up to health.wait_for_ready plus 15 s (fx's default), the stop gets
+// lifecycle.StopBudget (the lame-duck period and the drain timeout, with
+// webhooks the drain timeout again, plus 15 s).
 func Timeouts(cfg *config.Config) fx.Option {
-	const margin = fx.DefaultTimeout
-	ld := cfg.Health.LameDuck
-	stop := ld.Period + ld.DrainTimeout + margin
-	if len(cfg.Health.Notify.Webhooks) > 0 {
-		stop += ld.DrainTimeout
-	}
 	return fx.Options(
-		fx.StartTimeout(cfg.Health.WaitForReady+margin),
-		fx.StopTimeout(stop),
+		fx.StartTimeout(cfg.Health.WaitForReady+fx.DefaultTimeout),
+		fx.StopTimeout(lifecycle.StopBudget(cfg)),
 	)
 }
