@@ -12,7 +12,7 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
@@ -130,7 +130,7 @@ type registerParams struct {
 // appends the runtime's hook, with the gate opening readiness.
 func register(p registerParams) error {
 	if e := p.Echo; e != nil {
-		if err := echomw.RegisterWithConfig(e, p.Engine, assemble.HandlerConfig(p.Config)); err != nil {
+		if err := echoroute.RegisterWithConfig(e, p.Engine, assemble.HandlerConfig(p.Config)); err != nil {
 			return err
 		}
 		if path, h := p.Runtime.Metrics(); h != nil {

@@ -13,7 +13,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
@@ -235,7 +235,7 @@ func TestWithoutFx(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEcho()
-	if err := echomw.RegisterWithConfig(e, eng, assemble.HandlerConfig(cfg)); err != nil {
+	if err := echoroute.RegisterWithConfig(e, eng, assemble.HandlerConfig(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	rt, err := lifecycle.New(cfg, eng, lifecycle.WithServer(e.Server, func(ln net.Listener) { e.Listener = ln }))

@@ -27,6 +27,7 @@ func HandlerConfig(cfg *config.Config) echomw.Config {
 		ReleaseID:   h.Service.ReleaseID,
 		Description: h.Service.Description,
 	}
+	c.StatusPage = statuspage.New
 	c.Status = statuspage.DefaultConfig()
 	switch {
 	case h.Status.Title != "":
