@@ -181,7 +181,7 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("%+v: %d routes added despite the error", c.cfg, n)
 		}
 		if _, err := echomw.New(e, c.cfg); err == nil {
-			t.Errorf("%+v: NewHandler: no error", c.cfg)
+			t.Errorf("%+v: New: no error", c.cfg)
 		}
 	}
 	if _, err := echomw.New(nil, echomw.Config{}); err == nil || !strings.Contains(err.Error(), "engine is nil") {
