@@ -1,6 +1,8 @@
 package lifecycle
 
 import (
+	"context"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -11,19 +13,163 @@ import (
 	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
-// This file is the mode where the app runs its own server (server.address
-// empty): Vitals cannot delay that server's shutdown, so it does what it
-// can around it. It answers "Connection: close" on the app's server
-// during the lame duck (health.lameduck.connection_close), and handles
-// health.lameduck.signals itself: the first one starts the lame duck and,
-// once the period is over, asks the app to stop (so the app's server
-// serves through the period whatever the order of its hooks); a second
-// one asks at once, or ends the period Stop is waiting.
-
 // sameSignalWindow is how soon after stop began a signal is taken for the
 // one that made the app stop (fx.App.Run receives SIGTERM and SIGINT too),
 // rather than for a second one: as the lame-duck runner does.
 const sameSignalWindow = lameduck.SameSignalWindow
+
+// appServer is the mode where the app runs its own server (server.address
+// empty): Vitals cannot delay that server's shutdown, so it does what it
+// can around it. ConnectionClose answers "Connection: close" on the app's
+// server during the lame duck (health.lameduck.connection_close), and
+// appServer handles health.lameduck.signals itself: the first one starts
+// the lame duck and, once the period is over, asks the app to stop (so
+// the app's server serves through the period whatever the order of its
+// hooks); a second one asks at once, or ends the period Stop is waiting.
+type appServer struct {
+	rt *Runtime
+
+	mu   sync.Mutex
+	sigs *appSignals // the signals handled from run to the end of stop
+}
+
+// appSignals handles health.lameduck.signals for one start.
+type appSignals struct {
+	ch      chan os.Signal
+	done    chan struct{}
+	cut     chan struct{} // closed by a second signal: the period ends
+	cutOnce sync.Once
+	seen    bool // a signal came (read and written by the watcher only)
+	wg      sync.WaitGroup
+}
+
+func (a *appServer) bind() error    { return nil }
+func (a *appServer) unbind()        {}
+func (a *appServer) addr() net.Addr { return nil }
+
+// run starts handling the configured signals.
+func (a *appServer) run(context.Context) error {
+	r := a.rt
+	sigs, _ := config.ParseSignals(r.cfg.Health.LameDuck.Signals) // validated with the config
+	if len(sigs) == 0 {
+		return nil
+	}
+	s := &appSignals{ch: make(chan os.Signal, 2), done: make(chan struct{}), cut: make(chan struct{})}
+	signal.Notify(s.ch, sigs...)
+	a.mu.Lock()
+	a.sigs = s
+	a.mu.Unlock()
+	s.wg.Go(func() {
+		var periodOver <-chan time.Time // then the app is asked to stop
+		for {
+			select {
+			case <-s.done:
+				return
+			case <-periodOver:
+				periodOver = nil
+				r.log.Info("vitals: lame-duck period over: asking the app to stop")
+				r.askStop()
+			case sig := <-s.ch:
+				if t := a.signal(s, sig); t != nil {
+					periodOver = t
+				}
+			}
+		}
+	})
+	return nil
+}
+
+// signal handles one signal; it returns a channel that fires when the
+// period that the signal started is over, if it started one.
+func (a *appServer) signal(s *appSignals, sig os.Signal) <-chan time.Time {
+	r := a.rt
+	st := r.snapshot()
+	first := st.phase < phaseLameDuck
+	same := st.phase == phaseStopping && !s.seen && time.Since(st.lameAt) < sameSignalWindow
+	s.seen = true
+	switch {
+	case first:
+		r.log.Info("vitals: lame-duck signal", "signal", sig.String())
+		r.enter(phaseLameDuck)
+		if !st.served || r.cfg.Health.LameDuck.Period <= 0 {
+			r.askStop()
+			return nil
+		}
+		r.log.Info("vitals: serving through the lame-duck period before asking the app to stop", "period", r.cfg.Health.LameDuck.Period)
+		return time.After(r.cfg.Health.LameDuck.Period)
+	case same:
+		r.log.Debug("vitals: signal taken for the one that stopped the app", "signal", sig.String())
+		return nil
+	default:
+		r.log.Warn("vitals: second lame-duck signal: the period ends now", "signal", sig.String())
+		s.cutOnce.Do(func() { close(s.cut) })
+		r.askStop()
+		return nil
+	}
+}
+
+// stop waits what is left of the period when readiness opened (the app's
+// server, if it stops after this, keeps serving meanwhile), stops handling
+// the signals, then runs afterServer.
+func (a *appServer) stop(ctx context.Context, served bool) error {
+	if served {
+		a.waitPeriod(ctx)
+	}
+	a.stopSignals()
+	return a.rt.afterServer(ctx)
+}
+
+// abort stops handling the signals after a failed start.
+func (a *appServer) abort() { a.stopSignals() }
+
+// waitPeriod waits what is left of the lame-duck period since readiness
+// started failing, keeping a tenth of the time ctx has left (at most 1s)
+// for the engine to stop. A second signal ends it.
+func (a *appServer) waitPeriod(ctx context.Context) {
+	r := a.rt
+	left := r.cfg.Health.LameDuck.Period - time.Since(r.snapshot().lameAt)
+	if d, ok := ctx.Deadline(); ok {
+		budget := time.Until(d)
+		if limit := budget - min(budget/10, time.Second); left > limit {
+			r.log.Warn("vitals: lame-duck period clamped to the stop deadline", "period", left, "clamped_to", limit)
+			left = limit
+		}
+	}
+	if left <= 0 {
+		return
+	}
+	var cut <-chan struct{} // nil (never) when no signals are handled
+	a.mu.Lock()
+	if a.sigs != nil {
+		cut = a.sigs.cut
+	}
+	a.mu.Unlock()
+	r.log.Info("vitals: serving through the lame-duck period", "period", left)
+	t := time.NewTimer(left)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		r.log.Info("vitals: lame-duck period over")
+	case <-ctx.Done():
+		r.log.Warn("vitals: lame-duck period cut short", "cause", context.Cause(ctx))
+	case <-cut:
+		r.log.Warn("vitals: lame-duck period cut short by a second signal")
+	}
+}
+
+// stopSignals stops handling the signals.
+func (a *appServer) stopSignals() {
+	a.mu.Lock()
+	s := a.sigs
+	a.sigs = nil
+	a.mu.Unlock()
+	if s == nil {
+		return
+	}
+	signal.Stop(s.ch)
+	close(s.done)
+	s.wg.Wait()
+}
 
 // ConnectionClose is net/http middleware that answers HTTP/1 requests
 // with "Connection: close" while the runtime is in lame duck, so that
@@ -42,115 +188,6 @@ func (r *Runtime) ConnectionClose(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, req)
 	})
-}
-
-// appSignals handles health.lameduck.signals when the app runs its own
-// server. It lives from Start to the end of Stop.
-type appSignals struct {
-	ch      chan os.Signal
-	done    chan struct{}
-	cut     chan struct{} // closed by a second signal: the period ends
-	cutOnce sync.Once
-	wg      sync.WaitGroup
-}
-
-// watchSignals starts handling the configured signals; the runtime must
-// run no server of its own.
-func (r *Runtime) watchSignals() {
-	sigs, _ := config.ParseSignals(r.cfg.Health.LameDuck.Signals) // validated with the config
-	if len(sigs) == 0 {
-		return
-	}
-	s := &appSignals{ch: make(chan os.Signal, 2), done: make(chan struct{}), cut: make(chan struct{})}
-	signal.Notify(s.ch, sigs...)
-	r.mu.Lock()
-	r.sigs = s
-	r.mu.Unlock()
-	s.wg.Go(func() {
-		var periodOver <-chan time.Time // then the app is asked to stop
-		for {
-			select {
-			case <-s.done:
-				return
-			case <-periodOver:
-				periodOver = nil
-				r.log.Info("vitals: lame-duck period over: asking the app to stop")
-				r.askStop()
-			case sig := <-s.ch:
-				if t := r.appSignal(s, sig); t != nil {
-					periodOver = t
-				}
-			}
-		}
-	})
-}
-
-// appSignal handles one signal; it returns a channel that fires when the
-// period that the signal started is over, if it started one.
-func (r *Runtime) appSignal(s *appSignals, sig os.Signal) <-chan time.Time {
-	r.mu.Lock()
-	first := r.lameAt.IsZero()
-	opened, stopping, lameAt := r.opened, r.stopping, r.lameAt
-	same := stopping && !r.sigSeen && time.Since(lameAt) < sameSignalWindow
-	r.sigSeen = true
-	r.mu.Unlock()
-	switch {
-	case first:
-		r.log.Info("vitals: lame-duck signal", "signal", sig.String())
-		r.enterLameDuck()
-		if !opened || r.cfg.Health.LameDuck.Period <= 0 {
-			r.askStop()
-			return nil
-		}
-		r.log.Info("vitals: serving through the lame-duck period before asking the app to stop", "period", r.cfg.Health.LameDuck.Period)
-		return time.After(r.cfg.Health.LameDuck.Period)
-	case same:
-		r.log.Debug("vitals: signal taken for the one that stopped the app", "signal", sig.String())
-		return nil
-	default:
-		r.log.Warn("vitals: second lame-duck signal: the period ends now", "signal", sig.String())
-		s.cutOnce.Do(func() { close(s.cut) })
-		r.askStop()
-		return nil
-	}
-}
-
-// askStop asks the app to stop (NotifyStop's func), unless it is stopping.
-func (r *Runtime) askStop() {
-	r.mu.Lock()
-	notify := r.onSignal
-	if r.stopping {
-		notify = nil
-	}
-	r.mu.Unlock()
-	if notify != nil {
-		notify()
-	}
-}
-
-// periodCut returns the channel a second signal closes; nil (never) when
-// no signals are handled.
-func (r *Runtime) periodCut() <-chan struct{} {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.sigs == nil {
-		return nil
-	}
-	return r.sigs.cut
-}
-
-// stopSignals stops handling the signals.
-func (r *Runtime) stopSignals() {
-	r.mu.Lock()
-	s := r.sigs
-	r.sigs = nil
-	r.mu.Unlock()
-	if s == nil {
-		return
-	}
-	signal.Stop(s.ch)
-	close(s.done)
-	s.wg.Wait()
 }
 
 // ClosesConnections reports whether ConnectionClose does anything: the app

@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/core/lameduck"
 	"github.com/vitals-go/vitals/core/promhealth"
 	"github.com/vitals-go/vitals/fxmodule/config"
 )
@@ -25,33 +24,27 @@ import (
 // stop. Package fxmodule appends Start and Stop as one fx lifecycle hook;
 // without fx, call them yourself, or call Run.
 type Runtime struct {
-	cfg       *config.Config
-	engine    *core.Engine
-	server    *http.Server       // nil: the app runs its own server
-	listening func(net.Listener) // told the listener the runtime binds for server
-	hold      bool               // Start leaves readiness closed: the caller calls Open
-	log       *slog.Logger
+	cfg    *config.Config
+	engine *core.Engine
+	mode   mode // who runs the app's server: ownServer or appServer
+	hold   bool // Start leaves readiness closed: the caller calls Open
+	log    *slog.Logger
+
+	// Set by options, before New picks the mode.
+	server    *http.Server
+	listening func(net.Listener)
 
 	registry *prometheus.Registry // nil: metrics off
 	metrics  *promhealth.Metrics
 
-	limitsOnce sync.Once // the server.* limits are applied to the app's server once
-
 	mu       sync.Mutex
+	st       state
 	grpc     *grpcServer // nil: no gRPC health server
 	svc      *services   // what startServices started
-	ln       net.Listener
-	srv      *lameduck.HTTPAdapter
-	runner   *lameduck.Runner
-	opened   bool        // readiness was opened by this start
-	lameAt   time.Time   // when readiness started failing; zero: not yet
-	stopping bool        // Stop was called
 	onSignal func()      // asks the app to stop when a lame-duck signal comes first
-	sigs     *appSignals // the signals, when the app runs its own server
-	sigSeen  bool        // a signal came since Start
-	lame     atomic.Bool // in lame duck: ConnectionClose answers "Connection: close"
 	// cancelWait ends Start's wait for readiness (health.wait_for_ready).
 	cancelWait context.CancelCauseFunc
+	lame       atomic.Bool // readiness fails: ConnectionClose answers "Connection: close"
 }
 
 // errLameDuckDuringStart ends a start still waiting for readiness.
@@ -112,8 +105,10 @@ func New(cfg *config.Config, engine *core.Engine, opts ...Option) (*Runtime, err
 	if cfg.Server.Address != "" && r.server == nil {
 		return nil, fmt.Errorf("server.address: %q is set but the app provides no server to run there", cfg.Server.Address)
 	}
-	if cfg.Server.Address == "" {
-		r.server, r.listening = nil, nil
+	if cfg.Server.Address != "" {
+		r.mode = &ownServer{rt: r, server: r.server, listening: r.listening}
+	} else {
+		r.mode = &appServer{rt: r}
 	}
 	if cfg.Secrets.Len() > 0 {
 		r.log = slog.New(cfg.Secrets.Handler(r.log.Handler()))
@@ -129,14 +124,7 @@ func (r *Runtime) Engine() *core.Engine { return r.engine }
 
 // Addr returns the address the runtime's server listens on, or nil when it
 // runs none or has not started.
-func (r *Runtime) Addr() net.Addr {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.ln == nil {
-		return nil
-	}
-	return r.ln.Addr()
-}
+func (r *Runtime) Addr() net.Addr { return r.mode.addr() }
 
 // Start binds the server's listener and the gRPC health server's (a bind
 // error fails start), starts the notifier, the metrics and the gRPC health
@@ -147,43 +135,37 @@ func (r *Runtime) Addr() net.Addr {
 func (r *Runtime) Start(ctx context.Context) error {
 	began := time.Now()
 	r.mu.Lock()
-	r.opened, r.lameAt, r.stopping, r.sigSeen = false, time.Time{}, false, false
+	r.st = state{phase: phaseStarting}
 	r.grpc, r.svc = nil, nil
 	r.mu.Unlock()
 	r.lame.Store(false)
-	if r.server != nil {
-		if err := r.listen(); err != nil {
-			return err
-		}
+	if err := r.mode.bind(); err != nil {
+		return err
 	}
 	if err := r.listenGRPC(); err != nil {
-		r.closeListener()
+		r.mode.unbind()
 		return err
 	}
 	if err := r.startServices(); err != nil {
-		r.closeListener()
+		r.mode.unbind()
 		_ = r.stopGRPC(ctx)
 		return err
 	}
 	if err := r.engine.Start(ctx); err != nil {
-		r.closeListener()
+		r.mode.unbind()
 		_ = r.stopGRPC(ctx)
 		_ = r.stopServices(ctx)
 		return fmt.Errorf("vitals: start engine: %w", err)
 	}
-	if r.server != nil {
-		if err := r.serve(ctx); err != nil {
-			return r.abort(ctx, err)
-		}
-	} else {
-		r.watchSignals() // the runner handles them when Vitals runs the server
+	if err := r.mode.run(ctx); err != nil {
+		return r.abort(ctx, err)
 	}
 	if wait := r.cfg.Health.WaitForReady; wait > 0 {
 		// A lame-duck signal during the wait ends it: readiness cannot pass.
 		sctx, stop := context.WithCancelCause(ctx)
 		r.mu.Lock()
 		r.cancelWait = stop
-		if !r.lameAt.IsZero() {
+		if r.st.phase >= phaseLameDuck {
 			stop(errLameDuckDuringStart)
 		}
 		r.mu.Unlock()
@@ -217,11 +199,11 @@ func (r *Runtime) Start(ctx context.Context) error {
 // given. It does nothing once the lame duck began or Stop was called.
 func (r *Runtime) Open() {
 	r.mu.Lock()
-	if r.stopping || !r.lameAt.IsZero() {
+	if r.st.phase != phaseStarting {
 		r.mu.Unlock()
 		return
 	}
-	r.opened = true
+	r.toLocked(phaseServing)
 	r.mu.Unlock()
 	r.engine.Serve()
 	r.log.Info("vitals: serving: readiness may pass", "phase", r.engine.Phase().String())
@@ -230,60 +212,12 @@ func (r *Runtime) Open() {
 // EnterLameDuck makes readiness fail now, as the beginning of Stop does;
 // a lame-duck signal afterwards no longer asks the app to stop. fxmodule's
 // Gate calls it when fx begins stopping, before Vitals' own OnStop hook.
-func (r *Runtime) EnterLameDuck() {
-	r.mu.Lock()
-	r.stopping = true
-	r.mu.Unlock()
-	r.enterLameDuck()
-}
-
-// signalled is the runner's OnLameDuck hook: when one of the lame-duck
-// signals starts the sequence before fx began stopping, the app is asked
-// to stop too.
-func (r *Runtime) signalled() {
-	r.mu.Lock()
-	notify := r.onSignal
-	if r.stopping {
-		notify = nil
-	}
-	r.mu.Unlock()
-	r.enterLameDuck()
-	if notify != nil {
-		r.log.Info("vitals: lame-duck signal: asking the app to stop")
-		notify()
-	}
-}
-
-// enterLameDuck makes readiness fail at once, the first time it is called.
-func (r *Runtime) enterLameDuck() {
-	r.mu.Lock()
-	if !r.lameAt.IsZero() {
-		r.mu.Unlock()
-		return
-	}
-	r.lameAt = time.Now()
-	r.lame.Store(true)
-	if r.cancelWait != nil {
-		r.cancelWait(errLameDuckDuringStart)
-	}
-	r.mu.Unlock()
-	r.engine.EnterLameDuck()
-	r.log.Info("vitals: lame duck: readiness fails from now on")
-}
+func (r *Runtime) EnterLameDuck() { r.enter(phaseStopping) }
 
 // abort undoes a Start that failed after the engine started.
 func (r *Runtime) abort(ctx context.Context, cause error) error {
 	r.log.Error("vitals: start failed; stopping what was started", "error", cause)
-	r.mu.Lock()
-	srv, runner := r.srv, r.runner
-	r.mu.Unlock()
-	if srv != nil {
-		_ = srv.Close()
-		if runner != nil {
-			<-runner.Done()
-		}
-	}
-	r.closeListener()
+	r.mode.abort()
 	if err := r.afterServer(ctx); err != nil {
 		return fmt.Errorf("%w (and stopping: %v)", cause, err)
 	}

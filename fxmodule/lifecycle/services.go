@@ -211,7 +211,6 @@ func (r *Runtime) stopServices(ctx context.Context) error {
 // runner did not already shut it down with the HTTP server), the engine,
 // then the services.
 func (r *Runtime) afterServer(ctx context.Context) error {
-	r.stopSignals()
 	gerr := r.stopGRPC(ctx)
 	eerr := r.engine.Stop(ctx)
 	serr := r.stopServices(ctx)
