@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,6 +74,7 @@ func (r *Runtime) GRPCAddr() net.Addr {
 // notifier, the metrics' result watcher and the gRPC health server.
 type services struct {
 	notifier *notify.Notifier // nil: no webhooks
+	notified chan struct{}    // closed when the notifier's Run returned
 	adapter  *grpchealth.Adapter
 	cancel   context.CancelFunc // ends the watchers
 	watchers sync.WaitGroup
@@ -138,11 +140,16 @@ func (r *Runtime) startServices() error {
 			cancel()
 			return fmt.Errorf("health.notify: %w", err)
 		}
-		if err := n.Start(r.engine); err != nil {
-			cancel()
-			return fmt.Errorf("health.notify: %w", err)
-		}
-		svc.notifier = n
+		// Subscribed now, before the engine starts; Run returns when the
+		// engine's stop closes the subscription (after delivering what it
+		// holds) or at the notifier's Stop.
+		sub := r.engine.Subscribe(cmp.Or(nc.QueueSize, notify.DefaultQueueSize))
+		svc.notifier, svc.notified = n, make(chan struct{})
+		go func() {
+			defer close(svc.notified)
+			defer sub.Close()
+			_ = n.Run(context.Background(), sub)
+		}()
 		r.log.Info("vitals: notifying state changes", "webhooks", len(nc.Webhooks))
 	}
 	if r.metrics != nil {
@@ -192,12 +199,13 @@ func (r *Runtime) stopServices(ctx context.Context) error {
 		svc.cancel()
 		svc.watchers.Wait()
 		if svc.adapter != nil {
-			svc.adapter.Stop()
+			svc.adapter.Shutdown()
 		}
 		if n := svc.notifier; n != nil {
 			nctx, cancel := context.WithTimeout(ctx, r.cfg.Health.LameDuck.DrainTimeout)
 			err := n.Stop(nctx)
 			cancel()
+			<-svc.notified
 			if err != nil {
 				r.log.Warn("vitals: notifier stopped before delivering everything", "error", err)
 			}
