@@ -136,7 +136,7 @@ func (o *ownServer) stop(ctx context.Context, served bool) error {
 		<-runner.Done()
 		return r.afterServer(ctx)
 	}
-	return runner.Shutdown(ctx)
+	return runner.Stop(ctx)
 }
 
 // abort closes the server and the listener after a failed start.
