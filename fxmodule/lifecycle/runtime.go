@@ -130,8 +130,8 @@ func (r *Runtime) Addr() net.Addr { return r.mode.addr() }
 // error fails start), starts the notifier, the metrics and the gRPC health
 // service, starts the engine with readiness held, serves, waits for the
 // readiness group when health.wait_for_ready is set (failing with the
-// *core.NotReadyError past it), and opens readiness (unless WithHeldReadiness). When it fails, whatever
-// it started is stopped.
+// *core.NotReadyError past it), and opens readiness (unless
+// WithHeldReadiness). When it fails, whatever it started is stopped.
 func (r *Runtime) Start(ctx context.Context) error {
 	began := time.Now()
 	r.mu.Lock()
