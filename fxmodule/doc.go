@@ -1,6 +1,6 @@
 // Package fxmodule wires Vitals into an fx application that serves with
 // echo: the configuration (package fxmodule/config, from a YAML file,
-// VITALS_ environment variables, the app's koanf or a *Config it loaded
+// VITALS_ environment variables, the app's koanf or a *config.Config it loaded
 // itself), the check engine with the built-in http, tcp, jobs and wasm
 // providers, the health routes on the app's *echo.Echo, the webhook
 // notifier, Prometheus metrics and gRPC health, and the lame-duck
