@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -186,5 +187,40 @@ func waitFor(t *testing.T, what string, f func() bool) {
 			t.Fatalf("not %s within 5s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A net/http app's Run returns once a lame-duck signal has run its course:
+// readiness fails at the signal, the app's server keeps serving (with
+// "Connection: close") through the period, then Run stops and returns, and
+// the app shuts its server down.
+func TestNetHTTPRunUntilSignal(t *testing.T) {
+	cfg := load(t, "health:\n  lameduck: {period: 1500ms, drain_timeout: 1s, signals: [SIGUSR2]}\n")
+	rt, mux := app(t, cfg)
+	srv := httptest.NewServer(rt.ConnectionClose(mux))
+	defer srv.Close()
+	c := srv.Client()
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(context.Background()) }()
+	waitFor(t, "/ready 200", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusOK })
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "/ready 503", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusServiceUnavailable })
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned before the period was over: %v", err)
+	default:
+	}
+	if code, closed := get(t, c, srv.URL+"/hello"); code != http.StatusOK || !closed {
+		t.Errorf("/hello in the period = %d, Connection: close %v; want 200 and close", code, closed)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after the signal's period")
 	}
 }
