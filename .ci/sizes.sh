@@ -17,7 +17,7 @@ declare -A size
 for main in examples/sizes/nethttp examples/sizes/core examples/sizes/handler fxmodule/cmd/vitals; do
 	GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$out/bin" "./$main"
 	size[$main]=$(stat -c %s "$out/bin")
-	printf '%-26s %10d bytes (%5.1f MB)\n' "$main" "${size[$main]}" "$(echo "${size[$main]} / 1000000" | bc -l)"
+	awk -v m="$main" -v b="${size[$main]}" 'BEGIN { printf "%-26s %10d bytes (%5.1f MB)\n", m, b, b / 1e6 }'
 done
 cli=${size[fxmodule/cmd/vitals]}
 added=$((size[examples/sizes/handler] - size[examples/sizes/core]))
