@@ -13,6 +13,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/echoroute"
 )
 
 // benchWriter is a reusable http.ResponseWriter, so that the benchmarks
@@ -35,7 +36,7 @@ func benchEcho(b *testing.B) *echo.Echo {
 	e, p := newEngine(b, comp("db"), comp("cache"), comp("queue"), comp("proc", core.GroupLiveness))
 	start(b, e, p)
 	ec := echo.New()
-	if err := echomw.Register(ec, e); err != nil {
+	if err := echoroute.Register(ec, e); err != nil {
 		b.Fatal(err)
 	}
 	w := &benchWriter{h: http.Header{}}

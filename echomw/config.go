@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
@@ -111,7 +112,8 @@ type ServiceInfo struct {
 }
 
 // Config configures the health endpoints. Its zero value means the
-// defaults, which DefaultConfig spells out.
+// defaults, which DefaultConfig spells out, without the status page
+// (StatusPage nil).
 type Config struct {
 	// HealthPath serves the liveness group (default DefaultHealthPath);
 	// PathDisabled turns it off.
@@ -122,9 +124,14 @@ type Config struct {
 	// JobsPath serves the pipelines of every jobs check as JSON (default
 	// DefaultJobsPath); PathDisabled turns it off.
 	JobsPath string
-	// StatusPath serves the HTML status page (package statuspage) (default
-	// DefaultStatusPath); PathDisabled turns it off.
+	// StatusPath serves the HTML status page StatusPage makes (default
+	// DefaultStatusPath when StatusPage is set); PathDisabled turns it off.
+	// A path without StatusPage is an error.
 	StatusPath string
+	// StatusPage makes the status page: statuspage.New, which
+	// DefaultConfig sets. Nil (the zero Config): no status page, and
+	// neither html/template nor the page is linked into the program.
+	StatusPage func(*core.Engine, statuspage.Config) (http.Handler, error)
 	// Status configures the status page (zero: statuspage's defaults). Its
 	// ShowDetails defaults to the handler's details decision
 	// (Handler.ShowDetails: Details, Token, Authorizer).
@@ -164,13 +171,15 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// DefaultConfig returns the configuration the zero Config stands for.
+// DefaultConfig returns the configuration the zero Config stands for,
+// with the status page (StatusPage: statuspage.New).
 func DefaultConfig() Config {
 	return Config{
 		HealthPath:            DefaultHealthPath,
 		ReadyPath:             DefaultReadyPath,
 		JobsPath:              DefaultJobsPath,
 		StatusPath:            DefaultStatusPath,
+		StatusPage:            statuspage.New,
 		Aliases:               On,
 		PerCheckPaths:         On,
 		UnavailableStatusCode: DefaultUnavailableStatusCode,
@@ -223,7 +232,11 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 	s.health = path("HealthPath", cfg.HealthPath, DefaultHealthPath)
 	s.ready = path("ReadyPath", cfg.ReadyPath, DefaultReadyPath)
 	s.jobs = path("JobsPath", cfg.JobsPath, DefaultJobsPath)
-	s.status = path("StatusPath", cfg.StatusPath, DefaultStatusPath)
+	if cfg.StatusPage != nil {
+		s.status = path("StatusPath", cfg.StatusPath, DefaultStatusPath)
+	} else if cfg.StatusPath != "" && path("StatusPath", cfg.StatusPath, "") != "" {
+		bad("StatusPath", confkit.Problem(confkit.ErrInvalid, "%q is set but StatusPage is nil: set StatusPage to statuspage.New (or StatusPath to %q)", cfg.StatusPath, PathDisabled))
+	}
 	fields := []struct{ name, path string }{
 		{"HealthPath", s.health}, {"ReadyPath", s.ready}, {"JobsPath", s.jobs}, {"StatusPath", s.status},
 	}

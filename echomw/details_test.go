@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
 func TestDetailsPolicy(t *testing.T) {
@@ -33,7 +34,9 @@ func TestDetailsPolicy(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h, err := echomw.New(e, c.cfg)
+			cfg := c.cfg
+			cfg.StatusPage = statuspage.New // the page follows the same policy
+			h, err := echomw.New(e, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

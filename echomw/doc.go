@@ -1,7 +1,9 @@
-// Package echomw serves a core.Engine's health over HTTP, for echo
-// (Register, RegisterWithConfig, Handler.Register on an *echo.Echo or
-// *echo.Group) and for plain net/http (NewHandler): one implementation
-// behind both.
+// Package echomw serves a core.Engine's health over HTTP: a Handler (New)
+// is a plain net/http handler, and package echomw/echoroute registers the
+// same routes on an *echo.Echo or *echo.Group (echoroute.Register): one
+// implementation behind both. This package imports no echo, and links the
+// status page (html/template) only when Config.StatusPage is set, so a
+// net/http service pays for neither.
 //
 // # Endpoints
 //
@@ -9,7 +11,7 @@
 //	GET /ready           the readiness group (readinessProbe, load balancers)
 //	GET /health/{name}   one liveness check; /ready/{name} one readiness check
 //	GET /jobs            the JobsReport list of every jobs check, as JSON
-//	GET /status          the status page (package statuspage)
+//	GET /status          the status page (package statuspage; Config.StatusPage)
 //	/livez, /healthz     aliases of /health; /readyz of /ready (Config.Aliases)
 //
 // Paths are configurable (Config); "-" disables one. HEAD and OPTIONS

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
 )
@@ -47,59 +45,13 @@ func get(h http.Handler, target string, header ...string) {
 	fmt.Printf("GET %s: %d\n%s", target, rec.Code, body)
 }
 
-// Register adds /health, /ready, /jobs, the per-check paths, the
-// Kubernetes aliases and /status to an echo instance.
-func ExampleRegister() {
+// New serves the endpoints as a plain http.Handler, for a service
+// without echo; package echoroute registers the same on echo.
+func ExampleNew() {
 	e := exampleEngine()
 	defer e.Stop(context.Background())
 
-	ec := echo.New()
-	if err := echomw.Register(ec, e); err != nil {
-		panic(err)
-	}
-	get(ec, "/health", "Accept", "text/plain")
-	get(ec, "/ready", "Accept", "text/plain")
-	get(ec, "/readyz?verbose")
-	// Output:
-	// GET /health: 200
-	// ok
-	// GET /ready: 503
-	// db: down
-	// GET /readyz?verbose: 503
-	// [-]db failed: down
-	// ready check failed
-}
-
-// With a token configured, a request that presents it sees the messages
-// the public answer withholds.
-func ExampleRegisterWithConfig() {
-	e := exampleEngine()
-	defer e.Stop(context.Background())
-
-	ec := echo.New()
-	err := echomw.RegisterWithConfig(ec.Group("/internal"), e, echomw.Config{
-		ReadyPath:             "/readiness",
-		UnavailableStatusCode: http.StatusInternalServerError,
-		Token:                 "s3cret",
-	})
-	if err != nil {
-		panic(err)
-	}
-	get(ec, "/internal/readiness/db", "Accept", "text/plain")
-	get(ec, "/internal/readiness/db", "Accept", "text/plain", "Authorization", "Bearer s3cret")
-	// Output:
-	// GET /internal/readiness/db: 500
-	// db: down
-	// GET /internal/readiness/db: 500
-	// db: down: dial tcp 10.0.0.5:5432: connection refused
-}
-
-// NewHandler serves the same endpoints for a service without echo.
-func ExampleNewHandler() {
-	e := exampleEngine()
-	defer e.Stop(context.Background())
-
-	h, err := echomw.NewHandler(e, echomw.Config{})
+	h, err := echomw.New(e, echomw.Config{})
 	if err != nil {
 		panic(err)
 	}

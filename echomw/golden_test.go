@@ -122,7 +122,7 @@ func TestGoldenPending(t *testing.T) {
 	e, p := newEngine(t, comp("db"), comp("slow"))
 	p.hold("slow")
 	start(t, e, p)
-	h, err := echomw.NewHandler(e, echomw.Config{})
+	h, err := echomw.New(e, echomw.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

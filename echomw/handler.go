@@ -13,8 +13,10 @@ import (
 )
 
 // Handler serves the health endpoints of one engine, as a plain
-// http.Handler (ServeHTTP) and on echo routers (Register): one
-// implementation behind both. Create it with New.
+// http.Handler (ServeHTTP; mount it at the root of a mux, or at each path)
+// and on routers that register paths one by one (Routes; package
+// echomw/echoroute does so for echo): one implementation behind both.
+// Create it with New.
 //
 // Every answer is read from the engine's latest snapshot; a request never
 // runs a check. Answers are rendered once per snapshot and reused until
@@ -74,17 +76,6 @@ func New(eng *core.Engine, cfg Config) (*Handler, error) {
 	return h, nil
 }
 
-// NewHandler returns eng's health endpoints as a plain http.Handler (a
-// *Handler), for services that do not use echo. Mount it at the root of a
-// mux, or at each path. It fails, naming the field, when cfg is invalid.
-func NewHandler(eng *core.Engine, cfg Config) (http.Handler, error) {
-	h, err := New(eng, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return h, nil
-}
-
 // SetLameDuck turns the handler's own lame-duck switch on or off. While it
 // is on, /ready (and every ReadyPath/{name}) answers the unavailable status
 // at once while /health is unaffected, as when the engine is in
@@ -139,6 +130,40 @@ func (h *Handler) routes() []route {
 		if h.set.ready != "" {
 			add(AliasReady, kindReady)
 		}
+	}
+	return out
+}
+
+// Route is one path of the handler, for a router that registers paths one
+// by one (package echomw/echoroute).
+type Route struct {
+	// Path is the endpoint's path ("/ready"); a per-check route serves
+	// Path + "/" + a check name.
+	Path string
+	// PerCheck says that the route takes a check name after Path + "/".
+	PerCheck bool
+	// Serve answers a request for the route; name is the check's name of a
+	// per-check route ("" otherwise). It answers GET, HEAD and OPTIONS
+	// (405 otherwise); register it for all three.
+	Serve func(w http.ResponseWriter, r *http.Request, name string)
+}
+
+// Routes lists the handler's routes: the configured paths, the aliases,
+// the per-check paths and, last, the status page. ServeHTTP serves the
+// same ones.
+func (h *Handler) Routes() []Route {
+	var out []Route
+	for _, rt := range h.routes() {
+		k := rt.kind
+		if rt.perCheck {
+			out = append(out, Route{Path: rt.path, PerCheck: true, Serve: func(w http.ResponseWriter, r *http.Request, name string) { h.serve(w, r, k, name, true) }})
+			continue
+		}
+		out = append(out, Route{Path: rt.path, Serve: func(w http.ResponseWriter, r *http.Request, _ string) { h.serve(w, r, k, "", false) }})
+	}
+	if h.status != nil {
+		page := h.status
+		out = append(out, Route{Path: h.set.status, Serve: func(w http.ResponseWriter, r *http.Request, _ string) { page.ServeHTTP(w, r) }})
 	}
 	return out
 }

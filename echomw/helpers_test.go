@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
@@ -164,7 +165,7 @@ func do(t testing.TB, h http.Handler, method, target string, header ...string) r
 func newEcho(t testing.TB, e *core.Engine, cfg echomw.Config) *echo.Echo {
 	t.Helper()
 	ec := echo.New()
-	if err := echomw.RegisterWithConfig(ec, e, cfg); err != nil {
+	if err := echoroute.RegisterWithConfig(ec, e, cfg); err != nil {
 		t.Fatal(err)
 	}
 	return ec

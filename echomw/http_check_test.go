@@ -49,7 +49,7 @@ func TestReadyFailsWhenHTTPDependencyAnswers500(t *testing.T) {
 			t.Fatal("the engine did not check dep within 10s")
 		}
 	}
-	h, err := echomw.NewHandler(e, echomw.DefaultConfig())
+	h, err := echomw.New(e, echomw.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/echoroute"
+	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
 func TestOptionsIsNotEchosAutomatic204(t *testing.T) {
@@ -18,7 +20,7 @@ func TestOptionsIsNotEchosAutomatic204(t *testing.T) {
 	start(t, e, p)
 	ec := echo.New()
 	ec.GET("/other", func(c echo.Context) error { return c.String(http.StatusServiceUnavailable, "down") })
-	if err := echomw.Register(ec, e); err != nil {
+	if err := echoroute.Register(ec, e); err != nil {
 		t.Fatal(err)
 	}
 	// What echo does on its own for a route without an OPTIONS handler,
@@ -36,7 +38,7 @@ func TestOptionsIsNotEchosAutomatic204(t *testing.T) {
 func TestOtherMethods(t *testing.T) {
 	e, p := newEngine(t, comp("db"))
 	start(t, e, p)
-	_, hs := surfaces(t, e, echomw.Config{})
+	_, hs := surfaces(t, e, echomw.DefaultConfig())
 	for name, h := range hs {
 		for _, path := range []string{"/ready", "/health", "/jobs", "/ready/db", "/status"} {
 			for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
@@ -78,7 +80,7 @@ func TestPathsAndAliases(t *testing.T) {
 		served    []string
 		notServed []string
 	}{
-		{"defaults", echomw.Config{},
+		{"defaults", echomw.DefaultConfig(),
 			[]string{"/health", "/ready", "/jobs", "/status", "/livez", "/healthz", "/readyz", "/health/proc", "/ready/db", "/livez/proc", "/healthz/proc", "/readyz/db"},
 			[]string{"/jobs/x", "/status/x", "/ready/db/x", "/", "/readyz/"}},
 		{"aliases off", echomw.Config{Aliases: echomw.Off},
@@ -90,7 +92,7 @@ func TestPathsAndAliases(t *testing.T) {
 		{"disabled endpoints", echomw.Config{HealthPath: "-", JobsPath: "-", StatusPath: "-"},
 			[]string{"/ready", "/readyz", "/ready/db"},
 			[]string{"/health", "/livez", "/healthz", "/health/proc", "/jobs", "/status"}},
-		{"custom paths", echomw.Config{HealthPath: "/-/live", ReadyPath: "/-/ready", JobsPath: "/-/jobs", StatusPath: "/-/status"},
+		{"custom paths", echomw.Config{HealthPath: "/-/live", ReadyPath: "/-/ready", JobsPath: "/-/jobs", StatusPath: "/-/status", StatusPage: statuspage.New},
 			[]string{"/-/live", "/-/ready", "/-/jobs", "/-/status", "/-/ready/db", "/livez", "/readyz/db"},
 			[]string{"/health", "/ready", "/jobs", "/status"}},
 		{"a configured path that is an alias", echomw.Config{HealthPath: "/healthz", ReadyPath: "/readyz"},
@@ -126,7 +128,7 @@ func TestEchoGroup(t *testing.T) {
 			return next(c)
 		}
 	})
-	if err := echomw.RegisterWithConfig(g, e, echomw.Config{Aliases: echomw.Off}); err != nil {
+	if err := echoroute.RegisterWithConfig(g, e, echomw.Config{Aliases: echomw.Off, StatusPage: statuspage.New}); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/internal/ready", "/internal/health", "/internal/ready/db", "/internal/jobs", "/internal/status"} {
@@ -156,12 +158,13 @@ func TestConfigErrors(t *testing.T) {
 		{echomw.Config{Aliases: 7}, []string{"Aliases: 7 is not a Toggle"}},
 		{echomw.Config{PerCheckPaths: -1}, []string{"PerCheckPaths: -1 is not a Toggle"}},
 		{echomw.Config{Token: "a b"}, []string{"Token: must not contain white space"}},
-		{echomw.Config{Status: statusCfg(-1)}, []string{"echomw: Status.History: -1"}},
+		{echomw.Config{Status: statusCfg(-1), StatusPage: statuspage.New}, []string{"echomw: Status.History: -1"}},
+		{echomw.Config{StatusPath: "/page"}, []string{`StatusPath: "/page" is set but StatusPage is nil: set StatusPage to statuspage.New`}},
 		{echomw.Config{HealthPath: "x", Details: "y"}, []string{"HealthPath:", "Details:"}},
 	}
 	for _, c := range cases {
 		ec := echo.New()
-		err := echomw.RegisterWithConfig(ec, e, c.cfg)
+		err := echoroute.RegisterWithConfig(ec, e, c.cfg)
 		if err == nil {
 			t.Errorf("%+v: no error", c.cfg)
 			continue
@@ -177,27 +180,27 @@ func TestConfigErrors(t *testing.T) {
 		if n := len(ec.Routes()); n != 0 {
 			t.Errorf("%+v: %d routes added despite the error", c.cfg, n)
 		}
-		if _, err := echomw.NewHandler(e, c.cfg); err == nil {
-			t.Errorf("%+v: NewHandler: no error", c.cfg)
+		if _, err := echomw.New(e, c.cfg); err == nil {
+			t.Errorf("%+v: New: no error", c.cfg)
 		}
 	}
-	if _, err := echomw.NewHandler(nil, echomw.Config{}); err == nil || !strings.Contains(err.Error(), "engine is nil") {
+	if _, err := echomw.New(nil, echomw.Config{}); err == nil || !strings.Contains(err.Error(), "engine is nil") {
 		t.Errorf("nil engine: %v", err)
 	}
-	if err := echomw.Register(nil, e); err == nil || !strings.Contains(err.Error(), "router is nil") {
+	if err := echoroute.Register(nil, e); err == nil || !strings.Contains(err.Error(), "router is nil") {
 		t.Errorf("nil router: %v", err)
 	}
 }
 
-func TestDefaultConfigIsTheZeroConfig(t *testing.T) {
+func TestDefaultConfigIsTheZeroConfigWithThePage(t *testing.T) {
 	e, p := newEngine(t, comp("db"), comp("proc", core.GroupLiveness))
 	p.set("db", core.StateDown, "refused", nil)
 	start(t, e, p)
-	zero, err := echomw.NewHandler(e, echomw.Config{})
+	zero, err := echomw.New(e, echomw.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := echomw.NewHandler(e, echomw.DefaultConfig())
+	def, err := echomw.New(e, echomw.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,6 +209,11 @@ func TestDefaultConfigIsTheZeroConfig(t *testing.T) {
 		if a.code != b.code || a.body != b.body {
 			t.Errorf("GET %s: zero config %d, DefaultConfig %d", path, a.code, b.code)
 		}
+	}
+	// The one difference: the zero Config has no status page (StatusPage
+	// nil), so that a program that does not use it does not link it.
+	if a, b := do(t, zero, "GET", "/status"), do(t, def, "GET", "/status"); a.code != 404 || b.code != 200 {
+		t.Errorf("GET /status: zero config %d, DefaultConfig %d; want 404 and 200", a.code, b.code)
 	}
 	if c := echomw.DefaultConfig(); c.UnavailableStatusCode != 503 || c.Details != echomw.DetailsAuthorized || c.Aliases != echomw.On || c.PerCheckPaths != echomw.On {
 		t.Errorf("DefaultConfig = %+v", c)

@@ -4,10 +4,10 @@ import (
 	"fmt"
 
 	"github.com/vitals-go/vitals/core/confkit"
-	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
-// mountStatus builds the status page served at StatusPath. The page is
+// mountStatus builds the status page served at StatusPath with
+// cfg.StatusPage (set whenever the path is). The page is
 // given the handler's details decision (ShowDetails) unless cfg.Status has
 // its own.
 func (h *Handler) mountStatus(cfg Config) error {
@@ -18,7 +18,7 @@ func (h *Handler) mountStatus(cfg Config) error {
 	if sc.ShowDetails == nil {
 		sc.ShowDetails = h.ShowDetails
 	}
-	page, err := statuspage.New(h.eng, sc)
+	page, err := cfg.StatusPage(h.eng, sc)
 	if err != nil {
 		return fmt.Errorf("echomw: %w", confkit.Prefix("Status", err))
 	}

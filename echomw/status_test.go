@@ -8,6 +8,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/echoroute"
 )
 
 // surfaces returns the net/http handler and an echo instance serving e
@@ -97,7 +98,7 @@ func TestStatusCodesByStateAndLameDuck(t *testing.T) {
 func echoWith(t *testing.T, h *echomw.Handler) http.Handler {
 	t.Helper()
 	hs := newEchoEmpty()
-	if err := h.Register(hs); err != nil {
+	if err := echoroute.Mount(hs, h); err != nil {
 		t.Fatal(err)
 	}
 	return hs

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // appServer is an app that runs its own echo, from a root fx.Invoke:
@@ -22,7 +23,7 @@ import (
 func appServer(t *testing.T, e **echo.Echo) fx.Option {
 	return fx.Options(
 		fx.Provide(newEcho),
-		fx.Invoke(func(lc fx.Lifecycle, ee *echo.Echo, _ *fxmodule.Runtime) error {
+		fx.Invoke(func(lc fx.Lifecycle, ee *echo.Echo, _ *lifecycle.Runtime) error {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return err
@@ -61,7 +62,7 @@ func connClose(t *testing.T, url string) (int, bool) {
 // whatever the order of the hooks, the server outlives the period.
 func TestAppServerSignal(t *testing.T) {
 	var e *echo.Echo
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, appServer(t, &e), fx.Populate(&rt), supplyConfig(t, `
 health: {lameduck: {period: 800ms, signals: [SIGUSR1]}}
 `)).RequireStart()

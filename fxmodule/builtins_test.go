@@ -13,10 +13,12 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 func jobsSource(name string, jc core.JobsChecker) fx.Option {
-	return fx.Supply(fx.Annotate(fxmodule.JobsChecker{Name: name, Checker: jc}, fx.ResultTags(`group:"vitals.jobs"`)))
+	return fx.Supply(fx.Annotate(assemble.JobsChecker{Name: name, Checker: jc}, fx.ResultTags(`group:"vitals.jobs"`)))
 }
 
 // The built-in http, tcp and jobs providers check what health.checks
@@ -42,7 +44,7 @@ func TestBuiltinProviders(t *testing.T) {
 	jobs := core.NewMemoryJobs()
 	jobs.Set(core.JobsReport{Pipeline: "emails", Ready: true, Driver: "memory"})
 
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	var eng *core.Engine
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt, &eng),
 		jobsSource("queue", jobs),

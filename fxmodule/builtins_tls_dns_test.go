@@ -14,18 +14,20 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
 // The tls and dns providers are built in: health.checks reach them, and
 // their config errors name the check's key.
 func TestBuiltinTLSAndDNSConfig(t *testing.T) {
-	load := func(body string) *fxmodule.Config {
+	load := func(body string) *config.Config {
 		t.Helper()
 		f := filepath.Join(t.TempDir(), "vitals.yaml")
 		if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: f})
+		cfg, err := config.Load(config.LoadOptions{File: f})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +48,7 @@ health:
         tls_min_valid: 336h
         expect_json: ['$.status.indicator == "none"', {path: $.count, op: ">", value: 0}]
 `)
-	if err := fxmodule.Validate(good); err != nil {
+	if err := assemble.Validate(good); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
 	bad := load(`
@@ -56,7 +58,7 @@ health:
     - {name: api-dns, provider: dns, config: {name: api.vitals.test., type: PTR}}
     - {name: api, provider: http, config: {url: "http://127.0.0.1/", expect_json: ["$.a === 1"]}}
 `)
-	err := fxmodule.Validate(bad)
+	err := assemble.Validate(bad)
 	for _, want := range []string{
 		`health.checks[0].config.min_valid: "soon" is not a duration`,
 		`health.checks[1].config.type: "PTR" is not one of A, AAAA, CNAME, TXT, SRV, MX`,

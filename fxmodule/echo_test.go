@@ -12,6 +12,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // get GETs url with an optional bearer token and returns status and body.
@@ -37,7 +38,7 @@ func get(t *testing.T, url, token string) (int, string) {
 // and the service keys.
 func TestRoutesFromConfig(t *testing.T) {
 	var tg toggle
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health:
@@ -80,7 +81,7 @@ health:
 func TestStatusPage(t *testing.T) {
 	var tg toggle
 	tg.down.Store(true)
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, baseConfig+`
   token: s3cret
   service: {id: orders}

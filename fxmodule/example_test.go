@@ -11,17 +11,19 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
 // CacheCheck is an app check for the group "vitals.checks".
 type CacheCheck struct {
 	fx.Out
 
-	Check fxmodule.Check `group:"vitals.checks"`
+	Check assemble.Check `group:"vitals.checks"`
 }
 
 func newCacheCheck() CacheCheck {
-	return CacheCheck{Check: fxmodule.Check{
+	return CacheCheck{Check: assemble.Check{
 		Component: core.Component{Name: "cache", Groups: []string{core.GroupReadiness}},
 		Func:      func(context.Context) error { return nil },
 	}}
@@ -58,7 +60,7 @@ health:
 	var engine *core.Engine
 	app := fx.New(
 		fxmodule.Module,
-		fx.Supply(&fxmodule.LoadOptions{File: file}),
+		fx.Supply(&config.LoadOptions{File: file}),
 		fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger)),
 		fx.Provide(newCacheCheck, newQueueProvider),
 		fx.Populate(&engine),

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // With the gate's event logger, /ready stays unavailable until every
@@ -27,7 +28,7 @@ func TestReadinessWaitsForTheWholeApp(t *testing.T) {
 			if tc.vitalsFirst {
 				mods[0], mods[1] = mods[1], mods[0]
 			}
-			var rt *fxmodule.Runtime
+			var rt *lifecycle.Runtime
 			app := fx.New(append(mods,
 				fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger)),
 				fx.Provide(newEcho),
@@ -85,7 +86,7 @@ func TestReadinessWithoutEventLoggerFollowsHookOrder(t *testing.T) {
 			if tc.vitalsFirst {
 				mods[0], mods[1] = mods[1], mods[0]
 			}
-			var rt *fxmodule.Runtime
+			var rt *lifecycle.Runtime
 			app := fx.New(append(mods, fx.NopLogger, fx.Provide(newEcho), supplyConfig(t, baseConfig), fx.Populate(&rt))...)
 			started := make(chan error, 1)
 			go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
@@ -115,7 +116,7 @@ func TestReadinessWithoutEventLoggerFollowsHookOrder(t *testing.T) {
 // that runs long before the module's own, while the server still serves.
 func TestReadinessFailsFromTheFirstStopHook(t *testing.T) {
 	entered, release := make(chan struct{}), make(chan struct{})
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fx.New(
 		fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger)),
 		fxmodule.Module,
@@ -184,7 +185,7 @@ func (f loggerFunc) LogEvent(ev fxevent.Event) { f(ev) }
 // OnStart hook runs after Vitals' own, still holds /ready back.
 func TestOptionsBundleCoversRootInvokes(t *testing.T) {
 	entered, release := make(chan struct{}), make(chan struct{})
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	var l logs
 	app := fx.New(
 		fxmodule.Options(fxevent.NopLogger),
@@ -192,7 +193,7 @@ func TestOptionsBundleCoversRootInvokes(t *testing.T) {
 		fx.Supply(l.logger()),
 		supplyConfig(t, baseConfig),
 		fx.Populate(&rt),
-		fx.Invoke(func(lc fx.Lifecycle, _ *fxmodule.Runtime) { // after Vitals' hook
+		fx.Invoke(func(lc fx.Lifecycle, _ *lifecycle.Runtime) { // after Vitals' hook
 			lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
 				close(entered)
 				select {

@@ -1,44 +1,19 @@
 package fxmodule
 
-import "github.com/vitals-go/vitals/core"
+import "fmt"
 
 // Value groups the module collects from the app.
 const (
-	// GroupChecks collects Check values: checks the app implements itself.
+	// GroupChecks collects assemble.Check values: checks the app implements itself.
 	GroupChecks = "vitals.checks"
 	// GroupProviders collects core.Provider values: extra providers that
 	// components of health.checks may name.
 	GroupProviders = "vitals.providers"
-	// GroupJobs collects JobsChecker values, registered on the jobs provider
+	// GroupJobs collects assemble.JobsChecker values, registered on the jobs provider
 	// under their name.
 	GroupJobs = "vitals.jobs"
 )
 
-// Check is an app check, provided to the group "vitals.checks":
-//
-//	fx.Provide(fx.Annotate(newDBCheck, fx.ResultTags(`group:"vitals.checks"`)))
-//
-// or with a CheckResult. Component.Provider is ignored: Func checks it.
-type Check struct {
-	// Component describes the check: its name, groups, interval, timeout,
-	// fall/rise and criticality, as a health.checks entry does.
-	Component core.Component
-	// Func checks the component: nil (Up), an error (Down) or
-	// core.Degraded(err).
-	Func core.CheckerFunc
-}
-
-// JobsChecker is a jobs source, provided to the group "vitals.jobs":
-//
-//	jobs := core.NewMemoryJobs()
-//	fx.Supply(fx.Annotate(fxmodule.JobsChecker{Name: "pipeline", Checker: jobs},
-//		fx.ResultTags(`group:"vitals.jobs"`)))
-//
-// A health.checks entry with provider "jobs" selects it by Name with its
-// config.checker, which defaults to the entry's name.
-type JobsChecker struct {
-	// Name the jobs checks select it by (their config.checker).
-	Name string
-	// Checker reports the state of the source's pipelines.
-	Checker core.JobsChecker
+func errNoEcho(addr string) error {
+	return fmt.Errorf("server.address: %q is set but the app provides no *echo.Echo to serve", addr)
 }

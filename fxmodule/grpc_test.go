@@ -13,6 +13,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // health.grpc.address: grpc.health.v1 follows readiness (NOT_SERVING
@@ -21,7 +22,7 @@ import (
 // in the lame duck, and the server is gone after stop.
 func TestGRPCHealth(t *testing.T) {
 	var tg toggle
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health:
@@ -76,7 +77,7 @@ health:
 // gRPC without a server of the module's (the app runs its own): the health
 // server still runs and stops after the period.
 func TestGRPCWithoutServer(t *testing.T) {
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Populate(&rt), supplyConfig(t, `
 health:
   lameduck: {period: 0s, signals: []}
@@ -101,7 +102,7 @@ func TestGRPCBindError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health:

@@ -17,7 +17,8 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/goleak"
 
-	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -37,7 +38,7 @@ func supplyConfig(t *testing.T, body string) fx.Option {
 	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return fx.Supply(&fxmodule.LoadOptions{File: f})
+	return fx.Supply(&config.LoadOptions{File: f})
 }
 
 // newEcho is the app's echo, with a fast /hello and a /slow route that
@@ -85,7 +86,7 @@ func status(url string) int {
 }
 
 // base returns the runtime's server URL.
-func base(t *testing.T, rt *fxmodule.Runtime) string {
+func base(t *testing.T, rt *lifecycle.Runtime) string {
 	t.Helper()
 	a := rt.Addr()
 	if a == nil {

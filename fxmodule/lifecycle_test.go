@@ -19,13 +19,15 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/lameduck"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // Stop: readiness fails at once, the server serves through the period,
 // then shuts down, and the engine stops last.
 func TestStopRunsTheLameDuckSequence(t *testing.T) {
 	var l logs
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t,
 		fxmodule.Module,
 		fx.Provide(newEcho),
@@ -81,7 +83,7 @@ func TestStopDrainExpired(t *testing.T) {
 		})
 		return e
 	}
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(slowEcho), fx.Populate(&rt), supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health: {lameduck: {period: 0s, drain_timeout: 100ms, signals: []}}
@@ -120,9 +122,9 @@ func TestStartBindError(t *testing.T) {
 // health.wait_for_ready bounds start; past it start fails with the
 // *core.NotReadyError and everything started is stopped.
 func TestStartWaitForReadyTimeout(t *testing.T) {
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
-		fx.Supply(fx.Annotate(fxmodule.Check{
+		fx.Supply(fx.Annotate(assemble.Check{
 			Component: core.Component{Name: "db", Interval: 50 * time.Millisecond},
 			Func:      func(context.Context) error { return errors.New("connection refused") },
 		}, fx.ResultTags(`group:"vitals.checks"`))),
@@ -148,9 +150,9 @@ func TestStartWaitForReadyTimeout(t *testing.T) {
 
 // health.wait_for_ready passes as soon as the readiness group does.
 func TestStartWaitForReadyPasses(t *testing.T) {
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
-		fx.Supply(fx.Annotate(fxmodule.Check{
+		fx.Supply(fx.Annotate(assemble.Check{
 			Component: core.Component{Name: "db"},
 			Func:      func(context.Context) error { return nil },
 		}, fx.ResultTags(`group:"vitals.checks"`))),
@@ -165,7 +167,7 @@ func TestStartWaitForReadyPasses(t *testing.T) {
 // keeps running, and with the event logger there is no lame-duck period
 // since readiness never opened.
 func TestStartFailsAfterTheModule(t *testing.T) {
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fx.New(
 		fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger)),
 		fxmodule.Module,
@@ -214,7 +216,7 @@ func TestAppRunsItsOwnServer(t *testing.T) {
 		return e, nil
 	}
 	var e *echo.Echo
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(appEcho), fx.Populate(&e, &rt), supplyConfig(t, `
 health: {lameduck: {period: 400ms}}
 `)).RequireStart()
@@ -261,7 +263,7 @@ func TestWithoutEcho(t *testing.T) {
 // module runs and asks the app to stop (fx.Shutdowner): readiness fails at
 // once, and app.Wait reports the stop.
 func TestLameDuckSignalStopsTheApp(t *testing.T) {
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health: {lameduck: {period: 300ms, signals: [SIGUSR1]}}
@@ -289,9 +291,9 @@ health: {lameduck: {period: 300ms, signals: [SIGUSR1]}}
 // ends the wait at once: start fails, saying why, and nothing is left
 // running.
 func TestSignalDuringWaitForReady(t *testing.T) {
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
-		fx.Supply(fx.Annotate(fxmodule.Check{
+		fx.Supply(fx.Annotate(assemble.Check{
 			Component: core.Component{Name: "db", Interval: 50 * time.Millisecond},
 			Func:      func(context.Context) error { return errors.New("connection refused") },
 		}, fx.ResultTags(`group:"vitals.checks"`))),

@@ -17,14 +17,15 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // startServer starts the module serving the app's echo on a loopback
 // port, with the server.* keys server (as "read_timeout: 1s") and the
 // health.* keys health.
-func startServer(t *testing.T, e *echo.Echo, server, health string) *fxmodule.Runtime {
+func startServer(t *testing.T, e *echo.Echo, server, health string) *lifecycle.Runtime {
 	t.Helper()
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	body := "server: {address: '127.0.0.1:0', " + server + "}\nhealth: {lameduck: {period: 0s}, " + health + "}\n"
 	app := fxtest.New(t, fx.NopLogger, fxmodule.Module, fx.Supply(e), fx.Populate(&rt), supplyConfig(t, body)).RequireStart()
 	t.Cleanup(app.RequireStop) // after the test's connections are closed (cleanups run last first)

@@ -24,6 +24,8 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // toggle is an app check whose result the test sets.
@@ -38,7 +40,7 @@ func (tg *toggle) check(context.Context) error {
 
 // provide returns the check for the group "vitals.checks".
 func (tg *toggle) provide(name string) fx.Option {
-	return fx.Supply(fx.Annotate(fxmodule.Check{
+	return fx.Supply(fx.Annotate(assemble.Check{
 		Component: core.Component{Name: name, Interval: 50 * time.Millisecond},
 		Func:      tg.check,
 	}, fx.ResultTags(`group:"vitals.checks"`)))
@@ -96,7 +98,7 @@ next:
 // collectors; the global registry gets nothing.
 func TestMetricsOwnRegistry(t *testing.T) {
 	var tg toggle
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt),
 		supplyConfig(t, baseConfig+"  metrics: {enabled: true}\n")).RequireStart()
 	defer app.RequireStop()
@@ -143,7 +145,7 @@ func TestMetricsOwnRegistry(t *testing.T) {
 func TestMetricsAppRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	var tg toggle
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Supply(reg), tg.provide("db"), fx.Populate(&rt),
 		supplyConfig(t, baseConfig+"  metrics: {enabled: true, path: /internal/metrics}\n")).RequireStart()
 	defer app.RequireStop()
@@ -177,7 +179,7 @@ func TestMetricsAppRegistry(t *testing.T) {
 
 // Metrics are off by default: no /metrics route, no registry.
 func TestMetricsOffByDefault(t *testing.T) {
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, baseConfig)).RequireStart()
 	defer app.RequireStop()
 	if rt.Registry() != nil {

@@ -2,6 +2,7 @@ package fxmodule_test
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,11 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // Bad configuration fails fx.New with errors naming the keys, all of them.
@@ -38,7 +43,7 @@ func TestBadConfigFailsNew(t *testing.T) {
 		{"server without echo", `server: {address: "127.0.0.1:0"}`, nil,
 			[]string{`server.address: "127.0.0.1:0" is set but the app provides no *echo.Echo`}},
 		{"bad app check", "", []fx.Option{fx.Supply(fx.Annotate(
-			fxmodule.Check{Component: core.Component{Name: "bad name"}, Func: func(context.Context) error { return nil }},
+			assemble.Check{Component: core.Component{Name: "bad name"}, Func: func(context.Context) error { return nil }},
 			fx.ResultTags(`group:"vitals.checks"`)))},
 			[]string{`vitals.checks[0].name: "bad name" must be`}},
 		{"provider name taken", "", []fx.Option{fx.Supply(fx.Annotate(
@@ -76,7 +81,7 @@ func TestConfigFromAppKoanf(t *testing.T) {
 	}, "."), nil); err != nil {
 		t.Fatal(err)
 	}
-	var cfg *fxmodule.Config
+	var cfg *config.Config
 	app := fxtest.New(t, fxmodule.Module, fx.Supply(k), fx.Populate(&cfg))
 	defer app.RequireStart().RequireStop()
 	if cfg.Health.Interval != 7*time.Second || cfg.Health.CheckTimeout != 5*time.Second {
@@ -89,14 +94,14 @@ func TestConfigFromAppKoanf(t *testing.T) {
 func TestValueGroups(t *testing.T) {
 	type out struct {
 		fx.Out
-		Check    fxmodule.Check `group:"vitals.checks"`
+		Check    assemble.Check `group:"vitals.checks"`
 		Provider core.Provider  `group:"vitals.providers"`
 	}
 	var eng *core.Engine
 	app := fxtest.New(t, fxmodule.Module, fx.Populate(&eng),
 		fx.Provide(func() out {
 			return out{
-				Check: fxmodule.Check{Component: core.Component{Name: "cache"}, Func: func(context.Context) error { return nil }},
+				Check: assemble.Check{Component: core.Component{Name: "cache"}, Func: func(context.Context) error { return nil }},
 				Provider: core.CheckerFunc(func(context.Context) error { return core.Degraded(context.DeadlineExceeded) }).
 					Provider("queue"),
 			}
@@ -119,13 +124,13 @@ func TestValueGroups(t *testing.T) {
 // An app that loads the configuration itself hands it over with Supply;
 // Timeouts sizes fx's timeouts from it.
 func TestSupplyAndTimeouts(t *testing.T) {
-	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+	cfg, err := config.Load(config.LoadOptions{Defaults: map[string]any{
 		"health.lameduck.period": "0s", "health.lameduck.drain_timeout": "3s", "health.wait_for_ready": "2s",
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got *fxmodule.Config
+	var got *config.Config
 	app := fxtest.New(t, fxmodule.Supply(cfg), fxmodule.Timeouts(cfg), fxmodule.Module, fx.Populate(&got))
 	if got != cfg {
 		t.Error("the module did not use the supplied config")
@@ -151,7 +156,7 @@ func TestValidate(t *testing.T) {
 		{"missing module", "../testdata/wasm/none.wasm", "health.checks[0].config.module: ../testdata/wasm/none.wasm: no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+			cfg, err := config.Load(config.LoadOptions{Defaults: map[string]any{
 				"health.wasm.cache_dir": "-",
 				"health.checks": []any{map[string]any{"name": "probe", "provider": "wasm",
 					"config": map[string]any{"module": tc.module}}},
@@ -159,7 +164,7 @@ func TestValidate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = fxmodule.Validate(cfg)
+			err = assemble.Validate(cfg)
 			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 				t.Errorf("Validate = %v, want %q", err, tc.want)
 			}
@@ -179,7 +184,7 @@ func TestValidateWasmLimits(t *testing.T) {
 		{"max_function_body_bytes", 16, "table_grow", "more than max_function_body_bytes 16"},
 		{"max_module_bytes", 1024, "net", "larger than max_module_bytes 1024 bytes"},
 	} {
-		cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+		cfg, err := config.Load(config.LoadOptions{Defaults: map[string]any{
 			"health.wasm.cache_dir":       "-",
 			"health.wasm." + tc.key:       tc.value,
 			"health.wasm.compile_timeout": "1m",
@@ -189,10 +194,10 @@ func TestValidateWasmLimits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := fxmodule.WasmOptions(cfg, nil).CompileTimeout; got != time.Minute {
+		if got := assemble.WasmOptions(cfg, nil).CompileTimeout; got != time.Minute {
 			t.Errorf("compile_timeout: %s", got)
 		}
-		if err := fxmodule.Validate(cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := assemble.Validate(cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("health.wasm.%s %v: Validate = %v, want %q", tc.key, tc.value, err, tc.want)
 		}
 	}
@@ -201,12 +206,12 @@ func TestValidateWasmLimits(t *testing.T) {
 // A configuration built in code (Supply) is validated as a loaded one:
 // the token's white space is reported under its key, not by echomw.
 func TestValidateToken(t *testing.T) {
-	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{})
+	cfg, err := config.Load(config.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Health.Token = "a b"
-	if err := fxmodule.Validate(cfg); err == nil || !strings.Contains(err.Error(), "health.token: must not contain white space") {
+	if err := assemble.Validate(cfg); err == nil || !strings.Contains(err.Error(), "health.token: must not contain white space") {
 		t.Errorf("Validate = %v", err)
 	}
 	app := fx.New(fx.NopLogger, fxmodule.Module, fxmodule.Supply(cfg), fx.Provide(newEcho))
@@ -217,23 +222,23 @@ func TestValidateToken(t *testing.T) {
 
 // The constructors work without fx.
 func TestWithoutFx(t *testing.T) {
-	cfg, err := fxmodule.NewConfig(nil, &fxmodule.LoadOptions{Defaults: map[string]any{
+	cfg, err := config.Load(config.LoadOptions{Defaults: map[string]any{
 		"server.address": "127.0.0.1:0", "health.lameduck.period": "0s", "health.lameduck.signals": []any{},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := fxmodule.NewEngine(cfg, nil, nil, []fxmodule.Check{{
+	eng, err := assemble.NewEngine(cfg, nil, nil, []assemble.Check{{
 		Component: core.Component{Name: "db"}, Func: func(context.Context) error { return nil },
 	}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := newEcho()
-	if err := fxmodule.RegisterRoutes(e, eng, fxmodule.NewEchoConfig(cfg)); err != nil {
+	if err := echoroute.RegisterWithConfig(e, eng, assemble.HandlerConfig(cfg)); err != nil {
 		t.Fatal(err)
 	}
-	rt, err := fxmodule.NewRuntime(cfg, eng, e, nil, nil)
+	rt, err := lifecycle.New(cfg, eng, lifecycle.WithServer(e.Server, func(ln net.Listener) { e.Listener = ln }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,9 +257,9 @@ func TestWithoutFx(t *testing.T) {
 // Validate takes the jobs sources jobs checks name to be the app's, and
 // still checks the rest of their config.
 func TestValidateJobs(t *testing.T) {
-	load := func(checks ...any) *fxmodule.Config {
+	load := func(checks ...any) *config.Config {
 		t.Helper()
-		cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{"health.checks": checks}})
+		cfg, err := config.Load(config.LoadOptions{Defaults: map[string]any{"health.checks": checks}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,11 +270,11 @@ func TestValidateJobs(t *testing.T) {
 		map[string]any{"name": "mail", "provider": "jobs", "config": map[string]any{"checker": "pipeline", "max_delayed": 10}},
 		map[string]any{"name": "other", "provider": "jobs", "config": map[string]any{"checker": "queue"}},
 	)
-	if err := fxmodule.Validate(ok); err != nil {
+	if err := assemble.Validate(ok); err != nil {
 		t.Errorf("Validate = %v", err)
 	}
 	bad := load(map[string]any{"name": "q", "provider": "jobs", "config": map[string]any{"max_delayed": "lots"}})
-	if err := fxmodule.Validate(bad); err == nil || !strings.Contains(err.Error(), "health.checks[0].config.max_delayed") {
+	if err := assemble.Validate(bad); err == nil || !strings.Contains(err.Error(), "health.checks[0].config.max_delayed") {
 		t.Errorf("Validate = %v, want an error about config.max_delayed", err)
 	}
 }
@@ -277,7 +282,7 @@ func TestValidateJobs(t *testing.T) {
 // TestWasmOptionsLimits checks that the host-wide and per-check network
 // limits of health.wasm.* reach the wasm provider's options.
 func TestWasmOptionsLimits(t *testing.T) {
-	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{Defaults: map[string]any{
+	cfg, err := config.Load(config.LoadOptions{Defaults: map[string]any{
 		"health.wasm.max_concurrent_calls": 4,
 		"health.wasm.max_net_calls":        8,
 		"health.wasm.max_sockets":          12,
@@ -285,7 +290,7 @@ func TestWasmOptionsLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := fxmodule.WasmOptions(cfg, nil)
+	o := assemble.WasmOptions(cfg, nil)
 	if o.MaxConcurrentCalls != 4 || o.MaxNetCalls != 8 || o.MaxSockets != 12 {
 		t.Fatalf("options %+v", o)
 	}

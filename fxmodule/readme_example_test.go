@@ -11,6 +11,8 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
 // Queue stands for an app's queue that implements core.JobsChecker.
@@ -22,7 +24,7 @@ func (*Queue) JobsState(context.Context) ([]core.JobsReport, error) { return nil
 // Example_readme is the README's "Add Vitals to your fx app" snippet,
 // compiled (not run) so that it keeps compiling: keep the two in step.
 func Example_readme() {
-	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: "vitals.yaml", Env: true})
+	cfg, err := config.Load(config.LoadOptions{File: "vitals.yaml", Env: true})
 	if err != nil {
 		log.Fatal(err) // every problem at once, each naming its key
 	}
@@ -38,10 +40,10 @@ func Example_readme() {
 	).Run()
 }
 
-func dbCheck(db *sql.DB) fxmodule.Check {
-	return fxmodule.Check{Component: core.Component{Name: "db"}, Func: db.PingContext}
+func dbCheck(db *sql.DB) assemble.Check {
+	return assemble.Check{Component: core.Component{Name: "db"}, Func: db.PingContext}
 }
 
-func queueJobs(q *Queue) fxmodule.JobsChecker { // q implements core.JobsChecker
-	return fxmodule.JobsChecker{Name: "queue", Checker: q}
+func queueJobs(q *Queue) assemble.JobsChecker { // q implements core.JobsChecker
+	return assemble.JobsChecker{Name: "queue", Checker: q}
 }

@@ -18,6 +18,9 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // planted is a secret no surface may print.
@@ -46,7 +49,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if err := os.WriteFile(f, []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: f})
+	_, err := config.Load(config.LoadOptions{File: f})
 	if err == nil || strings.Contains(err.Error(), planted) || !strings.Contains(err.Error(), `health.interval: "[redacted]" is not a duration`) {
 		t.Errorf("load error = %v", err)
 	}
@@ -57,7 +60,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if err := os.WriteFile(f2, []byte("health: {token: '${env:VITALS_TEST_NOT_SET_ANYWHERE}'}"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: f2}); err == nil ||
+	if _, err := config.Load(config.LoadOptions{File: f2}); err == nil ||
 		!strings.Contains(err.Error(), "health.token: ${env:VITALS_TEST_NOT_SET_ANYWHERE}: the environment variable VITALS_TEST_NOT_SET_ANYWHERE is not set") {
 		t.Errorf("missing variable: %v", err)
 	}
@@ -73,10 +76,10 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}))
 	defer up.Close()
 	var l logs
-	var rt *fxmodule.Runtime
+	var rt *lifecycle.Runtime
 	var eng *core.Engine
 	// An app's own check that puts the secret in its error.
-	leaky := fx.Supply(fx.Annotate(fxmodule.Check{
+	leaky := fx.Supply(fx.Annotate(assemble.Check{
 		Component: core.Component{Name: "leaky", Interval: time.Hour},
 		Func:      func(context.Context) error { return core.Degraded(errors.New("token " + planted + " rejected")) },
 	}, fx.ResultTags(`group:"vitals.checks"`)))

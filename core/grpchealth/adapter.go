@@ -49,7 +49,7 @@ type Adapter struct {
 }
 
 // New returns an adapter for e, already holding the statuses of e's
-// current snapshot. They follow later snapshots once Start or Run runs.
+// current snapshot. They follow later snapshots while Run runs.
 func New(e *core.Engine) *Adapter {
 	a := &Adapter{
 		engine: e,
@@ -68,27 +68,17 @@ func (a *Adapter) Register(s grpc.ServiceRegistrar) { healthpb.RegisterHealthSer
 // its own service names on it; the adapter only touches the names above.
 func (a *Adapter) Server() *health.Server { return a.srv }
 
-// Start follows the engine's snapshots in the background until Stop.
-func (a *Adapter) Start() {
-	a.runs.Add(1)
-	go func() {
-		defer a.runs.Done()
-		a.follow(context.Background())
-	}()
-}
-
-// Run follows the engine's snapshots until ctx ends or Stop is called. Use
-// it instead of Start to own the goroutine.
+// Run follows the engine's snapshots until ctx ends or Shutdown is
+// called.
 func (a *Adapter) Run(ctx context.Context) {
 	a.runs.Add(1)
 	defer a.runs.Done()
 	a.follow(ctx)
 }
 
-// Stop stops following the engine, waits for Start's goroutine and turns
-// every service NOT_SERVING for good (health.Server.Shutdown). It is safe
-// to call more than once.
-func (a *Adapter) Stop() {
+// Shutdown ends Run, waits for it and turns every service NOT_SERVING for
+// good, as health.Server.Shutdown does. It is safe to call more than once.
+func (a *Adapter) Shutdown() {
 	a.once.Do(func() { close(a.quit) })
 	a.runs.Wait()
 	a.srv.Shutdown()

@@ -92,7 +92,7 @@ func TestLameDuckAndStop(t *testing.T) {
 	}
 	f.want(t, "liveness", serving) // draining, not dead
 
-	f.adapter.Stop()
+	f.adapter.Shutdown()
 	for _, svc := range []string{"", "liveness", "component/heart"} {
 		f.want(t, svc, notServing)
 	}

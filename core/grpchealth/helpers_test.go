@@ -67,14 +67,16 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.client = healthpb.NewHealthClient(conn)
+	ran := make(chan struct{})
+	go func() { defer close(ran); f.adapter.Run(context.Background()) }()
 	t.Cleanup(func() { // last registered, first run
-		f.adapter.Stop()
+		f.adapter.Shutdown() // ends Run
+		<-ran
 		_ = conn.Close()
 		srv.Stop()
 		<-served
 		_ = e.Stop(context.Background())
 	})
-	f.adapter.Start()
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,8 @@ const (
 	// closed hard.
 	DefaultDrainTimeout = 10 * time.Second
 
-	// SameSignalWindow is how soon after Shutdown a first signal is taken
-	// for the one that made the caller call Shutdown (fx.App and the Runner
+	// SameSignalWindow is how soon after Stop a first signal is taken
+	// for the one that made the caller call Stop (fx.App and the Runner
 	// both receive SIGTERM), and so does not end the period. Later signals
 	// do.
 	SameSignalWindow = time.Second
@@ -63,12 +63,12 @@ type Config struct {
 	DrainTimeout time.Duration
 
 	// Signals that start the sequence in Run; a second one during the
-	// period ends the period at once. When Shutdown started the sequence,
+	// period ends the period at once. When Stop started the sequence,
 	// a first signal within SameSignalWindow of it is taken for the one
-	// that made the caller call Shutdown (fx.App and the Runner both
+	// that made the caller call Stop (fx.App and the Runner both
 	// receive it) and only the next one ends the period; any signal later
 	// than that ends it. Nil means DefaultSignals(); an empty,
-	// non-nil slice means none: the caller calls Shutdown.
+	// non-nil slice means none: the caller calls Stop.
 	Signals []os.Signal
 
 	// ConnectionClose asks keep-alive clients to reconnect (through the load

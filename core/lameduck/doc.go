@@ -1,5 +1,5 @@
 // Package lameduck shuts a server down so that no client sees an error:
-// on SIGTERM (or a Shutdown call) readiness starts failing at once while the
+// on SIGTERM (or a Stop call) readiness starts failing at once while the
 // server keeps serving for a period, long enough for load balancers to see
 // it and route elsewhere; then the listener closes, in-flight requests
 // drain, and stop hooks run.
@@ -16,6 +16,6 @@
 //	if err != nil { ... }
 //	return r.Run(ctx) // returns after SIGTERM, once everything is stopped
 //
-// With fx, OnStart calls Runner.Start and OnStop calls Runner.Shutdown with
+// With fx, OnStart calls Runner.Start and OnStop calls Runner.Stop with
 // the OnStop context, whose deadline bounds the whole sequence.
 package lameduck

@@ -27,7 +27,7 @@ func TestDrainWaitsForInFlight(t *testing.T) {
 	go func() { slow <- get(a.client(), a.url+"/slow") }()
 	wait(t, a.slowEntered, "the slow request to start")
 
-	shut := async(func() error { return r.Shutdown(context.Background()) })
+	shut := async(func() error { return r.Stop(context.Background()) })
 	eventually(t, "the drain starts", func() bool { return logs.contains("waiting for in-flight requests") })
 	if !pending(shut) {
 		t.Fatal("Shutdown returned while a request was in flight")
@@ -39,7 +39,7 @@ func TestDrainWaitsForInFlight(t *testing.T) {
 	if res := wait(t, slow, "the slow request"); res.err != nil || res.status != 200 || res.body != "slow done" {
 		t.Errorf("in-flight request: %v, want 200 slow done", res)
 	}
-	if err := wait(t, shut, "Shutdown"); err != nil {
+	if err := wait(t, shut, "Stop"); err != nil {
 		t.Errorf("Shutdown = %v, want nil", err)
 	}
 	if err := wait(t, run, "Run"); err != nil {
@@ -66,7 +66,7 @@ func TestDrainTimeoutExpires(t *testing.T) {
 	go func() { slow <- get(a.client(), a.url+"/slow") }()
 	wait(t, a.slowEntered, "the slow request to start")
 
-	err = wait(t, async(func() error { return r.Shutdown(context.Background()) }), "Shutdown")
+	err = wait(t, async(func() error { return r.Stop(context.Background()) }), "Stop")
 	var lde *lameduck.LameDuckError
 	if !errors.As(err, &lde) || !lde.Expired {
 		t.Fatalf("Shutdown = %v, want an expired *LameDuckError", err)
@@ -112,7 +112,7 @@ func TestContextDeadlineClamps(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
 	start := time.Now()
-	err = wait(t, async(func() error { return r.Shutdown(ctx) }), "Shutdown")
+	err = wait(t, async(func() error { return r.Stop(ctx) }), "Stop")
 	took := time.Since(start)
 	if err != nil {
 		t.Errorf("Shutdown = %v, want nil (nothing in flight)", err)

@@ -16,7 +16,7 @@ import (
 // A server whose /ready fails as soon as the lame duck starts, while / is
 // still served during the period. In a real program the OnLameDuck hook is
 // the engine's EnterLameDuck, OnStopped its Stop, and SIGTERM (not a
-// Shutdown call) starts the sequence.
+// Stop call) starts the sequence.
 func Example() {
 	var lameDuck atomic.Bool
 	mux := http.NewServeMux()
@@ -33,7 +33,7 @@ func Example() {
 	entered := make(chan struct{})
 	r, err := lameduck.NewRunner(lameduck.HTTPServer(&http.Server{Handler: mux}, ln), lameduck.Config{
 		Period:  500 * time.Millisecond,
-		Signals: []os.Signal{}, // this example calls Shutdown instead
+		Signals: []os.Signal{}, // this example calls Stop instead
 		OnLameDuck: []func(){func() {
 			lameDuck.Store(true)
 			close(entered)
@@ -63,7 +63,7 @@ func Example() {
 	show("/ready")
 
 	shutdown := make(chan error, 1)
-	go func() { shutdown <- r.Shutdown(context.Background()) }()
+	go func() { shutdown <- r.Stop(context.Background()) }()
 	<-entered
 	show("/ready") // readiness fails at once...
 	show("/")      // ...while the server still serves

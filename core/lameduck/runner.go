@@ -37,7 +37,7 @@ type readier interface{ Ready() <-chan struct{} }
 type connectionCloser interface{ startConnectionClose() }
 
 // Runner runs a Server and takes it through the lame-duck sequence when one
-// of the configured signals arrives or Shutdown is called:
+// of the configured signals arrives or Stop is called:
 //
 //  1. the OnLameDuck hooks run at once (readiness starts failing) and, with
 //     Config.ConnectionClose, keep-alive clients are asked to reconnect;
@@ -50,7 +50,7 @@ type connectionCloser interface{ startConnectionClose() }
 //  4. the OnStopped hooks run in order.
 //
 // The whole sequence stays within the context of whoever started it (Run's
-// for a signal, Shutdown's otherwise): the period and the drain timeout are
+// for a signal, Stop's otherwise): the period and the drain timeout are
 // clamped to its deadline, and a context that ends cuts them short.
 type Runner struct {
 	srv Server
@@ -153,14 +153,14 @@ func (r *Runner) claim() (serveDone chan struct{}, begun <-chan struct{}, err er
 }
 
 // Run calls srv.Serve, then takes the server through the lame-duck
-// sequence on the first configured signal, on Shutdown, or when ctx ends
+// sequence on the first configured signal, on Stop, or when ctx ends
 // (with no time left, the period and the drain are then cut short), and
 // returns once the sequence is over and Serve has returned.
 //
 // It returns Serve's error when Serve fails before any shutdown (with no
 // lame duck), else the sequence's error: nil, a *LameDuckError, or the
 // OnStopped hooks' errors, joined. It listens for signals only while it
-// runs. It may be called once; after Shutdown it returns ErrClosed.
+// runs. It may be called once; after Stop it returns ErrClosed.
 func (r *Runner) Run(ctx context.Context) (err error) {
 	serveDone, begun, err := r.claim()
 	if err != nil {
@@ -259,7 +259,7 @@ func (r *Runner) run(ctx context.Context, serveDone chan struct{}, begun <-chan 
 // Start runs Run in a goroutine, with ctx's values but not its
 // cancellation, and returns once the server is ready. If Run ends first
 // it returns Run's error; if ctx ends first it closes the server, waits
-// for Run and returns ctx's error. Stop the server with Shutdown; Done and
+// for Run and returns ctx's error. Stop the server with Stop; Done and
 // Err report the end of Run.
 func (r *Runner) Start(ctx context.Context) error {
 	serveDone, begun, err := r.claim()
@@ -282,18 +282,18 @@ func (r *Runner) Start(ctx context.Context) error {
 	}
 }
 
-// Shutdown runs the lame-duck sequence (without a signal) and returns its
+// Stop runs the lame-duck sequence (without a signal) and returns its
 // error: nil, a *LameDuckError, or the OnStopped hooks' errors. The fx
 // OnStop hook calls it with its context, whose deadline bounds the whole
 // sequence.
 //
 // If the sequence has already started (on a signal or an earlier call),
-// Shutdown waits for it and returns its error; ctx's deadline then clamps
+// Stop waits for it and returns its error; ctx's deadline then clamps
 // what is left of it. When ctx ends before the sequence is over, the
 // sequence is cut short (the period ends, the server is closed hard) and
-// Shutdown returns once it is over. Shutdown before Run skips the period:
+// Stop returns once it is over. Stop before Run skips the period:
 // nothing is being served; a later Run returns ErrClosed.
-func (r *Runner) Shutdown(ctx context.Context) error {
+func (r *Runner) Stop(ctx context.Context) error {
 	s, first := r.begin(ctx, "shutdown called", false)
 	if !first {
 		r.log.Info("lameduck: shutdown called while the lame duck is in progress: waiting for it")

@@ -83,7 +83,7 @@ func TestPeriodKeepsServing(t *testing.T) {
 		t.Fatalf("before lame duck: /ready = %v, want 200", res)
 	}
 
-	shut := async(func() error { return r.Shutdown(context.Background()) })
+	shut := async(func() error { return r.Stop(context.Background()) })
 	eventually(t, "the lame duck starts", r.InLameDuck)
 
 	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
@@ -111,7 +111,7 @@ func TestPeriodKeepsServing(t *testing.T) {
 		t.Fatal("Shutdown returned during the period")
 	}
 
-	if err := wait(t, shut, "Shutdown"); err != nil {
+	if err := wait(t, shut, "Stop"); err != nil {
 		t.Errorf("Shutdown = %v", err)
 	}
 	if err := wait(t, run, "Run"); err != nil {
@@ -170,7 +170,7 @@ func TestConnectionClose(t *testing.T) {
 				t.Fatalf("before lame duck: %v, want the connection kept", res)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
-			shut := async(func() error { return r.Shutdown(ctx) })
+			shut := async(func() error { return r.Stop(ctx) })
 			eventually(t, "the lame duck starts", r.InLameDuck)
 			res := get(ka, a.url+"/")
 			if res.err != nil || res.status != 200 {
@@ -183,7 +183,7 @@ func TestConnectionClose(t *testing.T) {
 				t.Error("in lame duck: the idle keep-alive connection was closed, want it served")
 			}
 			cancel() // cut the 30 s period short
-			wait(t, shut, "Shutdown")
+			wait(t, shut, "Stop")
 			wait(t, run, "Run")
 		})
 	}
@@ -211,7 +211,7 @@ func TestHooksOrder(t *testing.T) {
 	}
 	run := async(func() error { return r.Run(context.Background()) })
 	wait(t, r.Ready(), "Ready")
-	if err := wait(t, async(func() error { return r.Shutdown(context.Background()) }), "Shutdown"); err != nil {
+	if err := wait(t, async(func() error { return r.Stop(context.Background()) }), "Stop"); err != nil {
 		t.Fatal(err)
 	}
 	wait(t, run, "Run")
@@ -248,7 +248,7 @@ func TestReadyAfterBind(t *testing.T) {
 		t.Fatalf("dial right after Ready: %v", err)
 	}
 	c.Close()
-	if err := r.Shutdown(context.Background()); err != nil {
+	if err := r.Stop(context.Background()); err != nil {
 		t.Error(err)
 	}
 	if err := wait(t, run, "Run"); err != nil {
@@ -327,7 +327,7 @@ func TestStartShutdown(t *testing.T) {
 	if res := get(a.freshClient(), a.url+"/"); res.status != 200 {
 		t.Errorf("after Start: %v", res)
 	}
-	if err := r.Shutdown(context.Background()); err != nil {
+	if err := r.Stop(context.Background()); err != nil {
 		t.Error(err)
 	}
 	wait(t, r.Done(), "Done")
@@ -342,7 +342,7 @@ func TestStartShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r2.Shutdown(context.Background()); err != nil {
+	if err := r2.Stop(context.Background()); err != nil {
 		t.Errorf("Shutdown before Run = %v", err)
 	}
 	if err := r2.Run(context.Background()); !errors.Is(err, lameduck.ErrClosed) {

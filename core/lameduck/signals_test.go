@@ -87,8 +87,8 @@ func TestShutdownJoinsSignal(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	shut1 := async(func() error { return r.Shutdown(ctx) })
-	shut2 := async(func() error { return r.Shutdown(ctx) })
+	shut1 := async(func() error { return r.Stop(ctx) })
+	shut2 := async(func() error { return r.Stop(ctx) })
 	runErr := wait(t, run, "Run")
 	for i, err := range []error{wait(t, shut1, "Shutdown 1"), wait(t, shut2, "Shutdown 2"), runErr} {
 		if err == nil || !strings.Contains(err.Error(), "OnStopped[0]: engine stop failed") {
@@ -119,7 +119,7 @@ func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
 	}
 	run := async(func() error { return r.Run(context.Background()) })
 	wait(t, r.Ready(), "Ready")
-	shut := async(func() error { return r.Shutdown(context.Background()) })
+	shut := async(func() error { return r.Stop(context.Background()) })
 	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
@@ -157,7 +157,7 @@ func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
 	}
 	run := async(func() error { return r.Run(context.Background()) })
 	wait(t, r.Ready(), "Ready")
-	shut := async(func() error { return r.Shutdown(context.Background()) })
+	shut := async(func() error { return r.Stop(context.Background()) })
 	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
 	time.Sleep(lameduck.SameSignalWindow + 100*time.Millisecond)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {

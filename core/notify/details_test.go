@@ -38,9 +38,7 @@ func TestNestedDetailsWebhookBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := newNotifier(t, notify.Config{ServiceID: "svc", Webhooks: []notify.Webhook{{URL: rc.URL}, {URL: rc.URL, Format: notify.FormatSlack}}})
-	if err := n.Start(e); err != nil {
-		t.Fatal(err)
-	}
+	follow(t, n, e)
 	if _, err := e.Run(context.Background(), "probe"); err != nil { // unknown -> down
 		t.Fatal(err)
 	}

@@ -86,6 +86,17 @@ func newNotifier(t *testing.T, cfg notify.Config) *notify.Notifier {
 	return n
 }
 
+// follow runs n on a subscription to e until the test ends, as the
+// runtime does: subscribed now, before the engine reports anything.
+func follow(t *testing.T, n *notify.Notifier, e *core.Engine) {
+	t.Helper()
+	sub := e.Subscribe(16)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = n.Run(ctx, sub) }()
+	t.Cleanup(func() { cancel(); <-done; sub.Close() })
+}
+
 func event(component string, from, to core.State, msg string) core.Event {
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	return core.Event{Component: component, From: from, To: to,

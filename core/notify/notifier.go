@@ -10,7 +10,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -22,7 +21,7 @@ import (
 )
 
 // Notifier delivers state changes to webhooks. Create it with New, feed it
-// with Start or Run (or Notify), and end it with Stop.
+// with Run (a subscription to the engine) or Notify, and end it with Stop.
 type Notifier struct {
 	log       *slog.Logger
 	cfg       Config
@@ -32,19 +31,18 @@ type Notifier struct {
 
 	sent, failed, dropped atomic.Uint64
 
-	mu          sync.RWMutex // guards the fields below; Notify holds it to send
-	started     bool
-	closed      bool
-	subs        []*core.Subscription
-	quit        chan struct{} // closed by Stop: Start and Run return
-	dispatchers sync.WaitGroup
-	workers     sync.WaitGroup
-	abort       context.Context // canceled when Stop gives up
-	cancel      context.CancelFunc
+	mu      sync.RWMutex // guards the fields below; Notify holds it to send
+	started bool
+	closed  bool
+	subs    []*core.Subscription
+	quit    chan struct{} // closed by Stop: Run returns
+	workers sync.WaitGroup
+	abort   context.Context // canceled when Stop gives up
+	cancel  context.CancelFunc
 }
 
 // New validates cfg and returns a notifier that logs to logger (nil:
-// discard). No goroutine runs until Start, Run or Notify.
+// discard). No goroutine runs until Run or Notify.
 func New(cfg Config, logger *slog.Logger) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("notify: %w", err)
@@ -65,30 +63,14 @@ func New(cfg Config, logger *slog.Logger) (*Notifier, error) {
 	return n, nil
 }
 
-// Start subscribes to e's state changes and delivers them in the background
-// until Stop or until e stops. With no webhooks it does nothing.
-func (n *Notifier) Start(e *core.Engine) error {
-	if len(n.sinks) == 0 {
-		return nil
-	}
-	n.mu.Lock()
-	if n.closed {
-		n.mu.Unlock()
-		return errors.New("notify: start: notifier is stopped")
-	}
-	n.dispatchers.Add(1)
-	n.mu.Unlock()
-	sub := e.Subscribe(n.cfg.QueueSize)
-	go func() {
-		defer n.dispatchers.Done()
-		defer sub.Close()
-		_ = n.Run(context.Background(), sub)
-	}()
-	return nil
-}
-
 // Run delivers the events of sub until ctx ends (returning its error), sub
 // is closed or Stop is called (returning nil). It does not close sub.
+// Subscribe before the engine starts to see its first state changes:
+//
+//	sub := engine.Subscribe(cfg.QueueSize)
+//	defer sub.Close()
+//	go n.Run(ctx, sub)
+//
 // Events sub dropped because Run fell behind count in Dropped and are
 // logged, with their number, at most once a second.
 func (n *Notifier) Run(ctx context.Context, sub *core.Subscription) error {
@@ -192,7 +174,6 @@ func (n *Notifier) Stop(ctx context.Context) error {
 		close(s.queue)
 	}
 	n.mu.Unlock()
-	n.dispatchers.Wait() // they return at once on quit
 
 	done := make(chan struct{})
 	go func() { n.workers.Wait(); close(done) }()

@@ -81,9 +81,7 @@ func TestStartFollowsEngineEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := newNotifier(t, notify.Config{Webhooks: []notify.Webhook{{URL: rc.URL}}})
-	if err := n.Start(e); err != nil {
-		t.Fatal(err)
-	}
+	follow(t, n, e)
 	if _, err := e.Run(context.Background(), "api"); err != nil { // unknown -> up
 		t.Fatal(err)
 	}

@@ -25,8 +25,9 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	m.Start()
-	defer m.Stop()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go m.Run(ctx) // counts results until ctx ends
 
 	srv := httptest.NewServer(promhealth.Handler(reg))
 	defer srv.Close()

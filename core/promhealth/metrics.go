@@ -22,7 +22,7 @@
 //	vitals_check_duration_seconds{component}          histogram of how long providers took
 //
 // Results are not events (the engine emits events only on state changes),
-// so a watcher goroutine (Start, or Run) wakes at every snapshot
+// so a watcher goroutine (Run) wakes at every snapshot
 // publication (core.Engine.Changed) and counts each component whose latest
 // Check.Time is new, once. Two results of the same component published
 // before the watcher wakes between them are counted as one (the latest):
@@ -51,11 +51,8 @@ type Metrics struct {
 	results  *prometheus.CounterVec
 	coll     collector
 
-	mu    sync.Mutex           // guards seen
-	seen  map[string]time.Time // latest Check.Time counted, by component
-	runs  sync.WaitGroup
-	quit  chan struct{}
-	close sync.Once
+	mu   sync.Mutex           // guards seen
+	seen map[string]time.Time // latest Check.Time counted, by component
 }
 
 // Option configures Metrics.
@@ -94,7 +91,6 @@ func New(e *core.Engine, reg prometheus.Registerer, opts ...Option) (*Metrics, e
 		}, []string{"component", "state"}),
 		coll: newCollector(e),
 		seen: map[string]time.Time{},
-		quit: make(chan struct{}),
 	}
 	for _, c := range []prometheus.Collector{m.duration, m.results, m.coll} {
 		if err := reg.Register(c); err != nil {

@@ -56,8 +56,10 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Start()
-	t.Cleanup(m.Stop)
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan struct{})
+	go func() { defer close(ran); m.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-ran })
 	f.srv = httptest.NewServer(promhealth.Handler(reg))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -261,6 +263,4 @@ func TestRunStopsWithContext(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return when ctx ended")
 	}
-	m.Stop()
-	m.Stop()
 }

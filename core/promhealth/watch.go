@@ -8,39 +8,15 @@ import (
 	"github.com/vitals-go/vitals/core"
 )
 
-// Start runs the result watcher in the background until Stop.
-func (m *Metrics) Start() {
-	m.runs.Add(1)
-	go func() {
-		defer m.runs.Done()
-		m.watch(context.Background())
-	}()
-}
-
-// Run counts results until ctx ends or Stop is called. Use it instead of
-// Start to own the goroutine.
+// Run counts results until ctx ends. Gauges work without it; they need
+// no goroutine.
 func (m *Metrics) Run(ctx context.Context) {
-	m.runs.Add(1)
-	defer m.runs.Done()
-	m.watch(ctx)
-}
-
-// Stop ends the watcher and waits for it. Gauges still work after Stop;
-// they need no goroutine. It is safe to call more than once.
-func (m *Metrics) Stop() {
-	m.close.Do(func() { close(m.quit) })
-	m.runs.Wait()
-}
-
-func (m *Metrics) watch(ctx context.Context) {
 	for {
 		changed := m.engine.Changed()
 		m.observe(m.engine.Snapshot())
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return
-		case <-m.quit:
 			return
 		}
 	}

@@ -20,7 +20,9 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // newApp builds the demo app around Vitals:
@@ -42,7 +44,7 @@ import (
 // OnStop hook.
 //
 // fx's own events are logged at debug level (--debug shows them).
-func newApp(cfg *fxmodule.Config, log *slog.Logger, stdout io.Writer) *fx.App {
+func newApp(cfg *config.Config, log *slog.Logger, stdout io.Writer) *fx.App {
 	fxlog := &fxevent.SlogLogger{Logger: log.With("fx", true)}
 	fxlog.UseLogLevel(slog.LevelDebug)
 	return fx.New(
@@ -56,7 +58,7 @@ func newApp(cfg *fxmodule.Config, log *slog.Logger, stdout io.Writer) *fx.App {
 			fx.Invoke(func(*tcpEcho, *jobsSim) {}),
 		),
 		fxmodule.Options(fxlog),
-		fx.Invoke(func(lc fx.Lifecycle, rt *fxmodule.Runtime, echoSrv *tcpEcho) {
+		fx.Invoke(func(lc fx.Lifecycle, rt *lifecycle.Runtime, echoSrv *tcpEcho) {
 			lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
 				if err := addSelfChecks(ctx, rt, echoSrv); err != nil {
 					return err
@@ -129,13 +131,13 @@ func (s *jobsSim) update() {
 // jobsSource is the pipeline as a jobs source for the group "vitals.jobs":
 // jobs checks select it with config.checker "pipeline" (or by being named
 // "pipeline").
-func jobsSource(s *jobsSim) fxmodule.JobsChecker {
-	return fxmodule.JobsChecker{Name: "pipeline", Checker: s.jobs}
+func jobsSource(s *jobsSim) assemble.JobsChecker {
+	return assemble.JobsChecker{Name: "pipeline", Checker: s.jobs}
 }
 
 // addSelfChecks adds the checks that need addresses bound at start (the
 // app's own GET /hello over HTTP, the TCP echo server) and runs them once.
-func addSelfChecks(ctx context.Context, rt *fxmodule.Runtime, echoSrv *tcpEcho) error {
+func addSelfChecks(ctx context.Context, rt *lifecycle.Runtime, echoSrv *tcpEcho) error {
 	e := rt.Engine()
 	for _, c := range []core.Component{
 		{Name: "hello", Provider: "http", Config: map[string]any{
@@ -167,7 +169,7 @@ func baseURL(a net.Addr) string {
 }
 
 // printURLs prints what to try, following the configured paths.
-func printURLs(w io.Writer, cfg *fxmodule.Config, rt *fxmodule.Runtime) {
+func printURLs(w io.Writer, cfg *config.Config, rt *lifecycle.Runtime) {
 	h := cfg.Health
 	base := baseURL(rt.Addr())
 	var b strings.Builder

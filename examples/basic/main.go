@@ -24,7 +24,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
 func main() {
@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{
+	cfg, err := config.Load(config.LoadOptions{
 		Defaults: defaults(),
 		File:     *file,
 		Env:      true,

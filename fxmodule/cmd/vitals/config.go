@@ -8,7 +8,8 @@ import (
 	"strings"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
 const configUsage = `Usage: vitals config validate [flags] FILE
@@ -47,7 +48,7 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 	if _, err := os.ReadFile(file); err != nil {
 		return c.fail(exitError, "cannot read the config: %v", err)
 	}
-	cfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: file, Env: *env})
+	cfg, err := config.Load(config.LoadOptions{File: file, Env: *env})
 	loaded := err == nil
 	if loaded {
 		var extra []core.Provider
@@ -55,9 +56,9 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 			extra = append(extra, appProvider(n))
 		}
 		if c.flags.Changed("jobs-checker") {
-			err = fxmodule.ValidateWithJobs(cfg, *jobs, extra...)
+			err = assemble.ValidateWithJobs(cfg, *jobs, extra...)
 		} else {
-			err = fxmodule.Validate(cfg, extra...)
+			err = assemble.Validate(cfg, extra...)
 		}
 	}
 	if err != nil {
@@ -72,7 +73,7 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintf(stdout, "%s: valid, %d check(s)\n", file, len(cfg.Health.Checks))
-	if named := fxmodule.NamedJobsCheckers(cfg); len(named) > 0 && !c.flags.Changed("jobs-checker") {
+	if named := assemble.NamedJobsCheckers(cfg); len(named) > 0 && !c.flags.Changed("jobs-checker") {
 		fmt.Fprintf(stdout, "  assumed: the app provides the jobs checker(s) %s (group vitals.jobs); start fails naming the key if not.\n  Pass --jobs-checker NAME for each one it provides to check this here.\n", strings.Join(named, ", "))
 	}
 	return exitOK

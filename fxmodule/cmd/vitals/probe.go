@@ -15,7 +15,8 @@ import (
 	"github.com/knadh/koanf/parsers/yaml"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/config"
 	"github.com/vitals-go/vitals/wasmprobe"
 )
 
@@ -53,7 +54,7 @@ const grace = time.Second
 
 func runProbe(args []string, stdout, stderr io.Writer) int {
 	c := newCLI("probe run", probeUsage, stdout, stderr)
-	config := c.flags.String("config", "", "component config: a JSON or YAML object, or @FILE")
+	compConfig := c.flags.String("config", "", "component config: a JSON or YAML object, or @FILE")
 	allow := c.flags.StringArray("allow", nil, "grant network access, added to the config's allow (repeatable):\nhttps://host/path/ for http_request, host:port or host:* for tcp_connect")
 	timeout := c.flags.Duration("timeout", 5*time.Second, "deadline of each run, as the check's timeout")
 	count := c.flags.IntP("count", "n", 1, "number of runs, one after the other")
@@ -76,7 +77,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return c.usageError("--log-level: %v", err)
 	}
-	cfg, err := componentConfig(rest[0], *config, *allow)
+	cfg, err := componentConfig(rest[0], *compConfig, *allow)
 	if err != nil {
 		return c.fail(exitError, "%v", err)
 	}
@@ -88,7 +89,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		if _, err := os.ReadFile(*serverConfig); err != nil {
 			return c.fail(exitError, "--server-config: %v", err)
 		}
-		scfg, err := fxmodule.LoadConfig(fxmodule.LoadOptions{File: *serverConfig, Env: *env})
+		scfg, err := config.Load(config.LoadOptions{File: *serverConfig, Env: *env})
 		if err != nil {
 			fmt.Fprintf(stderr, "vitals probe run: --server-config %s is invalid:\n", *serverConfig)
 			for _, e := range leaves(err) {
@@ -96,7 +97,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 			}
 			return exitError
 		}
-		opts = fxmodule.WasmOptions(scfg, log)
+		opts = assemble.WasmOptions(scfg, log)
 		if c.flags.Changed("cache-dir") {
 			opts.CacheDir = *cacheDir
 		}

@@ -1,20 +1,15 @@
-package fxmodule
+package assemble
 
 import (
-	"github.com/labstack/echo/v4"
-
-	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
-// EchoConfig is the configuration of the health routes.
-type EchoConfig = echomw.Config
-
-// NewEchoConfig returns the echomw configuration cfg describes: the paths
+// HandlerConfig returns the echomw configuration cfg describes: the paths
 // (health.paths.*, "-" turning one off), the unavailable status code, the
 // details policy and its token, and the service description.
-func NewEchoConfig(cfg *Config) EchoConfig {
+func HandlerConfig(cfg *config.Config) echomw.Config {
 	h := cfg.Health
 	c := echomw.DefaultConfig()
 	c.HealthPath = h.Paths.Health
@@ -32,6 +27,7 @@ func NewEchoConfig(cfg *Config) EchoConfig {
 		ReleaseID:   h.Service.ReleaseID,
 		Description: h.Service.Description,
 	}
+	c.StatusPage = statuspage.New
 	c.Status = statuspage.DefaultConfig()
 	switch {
 	case h.Status.Title != "":
@@ -46,13 +42,4 @@ func NewEchoConfig(cfg *Config) EchoConfig {
 	}
 	c.Status.Refresh = h.Status.Refresh
 	return c
-}
-
-func provideEchoConfig(cfg *Config) EchoConfig { return NewEchoConfig(cfg) }
-
-// RegisterRoutes mounts the health routes cfg describes on e. Readiness
-// fails from the start of the lame duck: the runtime puts the engine in
-// lame duck (core.PhaseLameDuck), which the routes read from its snapshot.
-func RegisterRoutes(e *echo.Echo, engine *core.Engine, cfg EchoConfig) error {
-	return echomw.RegisterWithConfig(e, engine, cfg)
 }

@@ -1,4 +1,4 @@
-package fxmodule
+package assemble
 
 import (
 	"context"
@@ -7,18 +7,19 @@ import (
 	"log/slog"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/fxmodule/config"
 	"github.com/vitals-go/vitals/wasmprobe"
 )
 
 // builtinProviders returns the providers every engine of the module has:
 // http, tcp, tls, dns, jobs (with the jobs sources of the group "vitals.jobs"
 // registered) and wasm. Errors name the group entry or key they are about.
-func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core.Provider, error) {
+func builtinProviders(cfg *config.Config, log *slog.Logger, jobs []JobsChecker) ([]core.Provider, error) {
 	jp := core.NewJobsProvider()
 	var errs []error
 	for i, j := range jobs {
 		if err := jp.Register(j.Name, j.Checker); err != nil {
-			errs = append(errs, fmt.Errorf("%s[%d]: %w", GroupJobs, i, err))
+			errs = append(errs, fmt.Errorf("%s[%d]: %w", labelJobs, i, err))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -35,7 +36,7 @@ func builtinProviders(cfg *Config, log *slog.Logger, jobs []JobsChecker) ([]core
 // keys describe, logging to log: what the module's engine uses, and what
 // "vitals probe run --server-config" uses to run a probe as the server
 // would.
-func WasmOptions(cfg *Config, log *slog.Logger) wasmprobe.Options {
+func WasmOptions(cfg *config.Config, log *slog.Logger) wasmprobe.Options {
 	o := cfg.Health.Wasm.Options()
 	o.Logger = log
 	return o

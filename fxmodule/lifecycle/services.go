@@ -1,16 +1,17 @@
-package fxmodule
+package lifecycle
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"google.golang.org/grpc"
@@ -23,25 +24,12 @@ import (
 	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
-// RuntimeOption configures a Runtime.
-type RuntimeOption func(*runtimeOptions)
-
-type runtimeOptions struct {
-	registry *prometheus.Registry
-}
-
-// WithRegistry registers the metrics (health.metrics.enabled) on reg, the
-// app's registry, instead of a registry of the runtime's own. The module
-// passes the app's *prometheus.Registry when the app provides one.
-func WithRegistry(reg *prometheus.Registry) RuntimeOption {
-	return func(o *runtimeOptions) { o.registry = reg }
-}
-
 // initMetrics registers the engine's metrics when health.metrics.enabled:
 // on the app's registry, or on a new one that also carries the Go and
 // process collectors. Never on prometheus.DefaultRegisterer.
 func (r *Runtime) initMetrics(reg *prometheus.Registry) error {
 	if !r.cfg.Health.Metrics.Enabled {
+		r.registry = nil
 		return nil
 	}
 	if reg == nil {
@@ -60,15 +48,15 @@ func (r *Runtime) initMetrics(reg *prometheus.Registry) error {
 // or the runtime's own; nil when health.metrics.enabled is false.
 func (r *Runtime) Registry() *prometheus.Registry { return r.registry }
 
-// RegisterMetrics serves the metrics registry on e at health.metrics.path,
-// when metrics are enabled and the path is not "-". The module calls it
-// for the app's *echo.Echo.
-func (r *Runtime) RegisterMetrics(e *echo.Echo) {
+// Metrics returns the path health.metrics.path and the handler serving
+// the metrics registry there; a nil handler when metrics are off or the
+// path is "-". Mount it on the app's mux (fxmodule does, on its echo).
+func (r *Runtime) Metrics() (string, http.Handler) {
 	m := r.cfg.Health.Metrics
 	if r.registry == nil || m.Path == config.Off || m.Path == "" {
-		return
+		return "", nil
 	}
-	e.GET(m.Path, echo.WrapHandler(promhealth.Handler(r.registry)))
+	return m.Path, promhealth.Handler(r.registry)
 }
 
 // GRPCAddr returns the address the gRPC health server listens on, or nil
@@ -86,6 +74,7 @@ func (r *Runtime) GRPCAddr() net.Addr {
 // notifier, the metrics' result watcher and the gRPC health server.
 type services struct {
 	notifier *notify.Notifier // nil: no webhooks
+	notified chan struct{}    // closed when the notifier's Run returned
 	adapter  *grpchealth.Adapter
 	cancel   context.CancelFunc // ends the watchers
 	watchers sync.WaitGroup
@@ -151,11 +140,16 @@ func (r *Runtime) startServices() error {
 			cancel()
 			return fmt.Errorf("health.notify: %w", err)
 		}
-		if err := n.Start(r.engine); err != nil {
-			cancel()
-			return fmt.Errorf("health.notify: %w", err)
-		}
-		svc.notifier = n
+		// Subscribed now, before the engine starts; Run returns when the
+		// engine's stop closes the subscription (after delivering what it
+		// holds) or at the notifier's Stop.
+		sub := r.engine.Subscribe(cmp.Or(nc.QueueSize, notify.DefaultQueueSize))
+		svc.notifier, svc.notified = n, make(chan struct{})
+		go func() {
+			defer close(svc.notified)
+			defer sub.Close()
+			_ = n.Run(context.Background(), sub)
+		}()
 		r.log.Info("vitals: notifying state changes", "webhooks", len(nc.Webhooks))
 	}
 	if r.metrics != nil {
@@ -205,12 +199,13 @@ func (r *Runtime) stopServices(ctx context.Context) error {
 		svc.cancel()
 		svc.watchers.Wait()
 		if svc.adapter != nil {
-			svc.adapter.Stop()
+			svc.adapter.Shutdown()
 		}
 		if n := svc.notifier; n != nil {
 			nctx, cancel := context.WithTimeout(ctx, r.cfg.Health.LameDuck.DrainTimeout)
 			err := n.Stop(nctx)
 			cancel()
+			<-svc.notified
 			if err != nil {
 				r.log.Warn("vitals: notifier stopped before delivering everything", "error", err)
 			}
@@ -224,7 +219,6 @@ func (r *Runtime) stopServices(ctx context.Context) error {
 // runner did not already shut it down with the HTTP server), the engine,
 // then the services.
 func (r *Runtime) afterServer(ctx context.Context) error {
-	r.stopSignals()
 	gerr := r.stopGRPC(ctx)
 	eerr := r.engine.Stop(ctx)
 	serr := r.stopServices(ctx)

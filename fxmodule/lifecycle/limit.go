@@ -1,4 +1,4 @@
-package fxmodule
+package lifecycle
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package fxmodule
+package assemble
 
 import (
 	"context"
@@ -6,27 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 
-	"go.uber.org/fx"
-
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule/config"
 )
-
-// EngineParams are what the module's engine is made from.
-type EngineParams struct {
-	fx.In
-
-	// Config is the module's configuration.
-	Config *Config
-	// Logger is the app's logger; slog.Default() when it provides none.
-	Logger *slog.Logger `optional:"true"`
-	// Providers are extra providers (group "vitals.providers").
-	Providers []core.Provider `group:"vitals.providers"`
-	// Checks are the app's own checks (group "vitals.checks").
-	Checks []Check `group:"vitals.checks"`
-	// Jobs are jobs sources for the jobs provider (group "vitals.jobs").
-	Jobs []JobsChecker `group:"vitals.jobs"`
-}
 
 // NewEngine builds the engine, not started, with readiness held until its
 // Serve (core.WithServingGate): the built-in providers (http, tcp, jobs
@@ -36,9 +18,9 @@ type EngineParams struct {
 // ...") and are all reported. log nil means slog.Default(). When cfg
 // resolved secrets (cfg.Secrets), the log, the errors and every check's
 // result and config errors are redacted.
-func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks []Check, jobs []JobsChecker) (*core.Engine, error) {
+func NewEngine(cfg *config.Config, log *slog.Logger, providers []core.Provider, checks []Check, jobs []JobsChecker) (*core.Engine, error) {
 	if cfg == nil {
-		return nil, errors.New("fxmodule: config is nil")
+		return nil, errors.New("assemble: config is nil")
 	}
 	if log == nil {
 		log = slog.Default()
@@ -67,7 +49,7 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 	var errs []error
 	for i, p := range providers {
 		if err := e.RegisterProvider(p); err != nil {
-			errs = append(errs, fmt.Errorf("%s[%d]: %w", GroupProviders, i, err))
+			errs = append(errs, fmt.Errorf("%s[%d]: %w", labelProviders, i, err))
 		}
 	}
 	ctx := context.Background()
@@ -79,7 +61,7 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 		errs = append(errs, config.ComponentError(fmt.Sprintf("health.checks[%d]", i), err))
 	}
 	for i, c := range checks {
-		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", GroupChecks, i), e.AddFunc(ctx, c.Component, redactFunc(cfg.Secrets, c.Func))))
+		errs = append(errs, config.ComponentError(fmt.Sprintf("%s[%d]", labelChecks, i), e.AddFunc(ctx, c.Component, redactFunc(cfg.Secrets, c.Func))))
 	}
 	if err := errors.Join(errs...); err != nil {
 		_ = e.Stop(ctx) // closes the providers
@@ -88,17 +70,13 @@ func NewEngine(cfg *Config, log *slog.Logger, providers []core.Provider, checks 
 	return e, nil
 }
 
-func provideEngine(p EngineParams) (*core.Engine, error) {
-	return NewEngine(p.Config, p.Logger, p.Providers, p.Checks, p.Jobs)
-}
-
 // Validate reports every problem with cfg, the providers' own checks of
 // their configuration included, by building an engine and stopping it
 // unstarted: what a "config validate" command needs. Pass the extra
 // providers the app registers, if health.checks names any. Jobs sources
 // are the app's too (group "vitals.jobs"): every checker a jobs check
 // names is taken to exist, and the rest of its config is checked.
-func Validate(cfg *Config, providers ...core.Provider) error {
+func Validate(cfg *config.Config, providers ...core.Provider) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -112,7 +90,7 @@ func Validate(cfg *Config, providers ...core.Provider) error {
 // ValidateWithJobs is Validate where the app's jobs checkers are known:
 // a jobs check naming a checker that is not in checkers is an error naming
 // its key ("health.checks[0].config.checker: ..."), as it is at start.
-func ValidateWithJobs(cfg *Config, checkers []string, providers ...core.Provider) error {
+func ValidateWithJobs(cfg *config.Config, checkers []string, providers ...core.Provider) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -132,7 +110,7 @@ func ValidateWithJobs(cfg *Config, checkers []string, providers ...core.Provider
 // (config.checker, else the check's name), once each, in config order:
 // what the app must provide in the group "vitals.jobs" for start to
 // succeed.
-func NamedJobsCheckers(cfg *Config) []string {
+func NamedJobsCheckers(cfg *config.Config) []string {
 	var out []string
 	for _, j := range standInJobs(cfg) {
 		out = append(out, j.Name)
@@ -150,7 +128,7 @@ func closeProviders(ps []core.Provider) {
 
 // standInJobs returns a jobs source for each checker the jobs checks of
 // cfg name (config.checker, else the check's name).
-func standInJobs(cfg *Config) []JobsChecker {
+func standInJobs(cfg *config.Config) []JobsChecker {
 	var out []JobsChecker
 	seen := map[string]bool{}
 	none := core.JobsCheckerFunc(func(context.Context) ([]core.JobsReport, error) { return nil, nil })

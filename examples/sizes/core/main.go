@@ -1,0 +1,35 @@
+// Command core is a reference main of the size check (.ci/sizes.sh): a
+// net/http server that runs a core engine and answers from its snapshot
+// by hand, with no Vitals handler.
+package main
+
+import (
+	"context"
+	"log"
+	"net/http"
+
+	"github.com/vitals-go/vitals/core"
+)
+
+func main() {
+	eng, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := eng.AddFunc(ctx, core.Component{Name: "self"}, func(context.Context) error { return nil }); err != nil {
+		log.Fatal(err)
+	}
+	if err := eng.Start(ctx); err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ready", func(w http.ResponseWriter, _ *http.Request) {
+		if eng.Snapshot().Ready() {
+			_, _ = w.Write([]byte("ok\n"))
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	log.Fatal(http.ListenAndServe("127.0.0.1:8080", mux))
+}
