@@ -251,7 +251,7 @@ type Wasm struct {
 
 // Check is one entry of health.checks.
 type Check struct {
-	// Name (name) of the component: unique, 1-63 characters.
+	// Name (name) of the component: unique, 1-253 characters (core.MaxNameLength) of letters, digits, ._-.
 	Name string
 	// Provider (provider) that runs the check: http, tcp, tls, dns, jobs, wasm, or
 	// one the app registers.
