@@ -45,6 +45,7 @@ type Engine struct {
 	runCtx    context.Context
 	cancel    context.CancelFunc
 	changed   chan struct{} // closed and replaced on every publication
+	counts    counters      // for Stats
 }
 
 // New returns an engine with the given options. It fails, naming the
@@ -270,6 +271,7 @@ func (e *Engine) publishLocked() *Snapshot {
 	now := time.Now()
 	s := e.layout.snapshot(now, e.phase)
 	e.snap.Store(s)
+	e.counts.publications++
 	e.published, e.stale = now, false
 	if !e.due.IsZero() {
 		e.pubTimer.Stop()

@@ -268,7 +268,9 @@ func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
 		return res
 	}
 	prev, first := ent.status.Check.State, !ent.status.Checked
+	e.counts.checks++
 	if res.Failed() {
+		e.counts.failures++
 		ent.fails++
 		ent.oks = 0
 		res.Consecutive = ent.fails
