@@ -25,6 +25,7 @@ type entry struct {
 	// reported is when RecordResult last recorded a result of the
 	// component, or when it was added: a TTL component's clock (ttl.go).
 	reported time.Time
+	pushed   bool // whether reported is a RecordResult's
 
 	stop     chan struct{} // closed to end the scheduling loop
 	stopOnce sync.Once
@@ -203,7 +204,7 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 	ent.runs = old.runs // a run of the old definition in flight finishes first
 	ent.status = &ComponentStatus{Component: c, Check: old.status.Check, Checked: old.status.Checked}
 	ent.fails, ent.oks = old.fails, old.oks
-	ent.reported = old.reported
+	ent.reported, ent.pushed = old.reported, old.pushed
 	e.entries[c.Name] = ent
 	e.layout = nil
 	e.startLoopLocked(ent)

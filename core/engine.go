@@ -72,6 +72,7 @@ func New(opts ...Option) (*Engine, error) {
 		e.checks = mem
 	}
 	e.writer = storeWriter{store: e.checks, log: e.log, max: s.storeQueue, timeout: s.storeTimeout}
+	e.provs[TTLProviderName] = ttlProvider{e}
 	for _, p := range s.providers {
 		if err := e.RegisterProvider(p); err != nil {
 			return nil, err

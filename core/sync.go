@@ -114,7 +114,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 			ent.runs = old.runs
 			ent.status = &ComponentStatus{Component: c, Check: old.status.Check, Checked: old.status.Checked}
 			ent.fails, ent.oks = old.fails, old.oks
-			ent.reported = old.reported
+			ent.reported, ent.pushed = old.reported, old.pushed
 			res.Updated = append(res.Updated, name)
 		default:
 			old.stopLoop()

@@ -253,7 +253,7 @@ type Wasm struct {
 type Check struct {
 	// Name (name) of the component: unique, 1-253 characters (core.MaxNameLength) of letters, digits, ._-.
 	Name string
-	// Provider (provider) that runs the check: http, tcp, tls, dns, jobs, wasm, or
+	// Provider (provider) that runs the check: http, tcp, tls, dns, jobs, wasm, ttl (results pushed with Engine.RecordResult; config ttl), or
 	// one the app registers.
 	Provider string
 	// Interval (interval) between checks; 0: health.interval.
