@@ -173,6 +173,7 @@ func TestSyncUnderConcurrentChecks(t *testing.T) {
 			c.Config = map[string]any{"round": round} // an update every time
 			desired = append(desired, c)
 		}
+		time.Sleep(2 * time.Millisecond) // checks of every kind in between
 		res, err := e.Sync(context.Background(), desired)
 		if err != nil {
 			t.Fatal(err)
