@@ -101,6 +101,8 @@ type Health struct {
 	Metrics Metrics
 	// GRPC (health.grpc.*) serves grpc.health.v1.
 	GRPC GRPC
+	// Pprof (health.pprof.*) serves Go runtime profiles, off by default.
+	Pprof Pprof
 	// Checks (health.checks) are the components to check.
 	Checks []Check
 }

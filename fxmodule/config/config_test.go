@@ -47,6 +47,7 @@ func TestLoadDefaults(t *testing.T) {
 		Notify:                notify.Config{QueueSize: 100, Backoff: time.Second, MaxBackoff: 30 * time.Second},
 		Metrics:               Metrics{Path: "/metrics"},
 		GRPC:                  GRPC{MaxConnections: 100, MaxConcurrentStreams: 100},
+		Pprof:                 Pprof{Path: "/debug/pprof"},
 	}}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
