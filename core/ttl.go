@@ -12,7 +12,8 @@ import (
 // TTLProviderName is the provider of TTL components, which every engine
 // has: their results are pushed with RecordResult, and when none came
 // within the component's ttl they turn Down ("last report 1m30s ago"), as
-// Consul's TTL checks do. See TTLConfig.
+// Consul's TTL checks do. See TTLConfig. The name is taken: registering
+// another provider under it fails.
 const TTLProviderName = "ttl"
 
 // Bounds of a TTL component's ttl.
