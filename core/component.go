@@ -100,7 +100,7 @@ func (c Component) WithDefaults() Component {
 func (c Component) Validate() error {
 	var errs []error
 	if !componentNamePattern.MatchString(c.Name) {
-		errs = append(errs, confkit.Errorf("name", "%q must be 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit", c.Name))
+		errs = append(errs, confkit.Errorf("name", "%s must be 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit", quoteName(c.Name)))
 	}
 	if c.Provider == "" {
 		errs = append(errs, &confkit.FieldError{Path: "provider", Err: confkit.Problem(confkit.ErrRequired, "is required")})
@@ -124,11 +124,20 @@ func (c Component) Validate() error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		if c.Name != "" {
-			return fmt.Errorf("component %q: %w", c.Name, err)
+			return fmt.Errorf("component %s: %w", quoteName(c.Name), err)
 		}
 		return fmt.Errorf("component: %w", err)
 	}
 	return nil
+}
+
+// quoteName quotes a name for an error, a name past MaxNameLength cut to
+// its start and its length, so that an error stays readable.
+func quoteName(n string) string {
+	if len(n) <= MaxNameLength {
+		return fmt.Sprintf("%q", n)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", n[:64], len(n))
 }
 
 // InGroup reports whether the component counts in group g.

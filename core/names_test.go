@@ -30,6 +30,11 @@ func TestComponentNameLimits(t *testing.T) {
 			t.Errorf("%q accepted or wrong error: %v", name, err)
 		}
 	}
+	// A name far too long is not repeated whole in the error.
+	err := core.Component{Name: longName(10000), Provider: "p"}.WithDefaults().Validate()
+	if err == nil || len(err.Error()) > 500 || !strings.Contains(err.Error(), "(10000 bytes)") {
+		t.Errorf("error for a 10000-byte name: %.600v", err)
+	}
 	// Groups and providers keep their 63.
 	c := core.Component{Name: "a", Provider: "p", Groups: []string{longName(64)}}.WithDefaults()
 	if err := c.Validate(); err == nil {

@@ -53,7 +53,7 @@ func (r SyncResult) Changed() bool {
 //
 // Sync validates all of desired first: when any component is invalid, or
 // a name appears twice, it changes nothing and returns every problem,
-// each naming its component. Component store errors (WithComponentStore)
+// each naming its component. Component store errors (WithStores)
 // skip that component's change and are returned joined, with the result
 // of the rest.
 func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, error) {

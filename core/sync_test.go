@@ -206,3 +206,29 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// The component store follows Sync: what it adds or updates is put, what
+// it removes is deleted.
+func TestSyncWritesThroughTheComponentStore(t *testing.T) {
+	store := core.NewMemoryStore(0)
+	e, _ := newEngine(t, core.WithStores(store, store))
+	mustAdd(t, e, manual("old"))
+	mustAdd(t, e, manual("kept"))
+	changed := manual("kept")
+	changed.Fall = 7
+	if _, err := e.Sync(context.Background(), []core.Component{changed, manual("new")}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := store.ListComponents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(stored); !slices.Equal(sorted(got), []string{"kept", "new"}) {
+		t.Fatalf("store holds %v", got)
+	}
+	for _, c := range stored {
+		if c.Name == "kept" && c.Fall != 7 {
+			t.Fatalf("kept stored with fall %d, want 7", c.Fall)
+		}
+	}
+}
