@@ -233,3 +233,25 @@ func TestToggle(t *testing.T) {
 		}
 	}
 }
+
+// TestPerCheckPathLongNames serves per-check paths of names at the limit
+// (core.MaxNameLength) as they are, unescaped, on both surfaces.
+func TestPerCheckPathLongNames(t *testing.T) {
+	long := strings.Repeat("0123456789abcdef", 16)[:core.MaxNameLength-4] + ".a_b"
+	dns := "api.payments.eu-west-1.internal.example.com"
+	e, p := newEngine(t, comp(long), comp(dns, core.GroupLiveness))
+	p.set(long, core.StateDown, "refused", nil)
+	start(t, e, p)
+	_, hs := surfaces(t, e, echomw.Config{})
+	for name, h := range hs {
+		for path, code := range map[string]int{"/ready/" + long: 503, "/readyz/" + long: 503, "/health/" + dns: 200, "/livez/" + dns: 200} {
+			r := do(t, h, http.MethodGet, path+"?verbose")
+			if r.code != code {
+				t.Errorf("%s: GET %s = %d, want %d\n%s", name, path, r.code, code, r.body)
+			}
+		}
+		if r := do(t, h, http.MethodGet, "/ready/"+long+"x"); r.code != http.StatusNotFound {
+			t.Errorf("%s: a name past the limit = %d, want 404", name, r.code)
+		}
+	}
+}

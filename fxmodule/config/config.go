@@ -101,6 +101,8 @@ type Health struct {
 	Metrics Metrics
 	// GRPC (health.grpc.*) serves grpc.health.v1.
 	GRPC GRPC
+	// Pprof (health.pprof.*) serves Go runtime profiles, off by default.
+	Pprof Pprof
 	// Checks (health.checks) are the components to check.
 	Checks []Check
 }
@@ -251,9 +253,9 @@ type Wasm struct {
 
 // Check is one entry of health.checks.
 type Check struct {
-	// Name (name) of the component: unique, 1-63 characters.
+	// Name (name) of the component: unique, 1-253 characters (core.MaxNameLength) of letters, digits, ._-.
 	Name string
-	// Provider (provider) that runs the check: http, tcp, tls, dns, jobs, wasm, or
+	// Provider (provider) that runs the check: http, tcp, tls, dns, jobs, wasm, ttl (results pushed with Engine.RecordResult; config ttl), or
 	// one the app registers.
 	Provider string
 	// Interval (interval) between checks; 0: health.interval.

@@ -47,6 +47,7 @@ func TestLoadDefaults(t *testing.T) {
 		Notify:                notify.Config{QueueSize: 100, Backoff: time.Second, MaxBackoff: 30 * time.Second},
 		Metrics:               Metrics{Path: "/metrics"},
 		GRPC:                  GRPC{MaxConnections: 100, MaxConcurrentStreams: 100},
+		Pprof:                 Pprof{Path: "/debug/pprof"},
 	}}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -206,7 +207,7 @@ health:
 		{"checks type", "health: {checks: {name: a}}", nil, []string{"health.checks: a map is not a list"}},
 		{"check config type", "health: {checks: [{name: a, provider: tcp, config: [1]}]}", nil, []string{"health.checks[0].config: a list is not a map of keys"}},
 		{"check name missing", "health: {checks: [{provider: tcp}]}", nil, []string{"health.checks[0].name: is required"}},
-		{"check name invalid", "health: {checks: [{name: 'a b', provider: tcp}]}", nil, []string{`health.checks[0].name: "a b" must be 1-63`}},
+		{"check name invalid", "health: {checks: [{name: 'a b', provider: tcp}]}", nil, []string{`health.checks[0].name: "a b" must be 1-253`}},
 		{"check name duplicate", "health: {checks: [{name: a, provider: tcp}, {name: a, provider: http}]}", nil, []string{`health.checks[1].name: "a" is already used by health.checks[0]`}},
 		{"check provider missing", "health: {checks: [{name: a}]}", nil, []string{"health.checks[0].provider: is required"}},
 		{"check fall", "health: {checks: [{name: a, provider: tcp, fall: -2}]}", nil, []string{"health.checks[0].fall: -2 must be at least 1"}},
@@ -362,7 +363,7 @@ func TestComponentError(t *testing.T) {
 			"health.checks[1].config.max_active: \"many\" is not an integer\n" +
 				"health.checks[1].config.checker: \"q\" is not registered (no jobs checkers are registered)"},
 		{core.Component{Name: "x", Provider: "nope"}, `health.checks[1].provider: "nope" is not registered`},
-		{core.Component{Name: "-x", Provider: "http", Fall: -1}, "health.checks[1].name: \"-x\" must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit\n" +
+		{core.Component{Name: "-x", Provider: "http", Fall: -1}, "health.checks[1].name: \"-x\" must be 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit\n" +
 			"health.checks[1].fall: -1 must be at least 1"},
 	}
 	for _, tc := range cases {

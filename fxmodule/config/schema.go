@@ -34,7 +34,7 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool, secr
 	}
 	cfg.Health = health(r.Object("health", "check_timeout", "interval", "unavailable_status_code",
 		"details", "token", "paths", "lameduck", "service", "wait_for_ready", "wasm", "checks",
-		"status", "notify", "metrics", "grpc", "details_max_depth", "details_max_bytes"))
+		"status", "notify", "metrics", "grpc", "details_max_depth", "details_max_bytes", "pprof"))
 	if secrets.Len() > 0 {
 		cfg.Secrets = secrets
 	}
@@ -89,6 +89,7 @@ func health(r *confkit.Reader) Health {
 	h.Notify = notifyConfig(r.Object("notify", "webhooks", "queue_size", "backoff", "max_backoff"))
 	h.Metrics = metrics(r.Object("metrics", "enabled", "path"))
 	h.GRPC = grpc(r.Object("grpc", "address", "max_connections", "max_concurrent_streams"))
+	h.Pprof = pprofConfig(r.Object("pprof", "enabled", "token", "path"))
 	for _, c := range r.Objects("checks", "name", "provider", "interval", "timeout", "fall", "rise",
 		"groups", "critical", "start_up", "config") {
 		h.Checks = append(h.Checks, check(c))

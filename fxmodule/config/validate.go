@@ -52,6 +52,7 @@ func (c *Config) Validate() error {
 	if err := echomw.ValidateToken(h.Token); err != nil {
 		errs = append(errs, &KeyError{Path: "health.token", Err: err})
 	}
+	errs = append(errs, h.Pprof.validate(h.Token)...)
 	errs = append(errs, h.validatePaths()...)
 	if n := h.Status.History; n < 0 || n > 1000 {
 		bad("health.status.history", "%d is not in 0-1000", n)
@@ -90,6 +91,9 @@ func (h Health) validatePaths() []error {
 	}
 	if h.Metrics.Enabled {
 		paths = append(paths, [2]string{"health.metrics.path", h.Metrics.Path})
+	}
+	if h.Pprof.Enabled {
+		paths = append(paths, [2]string{"health.pprof.path", h.Pprof.Path})
 	}
 	seen := map[string]string{} // path: the key that routes it
 	var fixed [][2]string       // the valid configured paths, in order
