@@ -1,0 +1,16 @@
+package status
+
+import "github.com/roadrunner-server/api-plugins/v6/status"
+
+// From plugin.go (upstream), without its endure imports.
+const pluginsQuery string = "plugin"
+
+type Checker interface {
+	Status() (*status.Status, error)
+	Name() string
+}
+
+type Readiness interface {
+	Ready() (*status.Status, error)
+	Name() string
+}
