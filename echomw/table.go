@@ -67,7 +67,11 @@ func (e *CollisionError) Error() string {
 	if e.Under == "" {
 		return fmt.Sprintf("%q is already used by %s", e.Path, e.Other)
 	}
-	return fmt.Sprintf("%q is already used by %s: the per-check path of check %q (group %q) under %s; rename one", e.Path, e.Other, e.Check, e.Group, e.Under)
+	in := ""
+	if e.Group != "" {
+		in = fmt.Sprintf(" (group %q)", e.Group)
+	}
+	return fmt.Sprintf("%q is already used by %s: the per-check path of check %q%s under %s; rename one", e.Path, e.Other, e.Check, in, e.Under)
 }
 
 // Unwrap makes errors.Is(err, confkit.ErrInvalid) true.
