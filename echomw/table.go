@@ -162,10 +162,15 @@ func (s *settings) table(members []Member) (routes []route, eps []*endpoint, sha
 			if a.ep == nil {
 				continue
 			}
-			if i, dup := byPath[a.path]; dup && routes[i].ep == a.ep {
-				continue // the endpoint is at its alias already
+			field := "Aliases (" + a.path + " as " + a.of + ")"
+			if i, dup := byPath[a.path]; dup {
+				// The error is the configured path's: the key a user wrote.
+				if routes[i].ep != a.ep {
+					bad(routes[i].field, &CollisionError{Path: a.path, Other: field})
+				}
+				continue // else the endpoint is at its alias already
 			}
-			add(route{path: a.path, field: "Aliases (" + a.path + " as " + a.of + ")", ep: a.ep, alias: true})
+			add(route{path: a.path, field: field, ep: a.ep, alias: true})
 		}
 	}
 	// Per-check prefixes, after every exact path.
