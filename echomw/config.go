@@ -168,7 +168,8 @@ type Config struct {
 	Service ServiceInfo
 
 	// Groups serves more engine groups, each at its own path (per-check
-	// paths included); HealthPath and ReadyPath serve liveness and
+	// paths included), by the readiness rule (the liveness rule for
+	// core.GroupLiveness); HealthPath and ReadyPath serve liveness and
 	// readiness. A path that another route has, or that a per-check path
 	// would also answer (a check named like it), is an error naming both.
 	Groups []GroupPath

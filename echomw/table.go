@@ -139,7 +139,11 @@ func (s *settings) table(members []Member) (routes []route, eps []*endpoint, sha
 		add(route{path: s.jobs, field: "JobsPath", ep: newEP(kindJobs, "", "jobs")})
 	}
 	for i, g := range s.groups {
-		add(route{path: g.Path, field: s.groupFields[i], ep: newEP(kindReady, g.Group, g.Group)})
+		k := kindReady // the readiness rule, but for liveness itself
+		if g.Group == core.GroupLiveness {
+			k = kindHealth
+		}
+		add(route{path: g.Path, field: s.groupFields[i], ep: newEP(k, g.Group, g.Group)})
 	}
 	if s.status != "" {
 		add(route{path: s.status, field: s.statusField, page: true})

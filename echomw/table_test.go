@@ -89,6 +89,20 @@ func TestGroupPath(t *testing.T) {
 			t.Errorf("%s: verbose body %q", name, r.body)
 		}
 	}
+	// Another path of liveness answers by the liveness rule: lame duck
+	// fails readiness and the other groups, not liveness.
+	h, err := echomw.New(e, echomw.Config{Groups: []echomw.GroupPath{{Group: "custom", Path: "/c"}, {Group: core.GroupLiveness, Path: "/alive"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.set("mq", core.StateUp, "", nil)
+	force(t, e, p)
+	h.SetLameDuck(true)
+	for path, want := range map[string]int{"/alive": 200, "/health": 200, "/c": 503, "/ready": 503} {
+		if r := do(t, h, "GET", path); r.code != want {
+			t.Errorf("lame duck: GET %s = %d, want %d", path, r.code, want)
+		}
+	}
 }
 
 // TestRouteCollisions: two routes at one path are an error naming both
@@ -164,5 +178,32 @@ func TestShadowLogged(t *testing.T) {
 	do(t, h, "GET", "/ready/late")
 	if s := logs.String(); strings.Count(s, "level=WARN") != 1 || !strings.Contains(s, "check=late") || !strings.Contains(s, "field=Groups[0]") {
 		t.Errorf("logs:\n%s", s)
+	}
+}
+
+func TestGroupConfigErrors(t *testing.T) {
+	e, _ := newEngine(t)
+	for _, c := range []struct {
+		groups []echomw.GroupPath
+		want   string
+	}{
+		{[]echomw.GroupPath{{Path: "/x"}}, "Groups[0].Group: is empty: name an engine group"},
+		{[]echomw.GroupPath{{Group: "a", Path: "/a"}, {Group: "a", Path: "/b"}}, `Groups[1].Group: "a" is also Groups[0]`},
+		{[]echomw.GroupPath{{Group: "a"}}, `Groups[0]: group "a" has no path (or "-")`},
+		{[]echomw.GroupPath{{Group: "a", Path: "a"}}, `Groups[0]: "a" must start with "/"`},
+	} {
+		if _, err := echomw.New(e, echomw.Config{Groups: c.groups}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: err = %v, want %q", c.groups, err, c.want)
+		}
+	}
+	// "-" leaves the group without a path.
+	h, err := echomw.New(e, echomw.Config{Groups: []echomw.GroupPath{{Group: "a", Path: echomw.PathDisabled}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range h.Routes() {
+		if strings.Contains(r.What, "group a") {
+			t.Errorf("disabled group routed: %+v", r)
+		}
 	}
 }

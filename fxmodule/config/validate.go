@@ -116,6 +116,8 @@ func (h Health) routeConfig() (echomw.Config, *strings.Replacer) {
 		MovedStatusPath: h.Compat.MovedStatusPath,
 		Groups:          h.GroupPaths(),
 	}
+	// Paths served next to the handler: one entry each, so that the route
+	// table refuses collisions with them (a profiler's path goes here).
 	if h.Metrics.Enabled && h.Metrics.Path != Off {
 		cfg.Reserved = append(cfg.Reserved, echomw.ReservedPath{Path: h.Metrics.Path, Field: "health.metrics.path"})
 	}
