@@ -117,6 +117,12 @@ type Route struct {
 	// What the route serves: "group liveness", "jobs", "status page",
 	// "axway profile", "reserved".
 	What string
+	// Group is the engine group a group endpoint (its aliases and
+	// per-check paths included) answers for; "" for other routes.
+	Group string
+	// Profile is the profile a profile's route answers for (ProfileAxway's
+	// /status), or the one a group endpoint answers in (ProfileRoadRunner).
+	Profile Profile
 	// Reserved routes are served by a neighbour (Config.Reserved), not by
 	// the handler: Serve is nil and Routes leaves them out.
 	Reserved bool

@@ -264,12 +264,15 @@ func (r route) public() Route {
 		rt.What = "reserved"
 	case r.compat != "":
 		rt.What = r.compat + " profile"
+		rt.Profile = Profile(r.compat)
 	case r.ep.kind == kindJobs:
 		rt.What = "jobs"
 	default:
 		rt.What = "group " + r.ep.group
+		rt.Group = r.ep.group
 		if r.ep.rr {
 			rt.What += " (roadrunner profile)"
+			rt.Profile = ProfileRoadRunner
 		}
 	}
 	return rt

@@ -84,11 +84,7 @@ func (c *Config) Validate() error {
 // and the checks' per-check paths. A collision names both keys.
 func (h Health) validatePaths() []error {
 	cfg, keys := h.routeConfig()
-	members := make([]echomw.Member, len(h.Checks))
-	for i, c := range h.Checks {
-		members[i] = echomw.Member{Name: c.Name, Groups: c.Groups, Field: fmt.Sprintf("health.checks[%d].name", i)}
-	}
-	_, err := echomw.PlanRoutes(cfg, members)
+	_, err := echomw.PlanRoutes(cfg, h.members())
 	var errs []error
 	for _, fe := range confkit.Fields(err) {
 		out := &KeyError{Path: keys.Replace(fe.Path), Err: fe.Err}
@@ -101,6 +97,23 @@ func (h Health) validatePaths() []error {
 		errs = append(errs, out)
 	}
 	return errs
+}
+
+// Routes returns the route table the health.paths.* and health.compat.*
+// keys describe (echomw.PlanRoutes), the metrics path as a reserved route;
+// an error when they do not validate.
+func (h Health) Routes() ([]echomw.Route, error) {
+	cfg, _ := h.routeConfig()
+	return echomw.PlanRoutes(cfg, h.members())
+}
+
+// members returns the checks as the route table sees them.
+func (h Health) members() []echomw.Member {
+	members := make([]echomw.Member, len(h.Checks))
+	for i, c := range h.Checks {
+		members[i] = echomw.Member{Name: c.Name, Groups: c.Groups, Field: fmt.Sprintf("health.checks[%d].name", i)}
+	}
+	return members
 }
 
 // routeConfig returns the path settings of h as echomw's Config, and the
