@@ -126,7 +126,8 @@ type Config struct {
 	JobsPath string
 	// StatusPath serves the HTML status page StatusPage makes (default
 	// DefaultStatusPath when StatusPage is set); PathDisabled turns it off.
-	// A path without StatusPage is an error.
+	// A path without StatusPage is an error. With ProfileAxway the page is
+	// at MovedStatusPath instead.
 	StatusPath string
 	// StatusPage makes the status page: statuspage.New, which
 	// DefaultConfig sets. Nil (the zero Config): no status page, and
