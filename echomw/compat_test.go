@@ -1,6 +1,7 @@
 package echomw_test
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"os"
@@ -107,6 +108,41 @@ func TestRoadRunnerProfile(t *testing.T) {
 		start(t, e, p)
 		_, hs := surfaces(t, e, rr)
 		matches(t, hs, "/ready", readRecorded(t, "roadrunner/ready_empty.txt"))
+	})
+	t.Run("jobs", func(t *testing.T) {
+		jobs := fakeJobs{"queue": []core.JobsReport{
+			{Pipeline: "emails", Driver: "amqp", Queue: "emails", Priority: 10, Active: 3, Delayed: 1, Reserved: 2, Ready: true},
+			{Pipeline: "reports", Driver: "redis", Queue: "reports", Priority: 5, ErrorMessage: "connection refused"},
+		}}
+		q := comp("queue")
+		q.Provider = "jobs"
+		e, err := core.New(core.WithProviders(jobs), core.WithJitter(0), core.WithComponents(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = e.Stop(context.Background()) })
+		if err := e.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.ForceCheck(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		cfg := rr
+		cfg.Details = echomw.DetailsAlways
+		h, hs := surfaces(t, e, cfg)
+		matches(t, hs, "/jobs", readRecorded(t, "roadrunner/jobs_pass.txt"))
+		// Without details, error_message is empty.
+		_, pub := surfaces(t, e, rr)
+		if r := do(t, pub["net/http"], "GET", "/jobs"); strings.Contains(r.body, "refused") || !strings.Contains(r.body, `"error_message":""`) {
+			t.Errorf("public /jobs shows the error: %s", r.body)
+		}
+		h.SetLameDuck(true)
+		matches(t, map[string]http.Handler{"net/http": h}, "/jobs", readRecorded(t, "roadrunner/jobs_shutdown.txt"))
+		// No jobs check: upstream's answer without a jobs plugin.
+		e2, p2 := newEngine(t, comp("db"))
+		start(t, e2, p2)
+		_, hs2 := surfaces(t, e2, rr)
+		matches(t, hs2, "/jobs", readRecorded(t, "roadrunner/jobs_none.txt"))
 	})
 	t.Run("unavailable_status_code", func(t *testing.T) {
 		e, _ := newEngine(t)

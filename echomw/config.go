@@ -406,10 +406,11 @@ const (
 	// ProfileNone answers in Vitals' own shapes. It is the default.
 	ProfileNone Profile = ""
 	// ProfileRoadRunner answers HealthPath and ReadyPath (and their
-	// aliases) as RoadRunner's status plugin (roadrunner-server/status)
-	// does: ?plugin=a&plugin=b selects checks, the body is its JSON list
-	// of {plugin_name, error_message, status_code}, a shutting-down
-	// service says so in text.
+	// aliases) and JobsPath as RoadRunner's status plugin
+	// (roadrunner-server/status) does: ?plugin=a&plugin=b selects checks,
+	// the body is its JSON list of {plugin_name, error_message,
+	// status_code} (of JobsReport on JobsPath), a shutting-down service
+	// says so in text.
 	ProfileRoadRunner Profile = "roadrunner"
 	// ProfileAxway adds Axway agent-sdk's healthcheck paths: /status (the
 	// whole set) and /status/{name} (one check). The status page moves to

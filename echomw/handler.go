@@ -175,6 +175,8 @@ func (h *Handler) serveRoute(w http.ResponseWriter, r *http.Request, rt *route, 
 		h.status.ServeHTTP(w, r)
 	case rt.compat == string(ProfileAxway):
 		h.serveAxway(w, r, rt.perCheck, name)
+	case rt.ep.rr && rt.ep.kind == kindJobs:
+		h.serveRoadRunnerJobs(w, r)
 	case rt.ep.rr && !rt.perCheck:
 		h.serveRoadRunner(w, r, rt.ep)
 	default:

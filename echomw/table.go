@@ -136,7 +136,9 @@ func (s *settings) table(members []Member) (routes []route, eps []*endpoint, sha
 		add(route{path: s.ready, field: "ReadyPath", ep: ready})
 	}
 	if s.jobs != "" {
-		add(route{path: s.jobs, field: "JobsPath", ep: newEP(kindJobs, "", "jobs")})
+		jobs := newEP(kindJobs, "", "jobs")
+		jobs.rr = s.profile == ProfileRoadRunner
+		add(route{path: s.jobs, field: "JobsPath", ep: jobs})
 	}
 	for i, g := range s.groups {
 		k := kindReady // the readiness rule, but for liveness itself
@@ -267,6 +269,10 @@ func (r route) public() Route {
 		rt.Profile = Profile(r.compat)
 	case r.ep.kind == kindJobs:
 		rt.What = "jobs"
+		if r.ep.rr {
+			rt.What += " (roadrunner profile)"
+			rt.Profile = ProfileRoadRunner
+		}
 	default:
 		rt.What = "group " + r.ep.group
 		rt.Group = r.ep.group

@@ -1,2 +1,2 @@
 module rec
-go 1.22
+go 1.24

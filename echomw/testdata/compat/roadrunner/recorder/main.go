@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 
+	"github.com/roadrunner-server/api-plugins/v6/jobs"
 	api "github.com/roadrunner-server/api-plugins/v6/status"
 	"rec/status"
 )
@@ -22,6 +24,11 @@ type plug struct {
 func (p plug) Status() (*api.Status, error) { return &api.Status{Code: p.code}, nil }
 func (p plug) Ready() (*api.Status, error)  { return &api.Status{Code: p.code}, nil }
 func (p plug) Name() string                 { return p.name }
+
+type jobsPlug struct{ states []*jobs.State }
+
+func (j jobsPlug) JobsState(context.Context) ([]*jobs.State, error) { return j.states, nil }
+func (jobsPlug) Name() string                                       { return "jobs" }
 
 func main() {
 	out := os.Args[1]
@@ -64,5 +71,12 @@ func main() {
 	record("ready_plugins.txt", status.NewReadyHandler(twoR, &off, log, 503), "?plugin=db&plugin=cache")
 	record("ready_unknown.txt", status.NewReadyHandler(twoR, &off, log, 503), "?plugin=nope")
 	record("ready_shutdown.txt", status.NewReadyHandler(oneR("db", 200), &on, log, 503), "")
+	jc := jobsPlug{states: []*jobs.State{
+		{Pipeline: "emails", Driver: "amqp", Queue: "emails", Priority: 10, Active: 3, Delayed: 1, Reserved: 2, Ready: true},
+		{Pipeline: "reports", Driver: "redis", Queue: "reports", Priority: 5, ErrorMessage: "connection refused"},
+	}}
+	record("jobs_pass.txt", status.NewJobsHandler(jc, &off, log, 503), "")
+	record("jobs_none.txt", status.NewJobsHandler(nil, &off, log, 503), "")
+	record("jobs_shutdown.txt", status.NewJobsHandler(jc, &on, log, 503), "")
 	record("ready_empty.txt", status.NewReadyHandler(map[string]status.Readiness{}, &off, log, 503), "")
 }
