@@ -152,7 +152,7 @@ func TestConfigErrors(t *testing.T) {
 		{echomw.Config{ReadyPath: "/ready/"}, []string{`ReadyPath: "/ready/" must not end with "/"`}},
 		{echomw.Config{JobsPath: "/jobs/:id"}, []string{"JobsPath:", "':'"}},
 		{echomw.Config{StatusPath: "/"}, []string{`StatusPath: "/" must not be "/"`}},
-		{echomw.Config{ReadyPath: "/health"}, []string{`ReadyPath: "/health" is also HealthPath`}},
+		{echomw.Config{ReadyPath: "/health"}, []string{`ReadyPath: "/health" is already used by HealthPath`}},
 		{echomw.Config{UnavailableStatusCode: 200}, []string{"UnavailableStatusCode: 200 is not an HTTP error status (400-599)"}},
 		{echomw.Config{Details: "sometimes"}, []string{`Details: "sometimes" is not one of "never", "authorized", "always"`}},
 		{echomw.Config{Aliases: 7}, []string{"Aliases: 7 is not a Toggle"}},

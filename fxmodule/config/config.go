@@ -84,6 +84,8 @@ type Health struct {
 	DetailsMaxDepth, DetailsMaxBytes int
 	// Paths (health.paths.*) of the endpoints.
 	Paths Paths
+	// Compat (health.compat.*) selects a compatibility profile.
+	Compat Compat
 	// LameDuck (health.lameduck.*) configures graceful shutdown.
 	LameDuck LameDuck
 	// Service (health.service.*) describes the service in responses.
@@ -124,6 +126,23 @@ type Paths struct {
 	// Aliases (health.paths.aliases) also serves the conventional aliases
 	// (/healthz, /livez, /readyz).
 	Aliases bool
+	// Groups (health.paths.groups, default none) serves more engine
+	// groups, each at its path, by group name: {custom: /health/custom}.
+	// Each member also gets {path}/{name} when PerCheck is on.
+	Groups map[string]string
+}
+
+// Compat is the health.compat.* section: a compatibility profile, so that
+// a service migrating from another health package keeps its wire shapes.
+type Compat struct {
+	// Profile (health.compat.profile, default "": none) is "roadrunner"
+	// (RoadRunner's status plugin: /health and /ready with ?plugin=) or
+	// "axway" (Axway agent-sdk's healthcheck: /status, /status/{name}).
+	Profile string
+	// MovedStatusPath (health.compat.moved_status_path, default
+	// /vitals/status) is where the HTML status page moves when the profile
+	// serves /status ("axway"); "-" turns the page off then.
+	MovedStatusPath string
 }
 
 // Off is the value of a path key that turns its endpoint off.
