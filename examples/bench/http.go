@@ -113,7 +113,11 @@ func benchWrk(o opts, res *results) error {
 	if _, err := exec.LookPath("wrk"); err != nil {
 		return errors.New("wrk is not installed (Debian: apt-get install wrk)")
 	}
-	for _, n := range checkCounts {
+	counts := checkCounts
+	if o.smoke {
+		counts = []int{10}
+	}
+	for _, n := range counts {
 		eps, closeAll, err := endpoints(n)
 		if err != nil {
 			return err
@@ -142,7 +146,7 @@ func wrkRounds(o opts, res *results, n int, eps map[string]*endpoint) error {
 	cas := fmt.Sprintf("%d checks", n)
 	for round := range o.rounds {
 		for _, lib := range rotate(httpLibs, round) {
-			out, err := exec.Command("wrk", "-t1", "-c"+strconv.Itoa(o.wrkConns), "-d"+o.wrkDur.String(), addrs[lib]).CombinedOutput()
+			out, err := exec.Command("wrk", "-t1", "-c"+strconv.Itoa(o.wrkConns), "-d"+strconv.Itoa(max(1, int(o.wrkDur.Seconds())))+"s", addrs[lib]).CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("wrk %s: %v: %s", addrs[lib], err, out)
 			}
