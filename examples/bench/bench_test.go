@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -74,7 +75,7 @@ func TestSchedChild(t *testing.T) {
 		}
 	}()
 	for _, lib := range schedLibs {
-		m, err := schedChild([]string{lib, "20", "100ms", "1", "2", ln.Addr().String()})
+		m, err := schedChild([]string{lib, "20", "100ms", "1", "2", ln.Addr().String()}, true)
 		if err != nil {
 			t.Fatalf("%s: %v", lib, err)
 		}
@@ -103,4 +104,30 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// -table rebuilds a run's table from its raw output; a later file's
+// values of a key replace an earlier's.
+func TestPrintTable(t *testing.T) {
+	var raw1, raw2 strings.Builder
+	r1 := newResults(&raw1)
+	r1.add("http", "1 checks", "vitals", "ns/req", 100)
+	r1.add("http", "1 checks", "alexliesenfeld", "ns/req", 400)
+	r1.note("sched", "10 x 1s", "hellofresh", "ran %", "n/a")
+	r2 := newResults(&raw2)
+	r2.add("http", "1 checks", "alexliesenfeld", "ns/req", 200)
+	dir := t.TempDir()
+	f1, f2 := dir+"/1.txt", dir+"/2.txt"
+	if err := errors.Join(os.WriteFile(f1, []byte(raw1.String()), 0o644), os.WriteFile(f2, []byte(raw2.String()), 0o644)); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := printTable([]string{f1, f2}, &out); err != nil {
+		t.Fatal(err)
+	}
+	want := r1.table()
+	want = strings.Replace(want, "| 400 | 1 run | **4.00** (1 run) |", "| 200 | 1 run | **2.00** (1 run) |", 1)
+	if out.String() != want {
+		t.Errorf("table:\n%s\nwant:\n%s", out.String(), want)
+	}
 }

@@ -27,18 +27,19 @@ import (
 
 // opts are the command's flags.
 type opts struct {
-	rounds    int
-	sections  map[string]bool
-	sched     []schedCell
-	httpDur   time.Duration
-	wrkDur    time.Duration
-	wrkConns  int
-	warmup    int
-	measured  int
-	coldRuns  int
-	instances int
-	smoke     bool
-	out       string
+	rounds      int
+	sections    map[string]bool
+	sched       []schedCell
+	httpDur     time.Duration
+	wrkDur      time.Duration
+	wrkConns    int
+	warmup      int
+	measured    int
+	coldRuns    int
+	instances   int
+	smoke       bool
+	cellTimeout time.Duration
+	out         string
 }
 
 func main() {
@@ -64,10 +65,15 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&o.measured, "measured", 3, "scheduling: intervals measured")
 	fs.IntVar(&o.coldRuns, "cold", 5, "wasm: first calls timed per round")
 	fs.IntVar(&o.instances, "instances", 100, "wasm: instances for the heap per instance")
+	fs.DurationVar(&o.cellTimeout, "cell-timeout", 5*time.Minute, "scheduling: a cell's process is killed and reported as not finished after this")
+	table := fs.Bool("table", false, "print the table of raw.txt files given as arguments instead of measuring (a later file's values of a key replace an earlier's)")
 	fs.BoolVar(&o.smoke, "smoke", false, "run every section once at tiny sizes (CI: it must build and run, numbers mean nothing)")
 	fs.StringVar(&o.out, "out", "", "directory for the raw output (raw.txt) and the table (table.md)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *table {
+		return printTable(fs.Args(), stdout)
 	}
 	o.sections = map[string]bool{}
 	for _, s := range strings.Split(*sections, ",") {
@@ -121,10 +127,10 @@ func run(args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(raw, "# done in %s, load %s\n", time.Since(start).Round(time.Second), loadavg())
-	table := res.table()
-	fmt.Fprint(stdout, table)
+	md := res.table()
+	fmt.Fprint(stdout, md)
 	if o.out != "" {
-		return os.WriteFile(filepath.Join(o.out, "table.md"), []byte(table), 0o644)
+		return os.WriteFile(filepath.Join(o.out, "table.md"), []byte(md), 0o644)
 	}
 	return nil
 }

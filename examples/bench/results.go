@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -21,28 +24,32 @@ type results struct {
 	order []key
 	vals  map[key][]float64
 	notes map[key]string
+	known map[key]bool // keys in order
 }
 
 func newResults(raw io.Writer) *results {
-	return &results{raw: raw, vals: map[key][]float64{}, notes: map[key]string{}}
+	return &results{raw: raw, vals: map[key][]float64{}, notes: map[key]string{}, known: map[key]bool{}}
 }
 
 // add records the value of k for the next round of k.
 func (r *results) add(section, cas, lib, metric string, v float64) {
 	k := key{section, cas, lib, metric}
-	if _, ok := r.vals[k]; !ok {
-		r.order = append(r.order, k)
-	}
+	r.remember(k)
 	r.vals[k] = append(r.vals[k], v)
 	fmt.Fprintf(r.raw, "%s\t%s\t%s\t%s\t%d\t%.6g\n", section, cas, lib, metric, len(r.vals[k]), v)
+}
+
+func (r *results) remember(k key) {
+	if !r.known[k] {
+		r.known[k] = true
+		r.order = append(r.order, k)
+	}
 }
 
 // note records a value that is not a number (n/a and why).
 func (r *results) note(section, cas, lib, metric, text string) {
 	k := key{section, cas, lib, metric}
-	if _, ok := r.notes[k]; !ok {
-		r.order = append(r.order, k)
-	}
+	r.remember(k)
 	r.notes[k] = text
 	fmt.Fprintf(r.raw, "%s\t%s\t%s\t%s\t-\t%s\n", section, cas, lib, metric, text)
 }
@@ -55,6 +62,9 @@ func (r *results) table() string {
 	b.WriteString("| section | case | library | metric | median | min–max | ÷ vitals: median (min–max) |\n")
 	b.WriteString("| --- | --- | --- | --- | ---: | --- | --- |\n")
 	for _, k := range r.order {
+		if _, ok := r.vals[k]; !ok && r.notes[k] == "" {
+			continue
+		}
 		if text, ok := r.notes[k]; ok {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | | |\n", k.section, k.cas, k.lib, k.metric, text)
 			continue
@@ -119,4 +129,46 @@ func abs(v float64) float64 {
 		return -v
 	}
 	return v
+}
+
+// printTable prints the table of raw output files (raw.txt), as the run
+// that wrote them did; a later file's values of a key replace an earlier's.
+func printTable(files []string, stdout io.Writer) error {
+	if len(files) == 0 {
+		return errors.New("-table: name the raw.txt files")
+	}
+	res := newResults(io.Discard)
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		seen := map[key]bool{}
+		for i, line := range strings.Split(string(b), "\n") {
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			f := strings.Split(line, "\t")
+			if len(f) != 6 {
+				continue // not a value line (a child's stderr)
+			}
+			k := key{f[0], f[1], f[2], f[3]}
+			if !seen[k] {
+				seen[k] = true
+				delete(res.vals, k)
+				delete(res.notes, k)
+			}
+			if f[4] == "-" {
+				res.note(k.section, k.cas, k.lib, k.metric, f[5])
+				continue
+			}
+			v, err := strconv.ParseFloat(f[5], 64)
+			if err != nil {
+				return fmt.Errorf("%s:%d: %w", name, i+1, err)
+			}
+			res.add(k.section, k.cas, k.lib, k.metric, v)
+		}
+	}
+	fmt.Fprint(stdout, res.table())
+	return nil
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -38,6 +40,9 @@ func parseCells(s string) ([]schedCell, error) {
 	return cells, nil
 }
 
+// errCellTimeout is a cell that ran past -cell-timeout: reported, not fatal.
+var errCellTimeout = errors.New("cell timed out")
+
 // schedLibs are the libraries with checks run in the background;
 // hellofresh runs its checks per request only.
 var schedLibs = []string{"vitals", "alexliesenfeld", "sundheit"}
@@ -63,6 +68,10 @@ func benchSched(o opts, res *results) error {
 		for _, lib := range rotate(schedLibs, i) {
 			i++
 			m, err := runSchedChild(lib, cell, o, addrs)
+			if errors.Is(err, errCellTimeout) {
+				res.note("sched", cell.String(), lib, "ran %", fmt.Sprintf("did not finish in %s (-cell-timeout)", o.cellTimeout))
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -79,10 +88,15 @@ func runSchedChild(lib string, cell schedCell, o opts, addrs []string) (map[stri
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "child", "sched", lib, strconv.Itoa(cell.n), cell.interval.String(),
+	ctx, cancel := context.WithTimeout(context.Background(), o.cellTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, self, "child", "sched", lib, strconv.Itoa(cell.n), cell.interval.String(),
 		strconv.Itoa(o.warmup), strconv.Itoa(o.measured), strings.Join(addrs, ","))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
+	if ctx.Err() != nil {
+		return nil, errCellTimeout
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", lib, cell, err)
 	}
@@ -134,7 +148,7 @@ func child(args []string) int {
 		return serveListeners(args[1])
 	}
 	if len(args) == 7 && args[0] == "sched" {
-		m, err := schedChild(args[1:])
+		m, err := schedChild(args[1:], false)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
 			return 1
