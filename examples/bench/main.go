@@ -66,7 +66,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&o.coldRuns, "cold", 5, "wasm: first calls timed per round")
 	fs.IntVar(&o.instances, "instances", 100, "wasm: instances for the heap per instance")
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", 5*time.Minute, "scheduling: a cell's process is killed and reported as not finished after this")
-	table := fs.Bool("table", false, "print the table of raw.txt files given as arguments instead of measuring (a later file's values of a key replace an earlier's)")
+	table := fs.Bool("table", false, "print the table of raw.txt files given as arguments instead of measuring (the sections a later file has replace an earlier's)")
 	fs.BoolVar(&o.smoke, "smoke", false, "run every section once at tiny sizes (CI: it must build and run, numbers mean nothing)")
 	fs.StringVar(&o.out, "out", "", "directory for the raw output (raw.txt) and the table (table.md)")
 	if err := fs.Parse(args); err != nil {

@@ -132,7 +132,7 @@ func abs(v float64) float64 {
 }
 
 // printTable prints the table of raw output files (raw.txt), as the run
-// that wrote them did; a later file's values of a key replace an earlier's.
+// that wrote them did; the sections a later file has replace an earlier's.
 func printTable(files []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("-table: name the raw.txt files")
@@ -143,8 +143,18 @@ func printTable(files []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		seen := map[key]bool{}
-		for i, line := range strings.Split(string(b), "\n") {
+		lines := strings.Split(string(b), "\n")
+		for _, line := range lines {
+			if f := strings.Split(line, "\t"); len(f) == 6 {
+				for k := range res.known {
+					if k.section == f[0] {
+						delete(res.vals, k)
+						delete(res.notes, k)
+					}
+				}
+			}
+		}
+		for i, line := range lines {
 			if line == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
@@ -153,11 +163,6 @@ func printTable(files []string, stdout io.Writer) error {
 				continue // not a value line (a child's stderr)
 			}
 			k := key{f[0], f[1], f[2], f[3]}
-			if !seen[k] {
-				seen[k] = true
-				delete(res.vals, k)
-				delete(res.notes, k)
-			}
 			if f[4] == "-" {
 				res.note(k.section, k.cas, k.lib, k.metric, f[5])
 				continue

@@ -161,6 +161,10 @@ func schedChild(args []string, stopAfter bool) (map[string]float64, error) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	// Start half an interval after the warm-up: with every first check at
+	// once, each round is a burst, and a window from burst to burst would
+	// count 2 or 3 bursts in 3 intervals depending on a few ms of drift.
+	time.Sleep(interval / 2)
 	r.mu.Lock()
 	r.measuring, r.late = true, make([]time.Duration, 0, measured*n+n)
 	r.mu.Unlock()
