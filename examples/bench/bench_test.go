@@ -106,8 +106,8 @@ func mustRead(t *testing.T, path string) []byte {
 	return b
 }
 
-// -table rebuilds a run's table from its raw output; the sections a
-// later file has replace an earlier's.
+// -table rebuilds a run's table from its raw output; the cases a later
+// file has replace an earlier's.
 func TestPrintTable(t *testing.T) {
 	var raw1, raw2 strings.Builder
 	r1 := newResults(&raw1)

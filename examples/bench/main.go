@@ -39,6 +39,7 @@ type opts struct {
 	instances   int
 	smoke       bool
 	cellTimeout time.Duration
+	schedRounds int
 	out         string
 }
 
@@ -65,8 +66,9 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&o.measured, "measured", 3, "scheduling: intervals measured")
 	fs.IntVar(&o.coldRuns, "cold", 5, "wasm: first calls timed per round")
 	fs.IntVar(&o.instances, "instances", 100, "wasm: instances for the heap per instance")
+	fs.IntVar(&o.schedRounds, "sched-rounds", 1, "scheduling: rounds of the whole matrix (each cell a fresh process each time)")
 	fs.DurationVar(&o.cellTimeout, "cell-timeout", 5*time.Minute, "scheduling: a cell's process is killed and reported as not finished after this")
-	table := fs.Bool("table", false, "print the table of raw.txt files given as arguments instead of measuring (the sections a later file has replace an earlier's)")
+	table := fs.Bool("table", false, "print the table of raw.txt files given as arguments instead of measuring (the cases a later file has replace an earlier's)")
 	fs.BoolVar(&o.smoke, "smoke", false, "run every section once at tiny sizes (CI: it must build and run, numbers mean nothing)")
 	fs.StringVar(&o.out, "out", "", "directory for the raw output (raw.txt) and the table (table.md)")
 	if err := fs.Parse(args); err != nil {
@@ -95,8 +97,8 @@ func run(args []string, stdout io.Writer) error {
 		o.sched = []schedCell{{n: 50, interval: 200 * time.Millisecond}}
 		delete(o.sections, "size") // `go build ./...` builds its programs already
 	}
-	if o.rounds < 1 {
-		return fmt.Errorf("-rounds: %d, want at least 1", o.rounds)
+	if o.rounds < 1 || o.schedRounds < 1 {
+		return fmt.Errorf("-rounds %d, -sched-rounds %d: want at least 1", o.rounds, o.schedRounds)
 	}
 
 	raw := io.Writer(os.Stderr)

@@ -132,7 +132,8 @@ func abs(v float64) float64 {
 }
 
 // printTable prints the table of raw output files (raw.txt), as the run
-// that wrote them did; the sections a later file has replace an earlier's.
+// that wrote them did; the cases (section and case) a later file has
+// replace an earlier's.
 func printTable(files []string, stdout io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("-table: name the raw.txt files")
@@ -147,7 +148,7 @@ func printTable(files []string, stdout io.Writer) error {
 		for _, line := range lines {
 			if f := strings.Split(line, "\t"); len(f) == 6 {
 				for k := range res.known {
-					if k.section == f[0] {
+					if k.section == f[0] && k.cas == f[1] {
 						delete(res.vals, k)
 						delete(res.notes, k)
 					}

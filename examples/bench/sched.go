@@ -64,9 +64,20 @@ func benchSched(o opts, res *results) error {
 		res.note("sched", cell.String(), "hellofresh", "ran %", "n/a: checks run per request only")
 	}
 	i := 0
+	for range o.schedRounds {
+		if err := schedRound(o, res, addrs, &i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// schedRound runs every cell once for every library, the order of the
+// libraries rotated at each cell.
+func schedRound(o opts, res *results, addrs []string, i *int) error {
 	for _, cell := range o.sched {
-		for _, lib := range rotate(schedLibs, i) {
-			i++
+		for _, lib := range rotate(schedLibs, *i) {
+			*i++
 			m, err := runSchedChild(lib, cell, o, addrs)
 			if errors.Is(err, errCellTimeout) {
 				res.note("sched", cell.String(), lib, "ran %", fmt.Sprintf("did not finish in %s (-cell-timeout)", o.cellTimeout))
