@@ -56,7 +56,7 @@ func newEndpoint(lib string, n int, static []byte) (*endpoint, error) {
 			return nil, err
 		}
 		ep.close = func() { _ = eng.Stop(context.Background()) }
-		h, err := echomw.NewHandler(eng, echomw.Config{})
+		h, err := echomw.New(eng, echomw.Config{})
 		if err != nil {
 			return nil, err
 		}

@@ -18,7 +18,7 @@ func main() {
 	if err := eng.Start(context.Background()); err != nil {
 		panic(err)
 	}
-	h, err := echomw.NewHandler(eng, echomw.Config{})
+	h, err := echomw.New(eng, echomw.Config{})
 	if err != nil {
 		panic(err)
 	}
