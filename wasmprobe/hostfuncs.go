@@ -7,16 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
-	"golang.org/x/net/http/httpguts"
 )
 
 // hostLog is vitals.log(level, ptr, len).
@@ -110,19 +106,15 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if in.Method == "" {
 		in.Method = http.MethodGet
 	}
-	u, err := url.Parse(in.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || hasDotSegment(u.Path) {
-		return CodeBadRequest
+	u, verdict := pr.cfg.allow.CheckRequest(in.URL, in.Headers)
+	if verdict == 0 && pr.http == nil {
+		verdict = CodeDenied
 	}
-	if _, ok := urlPort(u); !ok {
-		return CodeBadRequest
-	}
-	if !validHeaders(in.Headers) {
-		return CodeBadRequest
-	}
-	if pr.http == nil || !pr.cfg.allow.allowURL(u) {
-		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()))
-		return CodeDenied
+	if verdict != 0 {
+		if verdict == CodeDenied {
+			pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()))
+		}
+		return int64(verdict)
 	}
 	var body io.Reader
 	if in.Body != "" {
@@ -134,13 +126,8 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	for k, v := range in.Headers {
 		if strings.EqualFold(k, "Host") {
-			// A virtual host must be granted itself, with the URL's path:
-			// the server routes by it.
-			vu := virtualHostURL(u, v)
-			if vu.Hostname() == "" || !pr.cfg.allow.allowURL(vu) {
-				pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()), slog.String("host", v))
-				return CodeDenied
-			}
+			// Granted by CheckRequest, with the URL's path: the server
+			// routes by it.
 			req.Host = v
 			continue
 		}
@@ -175,30 +162,6 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	mem.Write(respPtr, enc)
 	return int64(len(enc))
-}
-
-// validHeaders reports whether every header name is an HTTP token and every
-// value a valid field value (RFC 9110: no NUL, CR, LF or other control byte
-// but tab), as net/http requires: a request that breaks it fails here as a
-// bad request (-4), not later in the transport as -2.
-func validHeaders(h map[string]string) bool {
-	for k, v := range h {
-		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
-			return false
-		}
-	}
-	return true
-}
-
-// virtualHostURL is u with its host replaced by the Host header value h,
-// which keeps u's port when h has none.
-func virtualHostURL(u *url.URL, h string) *url.URL {
-	vu := *u
-	vu.Host = h
-	if _, _, err := net.SplitHostPort(h); err != nil && u.Port() != "" {
-		vu.Host = net.JoinHostPort(strings.Trim(h, "[]"), u.Port())
-	}
-	return &vu
 }
 
 // fitResponse encodes out, cutting its body until the encoding fits in
@@ -249,23 +212,18 @@ func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uin
 		return CodeBadRequest
 	}
 	addr := string(raw)
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil || host == "" {
-		return CodeBadRequest
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return CodeBadRequest
-	}
-	if !pr.cfg.allow.allowTCP(host, port) {
-		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect denied", slog.String("addr", addr))
-		return CodeDenied
+	if code := pr.cfg.allow.CheckAddr(addr); code != 0 {
+		if code == CodeDenied {
+			pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect denied", slog.String("addr", addr))
+		}
+		return int32(code)
 	}
 	if timeoutMs > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
 		defer cancel()
 	}
-	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.allowTCP, &inst.net)
+	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.AllowTCP, &inst.net)
 	if err != nil {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect failed", slog.String("addr", addr), slog.String("error", err.Error()))
 		code := netCode(ctx, err)

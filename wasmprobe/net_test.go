@@ -242,7 +242,7 @@ func TestGrants(t *testing.T) {
 		{"https://exact.example.com/healthz", false},
 	} {
 		u, _ := url.Parse(tc.url)
-		if got := g.allowURL(u); got != tc.want {
+		if got := g.AllowURL(u); got != tc.want {
 			t.Errorf("allowURL(%s) = %v, want %v", tc.url, got, tc.want)
 		}
 	}
@@ -260,7 +260,7 @@ func TestGrants(t *testing.T) {
 		{"cache.internal", "6380", false},
 		{"status.example.com", "443", false},
 	} {
-		if got := g.allowTCP(tc.host, tc.port); got != tc.want {
+		if got := g.AllowTCP(tc.host, tc.port); got != tc.want {
 			t.Errorf("allowTCP(%s, %s) = %v, want %v", tc.host, tc.port, got, tc.want)
 		}
 	}

@@ -210,6 +210,8 @@ func TestHTTP(t *testing.T) {
 			}},
 		{req: probe.Request{URL: srv.URL + "/api/ok", BufferSize: 20}, err: probe.ErrTooLarge},
 	}
+	// The Host header's virtual host must be granted too, as on the host.
+	vhost := "http://vhost:" + srv.URL[strings.LastIndex(srv.URL, ":")+1:] + "/api/"
 	for _, handler := range []http.Handler{nil, srv.Config.Handler} {
 		var problems []string
 		probetest.Run(t, func(ctx probe.Context) probe.Result {
@@ -232,7 +234,7 @@ func TestHTTP(t *testing.T) {
 				}
 			}
 			return probe.Result{}
-		}, probetest.Env{Allow: []string{srv.URL + "/api/"}, Handler: handler})
+		}, probetest.Env{Allow: []string{srv.URL + "/api/", vhost}, Handler: handler})
 		if len(problems) > 0 {
 			t.Errorf("handler %v:\n%s", handler != nil, strings.Join(problems, "\n"))
 		}
