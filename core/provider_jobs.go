@@ -43,9 +43,6 @@ type JobsReport struct {
 	ErrorMessage string `json:"error_message"`
 }
 
-// healthy reports whether the pipeline is ready and without error.
-func (r JobsReport) healthy() bool { return r.Ready && r.ErrorMessage == "" }
-
 // JobsChecker reports the state of job pipelines.
 type JobsChecker interface {
 	// JobsState returns one report per pipeline. An error means the state

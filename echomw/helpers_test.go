@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -169,12 +168,6 @@ func newEcho(t testing.TB, e *core.Engine, cfg echomw.Config) *echo.Echo {
 		t.Fatal(err)
 	}
 	return ec
-}
-
-// firstLine returns the first line of s.
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
 }
 
 // newEchoEmpty returns an echo instance without routes.
