@@ -1,20 +1,19 @@
 package wasmprobe
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 func TestMain(m *testing.M) {
@@ -34,24 +33,13 @@ const margin = time.Second
 func wasmFile(name string) string { return "../testdata/wasm/" + name + ".wasm" }
 
 // logSink collects JSON log lines.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
+type logSink struct{ coretest.LogBuffer }
 
 // records returns the logged records whose msg has the prefix.
 func (s *logSink) records(t *testing.T, msgPrefix string) []map[string]any {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []map[string]any
-	for line := range strings.SplitSeq(strings.TrimSpace(s.buf.String()), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSpace(s.String()), "\n") {
 		if line == "" {
 			continue
 		}
@@ -66,11 +54,7 @@ func (s *logSink) records(t *testing.T, msgPrefix string) []map[string]any {
 	return out
 }
 
-func (s *logSink) reset() {
-	s.mu.Lock()
-	s.buf.Reset()
-	s.mu.Unlock()
-}
+func (s *logSink) reset() { s.Reset() }
 
 // newProvider returns a provider with an in-memory compile cache, closed
 // at the end of the test, and the sink of its logs.

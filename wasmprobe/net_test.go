@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // testServers starts a granted server and an other one, closed at the end.
@@ -56,7 +57,7 @@ func TestHTTPRequest(t *testing.T) {
 	port := u.Port()
 	p, _ := newProvider(t, Options{})
 	all := []any{srv.URL + "/"}
-	closed := closedPort(t)
+	closed := testnet.ClosedPort(t)
 	for _, tc := range []struct {
 		name    string
 		url     string
@@ -140,36 +141,10 @@ func TestHTTPRequest(t *testing.T) {
 	assertServing(t, p)
 }
 
-// closedPort returns a local port nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	l.Close()
-	return port
-}
-
 func TestTCPConnect(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	addr := l.Addr().String()
+	addr := testnet.AcceptAndClose(t)
 	_, port, _ := net.SplitHostPort(addr)
-	closed := closedPort(t)
+	closed := testnet.ClosedPort(t)
 	p, _ := newProvider(t, Options{})
 	for _, tc := range []struct {
 		name    string

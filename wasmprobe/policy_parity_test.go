@@ -12,6 +12,7 @@ import (
 
 	sdk "github.com/vitals-go/vitals/guest-sdk/go/probe"
 	"github.com/vitals-go/vitals/guest-sdk/go/probetest"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // parityProbe is testdata/wasm/net.wat written with package probe: it makes
@@ -57,22 +58,8 @@ func TestPolicyParity(t *testing.T) {
 		fmt.Fprint(w, "ok")
 	}))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
 	su, _ := url.Parse(srv.URL)
-	tcp := ln.Addr().String()
+	tcp := testnet.AcceptAndClose(t)
 	_, tcpPort, _ := net.SplitHostPort(tcp)
 	p, _ := newProvider(t, Options{})
 	for _, tc := range []struct {

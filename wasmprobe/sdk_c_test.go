@@ -13,31 +13,17 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
+	"github.com/vitals-go/vitals/internal/testtool"
 )
-
-// needTool skips the test when a tool it needs is missing, or fails it
-// under CI=true, where .ci/run installs every tool the tests use.
-func needTool(t *testing.T, what string, ok bool) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing (CI=true: .ci/run should have installed it)", what)
-	}
-	t.Skipf("%s is missing", what)
-}
 
 // buildC builds C probe sources with guest-sdk/c/build.sh.
 func buildC(t *testing.T, out string, srcs ...string) {
 	t.Helper()
 	_, err := exec.LookPath("clang")
 	_, errLibc := os.Stat("/usr/include/wasm32-wasi/stdio.h")
-	needTool(t, "clang with wasi-libc (apt-get install -y clang lld wasi-libc libclang-rt-dev-wasm32)", err == nil && errLibc == nil)
-	cmd := exec.Command("bash", append([]string{"../guest-sdk/c/build.sh", out}, srcs...)...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build.sh %s: %v\n%s", strings.Join(srcs, " "), err, b)
-	}
+	testtool.Need(t, "clang with wasi-libc (apt-get install -y clang lld wasi-libc libclang-rt-dev-wasm32)", err == nil && errLibc == nil)
+	testtool.Script(t, nil, "../guest-sdk/c/build.sh", append([]string{out}, srcs...)...)
 }
 
 // TestSDKC builds the C SDK's self-test probe and the C example probe
@@ -48,9 +34,7 @@ func TestSDKC(t *testing.T) {
 	self := filepath.Join(dir, "selftest.wasm")
 	buildC(t, self, "../guest-sdk/c/test/selftest.c")
 	ctcp := filepath.Join(dir, "c-tcp.wasm")
-	if b, err := exec.Command("bash", "../examples/probes/c-tcp/build.sh", ctcp).CombinedOutput(); err != nil {
-		t.Fatalf("examples/probes/c-tcp/build.sh: %v\n%s", err, b)
-	}
+	testtool.Script(t, nil, "../examples/probes/c-tcp/build.sh", ctcp)
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -61,27 +45,8 @@ func TestSDKC(t *testing.T) {
 		_, _ = io.WriteString(w, "hé \"quoted\"\n")
 	}))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	_ = closed.Close()
-	addr := ln.Addr().String()
+	addr := testnet.AcceptAndClose(t)
+	closedAddr := net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))
 
 	p, sink := newProvider(t, Options{})
 	for _, tc := range []struct {

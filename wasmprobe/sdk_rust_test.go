@@ -2,7 +2,6 @@ package wasmprobe
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
+	"github.com/vitals-go/vitals/internal/testtool"
 )
 
 // rustcWithWasm reports whether guest-sdk/rust/build.sh will find a rustc
@@ -43,40 +44,18 @@ func rustcWithWasm() bool {
 // guest-sdk/rust/build.sh (rustc alone, Debian's toolchain) and runs it
 // through the host; it also runs the SDK's own unit tests natively.
 func TestSDKRust(t *testing.T) {
-	needTool(t, "rustc with a wasm32-wasi standard library (apt-get install -y rustc libstd-rust-dev-wasm32)", rustcWithWasm())
+	testtool.Need(t, "rustc with a wasm32-wasi standard library (apt-get install -y rustc libstd-rust-dev-wasm32)", rustcWithWasm())
 	dir := t.TempDir()
 	mod := filepath.Join(dir, "rust-http.wasm")
-	build := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("bash", append([]string{"../guest-sdk/rust/build.sh"}, args...)...)
-		cmd.Env = append(os.Environ(), "OUT_DIR="+dir)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("build.sh %s: %v\n%s", strings.Join(args, " "), err, b)
-		}
-	}
-	build("--test")
-	build("http", mod)
+	testtool.Script(t, []string{"OUT_DIR=" + dir}, "../guest-sdk/rust/build.sh", "--test")
+	testtool.Script(t, []string{"OUT_DIR=" + dir}, "../guest-sdk/rust/build.sh", "http", mod)
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"ok":"é"}`)
 	}))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	addr := ln.Addr().String()
+	addr := testnet.AcceptAndClose(t)
 
 	p, sink := newProvider(t, Options{})
 	for _, tc := range []struct {

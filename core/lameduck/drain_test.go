@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 )
 
@@ -28,7 +29,7 @@ func TestDrainWaitsForInFlight(t *testing.T) {
 	wait(t, a.slowEntered, "the slow request to start")
 
 	shut := async(func() error { return r.Stop(context.Background()) })
-	eventually(t, "the drain starts", func() bool { return logs.contains("waiting for in-flight requests") })
+	coretest.Eventually(t, waitLimit, "the drain starts", func() bool { return logs.Contains("waiting for in-flight requests") })
 	if !pending(shut) {
 		t.Fatal("Shutdown returned while a request was in flight")
 	}
@@ -84,7 +85,7 @@ func TestDrainTimeoutExpires(t *testing.T) {
 	if err := wait(t, run, "Run"); !errors.As(err, &lde) || !lde.Expired {
 		t.Errorf("Run = %v, want the same expired error", err)
 	}
-	if !logs.contains("drain expired: server closed hard") {
+	if !logs.Contains("drain expired: server closed hard") {
 		t.Error("log lacks the expiry")
 	}
 }
@@ -123,7 +124,7 @@ func TestContextDeadlineClamps(t *testing.T) {
 	if !stopCtxOK.Load() {
 		t.Error("the OnStopped hook got a context that was already done: no time was kept for it")
 	}
-	if !logs.contains("clamped to the context deadline") || !logs.contains("configured_period=30s") {
+	if !logs.Contains("clamped to the context deadline") || !logs.Contains("configured_period=30s") {
 		t.Errorf("log lacks the clamp and its durations")
 	}
 	wait(t, run, "Run")

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 )
 
@@ -34,8 +35,8 @@ func TestSecondSignalEndsPeriod(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the signal starts the lame duck", r.InLameDuck)
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	coretest.Eventually(t, waitLimit, "the signal starts the lame duck", r.InLameDuck)
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
 		t.Errorf("/ready after the first signal = %v, want 503", res)
 	}
@@ -56,7 +57,7 @@ func TestSecondSignalEndsPeriod(t *testing.T) {
 		t.Errorf("Run took %s after the second signal, want the 30 s period cut short", took)
 	}
 	for _, want := range []string{"reason=\"signal user defined signal 1\"", "second signal: ending the lame-duck period now", "reason=\"second signal\""} {
-		if !logs.contains(want) {
+		if !logs.Contains(want) {
 			t.Errorf("log lacks %q", want)
 		}
 	}
@@ -83,7 +84,7 @@ func TestShutdownJoinsSignal(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -98,7 +99,7 @@ func TestShutdownJoinsSignal(t *testing.T) {
 	if lameDucks.Load() != 1 || stops.Load() != 1 {
 		t.Errorf("hooks ran %d and %d times, want once each", lameDucks.Load(), stops.Load())
 	}
-	if !logs.contains("clamped to the context deadline") {
+	if !logs.Contains("clamped to the context deadline") {
 		t.Error("the joining Shutdown's deadline did not clamp the period")
 	}
 }
@@ -120,11 +121,11 @@ func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
 	run := async(func() error { return r.Run(context.Background()) })
 	wait(t, r.Ready(), "Ready")
 	shut := async(func() error { return r.Stop(context.Background()) })
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the first signal is seen", func() bool { return logs.contains("taken for the one that caused it") })
+	coretest.Eventually(t, waitLimit, "the first signal is seen", func() bool { return logs.Contains("taken for the one that caused it") })
 	time.Sleep(200 * time.Millisecond)
 	if !pending(shut) {
 		t.Fatal("the signal that caused Shutdown ended the period")
@@ -158,7 +159,7 @@ func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
 	run := async(func() error { return r.Run(context.Background()) })
 	wait(t, r.Ready(), "Ready")
 	shut := async(func() error { return r.Stop(context.Background()) })
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 	time.Sleep(lameduck.SameSignalWindow + 100*time.Millisecond)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
@@ -166,7 +167,7 @@ func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
 	if err := wait(t, shut, "Shutdown after a late signal"); err != nil {
 		t.Errorf("Shutdown = %v", err)
 	}
-	if !logs.contains("second signal: ending the lame-duck period now") {
+	if !logs.Contains("second signal: ending the lame-duck period now") {
 		t.Error("log lacks the end of the period")
 	}
 	wait(t, run, "Run")

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
@@ -86,13 +87,13 @@ func newEcho() *echo.Echo {
 // jobsSim is the app's in-memory job pipelines, changing a little every
 // second as a real queue would.
 type jobsSim struct {
-	jobs *core.MemoryJobs
+	jobs *coretest.MemoryJobs
 	quit chan struct{}
 	done sync.WaitGroup
 }
 
 func newJobs(lc fx.Lifecycle) *jobsSim {
-	s := &jobsSim{jobs: core.NewMemoryJobs(), quit: make(chan struct{})}
+	s := &jobsSim{jobs: coretest.NewMemoryJobs(), quit: make(chan struct{})}
 	s.update()
 	lc.Append(fx.Hook{
 		OnStart: func(context.Context) error {

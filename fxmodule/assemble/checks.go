@@ -20,7 +20,7 @@ type Check struct {
 // JobsChecker is a jobs source, registered on the jobs provider under its
 // Name. With fx, provide it to the group "vitals.jobs":
 //
-//	jobs := core.NewMemoryJobs()
+//	jobs := coretest.NewMemoryJobs()
 //	fx.Supply(fx.Annotate(assemble.JobsChecker{Name: "pipeline", Checker: jobs},
 //		fx.ResultTags(`group:"vitals.jobs"`)))
 //
