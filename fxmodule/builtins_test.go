@@ -19,7 +19,7 @@ import (
 )
 
 func jobsSource(name string, jc core.JobsChecker) fx.Option {
-	return fx.Supply(fx.Annotate(assemble.JobsChecker{Name: name, Checker: jc}, fx.ResultTags(`group:"vitals.jobs"`)))
+	return fx.Supply(fx.Annotate(assemble.JobsSource{Name: name, Checker: jc}, fx.ResultTags(`group:"vitals.jobs"`)))
 }
 
 // The built-in http, tcp and jobs providers check what health.checks

@@ -132,8 +132,8 @@ func (s *jobsSim) update() {
 // jobsSource is the pipeline as a jobs source for the group "vitals.jobs":
 // jobs checks select it with config.checker "pipeline" (or by being named
 // "pipeline").
-func jobsSource(s *jobsSim) assemble.JobsChecker {
-	return assemble.JobsChecker{Name: "pipeline", Checker: s.jobs}
+func jobsSource(s *jobsSim) assemble.JobsSource {
+	return assemble.JobsSource{Name: "pipeline", Checker: s.jobs}
 }
 
 // addSelfChecks adds the checks that need addresses bound at start (the
