@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
+	"github.com/vitals-go/vitals/wasmprobe/policy"
 )
 
 // hostLog is vitals.log(level, ptr, len).
@@ -59,23 +60,6 @@ func truncateLine(b []byte, max int) string {
 	return string(b[:cut]) + fmt.Sprintf("… [truncated %d bytes]", len(b)-cut)
 }
 
-// httpRequestIn is the request JSON of http_request.
-type httpRequestIn struct {
-	Method  string            `json:"method"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body"`
-}
-
-// httpResponseOut is the response JSON of http_request. The field order is
-// part of the ABI: the output starts with {"status":.
-type httpResponseOut struct {
-	Status    int               `json:"status"`
-	Headers   map[string]string `json:"headers"`
-	Body      string            `json:"body"`
-	Truncated bool              `json:"truncated"`
-}
-
 // hostHTTPRequest is vitals.http_request(req_ptr, req_len, resp_ptr, resp_cap) -> i64.
 func (rt *runtimeEntry) hostHTTPRequest(ctx context.Context, mod api.Module, stack []uint64) {
 	inst := rt.instance(ctx, mod)
@@ -99,7 +83,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if _, ok := mem.Read(respPtr, respCap); !ok {
 		return CodeBadRequest
 	}
-	var in httpRequestIn
+	var in policy.HTTPRequest
 	if len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '{' || json.Unmarshal(raw, &in) != nil {
 		return CodeBadRequest
 	}
@@ -148,7 +132,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if err != nil {
 		return int64(netCode(ctx, err))
 	}
-	out := httpResponseOut{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
+	out := policy.HTTPResponse{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
 	for k, vs := range resp.Header {
 		out.Headers[k] = strings.Join(vs, ", ")
 	}
@@ -156,39 +140,12 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 		b, out.Truncated = b[:limit], true
 	}
 	out.Body = string(b)
-	enc, code := fitResponse(&out, int(respCap))
+	enc, code := policy.FitResponse(&out, int(respCap))
 	if code != 0 {
-		return code
+		return int64(code)
 	}
 	mem.Write(respPtr, enc)
 	return int64(len(enc))
-}
-
-// fitResponse encodes out, cutting its body until the encoding fits in
-// capacity bytes (marking it truncated). Each body byte encodes to at least
-// one byte, so cutting the excess is enough, or close to it.
-func fitResponse(out *httpResponseOut, capacity int) ([]byte, int64) {
-	var buf bytes.Buffer
-	for {
-		buf.Reset()
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
-			return nil, CodeFailed
-		}
-		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-		if len(b) <= capacity {
-			return b, 0
-		}
-		if out.Body == "" {
-			return nil, CodeTooLarge
-		}
-		cut := max(len(out.Body)-(len(b)-capacity), 0)
-		for cut > 0 && !utf8.RuneStart(out.Body[cut]) {
-			cut--
-		}
-		out.Body, out.Truncated = out.Body[:cut], true
-	}
 }
 
 // hostTCPConnect is vitals.tcp_connect(addr_ptr, addr_len, timeout_ms) -> i32.

@@ -257,17 +257,6 @@ func TestGrants(t *testing.T) {
 	}
 }
 
-func TestFitResponse(t *testing.T) {
-	out := &httpResponseOut{Status: 200, Headers: map[string]string{}, Body: strings.Repeat("é<\x01", 500)}
-	b, code := fitResponse(out, 300)
-	if code != 0 || len(b) > 300 || !out.Truncated {
-		t.Fatalf("code %d, %d bytes, truncated %v", code, len(b), out.Truncated)
-	}
-	if _, code := fitResponse(&httpResponseOut{Status: 200, Body: "x"}, 10); code != CodeTooLarge {
-		t.Fatalf("code %d, want %d", code, CodeTooLarge)
-	}
-}
-
 func TestPinnedDial(t *testing.T) {
 	var addrs []net.IPAddr
 	for _, s := range []string{"0.0.0.0", "::", "224.0.0.1", "ff02::1", "127.0.0.1", "::1", "169.254.169.254", "fe80::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fd00::1", "::ffff:127.0.0.1", "93.184.215.14", "2606:4700::1111"} {

@@ -1,7 +1,6 @@
 package probetest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,7 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vitals-go/vitals/wasmprobe/policy"
 )
@@ -82,12 +80,7 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 	if !h.takeCall() {
 		return codeBudget
 	}
-	var req struct {
-		Method  string            `json:"method"`
-		URL     string            `json:"url"`
-		Headers map[string]string `json:"headers"`
-		Body    string            `json:"body"`
-	}
+	var req policy.HTTPRequest
 	if err := json.Unmarshal(reqJSON, &req); err != nil {
 		h.t.Logf("probetest: http_request: bad request JSON: %v", err)
 		return codeBadRequest
@@ -155,38 +148,15 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 	if truncated {
 		data = data[:h.env.MaxResponseBytes]
 	}
-	out := wireResponse{Status: res.StatusCode, Headers: map[string]string{}, Body: string(data), Truncated: truncated}
+	out := policy.HTTPResponse{Status: res.StatusCode, Headers: map[string]string{}, Body: string(data), Truncated: truncated}
 	for k, v := range res.Header {
 		out.Headers[k] = strings.Join(v, ", ")
 	}
-	for {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
-			return codeFailed
-		}
-		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-		if len(b) <= len(resp) {
-			return int64(copy(resp, b))
-		}
-		if out.Body == "" {
-			return codeTooLarge
-		}
-		cut := max(len(out.Body)-(len(b)-len(resp)), 0)
-		for cut > 0 && !utf8.RuneStart(out.Body[cut]) {
-			cut--
-		}
-		out.Body, out.Truncated = out.Body[:cut], true
+	b, code := policy.FitResponse(&out, len(resp))
+	if code != 0 {
+		return int64(code)
 	}
-}
-
-// wireResponse is the response JSON of http_request; status comes first.
-type wireResponse struct {
-	Status    int               `json:"status"`
-	Headers   map[string]string `json:"headers"`
-	Body      string            `json:"body"`
-	Truncated bool              `json:"truncated"`
+	return int64(copy(resp, b))
 }
 
 // handlerTransport serves requests with an http.Handler, in-process.
