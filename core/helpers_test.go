@@ -2,9 +2,12 @@ package core_test
 
 import (
 	"context"
+
+	"strings"
 	"testing"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/coretest"
 )
 
@@ -36,4 +39,33 @@ func mustAdd(t *testing.T, e *core.Engine, c core.Component) {
 	if err := e.Add(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// wantConfigError runs p.ValidateConfig(c) as the subtest name: with no
+// want (or one empty want) the config must be valid, else the error must
+// contain every want and be one *confkit.FieldError per line.
+func wantConfigError(t *testing.T, p core.ConfigValidator, name string, c core.Component, want ...string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		err := p.ValidateConfig(c)
+		if len(want) == 0 || (len(want) == 1 && want[0] == "") {
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			return
+		}
+		if err == nil {
+			t.Fatalf("no error, want %q", want)
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q does not contain %q", err, w)
+			}
+		}
+		// Each problem is one *confkit.FieldError, one line.
+		lines := strings.Split(err.Error(), "\n")
+		if fields := confkit.Fields(err); len(fields) != len(lines) {
+			t.Errorf("%d *confkit.FieldErrors for %d problems: %v", len(fields), len(lines), err)
+		}
+	})
 }

@@ -225,14 +225,6 @@ func TestDNSProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.DNSProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "dns", Provider: "dns", Config: tc.cfg})
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("error %v, want one containing %q", err, tc.want)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "dns", Provider: "dns", Config: tc.cfg}, tc.want)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/core/confkit"
 )
 
 var (
@@ -328,27 +327,7 @@ func TestHTTPProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.HTTPProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "web", Provider: "http", Config: tc.cfg})
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if fields := confkit.Fields(err); len(fields) != len(lines) {
-				t.Errorf("%d *confkit.FieldErrors for %d problems: %v", len(fields), len(lines), err)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "web", Provider: "http", Config: tc.cfg}, tc.want...)
 	}
 }
 

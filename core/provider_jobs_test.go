@@ -153,18 +153,7 @@ func TestJobsProviderValidateConfig(t *testing.T) {
 		{"unknown key", "queue", map[string]any{"max_reserved": 1}, "max_reserved: unknown key (known keys: checker, max_active, max_delayed)"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: tc.component, Provider: "jobs", Config: tc.cfg})
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want %q", err, tc.want)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: tc.component, Provider: "jobs", Config: tc.cfg}, tc.want)
 	}
 	empty := core.NewJobsProvider()
 	err := empty.ValidateConfig(core.Component{Name: "jobs", Provider: "jobs"})

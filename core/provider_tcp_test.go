@@ -223,23 +223,7 @@ func TestTCPProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.TCPProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "db", Provider: "tcp", Config: tc.cfg})
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "db", Provider: "tcp", Config: tc.cfg}, tc.want...)
 	}
 }
 

@@ -131,15 +131,7 @@ func TestTLSProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.TLSProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "cert", Provider: "tls", Config: tc.cfg})
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("error %v, want one containing %q", err, tc.want)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "cert", Provider: "tls", Config: tc.cfg}, tc.want)
 	}
 	res := p.Check(t.Context(), core.Component{Name: "cert", Config: map[string]any{"address": 5}})
 	if res.State != core.StateUnknown || !strings.Contains(res.Message, "invalid config: config.address") {
