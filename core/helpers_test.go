@@ -5,6 +5,7 @@ import (
 
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
@@ -68,4 +69,23 @@ func wantConfigError(t *testing.T, p core.ConfigValidator, name string, c core.C
 			t.Errorf("%d *confkit.FieldErrors for %d problems: %v", len(fields), len(lines), err)
 		}
 	})
+}
+
+// checkJudged checks cfg with p (checkWithin) within timeout, 5 s when 0,
+// and asserts the state, that the message contains msg, and that a result
+// has an error exactly when it is not Up. It returns the result for the
+// caller's own assertions.
+func checkJudged(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration, want core.State, msg string) core.Check {
+	t.Helper()
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	res := checkWithin(t, p, cfg, timeout)
+	if res.State != want || !strings.Contains(res.Message, msg) {
+		t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, want, msg)
+	}
+	if (res.State == core.StateUp) != (res.Err == nil) {
+		t.Errorf("state %s with err %v", res.State, res.Err)
+	}
+	return res
 }

@@ -165,17 +165,7 @@ func TestHTTPProviderStates(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := tc.timeout
-			if timeout == 0 {
-				timeout = 5 * time.Second
-			}
-			res := checkWithin(t, p, tc.cfg, timeout)
-			if res.State != tc.want || !strings.Contains(res.Message, tc.msg) {
-				t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, tc.want, tc.msg)
-			}
-			if (res.State == core.StateUp) != (res.Err == nil) {
-				t.Errorf("state %s with err %v", res.State, res.Err)
-			}
+			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
 			if tc.status != 0 && res.Details["status_code"] != tc.status {
 				t.Errorf("status_code = %v, want %d", res.Details["status_code"], tc.status)
 			}
