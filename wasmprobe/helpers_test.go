@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,4 +111,43 @@ func assertServing(t *testing.T, p *Provider) {
 	if res.State != core.StateUp || res.Message != "ok" {
 		t.Errorf("good probe after a hostile one: %s %q (err %v)", res.State, res.Message, res.Err)
 	}
+}
+
+// guestCase is a check of a guest module with extra config, and what it
+// must report.
+type guestCase struct {
+	name    string
+	module  string
+	config  map[string]any
+	state   core.State
+	message string
+	details map[string]any
+}
+
+// checkGuest checks tc.module as the component prefix+tc.name with
+// tc.config (ValidateConfig compiles it first, outside the check's
+// deadline), runs times (a second check reuses the instance), and asserts
+// the state, the message and each detail of tc.details but those in skip,
+// which the caller checks on the returned result.
+func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int, skip ...string) core.Check {
+	t.Helper()
+	cfg := map[string]any{KeyModule: tc.module}
+	maps.Copy(cfg, tc.config)
+	c := core.Component{Name: prefix + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
+	if err := p.ValidateConfig(c); err != nil {
+		t.Fatal(err)
+	}
+	var res core.Check
+	for range runs {
+		res = run(t, p, c)
+		if res.State != tc.state || res.Message != tc.message {
+			t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
+		}
+		for k, v := range tc.details {
+			if !slices.Contains(skip, k) && res.Details[k] != v {
+				t.Errorf("details[%s] = %v, want %v (all: %v)", k, res.Details[k], v, res.Details)
+			}
+		}
+	}
+	return res
 }

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/internal/testnet"
@@ -49,14 +48,7 @@ func TestSDKC(t *testing.T) {
 	closedAddr := net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))
 
 	p, sink := newProvider(t, Options{})
-	for _, tc := range []struct {
-		name    string
-		module  string
-		config  map[string]any
-		state   core.State
-		message string
-		details map[string]any
-	}{
+	for _, tc := range []guestCase{
 		{name: "echo", module: self, config: map[string]any{
 			"str": "h\u00e9llo \U0001F600 \"q\"", "int": 12, "int_float": 3.0, "num": 2.5, "bool": true,
 			"obj": map[string]any{"a": []any{1, map[string]any{"b": "}"}}, "k\"ey": "in\\ner"},
@@ -91,27 +83,10 @@ func TestSDKC(t *testing.T) {
 		{name: "tcp-noaddr", module: ctcp, state: core.StateDown, message: "config: addr is required (host:port)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]any{KeyModule: tc.module}
-			for k, v := range tc.config {
-				cfg[k] = v
-			}
-			c := core.Component{Name: "c-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
-			if err := p.ValidateConfig(c); err != nil {
-				t.Fatal(err)
-			}
-			res := run(t, p, c)
-			if res.State != tc.state || res.Message != tc.message {
-				t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
-			}
-			for k, v := range tc.details {
-				if k == "timeout_ms" {
-					if ms, _ := res.Details[k].(float64); ms < 4000 || ms > 5000 {
-						t.Errorf("timeout_ms = %v", res.Details[k])
-					}
-					continue
-				}
-				if res.Details[k] != v {
-					t.Errorf("details[%s] = %v, want %v", k, res.Details[k], v)
+			res := checkGuest(t, p, "c-", tc, 1, "timeout_ms")
+			if _, want := tc.details["timeout_ms"]; want {
+				if ms, _ := res.Details["timeout_ms"].(float64); ms < 4000 || ms > 5000 {
+					t.Errorf("timeout_ms = %v", res.Details["timeout_ms"])
 				}
 			}
 			if obj, _ := res.Details["obj"].(map[string]any); tc.name == "echo" && (obj == nil || obj["k\"ey"] != "in\\ner") {

@@ -40,13 +40,7 @@ func TestSDKGoGuestNet(t *testing.T) {
 	echoAddr := testnet.AcceptAndClose(t)
 
 	p, sink := newProvider(t, Options{})
-	for _, tc := range []struct {
-		name    string
-		config  map[string]any
-		state   core.State
-		message string
-		details map[string]any
-	}{
+	for _, tc := range []guestCase{
 		{name: "http-granted", config: map[string]any{"url": srv.URL + "/api/x", KeyAllow: []string{srv.URL + "/api/"}},
 			state: core.StateUp, message: "HTTP 200", details: map[string]any{"status": 200.0, "body": `{"path":"/api/x"}`, "content_type": "application/json"}},
 		{name: "http-expect", config: map[string]any{"url": srv.URL + "/api/x", "expect": 204, KeyAllow: []string{srv.URL + "/api/"}},
@@ -62,25 +56,8 @@ func TestSDKGoGuestNet(t *testing.T) {
 		{name: "all", config: map[string]any{"url": srv.URL + "/api/", "addr": echoAddr, KeyAllow: []string{srv.URL + "/api/", "127.0.0.1:*"}},
 			state: core.StateUp, message: "HTTP 200; connected to " + echoAddr},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]any{KeyModule: mod}
-			for k, v := range tc.config {
-				cfg[k] = v
-			}
-			c := core.Component{Name: "sdk-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
-			if err := p.ValidateConfig(c); err != nil { // compiles, outside the check's deadline
-				t.Fatal(err)
-			}
-			res := run(t, p, c)
-			if res.State != tc.state || res.Message != tc.message {
-				t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
-			}
-			for k, v := range tc.details {
-				if res.Details[k] != v {
-					t.Errorf("details[%s] = %v, want %v (all: %v)", k, res.Details[k], v, res.Details)
-				}
-			}
-		})
+		tc.module = mod
+		t.Run(tc.name, func(t *testing.T) { checkGuest(t, p, "sdk-", tc, 1) })
 	}
 	recs := sink.records(t, "fetched url="+srv.URL+"/api/x status=200 bytes=17")
 	if len(recs) != 2 || recs[0]["level"] != "DEBUG" || recs[0]["probe"] != "sdk-http-granted" {

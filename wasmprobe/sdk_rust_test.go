@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/internal/testnet"
@@ -58,13 +57,7 @@ func TestSDKRust(t *testing.T) {
 	addr := testnet.AcceptAndClose(t)
 
 	p, sink := newProvider(t, Options{})
-	for _, tc := range []struct {
-		name    string
-		config  map[string]any
-		state   core.State
-		message string
-		details map[string]any
-	}{
+	for _, tc := range []guestCase{
 		{name: "http", config: map[string]any{"url": srv.URL + "/x", KeyAllow: []string{srv.URL + "/"}},
 			state: core.StateUp, message: "HTTP 200", details: map[string]any{
 				"status": 200.0, "body": `{"ok":"é"}`, "content_type": "application/json", "truncated": false}},
@@ -80,27 +73,8 @@ func TestSDKRust(t *testing.T) {
 			state: core.StateDown, message: "tcp_connect " + addr + ": the check's network budget is spent (code -6)", details: map[string]any{"code": -6.0}},
 		{name: "none", state: core.StateDown, message: "config: url or addr is required", details: map[string]any{"component": "rust-none"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]any{KeyModule: mod}
-			for k, v := range tc.config {
-				cfg[k] = v
-			}
-			c := core.Component{Name: "rust-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
-			if err := p.ValidateConfig(c); err != nil {
-				t.Fatal(err)
-			}
-			for range 2 { // the second check reuses the instance
-				res := run(t, p, c)
-				if res.State != tc.state || res.Message != tc.message {
-					t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
-				}
-				for k, v := range tc.details {
-					if res.Details[k] != v {
-						t.Errorf("details[%s] = %v, want %v", k, res.Details[k], v)
-					}
-				}
-			}
-		})
+		tc.module = mod
+		t.Run(tc.name, func(t *testing.T) { checkGuest(t, p, "rust-", tc, 2) })
 	}
 	if recs := sink.records(t, "fetched "+srv.URL+"/x status=200 bytes=11"); len(recs) != 4 || recs[0]["level"] != "DEBUG" {
 		t.Errorf("log lines: %v", recs)
