@@ -108,20 +108,7 @@ func TestShutdownJoinsSignal(t *testing.T) {
 // call it (fx receives SIGTERM too) and does not end the period; a second
 // one does.
 func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
-	a := newApp(t, nil)
-	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
-		Period:  30 * time.Second,
-		Signals: []os.Signal{syscall.SIGUSR1},
-		Logger:  log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
-	shut := async(func() error { return r.Stop(context.Background()) })
-	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
+	run, shut, logs := stoppingOnSIGUSR1(t)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
@@ -146,20 +133,7 @@ func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
 // A first signal later than SameSignalWindow after Shutdown is not the one
 // that caused it: it ends the period at once.
 func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
-	a := newApp(t, nil)
-	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
-		Period:  30 * time.Second,
-		Signals: []os.Signal{syscall.SIGUSR1},
-		Logger:  log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
-	shut := async(func() error { return r.Stop(context.Background()) })
-	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
+	run, shut, logs := stoppingOnSIGUSR1(t)
 	time.Sleep(lameduck.SameSignalWindow + 100*time.Millisecond)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
@@ -171,4 +145,27 @@ func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
 		t.Error("log lacks the end of the period")
 	}
 	wait(t, run, "Run")
+}
+
+// stoppingOnSIGUSR1 runs a Runner over a new app, with a 30 s period and
+// SIGUSR1 as its signal, until it is Ready, then calls Stop in the
+// background and waits until the period starts. It returns what Run and
+// Stop return, and the runner's logs.
+func stoppingOnSIGUSR1(t *testing.T) (run, shut <-chan error, logs *logBuffer) {
+	t.Helper()
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+		Period:  30 * time.Second,
+		Signals: []os.Signal{syscall.SIGUSR1},
+		Logger:  log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run = async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	shut = async(func() error { return r.Stop(context.Background()) })
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
+	return run, shut, logs
 }
