@@ -17,12 +17,7 @@ func TestDrainWaitsForInFlight(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{SkipPeriod: true, Signals: noSignals, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
+	r, run := running(t, a, lameduck.Config{SkipPeriod: true, Signals: noSignals, Logger: log})
 
 	slow := make(chan result, 1)
 	go func() { slow <- get(a.client(), a.url+"/slow") }()
@@ -54,20 +49,15 @@ func TestDrainTimeoutExpires(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
 	stopped := make(chan struct{})
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		SkipPeriod: true, DrainTimeout: 300 * time.Millisecond, Signals: noSignals, Logger: log,
 		OnStopped: []func(context.Context) error{func(context.Context) error { close(stopped); return nil }},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 	slow := make(chan result, 1)
 	go func() { slow <- get(a.client(), a.url+"/slow") }()
 	wait(t, a.slowEntered, "the slow request to start")
 
-	err = wait(t, async(func() error { return r.Stop(context.Background()) }), "Stop")
+	err := wait(t, async(func() error { return r.Stop(context.Background()) }), "Stop")
 	var lde *lameduck.LameDuckError
 	if !errors.As(err, &lde) || !lde.Expired {
 		t.Fatalf("Shutdown = %v, want an expired *LameDuckError", err)
@@ -97,23 +87,18 @@ func TestContextDeadlineClamps(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
 	var stopCtxOK atomic.Bool
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period: 30 * time.Second, DrainTimeout: 30 * time.Second, Signals: noSignals, Logger: log,
 		OnStopped: []func(context.Context) error{func(ctx context.Context) error {
 			stopCtxOK.Store(ctx.Err() == nil)
 			return nil
 		}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
 	start := time.Now()
-	err = wait(t, async(func() error { return r.Stop(ctx) }), "Stop")
+	err := wait(t, async(func() error { return r.Stop(ctx) }), "Stop")
 	took := time.Since(start)
 	if err != nil {
 		t.Errorf("Shutdown = %v, want nil (nothing in flight)", err)

@@ -228,3 +228,16 @@ func (p plainServer) Serve(context.Context) error {
 }
 func (p plainServer) Shutdown(ctx context.Context) error { return p.srv.Shutdown(ctx) }
 func (p plainServer) Close() error                       { return p.srv.Close() }
+
+// running starts a Runner over a's server with cfg, runs it in the
+// background until it is Ready, and returns it with what Run will return.
+func running(t *testing.T, a *app, cfg lameduck.Config) (*lameduck.Runner, <-chan error) {
+	t.Helper()
+	r, err := lameduck.NewRunner(a.adapter, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	return r, run
+}

@@ -64,17 +64,12 @@ func TestPeriodKeepsServing(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period:     5 * time.Second, // long enough for the checks below on a loaded machine
 		Signals:    noSignals,
 		OnLameDuck: []func(){a.enterLameDuck},
 		Logger:     log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 
 	ka := a.client()
 	if res := get(ka, a.url+"/"); res.err != nil || res.status != 200 || res.close {

@@ -20,17 +20,12 @@ import (
 func TestSecondSignalEndsPeriod(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period:     30 * time.Second,
 		Signals:    []os.Signal{syscall.SIGUSR1, syscall.SIGUSR2},
 		OnLameDuck: []func(){a.enterLameDuck},
 		Logger:     log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
@@ -69,18 +64,13 @@ func TestShutdownJoinsSignal(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
 	var lameDucks, stops atomic.Int32
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period:     30 * time.Second,
 		Signals:    []os.Signal{syscall.SIGUSR1},
 		OnLameDuck: []func(){func() { lameDucks.Add(1) }},
 		OnStopped:  []func(context.Context) error{func(context.Context) error { stops.Add(1); return errors.New("engine stop failed") }},
 		Logger:     log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
@@ -155,16 +145,12 @@ func stoppingOnSIGUSR1(t *testing.T) (run, shut <-chan error, logs *logBuffer) {
 	t.Helper()
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	var r *lameduck.Runner
+	r, run = running(t, a, lameduck.Config{
 		Period:  30 * time.Second,
 		Signals: []os.Signal{syscall.SIGUSR1},
 		Logger:  log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run = async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 	shut = async(func() error { return r.Stop(context.Background()) })
 	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 	return run, shut, logs
