@@ -151,3 +151,19 @@ func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int
 	}
 	return res
 }
+
+// benchChecks checks c with p in b.Loop, with a new one-minute deadline per
+// check as the engine makes one, and stops the benchmark at the first
+// result that ok rejects.
+func benchChecks(b *testing.B, p core.Provider, c core.Component, ok func(core.Check) bool) {
+	b.Helper()
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		res := p.Check(ctx, c)
+		cancel()
+		if !ok(res) {
+			b.Fatal(res.State, res.Message)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package wasmprobe
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -97,15 +96,7 @@ func BenchmarkSDKGoGuestWarm(b *testing.B) {
 			if err := p.ValidateConfig(c); err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				res := p.Check(ctx, c)
-				cancel()
-				if res.Message != bc.message {
-					b.Fatal(res.State, res.Message)
-				}
-			}
+			benchChecks(b, p, c, func(res core.Check) bool { return res.Message == bc.message })
 		})
 	}
 }
