@@ -26,14 +26,26 @@ const (
 	DefaultRise     = 2
 )
 
+// namePattern is the form of group and provider names: 1-63 characters.
 var namePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$`)
+
+// MaxNameLength bounds a component name: 253 characters, the length of a
+// DNS name, enough for one or a 64-hex-digit container ID with a prefix.
+const MaxNameLength = 253
+
+// componentNamePattern is the form of component names: the alphabet of
+// namePattern (safe unescaped in URL paths, in Prometheus label values and
+// in JSON keys), up to MaxNameLength characters.
+var componentNamePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$`)
 
 // Component is one thing the engine checks: which provider checks it, with
 // what configuration, how often, and which groups its result counts in.
 // Zero values mean the package defaults (see WithDefaults).
 type Component struct {
-	// Name identifies the component: 1-63 characters of letters, digits,
-	// '.', '_' and '-', starting with a letter or digit. It appears in URLs.
+	// Name identifies the component: 1-253 (MaxNameLength) characters of
+	// letters, digits, '.', '_' and '-', starting with a letter or digit: a
+	// DNS name or a container ID fits. It appears unescaped in URLs and
+	// metric labels.
 	Name string `json:"name"`
 	// Provider is the registered name of the provider that checks it.
 	Provider string `json:"provider"`
@@ -87,8 +99,8 @@ func (c Component) WithDefaults() Component {
 // a *confkit.FieldError naming the field.
 func (c Component) Validate() error {
 	var errs []error
-	if !namePattern.MatchString(c.Name) {
-		errs = append(errs, confkit.Errorf("name", "%q must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit", c.Name))
+	if !componentNamePattern.MatchString(c.Name) {
+		errs = append(errs, confkit.Errorf("name", "%s must be 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit", quoteName(c.Name)))
 	}
 	if c.Provider == "" {
 		errs = append(errs, &confkit.FieldError{Path: "provider", Err: confkit.Problem(confkit.ErrRequired, "is required")})
@@ -112,11 +124,20 @@ func (c Component) Validate() error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		if c.Name != "" {
-			return fmt.Errorf("component %q: %w", c.Name, err)
+			return fmt.Errorf("component %s: %w", quoteName(c.Name), err)
 		}
 		return fmt.Errorf("component: %w", err)
 	}
 	return nil
+}
+
+// quoteName quotes a name for an error, a name past MaxNameLength cut to
+// its start and its length, so that an error stays readable.
+func quoteName(n string) string {
+	if len(n) <= MaxNameLength {
+		return fmt.Sprintf("%q", n)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", n[:64], len(n))
 }
 
 // InGroup reports whether the component counts in group g.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vitals-go/vitals/core/confkit"
 )
@@ -20,6 +21,11 @@ type entry struct {
 	fails  int
 	oks    int
 	pos    int // in Engine.layout.order, when the layout is not nil
+
+	// reported is when RecordResult last recorded a result of the
+	// component, or when it was added: a TTL component's clock (ttl.go).
+	reported time.Time
+	pushed   bool // whether reported is a RecordResult's
 
 	stop     chan struct{} // closed to end the scheduling loop
 	stopOnce sync.Once
@@ -46,8 +52,8 @@ type flight struct {
 
 func (ent *entry) stopLoop() { ent.stopOnce.Do(func() { close(ent.stop) }) }
 
-func newEntry(c Component) *entry {
-	ent := &entry{comp: c, probe: c.Clone(), stop: make(chan struct{}), runs: &runState{}}
+func newEntry(c Component, now time.Time) *entry {
+	ent := &entry{comp: c, probe: c.Clone(), stop: make(chan struct{}), runs: &runState{}, reported: now}
 	ent.status = &ComponentStatus{Component: c, Check: Check{Component: c.Name}}
 	if c.StartUp {
 		ent.status.Check.State = StateUp
@@ -126,7 +132,7 @@ func (e *Engine) AddAll(ctx context.Context, cs []Component) []error {
 			errs[i] = err
 			continue
 		}
-		ent := newEntry(c)
+		ent := newEntry(c, e.set.now())
 		e.entries[c.Name] = ent
 		e.startLoopLocked(ent)
 		if added++; added == 1 && e.layout != nil {
@@ -194,10 +200,11 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 		return err
 	}
 	old.stopLoop()
-	ent := newEntry(c)
+	ent := newEntry(c, e.set.now())
 	ent.runs = old.runs // a run of the old definition in flight finishes first
 	ent.status = &ComponentStatus{Component: c, Check: old.status.Check, Checked: old.status.Checked}
 	ent.fails, ent.oks = old.fails, old.oks
+	ent.reported, ent.pushed = old.reported, old.pushed
 	e.entries[c.Name] = ent
 	e.layout = nil
 	e.startLoopLocked(ent)

@@ -45,6 +45,7 @@ type Engine struct {
 	runCtx    context.Context
 	cancel    context.CancelFunc
 	changed   chan struct{} // closed and replaced on every publication
+	counts    counters      // for Stats
 }
 
 // New returns an engine with the given options. It fails, naming the
@@ -71,6 +72,7 @@ func New(opts ...Option) (*Engine, error) {
 		e.checks = mem
 	}
 	e.writer = storeWriter{store: e.checks, log: e.log, max: s.storeQueue, timeout: s.storeTimeout}
+	e.provs[TTLProviderName] = ttlProvider{e}
 	for _, p := range s.providers {
 		if err := e.RegisterProvider(p); err != nil {
 			return nil, err
@@ -270,6 +272,7 @@ func (e *Engine) publishLocked() *Snapshot {
 	now := time.Now()
 	s := e.layout.snapshot(now, e.phase)
 	e.snap.Store(s)
+	e.counts.publications++
 	e.published, e.stale = now, false
 	if !e.due.IsZero() {
 		e.pubTimer.Stop()

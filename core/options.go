@@ -26,6 +26,7 @@ type settings struct {
 	details      detailsLimits
 	storeQueue   int
 	storeTimeout time.Duration
+	now          func() time.Time // the clock of TTL components (ttl.go)
 }
 
 // DefaultConcurrency bounds how many checks run at once by default. Checks
@@ -44,6 +45,7 @@ func defaultSettings() settings {
 		details:      detailsLimits{depth: DefaultDetailsMaxDepth, bytes: DefaultDetailsMaxBytes},
 		storeQueue:   DefaultStoreQueue,
 		storeTimeout: DefaultStoreWriteTimeout,
+		now:          time.Now,
 	}
 }
 

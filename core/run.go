@@ -93,7 +93,7 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 
 // retrying reports whether ent is still in its start-up retry phase.
 func (e *Engine) retrying(ent *entry, attempt int) bool {
-	if e.set.retry.MaxRetries == 0 || attempt > e.set.retry.MaxRetries {
+	if e.set.retry.MaxRetries == 0 || attempt > e.set.retry.MaxRetries || ent.comp.Provider == TTLProviderName {
 		return false
 	}
 	e.mu.Lock()
@@ -109,6 +109,7 @@ const (
 	recordNow                       // record and publish it at once (Run)
 	recordLoop                      // a scheduled result: see record
 	recordBatched                   // record it; publish within publishGap (RunAll)
+	recordPushed                    // as recordLoop, from RecordResult (ttl.go)
 )
 
 // MaxResultStaleness bounds how long a scheduled result that changes no
@@ -155,7 +156,9 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
 	rs.mu.Unlock()
 
 	res := e.execute(ctx, ent)
-	if mode != recordNone && !callerEnded(ctx, res) {
+	if cur, fresh := e.ttlFresh(ent, res); fresh {
+		res = cur // a TTL component's pushed result stands
+	} else if mode != recordNone && !callerEnded(ctx, res) {
 		res = e.record(ent, res, mode)
 	}
 	f.result = res
@@ -268,7 +271,17 @@ func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
 		return res
 	}
 	prev, first := ent.status.Check.State, !ent.status.Checked
+	e.counts.checks++
+	switch {
+	case mode == recordPushed:
+		ent.reported, ent.pushed = e.set.now(), true
+		e.counts.pushed++
+	case errors.Is(res.Err, ErrTTLExpired):
+		e.counts.expired++
+		ent.fails = max(ent.fails, ent.comp.Fall-1) // Down at once
+	}
 	if res.Failed() {
+		e.counts.failures++
 		ent.fails++
 		ent.oks = 0
 		res.Consecutive = ent.fails
@@ -289,7 +302,7 @@ func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
 	switch {
 	case mode == recordNow:
 		e.publishLocked()
-	case mode == recordLoop && res.State == prev && !first:
+	case (mode == recordLoop || mode == recordPushed) && res.State == prev && !first:
 		e.publishByLocked(time.Now().Add(MaxResultStaleness))
 	default:
 		e.publishByLocked(e.published.Add(publishGap))

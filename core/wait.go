@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Run checks the named component now, publishes the result and returns it.
@@ -25,6 +26,8 @@ func (e *Engine) Run(ctx context.Context, name string) (Check, error) {
 // RunAll checks every component now, under the concurrency bound, and
 // returns the results sorted by component name.
 func (e *Engine) RunAll(ctx context.Context) []Check {
+	start := time.Now()
+	defer e.roundDone(start)
 	ents := e.allEntries()
 	out := make([]Check, len(ents))
 	var wg sync.WaitGroup

@@ -126,7 +126,8 @@ type Config struct {
 	JobsPath string
 	// StatusPath serves the HTML status page StatusPage makes (default
 	// DefaultStatusPath when StatusPage is set); PathDisabled turns it off.
-	// A path without StatusPage is an error.
+	// A path without StatusPage is an error. With ProfileAxway the page is
+	// at MovedStatusPath instead.
 	StatusPath string
 	// StatusPage makes the status page: statuspage.New, which
 	// DefaultConfig sets. Nil (the zero Config): no status page, and
@@ -163,8 +164,29 @@ type Config struct {
 	// see details, so it must be cheap.
 	Authorizer func(*http.Request) bool
 
-	// Service is reported in application/health+json bodies.
+	// Service is reported in application/health+json bodies (and, with
+	// ProfileAxway, as the name and version of /status).
 	Service ServiceInfo
+
+	// Groups serves more engine groups, each at its own path (per-check
+	// paths included), by the readiness rule (the liveness rule for
+	// core.GroupLiveness); HealthPath and ReadyPath serve liveness and
+	// readiness. A path that another route has, or that a per-check path
+	// would also answer (a check named like it), is an error naming both.
+	Groups []GroupPath
+	// Reserved lists paths that others serve on the same router (metrics,
+	// a profiler): the handler answers none of them, and a route of its
+	// own at one of them is an error naming both.
+	Reserved []ReservedPath
+
+	// Profile makes some endpoints answer as the package a service
+	// migrates from (default ProfileNone): ProfileRoadRunner or
+	// ProfileAxway.
+	Profile Profile
+	// MovedStatusPath is where the status page is served when the profile
+	// takes StatusPath's default (ProfileAxway serves its JSON at /status):
+	// default DefaultMovedStatusPath; PathDisabled turns the page off.
+	MovedStatusPath string
 
 	// Logger receives configuration and rendering problems (default: the
 	// engine's logger).
@@ -188,9 +210,18 @@ func DefaultConfig() Config {
 	}
 }
 
-// settings is a validated Config with defaults applied.
+// settings is a validated Config with defaults applied, and its route
+// table.
 type settings struct {
 	health, ready, jobs, status string // "" when disabled
+	statusField                 string // the field of the status page's path
+	groups                      []GroupPath
+	groupFields                 []string // Groups[i] of each of groups
+	reserved                    []ReservedPath
+	profile                     Profile
+	routes                      []route
+	eps                         []*endpoint
+	shadows                     []shadow
 	aliases, perCheck           bool
 	unavailable                 int
 	details                     DetailsPolicy
@@ -201,10 +232,11 @@ type settings struct {
 	log                         *slog.Logger
 }
 
-// resolve applies the defaults to cfg and validates it. Every problem is
-// reported, each a *confkit.FieldError whose path is the Go field name
-// ("HealthPath"), all wrapped as "echomw: ...".
-func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
+// resolve applies the defaults to cfg, validates it and builds its route
+// table for members. Every problem is reported, each a *confkit.FieldError
+// whose path is the Go field name ("HealthPath"), all wrapped as
+// "echomw: ...".
+func resolve(cfg Config, fallback *slog.Logger, members []Member) (settings, error) {
 	var errs []error
 	bad := func(field string, err error) {
 		errs = append(errs, &confkit.FieldError{Path: field, Err: err})
@@ -215,6 +247,8 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 		authorizer:  cfg.Authorizer,
 		service:     cfg.Service,
 		log:         cfg.Logger,
+		profile:     cfg.Profile,
+		statusField: "StatusPath",
 	}
 	path := func(field, v, def string) string {
 		switch v {
@@ -229,22 +263,47 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 		}
 		return v
 	}
+	if err := s.profile.Validate(); err != nil {
+		bad("Profile", err)
+	}
 	s.health = path("HealthPath", cfg.HealthPath, DefaultHealthPath)
 	s.ready = path("ReadyPath", cfg.ReadyPath, DefaultReadyPath)
 	s.jobs = path("JobsPath", cfg.JobsPath, DefaultJobsPath)
-	if cfg.StatusPage != nil {
+	switch {
+	case cfg.StatusPage != nil && s.profile == ProfileAxway:
+		s.status = path("MovedStatusPath", cfg.MovedStatusPath, DefaultMovedStatusPath)
+		s.statusField = "MovedStatusPath"
+	case cfg.StatusPage != nil:
 		s.status = path("StatusPath", cfg.StatusPath, DefaultStatusPath)
-	} else if cfg.StatusPath != "" && path("StatusPath", cfg.StatusPath, "") != "" {
+	case cfg.StatusPath != "" && path("StatusPath", cfg.StatusPath, "") != "":
 		bad("StatusPath", confkit.Problem(confkit.ErrInvalid, "%q is set but StatusPage is nil: set StatusPage to statuspage.New (or StatusPath to %q)", cfg.StatusPath, PathDisabled))
 	}
-	fields := []struct{ name, path string }{
-		{"HealthPath", s.health}, {"ReadyPath", s.ready}, {"JobsPath", s.jobs}, {"StatusPath", s.status},
+	seenGroup := map[string]int{}
+	for i, g := range cfg.Groups {
+		field := fmt.Sprintf("Groups[%d]", i)
+		if g.Group == "" {
+			bad(field+".Group", confkit.Problem(confkit.ErrInvalid, "is empty: name an engine group"))
+			continue
+		}
+		if j, dup := seenGroup[g.Group]; dup {
+			bad(field+".Group", confkit.Problem(confkit.ErrInvalid, "%q is also Groups[%d]", g.Group, j))
+			continue
+		}
+		seenGroup[g.Group] = i
+		if p := path(field, g.Path, ""); p != "" {
+			s.groups = append(s.groups, GroupPath{Group: g.Group, Path: p})
+			s.groupFields = append(s.groupFields, field)
+		} else if g.Path == "" {
+			bad(field, confkit.Problem(confkit.ErrInvalid, "group %q has no path (or %q)", g.Group, PathDisabled))
+		}
 	}
-	for i, a := range fields {
-		for _, b := range fields[:i] {
-			if a.path != "" && a.path == b.path {
-				bad(a.name, confkit.Problem(confkit.ErrInvalid, "%q is also %s", a.path, b.name))
-			}
+	for i, r := range cfg.Reserved {
+		field := r.Field
+		if field == "" {
+			field = fmt.Sprintf("Reserved[%d]", i)
+		}
+		if p := path(field, r.Path, ""); p != "" {
+			s.reserved = append(s.reserved, ReservedPath{Path: p, Field: r.Field})
 		}
 	}
 	for i, t := range []struct {
@@ -262,7 +321,7 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 	}
 	if s.unavailable == 0 {
 		s.unavailable = DefaultUnavailableStatusCode
-	} else if err := ValidateUnavailableStatusCode(s.unavailable); err != nil {
+	} else if err := s.profile.ValidateUnavailableStatusCode(s.unavailable); err != nil {
 		bad("UnavailableStatusCode", err)
 	}
 	if s.details == "" {
@@ -283,11 +342,19 @@ func resolve(cfg Config, fallback *slog.Logger) (settings, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return s, fmt.Errorf("echomw: %w", err)
+	if len(errs) == 0 {
+		var terrs []error
+		s.routes, s.eps, s.shadows, terrs = s.table(members)
+		errs = append(errs, terrs...)
+	}
+	if len(errs) > 0 {
+		return s, joinErrors(errs)
 	}
 	return s, nil
 }
+
+// joinErrors joins errs as "echomw: ...".
+func joinErrors(errs []error) error { return fmt.Errorf("echomw: %w", errors.Join(errs...)) }
 
 // The rules below are the only statement of what echomw accepts; the
 // fxmodule/config package calls them for its keys.
@@ -329,6 +396,52 @@ func ValidateUnavailableStatusCode(code int) error {
 		return confkit.Problem(confkit.ErrRange, "%d is not an HTTP error status (400-599)", code)
 	}
 	return nil
+}
+
+// Profile names the package whose wire shapes some endpoints keep, so
+// that a service migrating from it keeps its scripts and load balancers.
+type Profile string
+
+const (
+	// ProfileNone answers in Vitals' own shapes. It is the default.
+	ProfileNone Profile = ""
+	// ProfileRoadRunner answers HealthPath and ReadyPath (and their
+	// aliases) and JobsPath as RoadRunner's status plugin
+	// (roadrunner-server/status) does: ?plugin=a&plugin=b selects checks,
+	// the body is its JSON list of {plugin_name, error_message,
+	// status_code} (of JobsReport on JobsPath), a shutting-down service
+	// says so in text.
+	ProfileRoadRunner Profile = "roadrunner"
+	// ProfileAxway adds Axway agent-sdk's healthcheck paths: /status (the
+	// whole set) and /status/{name} (one check). The status page moves to
+	// MovedStatusPath, which New logs.
+	ProfileAxway Profile = "axway"
+)
+
+// AxwayStatusPath is the path of ProfileAxway's JSON status.
+const AxwayStatusPath = "/status"
+
+// DefaultMovedStatusPath is where the status page moves when the profile
+// serves AxwayStatusPath.
+const DefaultMovedStatusPath = "/vitals/status"
+
+// Validate says what is wrong with a profile name, or nil.
+func (p Profile) Validate() error {
+	switch p {
+	case ProfileNone, ProfileRoadRunner, ProfileAxway:
+		return nil
+	}
+	return confkit.Problem(confkit.ErrInvalid, "%q is not a profile (want %q, %q or empty)", string(p), ProfileRoadRunner, ProfileAxway)
+}
+
+// ValidateUnavailableStatusCode is ValidateUnavailableStatusCode with the
+// profile's reason: RoadRunner accepts 100-599, of which Vitals refuses
+// 100-399 and says why.
+func (p Profile) ValidateUnavailableStatusCode(code int) error {
+	if p == ProfileRoadRunner && code >= 100 && code < 400 {
+		return confkit.Problem(confkit.ErrRange, "%d is accepted by RoadRunner's status plugin (100-599) but not here: a failing check would answer a status that load balancers count as up; use 400-599 (RoadRunner's default is 503)", code)
+	}
+	return ValidateUnavailableStatusCode(code)
 }
 
 // Validate says what is wrong with a details policy, or nil; the empty

@@ -13,8 +13,18 @@
 //	GET /jobs            the JobsReport list of every jobs check, as JSON
 //	GET /status          the status page (package statuspage; Config.StatusPage)
 //	/livez, /healthz     aliases of /health; /readyz of /ready (Config.Aliases)
+//	any group            at its own path, and its members under it (Config.Groups)
 //
-// Paths are configurable (Config); "-" disables one. HEAD and OPTIONS
+// Paths are configurable (Config); "-" disables one. One route table
+// (table.go) decides every path, and PlanRoutes lists it without a
+// handler: a path used twice, or a check named like a path under its
+// group's path, is an error naming both fields (*CollisionError), never
+// one route hiding another. Config.Reserved keeps a neighbour's path (a
+// metrics registry, a profiler) out of the table. Config.Profile makes
+// some endpoints answer as another package does: ProfileRoadRunner
+// (/health and /ready as roadrunner-server/status, ?plugin=) or
+// ProfileAxway (/status and /status/{name} as Axway agent-sdk's
+// healthcheck; the status page moves to Config.MovedStatusPath). HEAD and OPTIONS
 // answer with the same status as GET (OPTIONS is not echo's automatic 204:
 // HAProxy's default "option httpchk" sends OPTIONS, and a server that is
 // down must not look up). HEAD has no body. Other methods are 405.

@@ -15,8 +15,8 @@ import (
 // Handler serves the health endpoints of one engine, as a plain
 // http.Handler (ServeHTTP; mount it at the root of a mux, or at each path)
 // and on routers that register paths one by one (Routes; package
-// echomw/echoroute does so for echo): one implementation behind both.
-// Create it with New.
+// echomw/echoroute does so for echo): one implementation behind both, and
+// one route table (table.go) deciding every path. Create it with New.
 //
 // Every answer is read from the engine's latest snapshot; a request never
 // runs a check. Answers are rendered once per snapshot and reused until
@@ -28,169 +28,165 @@ type Handler struct {
 	lame  atomic.Bool
 	cache atomic.Pointer[cacheEntry]
 
-	// exact maps a path to its endpoint; perCheck maps "HealthPath/" and
-	// "ReadyPath/" (aliases included) to theirs.
-	exact    map[string]kind
-	perCheck []prefixRoute
+	// exact maps a path to its route; perCheck lists the per-check routes,
+	// each serving its path + "/" + a name.
+	exact    map[string]*route
+	perCheck []*route
 	status   http.Handler
+	// warned flags the shadows already logged.
+	warned []atomic.Bool
 
 	// Header values shared by every response; never modified.
-	hNoStore, hAllow, hHealthJSON, hJSON, hText []string
-}
-
-type prefixRoute struct {
-	prefix string // ends with "/"
-	kind   kind
+	hNoStore, hAllow, hHealthJSON, hJSON, hText, hTextUTF8, hJSONUTF8 []string
 }
 
 // New returns the handler of eng's health endpoints under cfg. It fails,
-// naming the field, when cfg is invalid.
+// naming the field, when cfg is invalid or two of its routes would answer
+// the same path (a group path equal to another, a check named like a path
+// under its group's path).
 func New(eng *core.Engine, cfg Config) (*Handler, error) {
 	if eng == nil {
 		return nil, errors.New("echomw: engine is nil")
 	}
-	set, err := resolve(cfg, eng.Logger())
+	snap := eng.Snapshot()
+	members := make([]Member, 0, len(snap.Components))
+	for _, cs := range snap.Components {
+		members = append(members, Member{Name: cs.Component.Name, Groups: cs.Component.Groups})
+	}
+	set, err := resolve(cfg, eng.Logger(), members)
 	if err != nil {
 		return nil, err
 	}
 	h := &Handler{
 		eng:         eng,
 		set:         set,
-		exact:       map[string]kind{},
+		exact:       map[string]*route{},
+		warned:      make([]atomic.Bool, len(set.shadows)),
 		hNoStore:    []string{"no-store"},
 		hAllow:      []string{"GET, HEAD, OPTIONS"},
 		hHealthJSON: []string{mediaHealthJSON},
 		hJSON:       []string{mediaJSON},
 		hText:       []string{mediaText},
+		hTextUTF8:   []string{"text/plain; charset=utf-8"},
+		hJSONUTF8:   []string{"application/json; charset=utf-8"},
 	}
-	for _, r := range h.routes() {
-		if r.perCheck {
-			h.perCheck = append(h.perCheck, prefixRoute{prefix: r.path + "/", kind: r.kind})
-		} else {
-			h.exact[r.path] = r.kind
+	for i := range h.set.routes {
+		r := &h.set.routes[i]
+		switch {
+		case r.reserved:
+		case r.perCheck:
+			h.perCheck = append(h.perCheck, r)
+		default:
+			h.exact[r.path] = r
 		}
 	}
 	if err := h.mountStatus(cfg); err != nil {
 		return nil, err
 	}
+	if set.profile == ProfileAxway && set.status != "" {
+		set.log.Info("echomw: the axway profile serves "+AxwayStatusPath+" and "+AxwayStatusPath+"/{name} as agent-sdk's healthcheck; the HTML status page moved",
+			"path", set.status, "field", set.statusField)
+	}
 	return h, nil
 }
 
 // SetLameDuck turns the handler's own lame-duck switch on or off. While it
-// is on, /ready (and every ReadyPath/{name}) answers the unavailable status
-// at once while /health is unaffected, as when the engine is in
-// core.PhaseLameDuck (Engine.EnterLameDuck, which the lifecycle flips). The
-// switch is for a lifecycle that does not own the engine; either one is
-// enough.
+// is on, /ready (and every ReadyPath/{name}, and every other group's path)
+// answers the unavailable status at once while /health is unaffected, as
+// when the engine is in core.PhaseLameDuck (Engine.EnterLameDuck, which
+// the lifecycle flips). The switch is for a lifecycle that does not own
+// the engine; either one is enough.
 func (h *Handler) SetLameDuck(on bool) { h.lame.Store(on) }
 
 // LameDuck reports whether the handler's own lame-duck switch is on (not
 // the engine's phase).
 func (h *Handler) LameDuck() bool { return h.lame.Load() }
 
-// route is one endpoint path.
-type route struct {
-	path     string
-	kind     kind
-	perCheck bool
-}
-
-// routes lists the endpoint paths (status page excluded), configured ones
-// first, then aliases.
-func (h *Handler) routes() []route {
-	var out []route
-	add := func(path string, k kind) {
-		for _, r := range out {
-			if r.path == path {
-				return // an alias that is a configured path
-			}
-		}
-		if path == h.set.status {
-			return
-		}
-		out = append(out, route{path: path, kind: k})
-		if h.set.perCheck && k != kindJobs {
-			out = append(out, route{path: path, kind: k, perCheck: true})
-		}
-	}
-	if h.set.health != "" {
-		add(h.set.health, kindHealth)
-	}
-	if h.set.ready != "" {
-		add(h.set.ready, kindReady)
-	}
-	if h.set.jobs != "" {
-		add(h.set.jobs, kindJobs)
-	}
-	if h.set.aliases {
-		if h.set.health != "" {
-			add(AliasLive, kindHealth)
-			add(AliasHealthz, kindHealth)
-		}
-		if h.set.ready != "" {
-			add(AliasReady, kindReady)
-		}
-	}
-	return out
-}
-
-// Route is one path of the handler, for a router that registers paths one
-// by one (package echomw/echoroute).
+// Route is one path of the handler's route table, for a router that
+// registers paths one by one (package echomw/echoroute) and for listing
+// the table (PlanRoutes).
 type Route struct {
 	// Path is the endpoint's path ("/ready"); a per-check route serves
 	// Path + "/" + a check name.
 	Path string
 	// PerCheck says that the route takes a check name after Path + "/".
 	PerCheck bool
+	// Field is the Config field that put the route there ("HealthPath",
+	// "Groups[0]", "Aliases (/livez as HealthPath)", "Profile").
+	Field string
+	// What the route serves: "group liveness", "jobs", "status page",
+	// "axway profile", "reserved".
+	What string
+	// Group is the engine group a group endpoint (its aliases and
+	// per-check paths included) answers for; "" for other routes.
+	Group string
+	// Profile is the profile a profile's route answers for (ProfileAxway's
+	// /status), or the one a group endpoint answers in (ProfileRoadRunner).
+	Profile Profile
+	// Reserved routes are served by a neighbour (Config.Reserved), not by
+	// the handler: Serve is nil and Routes leaves them out.
+	Reserved bool
 	// Serve answers a request for the route; name is the check's name of a
-	// per-check route ("" otherwise). It answers GET, HEAD and OPTIONS
-	// (405 otherwise); register it for all three.
+	// per-check route ("" otherwise). The group endpoints answer GET, HEAD
+	// and OPTIONS (405 otherwise); register it for all three.
 	Serve func(w http.ResponseWriter, r *http.Request, name string)
 }
 
-// Routes lists the handler's routes: the configured paths, the aliases,
-// the per-check paths and, last, the status page. ServeHTTP serves the
-// same ones.
+// Routes lists the handler's routes in the table's order: the configured
+// paths, the other groups' paths, the status page, a profile's paths, the
+// aliases, then the per-check paths. ServeHTTP serves the same ones.
+// Reserved paths are not listed.
 func (h *Handler) Routes() []Route {
-	var out []Route
-	for _, rt := range h.routes() {
-		k := rt.kind
-		if rt.perCheck {
-			out = append(out, Route{Path: rt.path, PerCheck: true, Serve: func(w http.ResponseWriter, r *http.Request, name string) { h.serve(w, r, k, name, true) }})
+	out := make([]Route, 0, len(h.set.routes))
+	for i := range h.set.routes {
+		r := &h.set.routes[i]
+		if r.reserved {
 			continue
 		}
-		out = append(out, Route{Path: rt.path, Serve: func(w http.ResponseWriter, r *http.Request, _ string) { h.serve(w, r, k, "", false) }})
-	}
-	if h.status != nil {
-		page := h.status
-		out = append(out, Route{Path: h.set.status, Serve: func(w http.ResponseWriter, r *http.Request, _ string) { page.ServeHTTP(w, r) }})
+		rt := r.public()
+		rt.Serve = func(w http.ResponseWriter, req *http.Request, name string) { h.serveRoute(w, req, r, name) }
+		out = append(out, rt)
 	}
 	return out
 }
 
-// ServeHTTP serves the endpoints by path: the configured paths, the
-// aliases, the per-check paths and the status page. Other paths answer 404.
+// ServeHTTP serves the routes by path. Other paths, reserved ones
+// included, answer 404.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
-	if k, ok := h.exact[p]; ok {
-		h.serve(w, r, k, "", false)
+	if rt, ok := h.exact[p]; ok {
+		h.serveRoute(w, r, rt, "")
 		return
 	}
-	for _, pr := range h.perCheck {
-		if name, ok := strings.CutPrefix(p, pr.prefix); ok && !strings.Contains(name, "/") {
-			h.serve(w, r, pr.kind, name, true)
+	for _, rt := range h.perCheck {
+		if rest, ok := strings.CutPrefix(p, rt.path); ok && len(rest) > 1 && rest[0] == '/' && !strings.Contains(rest[1:], "/") {
+			h.serveRoute(w, r, rt, rest[1:])
 			return
 		}
-	}
-	if h.status != nil && p == h.set.status {
-		h.status.ServeHTTP(w, r)
-		return
 	}
 	http.NotFound(w, r)
 }
 
-// serve answers endpoint k (one check of it, name, when perCheck).
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, k kind, name string, perCheck bool) {
+// serveRoute answers a request for rt (for check name of a per-check
+// route).
+func (h *Handler) serveRoute(w http.ResponseWriter, r *http.Request, rt *route, name string) {
+	switch {
+	case rt.page:
+		h.status.ServeHTTP(w, r)
+	case rt.compat == string(ProfileAxway):
+		h.serveAxway(w, r, rt.perCheck, name)
+	case rt.ep.rr && rt.ep.kind == kindJobs:
+		h.serveRoadRunnerJobs(w, r)
+	case rt.ep.rr && !rt.perCheck:
+		h.serveRoadRunner(w, r, rt.ep)
+	default:
+		h.serve(w, r, rt.ep, name, rt.perCheck)
+	}
+}
+
+// serve answers endpoint ep (one check of it, name, when perCheck).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, ep *endpoint, name string, perCheck bool) {
+	k := ep.kind
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 	default:
@@ -219,11 +215,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, k kind, name str
 	var res *rendered
 	switch {
 	case perCheck:
-		res = h.check(e, k, name, details, f)
+		res = h.check(e, ep, name, details, f)
 	case len(exclude) == 0:
-		res = h.cached(e, k, details, f)
+		res = h.cached(e, ep, details, f)
 	default:
-		v := evaluateGroup(e.snap, k, e.lame, exclude)
+		v := evaluateGroup(e.snap, ep, e.lame, exclude)
 		res = h.renderVerdict(&v, details, f)
 	}
 	hdr := w.Header()
@@ -263,15 +259,16 @@ const (
 // switch, each built on first use: a storm of requests renders nothing
 // more. Answers with ?exclude are not kept.
 type cacheEntry struct {
-	snap  *core.Snapshot
-	lame  bool
-	slots [int(numKinds) * 2 * int(numFormats)]atomic.Pointer[rendered]
+	snap *core.Snapshot
+	lame bool
+	// slots holds the answers of endpoint ep at ep.slot*2*numFormats on.
+	slots []atomic.Pointer[rendered]
 	// checks holds per-check answers by checkKey.
 	checks sync.Map
 }
 
 type checkKey struct {
-	kind    kind
+	ep      *endpoint
 	details bool
 	format  format
 	name    string
@@ -284,15 +281,41 @@ func (h *Handler) entry() *cacheEntry {
 	lame := h.lame.Load()
 	e := h.cache.Load()
 	if e == nil || e.snap != snap || e.lame != lame {
-		e = &cacheEntry{snap: snap, lame: lame}
+		e = h.newEntry(snap, lame)
 		h.cache.Store(e)
+		if len(h.set.shadows) > 0 {
+			h.warnShadows(snap)
+		}
 	}
 	return e
 }
 
-// cached returns the answer of endpoint k for e's snapshot.
-func (h *Handler) cached(e *cacheEntry, k kind, details bool, f format) *rendered {
-	i := (int(k)*2)*int(numFormats) + int(f)
+// newEntry returns an empty cache entry for snap.
+func (h *Handler) newEntry(snap *core.Snapshot, lame bool) *cacheEntry {
+	return &cacheEntry{snap: snap, lame: lame, slots: make([]atomic.Pointer[rendered], len(h.set.eps)*2*int(numFormats))}
+}
+
+// warnShadows logs, once each, a check added after New whose per-check
+// path a route of the table answers instead: never silent shadowing.
+func (h *Handler) warnShadows(snap *core.Snapshot) {
+	for i, sh := range h.set.shadows {
+		if h.warned[i].Load() {
+			continue
+		}
+		cs, ok := snap.Get(sh.name)
+		if !ok || (sh.group != "" && !cs.Component.InGroup(sh.group)) {
+			continue
+		}
+		if h.warned[i].CompareAndSwap(false, true) {
+			h.set.log.Warn("echomw: a check's per-check path is answered by another route; rename the check or move the route",
+				"check", sh.name, "group", sh.group, "path", sh.path, "field", sh.field)
+		}
+	}
+}
+
+// cached returns the answer of endpoint ep for e's snapshot.
+func (h *Handler) cached(e *cacheEntry, ep *endpoint, details bool, f format) *rendered {
+	i := (ep.slot*2)*int(numFormats) + int(f)
 	if details {
 		i += int(numFormats)
 	}
@@ -300,29 +323,29 @@ func (h *Handler) cached(e *cacheEntry, k kind, details bool, f format) *rendere
 		return res
 	}
 	var res *rendered
-	if k == kindJobs {
+	if ep.kind == kindJobs {
 		res = h.answer(http.StatusOK, h.hJSON, renderJobs(e.snap, details, h.set.log))
 	} else {
-		v := evaluateGroup(e.snap, k, e.lame, nil)
+		v := evaluateGroup(e.snap, ep, e.lame, nil)
 		res = h.renderVerdict(&v, details, f)
 	}
 	e.slots[i].Store(res)
 	return res
 }
 
-// check returns the answer of k's per-check path for name; 404 when no
-// member of k's group has that name.
-func (h *Handler) check(e *cacheEntry, k kind, name string, details bool, f format) *rendered {
-	key := checkKey{kind: k, details: details, format: f, name: name}
+// check returns the answer of ep's per-check path for name; 404 when no
+// member of ep's group has that name.
+func (h *Handler) check(e *cacheEntry, ep *endpoint, name string, details bool, f format) *rendered {
+	key := checkKey{ep: ep, details: details, format: f, name: name}
 	if res, ok := e.checks.Load(key); ok {
 		return res.(*rendered)
 	}
-	v, found := evaluateOne(e.snap, k, e.lame, name)
+	v, found := evaluateOne(e.snap, ep, e.lame, name)
 	if !found {
 		// Not kept: names are the client's choice.
-		msg := fmt.Sprintf("404 no %s check named %q", k.group(), name)
-		if names := e.snap.Group(k.group()).Components; len(names) > 0 {
-			msg += "; " + k.group() + " checks: " + strings.Join(names, ", ")
+		msg := fmt.Sprintf("404 no %s check named %q", ep.group, name)
+		if names := e.snap.Group(ep.group).Components; len(names) > 0 {
+			msg += "; " + ep.group + " checks: " + strings.Join(names, ", ")
 		}
 		return h.answer(http.StatusNotFound, h.hText, []byte(msg+"\n"))
 	}

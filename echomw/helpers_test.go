@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,3 +119,9 @@ func newEchoEmpty() *echo.Echo { return echo.New() }
 
 // statusCfg is a status page configuration with the given history.
 func statusCfg(history int) statuspage.Config { return statuspage.Config{History: history} }
+
+// firstLine returns the first line of s.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}

@@ -323,7 +323,7 @@ func renderVerbose(v *verdict, details bool) []byte {
 		}
 		b.WriteByte('\n')
 	}
-	b.WriteString(v.kind.label())
+	b.WriteString(v.label)
 	if v.ok {
 		b.WriteString(" check passed\n")
 	} else {

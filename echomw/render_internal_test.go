@@ -47,7 +47,7 @@ func BenchmarkRenderOnNewSnapshot(b *testing.B) {
 				b.Run(f.name, func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
-						res := h.cached(&cacheEntry{snap: e.Snapshot()}, kindReady, false, f.f)
+						res := h.cached(h.newEntry(e.Snapshot(), false), h.exact["/ready"].ep, false, f.f)
 						if res.code != 200 {
 							b.Fatal(res.code)
 						}
@@ -94,7 +94,7 @@ func TestRenderJSONIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := ServiceInfo{ID: "id\"", Version: "v\n1", ReleaseID: "\xff", Description: "<desc>"}
-	v := evaluateGroup(e.Snapshot(), kindReady, false, nil)
+	v := evaluateGroup(e.Snapshot(), &endpoint{kind: kindReady, group: core.GroupReadiness, label: "ready"}, false, nil)
 	body := renderJSON(&v, true, svc, slog.New(slog.DiscardHandler))
 	var got struct {
 		Status, Version, ReleaseID, ServiceID, Description, Output string

@@ -152,7 +152,7 @@ func TestConfigErrors(t *testing.T) {
 		{echomw.Config{ReadyPath: "/ready/"}, []string{`ReadyPath: "/ready/" must not end with "/"`}},
 		{echomw.Config{JobsPath: "/jobs/:id"}, []string{"JobsPath:", "':'"}},
 		{echomw.Config{StatusPath: "/"}, []string{`StatusPath: "/" must not be "/"`}},
-		{echomw.Config{ReadyPath: "/health"}, []string{`ReadyPath: "/health" is also HealthPath`}},
+		{echomw.Config{ReadyPath: "/health"}, []string{`ReadyPath: "/health" is already used by HealthPath`}},
 		{echomw.Config{UnavailableStatusCode: 200}, []string{"UnavailableStatusCode: 200 is not an HTTP error status (400-599)"}},
 		{echomw.Config{Details: "sometimes"}, []string{`Details: "sometimes" is not one of "never", "authorized", "always"`}},
 		{echomw.Config{Aliases: 7}, []string{"Aliases: 7 is not a Toggle"}},
@@ -230,6 +230,28 @@ func TestToggle(t *testing.T) {
 	for tg, want := range map[echomw.Toggle]string{echomw.ToggleDefault: "default", echomw.On: "on", echomw.Off: "off", 9: "toggle(9)"} {
 		if tg.String() != want {
 			t.Errorf("%d.String() = %q", tg, tg.String())
+		}
+	}
+}
+
+// TestPerCheckPathLongNames serves per-check paths of names at the limit
+// (core.MaxNameLength) as they are, unescaped, on both surfaces.
+func TestPerCheckPathLongNames(t *testing.T) {
+	long := strings.Repeat("0123456789abcdef", 16)[:core.MaxNameLength-4] + ".a_b"
+	dns := "api.payments.eu-west-1.internal.example.com"
+	e, p := newEngine(t, comp(long), comp(dns, core.GroupLiveness))
+	set(p, long, core.StateDown, "refused", nil)
+	start(t, e, p)
+	_, hs := surfaces(t, e, echomw.Config{})
+	for name, h := range hs {
+		for path, code := range map[string]int{"/ready/" + long: 503, "/readyz/" + long: 503, "/health/" + dns: 200, "/livez/" + dns: 200} {
+			r := do(t, h, http.MethodGet, path+"?verbose")
+			if r.code != code {
+				t.Errorf("%s: GET %s = %d, want %d\n%s", name, path, r.code, code, r.body)
+			}
+		}
+		if r := do(t, h, http.MethodGet, "/ready/"+long+"x"); r.code != http.StatusNotFound {
+			t.Errorf("%s: a name past the limit = %d, want 404", name, r.code)
 		}
 	}
 }

@@ -6,34 +6,16 @@ import (
 	"github.com/vitals-go/vitals/core"
 )
 
-// kind is an endpoint.
+// kind is the rule an endpoint answers by: the liveness rule (kindHealth),
+// the readiness rule (kindReady: /ready and every other group's path) or
+// the jobs report.
 type kind uint8
 
 const (
 	kindHealth kind = iota
 	kindReady
 	kindJobs
-	numKinds
 )
-
-// group returns the engine group an endpoint reflects.
-func (k kind) group() string {
-	if k == kindHealth {
-		return core.GroupLiveness
-	}
-	return core.GroupReadiness
-}
-
-// label names the endpoint in text answers ("ready check failed").
-func (k kind) label() string {
-	switch k {
-	case kindHealth:
-		return "health"
-	case kindReady:
-		return "ready"
-	}
-	return "jobs"
-}
 
 // IETF statuses.
 const (
@@ -52,7 +34,9 @@ type member struct {
 // before rendering.
 type verdict struct {
 	kind kind
-	ok   bool
+	// label names the endpoint in text answers ("ready check failed").
+	label string
+	ok    bool
 	// status is pass, warn or fail.
 	status string
 	// phase explains why the engine's phase (or the lame-duck switch) fails
@@ -99,7 +83,7 @@ func phaseReason(p core.Phase, k kind, lame bool) string {
 	return ""
 }
 
-// evaluateGroup answers the group endpoint k (health or ready) for s.
+// evaluateGroup answers the group endpoint ep for s.
 // Excluded members do not count.
 //
 // /ready passes when the engine is serving (not starting, not in lame
@@ -109,9 +93,9 @@ func phaseReason(p core.Phase, k kind, lame bool) string {
 // and the counted members aggregate to Up or Degraded (or there are none).
 // The status is fail whenever the endpoint fails, warn when it passes with
 // the counted members aggregating to Degraded.
-func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdict {
-	v := verdict{kind: k, phase: phaseReason(s.Phase, k, lame)}
-	g := k.group()
+func evaluateGroup(s *core.Snapshot, ep *endpoint, lame bool, exclude []string) verdict {
+	k, g := ep.kind, ep.group
+	v := verdict{kind: k, label: ep.label, phase: phaseReason(s.Phase, k, lame)}
 	state := core.StateUnknown
 	counted, failing := 0, false
 	// Excluded names, each marked true once it matched a member: linear
@@ -151,14 +135,14 @@ func evaluateGroup(s *core.Snapshot, k kind, lame bool, exclude []string) verdic
 	return v
 }
 
-// evaluateOne answers the per-check endpoint k/name for s; found is false
-// when no member of k's group has that name.
-func evaluateOne(s *core.Snapshot, k kind, lame bool, name string) (v verdict, found bool) {
+// evaluateOne answers the per-check endpoint ep/name for s; found is false
+// when no member of ep's group has that name.
+func evaluateOne(s *core.Snapshot, ep *endpoint, lame bool, name string) (v verdict, found bool) {
 	cs, ok := s.Get(name)
-	if !ok || !cs.Component.InGroup(k.group()) {
+	if !ok || !cs.Component.InGroup(ep.group) {
 		return verdict{}, false
 	}
-	v = verdict{kind: k, phase: phaseReason(s.Phase, k, lame), members: []member{{cs: &cs}}}
+	v = verdict{kind: ep.kind, label: ep.label, phase: phaseReason(s.Phase, ep.kind, lame), members: []member{{cs: &cs}}}
 	st := cs.Check.State
 	v.ok = v.phase == "" && !pending(&cs) && st.Healthy()
 	v.status = statusOf(v.ok, st == core.StateDegraded)

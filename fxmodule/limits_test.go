@@ -116,7 +116,7 @@ func TestMaxHeaderBytes(t *testing.T) {
 // endpoints only (once each, then closes); past the reserve, connections
 // wait in the accept queue until one closes.
 func TestMaxConnectionsKeepsHealthAnswering(t *testing.T) {
-	rt := startServer(t, newEcho(), "max_connections: 2", "")
+	rt := startServer(t, newEcho(), "max_connections: 2", "paths: {groups: {custom: /custom}}")
 	addr := rt.Addr().String()
 	var held []net.Conn
 	for range 2 {
@@ -144,7 +144,8 @@ func TestMaxConnectionsKeepsHealthAnswering(t *testing.T) {
 		code, body, _ := get("/hello")
 		return code == http.StatusServiceUnavailable && strings.Contains(body, "server.max_connections")
 	})
-	for _, p := range []string{"/ready", "/health", "/readyz", "/livez"} {
+	// Every group endpoint of the route table, health.paths.groups too.
+	for _, p := range []string{"/ready", "/health", "/readyz", "/livez", "/custom"} {
 		if code, body, closed := get(p); code != http.StatusOK || !closed {
 			t.Errorf("%s past the cap = %d %q, Connection: close %v; want 200, close", p, code, body, closed)
 		}

@@ -41,6 +41,7 @@ var Module = fx.Module("vitals",
 		provideRuntime,
 	),
 	fx.Invoke(register),
+	fx.Invoke(registerPprof),
 )
 
 // Options is Module with the app's fx event logger routed through the

@@ -23,8 +23,15 @@ const (
 	// already routed; Kubernetes endpoint removal takes a few seconds too.
 	// 10 s covers that with margin, and 10 s of period plus DefaultDrainTimeout
 	// still fits in Kubernetes' default 30 s termination grace period.
-	// 3 s (the usual choice of similar packages) closes the listener while
-	// HAProxy still routes to the instance, and those requests fail.
+	//
+	// The lame-duck seed package's 3 s "period" is not this period: that
+	// package closes the listener at once, on the first signal, and uses
+	// its period as the deadline of the server's Shutdown (what
+	// DrainTimeout is here), with no serving period at all. Its
+	// Period(x) is Config{SkipPeriod: true, DrainTimeout: x} (see the
+	// package doc). Serving through a period only helps when the period
+	// outlasts the load balancer's detection; 3 s would not with
+	// HAProxy's defaults.
 	DefaultPeriod = 10 * time.Second
 
 	// DefaultDrainTimeout bounds the graceful shutdown after the period:

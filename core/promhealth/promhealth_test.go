@@ -264,3 +264,16 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Fatal("Run did not return when ctx ended")
 	}
 }
+
+// TestLongNameLabels: a component name at core.MaxNameLength (a DNS name,
+// a container ID) is a label value as it is, and the exposition parses.
+func TestLongNameLabels(t *testing.T) {
+	f := newFixture(t)
+	long := "c." + strings.Repeat("0123456789abcdef", 16)[:core.MaxNameLength-2]
+	if err := f.engine.AddFunc(context.Background(), core.Component{Name: long, Interval: time.Hour, Fall: 1, Rise: 1}, func(context.Context) error { return errors.New("boom") }); err != nil {
+		t.Fatal(err)
+	}
+	f.run(t, long)
+	f.want(t, 1, "vitals_component_state", "component="+long, "provider=func:"+long, "state=down")
+	f.want(t, 0, "vitals_component_state", "component="+long, "provider=func:"+long, "state=up")
+}

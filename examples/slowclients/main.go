@@ -8,7 +8,8 @@
 //   - long ?exclude queries (thousands of names) in a loop;
 //
 // meanwhile a probe GETs /ready on a new connection every 50 ms (as a
-// kubelet does): every answer must be 200 within a second. It prints the
+// kubelet does): every answer must be 200 within a second (or, with
+// -self-checks, a 503 whose only failing checks are the app's own routes). It prints the
 // probe's latency percentiles and exits 1 when an assertion fails.
 //
 // examples/slowclients/run.sh starts examples/basic and runs it.
@@ -17,10 +18,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -40,8 +43,15 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Second, "how long the load runs")
 	rht := flag.Duration("read-header-timeout", 2*time.Second, "the server's server.read_header_timeout")
 	wantCapped := flag.Bool("want-capped", false, "fail unless some answers were refused past the server's connection cap (server.max_connections is below -conns)")
+	selfChecks := flag.String("self-checks", "", "comma-separated `names` of checks that request the app's own routes through the same listener: past a connection cap they may fail (the app is refusing its own traffic), so a 503 from /ready whose failing checks are only these is an answer, not a failure")
 	flag.Parse()
-	if err := run(*addr, *halfSent, *conns, *excludeNames, *excluders, *duration, *rht, *wantCapped); err != nil {
+	self := map[string]bool{}
+	for _, n := range strings.Split(*selfChecks, ",") {
+		if n != "" {
+			self[n] = true
+		}
+	}
+	if err := run(*addr, *halfSent, *conns, *excludeNames, *excluders, *duration, *rht, *wantCapped, self); err != nil {
 		fmt.Fprintln(os.Stderr, "slowclients: FAIL:", err)
 		os.Exit(1)
 	}
@@ -50,7 +60,7 @@ func main() {
 // openPast marks a half-sent request the server never closed.
 const openPast = time.Duration(-2)
 
-func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rht time.Duration, wantCapped bool) error {
+func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rht time.Duration, wantCapped bool, selfChecks map[string]bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -104,6 +114,7 @@ func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rh
 	// The probe: a new connection per request, every 50 ms.
 	probe := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	var lat []time.Duration
+	selfDown := 0 // 503s caused only by selfChecks
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for ctx.Err() == nil {
@@ -115,10 +126,14 @@ func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rh
 		case err != nil:
 			errs.add("/ready probe %d failed after %s: %v", len(lat), took, err)
 		default:
-			_, _ = io.Copy(io.Discard, resp.Body)
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				errs.add("/ready probe %d: status %d", len(lat), resp.StatusCode)
+			switch {
+			case resp.StatusCode == http.StatusOK:
+			case resp.StatusCode == http.StatusServiceUnavailable && onlyFailing(body, selfChecks):
+				selfDown++
+			default:
+				errs.add("/ready probe %d: status %d: %.300s", len(lat), resp.StatusCode, body)
 			}
 			if took > time.Second {
 				errs.add("/ready probe %d took %s (> 1s)", len(lat), took)
@@ -156,6 +171,10 @@ func run(addr string, halfSent, conns, excludeNames, excluders int, duration, rh
 	if len(lat) > 0 {
 		fmt.Printf("slowclients: /ready probe: %d requests, p50 %s, p99 %s, max %s\n",
 			len(lat), pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
+		if selfDown > 0 {
+			fmt.Printf("slowclients: %d /ready answers were 503 with only the app's own route checks failing (%s): the app refused its own traffic past the cap\n",
+				selfDown, strings.Join(slices.Sorted(maps.Keys(selfChecks)), ", "))
+		}
 	}
 	if len(lat) == 0 {
 		errs.add("no /ready probe ran")
@@ -224,4 +243,29 @@ func (l *errList) err() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return errors.Join(l.errs...)
+}
+
+// onlyFailing reports whether a /ready body (health+json) shows failing
+// checks and all of them are in names.
+func onlyFailing(body []byte, names map[string]bool) bool {
+	var doc struct {
+		Checks map[string][]struct {
+			Status string `json:"status"`
+		} `json:"checks"`
+	}
+	if len(names) == 0 || json.Unmarshal(body, &doc) != nil {
+		return false
+	}
+	failing := 0
+	for name, entries := range doc.Checks {
+		for _, e := range entries {
+			if e.Status == "fail" {
+				if !names[name] {
+					return false
+				}
+				failing++
+			}
+		}
+	}
+	return failing > 0
 }

@@ -7,8 +7,10 @@ import (
 )
 
 // HandlerConfig returns the echomw configuration cfg describes: the paths
-// (health.paths.*, "-" turning one off), the unavailable status code, the
-// details policy and its token, and the service description.
+// (health.paths.*, "-" turning one off, the groups' paths), the profile
+// (health.compat.*), the unavailable status code, the details policy and
+// its token, and the service description. The metrics path, when served,
+// is reserved in the route table.
 func HandlerConfig(cfg *config.Config) echomw.Config {
 	h := cfg.Health
 	c := echomw.DefaultConfig()
@@ -16,6 +18,12 @@ func HandlerConfig(cfg *config.Config) echomw.Config {
 	c.ReadyPath = h.Paths.Ready
 	c.JobsPath = h.Paths.Jobs
 	c.StatusPath = h.Paths.Status
+	c.Groups = h.GroupPaths()
+	c.Profile = echomw.Profile(h.Compat.Profile)
+	c.MovedStatusPath = h.Compat.MovedStatusPath
+	if h.Metrics.Enabled && h.Metrics.Path != config.Off {
+		c.Reserved = []echomw.ReservedPath{{Path: h.Metrics.Path, Field: "health.metrics.path"}}
+	}
 	c.Aliases = echomw.OnIf(h.Paths.Aliases)
 	c.PerCheckPaths = echomw.OnIf(h.Paths.PerCheck)
 	c.UnavailableStatusCode = h.UnavailableStatusCode

@@ -84,6 +84,8 @@ type Health struct {
 	DetailsMaxDepth, DetailsMaxBytes int
 	// Paths (health.paths.*) of the endpoints.
 	Paths Paths
+	// Compat (health.compat.*) selects a compatibility profile.
+	Compat Compat
 	// LameDuck (health.lameduck.*) configures graceful shutdown.
 	LameDuck LameDuck
 	// Service (health.service.*) describes the service in responses.
@@ -101,6 +103,8 @@ type Health struct {
 	Metrics Metrics
 	// GRPC (health.grpc.*) serves grpc.health.v1.
 	GRPC GRPC
+	// Pprof (health.pprof.*) serves Go runtime profiles, off by default.
+	Pprof Pprof
 	// Checks (health.checks) are the components to check.
 	Checks []Check
 }
@@ -122,6 +126,23 @@ type Paths struct {
 	// Aliases (health.paths.aliases) also serves the conventional aliases
 	// (/healthz, /livez, /readyz).
 	Aliases bool
+	// Groups (health.paths.groups, default none) serves more engine
+	// groups, each at its path, by group name: {custom: /health/custom}.
+	// Each member also gets {path}/{name} when PerCheck is on.
+	Groups map[string]string
+}
+
+// Compat is the health.compat.* section: a compatibility profile, so that
+// a service migrating from another health package keeps its wire shapes.
+type Compat struct {
+	// Profile (health.compat.profile, default "": none) is "roadrunner"
+	// (RoadRunner's status plugin: /health and /ready with ?plugin=) or
+	// "axway" (Axway agent-sdk's healthcheck: /status, /status/{name}).
+	Profile string
+	// MovedStatusPath (health.compat.moved_status_path, default
+	// /vitals/status) is where the HTML status page moves when the profile
+	// serves /status ("axway"); "-" turns the page off then.
+	MovedStatusPath string
 }
 
 // Off is the value of a path key that turns its endpoint off.
@@ -251,9 +272,9 @@ type Wasm struct {
 
 // Check is one entry of health.checks.
 type Check struct {
-	// Name (name) of the component: unique, 1-63 characters.
+	// Name (name) of the component: unique, 1-253 characters (core.MaxNameLength) of letters, digits, ._-.
 	Name string
-	// Provider (provider) that runs the check: http, tcp, tls, dns, jobs, wasm, or
+	// Provider (provider) that runs the check: http, tcp, tls, dns, jobs, wasm, ttl (results pushed with Engine.RecordResult; config ttl), or
 	// one the app registers.
 	Provider string
 	// Interval (interval) between checks; 0: health.interval.

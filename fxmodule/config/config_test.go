@@ -41,12 +41,14 @@ func TestLoadDefaults(t *testing.T) {
 		Details:               DetailsAuthorized,
 		DetailsMaxDepth:       32,
 		DetailsMaxBytes:       16384,
-		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Status: "/status", PerCheck: true, Aliases: true},
+		Paths:                 Paths{Health: "/health", Ready: "/ready", Jobs: "/jobs", Status: "/status", PerCheck: true, Aliases: true, Groups: map[string]string{}},
+		Compat:                Compat{MovedStatusPath: "/vitals/status"},
 		LameDuck:              LameDuck{Period: 10 * time.Second, DrainTimeout: 10 * time.Second, Signals: []string{"SIGTERM", "SIGINT"}, ConnectionClose: true},
 		Status:                Status{History: 50},
 		Notify:                notify.Config{QueueSize: 100, Backoff: time.Second, MaxBackoff: 30 * time.Second},
 		Metrics:               Metrics{Path: "/metrics"},
 		GRPC:                  GRPC{MaxConnections: 100, MaxConcurrentStreams: 100},
+		Pprof:                 Pprof{Path: "/debug/pprof"},
 	}}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -206,7 +208,7 @@ health:
 		{"checks type", "health: {checks: {name: a}}", nil, []string{"health.checks: a map is not a list"}},
 		{"check config type", "health: {checks: [{name: a, provider: tcp, config: [1]}]}", nil, []string{"health.checks[0].config: a list is not a map of keys"}},
 		{"check name missing", "health: {checks: [{provider: tcp}]}", nil, []string{"health.checks[0].name: is required"}},
-		{"check name invalid", "health: {checks: [{name: 'a b', provider: tcp}]}", nil, []string{`health.checks[0].name: "a b" must be 1-63`}},
+		{"check name invalid", "health: {checks: [{name: 'a b', provider: tcp}]}", nil, []string{`health.checks[0].name: "a b" must be 1-253`}},
 		{"check name duplicate", "health: {checks: [{name: a, provider: tcp}, {name: a, provider: http}]}", nil, []string{`health.checks[1].name: "a" is already used by health.checks[0]`}},
 		{"check provider missing", "health: {checks: [{name: a}]}", nil, []string{"health.checks[0].provider: is required"}},
 		{"check fall", "health: {checks: [{name: a, provider: tcp, fall: -2}]}", nil, []string{"health.checks[0].fall: -2 must be at least 1"}},
@@ -233,9 +235,17 @@ health:
 		{"path is another's alias", "health: {paths: {ready: /healthz}}", nil, []string{`health.paths.ready: "/healthz" is already used by health.paths.aliases (/healthz as health.paths.health)`}},
 		{"status at an alias", "health: {paths: {status: /readyz}}", nil, []string{`health.paths.status: "/readyz" is already used by health.paths.aliases (/readyz as health.paths.ready)`}},
 		{"metrics at an alias", "health: {metrics: {enabled: true, path: /livez}}", nil, []string{`health.metrics.path: "/livez" is already used by health.paths.aliases (/livez as health.paths.health)`}},
-		{"status under per-check", "health: {paths: {status: /health/status}}", nil, []string{`health.paths.status: "/health/status" is already used by health.paths.per_check (/health/{name}): it would hide the check named "status"`}},
-		{"jobs under per-check", "health: {paths: {jobs: /ready/jobs}}", nil, []string{`health.paths.jobs: "/ready/jobs" is already used by health.paths.per_check (/ready/{name})`}},
-		{"metrics under an alias's per-check", "health: {metrics: {enabled: true, path: /readyz/metrics}}", nil, []string{`health.metrics.path: "/readyz/metrics" is already used by health.paths.per_check (/readyz/{name}, health.paths.aliases)`}},
+		{"status under per-check", "health: {paths: {status: /health/status}, checks: [{name: status, provider: tcp, groups: [liveness]}]}", nil, []string{`health.paths.status: "/health/status" is already used by health.checks[0].name: the per-check path of check "status" (group "liveness") under health.paths.health; rename one`}},
+		{"jobs under per-check", "health: {paths: {jobs: /ready/jobs}, checks: [{name: jobs, provider: tcp}]}", nil, []string{`health.paths.jobs: "/ready/jobs" is already used by health.checks[0].name: the per-check path of check "jobs" (group "readiness") under health.paths.ready`}},
+		{"metrics under an alias's per-check", "health: {metrics: {enabled: true, path: /readyz/metrics}, checks: [{name: metrics, provider: tcp}]}", nil, []string{`health.metrics.path: "/readyz/metrics" is already used by health.checks[0].name: the per-check path of check "metrics" (group "readiness") under health.paths.aliases (/readyz as health.paths.ready)`}},
+		{"group path taken", "health: {paths: {groups: {custom: /ready}}}", nil, []string{`health.paths.groups.custom: "/ready" is already used by health.paths.ready`}},
+		{"two groups at one path", "health: {paths: {groups: {a: /g, b: /g}}}", nil, []string{`health.paths.groups.b: "/g" is already used by health.paths.groups.a`}},
+		{"group path invalid", "health: {paths: {groups: {custom: custom}}}", nil, []string{`health.paths.groups.custom: "custom" must start with "/"`}},
+		{"group path under a check", "health: {paths: {groups: {custom: /health/custom}}, checks: [{name: custom, provider: tcp, groups: [liveness, custom]}]}", nil, []string{`health.paths.groups.custom: "/health/custom" is already used by health.checks[0].name: the per-check path of check "custom" (group "liveness") under health.paths.health`}},
+		{"profile", "health: {compat: {profile: consul}}", nil, []string{`health.compat.profile: "consul" is not a profile (want "roadrunner", "axway" or empty)`}},
+		{"roadrunner status code", "health: {compat: {profile: roadrunner}, unavailable_status_code: 200}", nil, []string{`health.unavailable_status_code: 200 is accepted by RoadRunner's status plugin (100-599) but not here`}},
+		{"axway page at a check", "health: {compat: {profile: axway, moved_status_path: /status/db}, checks: [{name: db, provider: tcp}]}", nil, []string{`health.compat.moved_status_path: "/status/db" is already used by health.checks[0].name: the per-check path of check "db" under health.compat.profile`}},
+		{"metrics at axway's /status", "health: {compat: {profile: axway}, metrics: {enabled: true, path: /status}}", nil, []string{`health.metrics.path: "/status" is already used by health.compat.profile`}},
 		{"metrics enabled", "health: {metrics: {enabled: yes please}}", nil, []string{`health.metrics.enabled: "yes please" is not a boolean`}},
 		{"grpc address", "health: {grpc: {address: 9090}}", nil, []string{`health.grpc.address: "9090" is not host:port`}},
 		{"grpc address taken", "server: {address: ':8080'}\nhealth: {grpc: {address: ':8080'}}", nil, []string{`health.grpc.address: ":8080" is already used by server.address`}},
@@ -287,6 +297,10 @@ func TestPathsWithoutCollisions(t *testing.T) {
 		"health: {metrics: {enabled: false, path: /healthz}}",                        // metrics off: the path is not served
 		"health: {paths: {ready: '-', status: /ready/x}}",                            // no ready endpoint
 		"health: {paths: {health: '-'}, metrics: {enabled: true, path: /healthz/m}}", // no /healthz alias
+		"health: {paths: {status: /health/status}}",                                  // no check named status
+		"health: {paths: {groups: {custom: /health/custom}}}",                        // a group under /health/{name}
+		"health: {compat: {profile: axway}}",                                         // the page moves from /status
+		"health: {compat: {profile: roadrunner}, unavailable_status_code: 500}",
 	} {
 		if _, err := Load(LoadOptions{File: writeFile(t, file)}); err != nil {
 			t.Errorf("%s: %v", file, err)
@@ -362,7 +376,7 @@ func TestComponentError(t *testing.T) {
 			"health.checks[1].config.max_active: \"many\" is not an integer\n" +
 				"health.checks[1].config.checker: \"q\" is not registered (no jobs checkers are registered)"},
 		{core.Component{Name: "x", Provider: "nope"}, `health.checks[1].provider: "nope" is not registered`},
-		{core.Component{Name: "-x", Provider: "http", Fall: -1}, "health.checks[1].name: \"-x\" must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit\n" +
+		{core.Component{Name: "-x", Provider: "http", Fall: -1}, "health.checks[1].name: \"-x\" must be 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit\n" +
 			"health.checks[1].fall: -1 must be at least 1"},
 	}
 	for _, tc := range cases {

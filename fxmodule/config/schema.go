@@ -34,7 +34,7 @@ func decode(raw map[string]any, sources map[string]string, strictRoot bool, secr
 	}
 	cfg.Health = health(r.Object("health", "check_timeout", "interval", "unavailable_status_code",
 		"details", "token", "paths", "lameduck", "service", "wait_for_ready", "wasm", "checks",
-		"status", "notify", "metrics", "grpc", "details_max_depth", "details_max_bytes"))
+		"status", "notify", "metrics", "grpc", "details_max_depth", "details_max_bytes", "pprof", "compat"))
 	if secrets.Len() > 0 {
 		cfg.Secrets = secrets
 	}
@@ -76,7 +76,9 @@ func health(r *confkit.Reader) Health {
 		DetailsMaxDepth:       integer(r, "details_max_depth"),
 		DetailsMaxBytes:       integer(r, "details_max_bytes"),
 	}
-	h.Paths = paths(r.Object("paths", "health", "ready", "jobs", "status", "per_check", "aliases"))
+	h.Paths = paths(r.Object("paths", "health", "ready", "jobs", "status", "per_check", "aliases", "groups"))
+	c := r.Object("compat", "profile", "moved_status_path")
+	h.Compat = Compat{Profile: c.String("profile", ""), MovedStatusPath: c.String("moved_status_path", "")}
 	h.LameDuck = lameDuck(r.Object("lameduck", "period", "drain_timeout", "signals", "connection_close"))
 	h.Service = service(r.Object("service", "id", "version", "release_id", "description"))
 	h.Wasm = wasm(r.Object("wasm", "cache_dir", "pool_size", "memory_pages", "max_output_bytes",
@@ -89,6 +91,7 @@ func health(r *confkit.Reader) Health {
 	h.Notify = notifyConfig(r.Object("notify", "webhooks", "queue_size", "backoff", "max_backoff"))
 	h.Metrics = metrics(r.Object("metrics", "enabled", "path"))
 	h.GRPC = grpc(r.Object("grpc", "address", "max_connections", "max_concurrent_streams"))
+	h.Pprof = pprofConfig(r.Object("pprof", "enabled", "token", "path"))
 	for _, c := range r.Objects("checks", "name", "provider", "interval", "timeout", "fall", "rise",
 		"groups", "critical", "start_up", "config") {
 		h.Checks = append(h.Checks, check(c))
@@ -104,6 +107,7 @@ func paths(r *confkit.Reader) Paths {
 		Status:   r.String("status", ""),
 		Aliases:  r.Bool("aliases", false),
 		PerCheck: r.Bool("per_check", false),
+		Groups:   r.StringMap("groups"),
 	}
 }
 

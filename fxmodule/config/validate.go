@@ -3,14 +3,17 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
 // Details values.
@@ -37,7 +40,7 @@ func (c *Config) Validate() error {
 	if h.Interval <= 0 {
 		bad("health.interval", "%s must be positive", h.Interval)
 	}
-	if err := echomw.ValidateUnavailableStatusCode(h.UnavailableStatusCode); err != nil {
+	if err := echomw.Profile(h.Compat.Profile).ValidateUnavailableStatusCode(h.UnavailableStatusCode); err != nil {
 		errs = append(errs, &KeyError{Path: "health.unavailable_status_code", Err: err})
 	}
 	if err := echomw.DetailsPolicy(h.Details).Validate(); err != nil {
@@ -52,6 +55,7 @@ func (c *Config) Validate() error {
 	if err := echomw.ValidateToken(h.Token); err != nil {
 		errs = append(errs, &KeyError{Path: "health.token", Err: err})
 	}
+	errs = append(errs, h.Pprof.validate(h.Token)...)
 	errs = append(errs, h.validatePaths()...)
 	if n := h.Status.History; n < 0 || n > 1000 {
 		bad("health.status.history", "%d is not in 0-1000", n)
@@ -75,88 +79,86 @@ func (c *Config) Validate() error {
 	return c.Secrets.RedactError(errors.Join(errs...))
 }
 
-// validatePaths checks the endpoint paths: each starts with / or is Off,
-// and no two routes collide: the configured paths, the metrics path, the
-// aliases (health.paths.aliases) and the per-check paths
-// (health.paths.per_check: {path}/{name} under the health and ready paths
-// and their aliases, where a fixed path would hide the check of that name).
-// A collision names both keys.
+// validatePaths checks the endpoint paths with echomw's route table (the
+// one place paths are decided): each path key, the groups' paths
+// (health.paths.groups), the profile (health.compat.*), the metrics path
+// and the checks' per-check paths. A collision names both keys.
 func (h Health) validatePaths() []error {
+	cfg, keys := h.routeConfig()
+	_, err := echomw.PlanRoutes(cfg, h.members())
 	var errs []error
-	p := h.Paths
-	paths := [][2]string{
-		{"health.paths.health", p.Health}, {"health.paths.ready", p.Ready}, {"health.paths.jobs", p.Jobs},
-		{"health.paths.status", p.Status},
-	}
-	if h.Metrics.Enabled {
-		paths = append(paths, [2]string{"health.metrics.path", h.Metrics.Path})
-	}
-	seen := map[string]string{} // path: the key that routes it
-	var fixed [][2]string       // the valid configured paths, in order
-	for _, kv := range paths {
-		key, v := kv[0], kv[1]
-		switch {
-		case v == Off:
-		case echomw.ValidatePath(v) != nil:
-			errs = append(errs, &KeyError{Path: key, Err: echomw.ValidatePath(v)})
-		case seen[v] != "":
-			errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf("%q is already used by %s", v, seen[v])})
-		default:
-			seen[v] = key
-			fixed = append(fixed, kv)
+	for _, fe := range confkit.Fields(err) {
+		out := &KeyError{Path: keys.Replace(fe.Path), Err: fe.Err}
+		var ce *echomw.CollisionError
+		if errors.As(fe.Err, &ce) {
+			c := *ce
+			c.Other, c.Under = keys.Replace(c.Other), keys.Replace(c.Under)
+			out.Err = &c
 		}
-	}
-	on := func(key string) bool { // the endpoint of key is served
-		for _, kv := range fixed {
-			if kv[0] == key {
-				return true
-			}
-		}
-		return false
-	}
-	// Per-check prefixes: {path}/{name} of the health and ready endpoints.
-	type prefix struct{ path, key string }
-	var prefixes []prefix
-	if p.PerCheck {
-		if on("health.paths.health") {
-			prefixes = append(prefixes, prefix{p.Health, "health.paths.per_check (" + p.Health + "/{name})"})
-		}
-		if on("health.paths.ready") {
-			prefixes = append(prefixes, prefix{p.Ready, "health.paths.per_check (" + p.Ready + "/{name})"})
-		}
-	}
-	if p.Aliases {
-		// echomw's aliases: /livez and /healthz answer as the health
-		// endpoint, /readyz as the ready one.
-		aliases := [...][2]string{{"/livez", "health.paths.health"}, {"/healthz", "health.paths.health"}, {"/readyz", "health.paths.ready"}}
-		for _, a := range aliases {
-			alias, of := a[0], a[1]
-			if !on(of) {
-				continue
-			}
-			key := seen[alias]
-			switch {
-			case key == of:
-				continue // the endpoint is at its alias already
-			case key != "":
-				errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf("%q is already used by health.paths.aliases (%s as %s)", alias, alias, of)})
-				continue
-			}
-			if p.PerCheck {
-				prefixes = append(prefixes, prefix{alias, "health.paths.per_check (" + alias + "/{name}, health.paths.aliases)"})
-			}
-		}
-	}
-	for _, kv := range fixed {
-		key, v := kv[0], kv[1]
-		dir, name := v[:strings.LastIndex(v, "/")], v[strings.LastIndex(v, "/")+1:]
-		for _, pr := range prefixes {
-			if dir == pr.path {
-				errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf("%q is already used by %s: it would hide the check named %q", v, pr.key, name)})
-			}
-		}
+		errs = append(errs, out)
 	}
 	return errs
+}
+
+// Routes returns the route table the health.paths.* and health.compat.*
+// keys describe (echomw.PlanRoutes), the metrics path as a reserved route;
+// an error when they do not validate.
+func (h Health) Routes() ([]echomw.Route, error) {
+	cfg, _ := h.routeConfig()
+	return echomw.PlanRoutes(cfg, h.members())
+}
+
+// members returns the checks as the route table sees them.
+func (h Health) members() []echomw.Member {
+	members := make([]echomw.Member, len(h.Checks))
+	for i, c := range h.Checks {
+		members[i] = echomw.Member{Name: c.Name, Groups: c.Groups, Field: fmt.Sprintf("health.checks[%d].name", i)}
+	}
+	return members
+}
+
+// routeConfig returns the path settings of h as echomw's Config, and the
+// replacer turning its field names into keys.
+func (h Health) routeConfig() (echomw.Config, *strings.Replacer) {
+	p := h.Paths
+	cfg := echomw.Config{
+		HealthPath: p.Health, ReadyPath: p.Ready, JobsPath: p.Jobs, StatusPath: p.Status,
+		StatusPage:      statuspage.New,
+		Aliases:         echomw.OnIf(p.Aliases),
+		PerCheckPaths:   echomw.OnIf(p.PerCheck),
+		Profile:         echomw.Profile(h.Compat.Profile),
+		MovedStatusPath: h.Compat.MovedStatusPath,
+		Groups:          h.GroupPaths(),
+	}
+	// Paths served next to the handler: one entry each, so that the route
+	// table refuses collisions with them (a profiler's path goes here).
+	if h.Metrics.Enabled && h.Metrics.Path != Off {
+		cfg.Reserved = append(cfg.Reserved, echomw.ReservedPath{Path: h.Metrics.Path, Field: "health.metrics.path"})
+	}
+	if h.Pprof.Enabled {
+		cfg.Reserved = append(cfg.Reserved, echomw.ReservedPath{Path: h.Pprof.Path, Field: "health.pprof.path"})
+	}
+	// MovedStatusPath before StatusPath: a replacer tries its pairs in
+	// order at each position.
+	pairs := []string{
+		"HealthPath", "health.paths.health", "ReadyPath", "health.paths.ready", "JobsPath", "health.paths.jobs",
+		"MovedStatusPath", "health.compat.moved_status_path", "StatusPath", "health.paths.status",
+		"Aliases", "health.paths.aliases", "PerCheckPaths", "health.paths.per_check", "Profile", "health.compat.profile",
+	}
+	for i, g := range cfg.Groups {
+		pairs = append(pairs, fmt.Sprintf("Groups[%d]", i), "health.paths.groups."+g.Group)
+	}
+	return cfg, strings.NewReplacer(pairs...)
+}
+
+// GroupPaths returns health.paths.groups sorted by group name, as
+// echomw.Config.Groups.
+func (h Health) GroupPaths() []echomw.GroupPath {
+	out := make([]echomw.GroupPath, 0, len(h.Paths.Groups))
+	for _, g := range slices.Sorted(maps.Keys(h.Paths.Groups)) {
+		out = append(out, echomw.GroupPath{Group: g, Path: h.Paths.Groups[g]})
+	}
+	return out
 }
 
 func validateChecks(checks []Check) []error {

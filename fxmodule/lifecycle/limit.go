@@ -106,30 +106,35 @@ func limitHandler(next http.Handler, health func(path string) bool) http.Handler
 	})
 }
 
-// healthPath reports whether path is one of the health and readiness
-// endpoints (their aliases and per-check paths included).
-func (r *Runtime) healthPath(path string) bool {
-	p := r.cfg.Health.Paths
-	for _, base := range []string{p.Health, p.Ready} {
-		if base == "" || base == "-" {
-			continue
-		}
-		if path == base || p.PerCheck && strings.HasPrefix(path, base+"/") {
-			return true
+// healthPaths returns the matcher of the paths the reserve serves: every
+// group endpoint of the route table (health, ready, the groups of
+// health.paths.groups), their aliases and per-check paths, and a
+// profile's paths. The table (config.Health.Routes) decides them.
+func (r *Runtime) healthPaths() func(path string) bool {
+	routes, err := r.cfg.Health.Routes()
+	if err != nil { // the configuration was validated: not reached
+		r.log.Error("vitals: the route table", "err", err)
+	}
+	exact := map[string]bool{}
+	var prefixes []string
+	for _, rt := range routes {
+		switch {
+		case rt.Group == "" && rt.Profile == "":
+		case rt.PerCheck:
+			prefixes = append(prefixes, rt.Path+"/")
+		default:
+			exact[rt.Path] = true
 		}
 	}
-	if p.Aliases {
-		switch path {
-		case "/livez", "/healthz":
-			return p.Health != "-"
-		case "/readyz":
-			return p.Ready != "-"
+	return func(path string) bool {
+		if exact[path] {
+			return true
 		}
-		for _, a := range []string{"/livez/", "/healthz/", "/readyz/"} {
-			if p.PerCheck && strings.HasPrefix(path, a) {
+		for _, p := range prefixes {
+			if strings.HasPrefix(path, p) {
 				return true
 			}
 		}
+		return false
 	}
-	return false
 }

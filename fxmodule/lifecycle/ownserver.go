@@ -202,7 +202,7 @@ func (o *ownServer) applyServerLimits(srv *http.Server) {
 	}
 	if c.MaxConnections > 0 {
 		srv.ConnContext = markOverCap(srv.ConnContext)
-		srv.Handler = limitHandler(srv.Handler, r.healthPath)
+		srv.Handler = limitHandler(srv.Handler, r.healthPaths())
 	}
 	r.log.Debug("vitals: server limits", "read_header_timeout", srv.ReadHeaderTimeout, "idle_timeout", srv.IdleTimeout,
 		"read_timeout", srv.ReadTimeout, "write_timeout", srv.WriteTimeout, "max_header_bytes", srv.MaxHeaderBytes,

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/vitals-go/vitals/core/client"
 )
 
 const checkUsage = `Usage: vitals check [flags] URL
@@ -33,21 +35,19 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	u, err := parseTarget(rest[0], "/health")
+	u, err := client.ParseTarget(rest[0], "/health")
 	if err != nil {
 		return c.usageError("bad URL: %v", err)
 	}
-	header, err := bearer(*token)
+	tok, err := bearer(*token)
 	if err != nil {
 		return c.fail(exitError, "%v", err)
 	}
-	header.Set("Accept", "application/health+json, application/json;q=0.9, */*;q=0.1")
-	g := &getter{timeout: *timeout, header: header}
-	resp, err := g.get(context.Background(), u)
+	resp, err := (&client.Client{Timeout: *timeout, Token: tok, MaxBody: maxBody}).Check(context.Background(), u.String())
 	if err != nil {
 		return c.fail(exitError, "%v", err)
 	}
-	healthy := resp.StatusCode >= 200 && resp.StatusCode < 300
+	healthy := resp.Healthy()
 	fmt.Fprintf(stdout, "%s: %s\n", u, resp.Status)
 	if !healthy || *verbose {
 		for _, l := range firstLines(resp.Body) {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"syscall"
 	"time"
+
+	"github.com/vitals-go/vitals/core/client"
 )
 
 const runningUsage = `Usage: vitals running [flags] ADDRESS|URL
@@ -42,47 +40,27 @@ func runRunning(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	u, err := parseTarget(rest[0], "/health")
+	u, err := client.ParseTarget(rest[0], "/health")
 	if err != nil {
 		return c.usageError("bad address: %v", err)
 	}
-	g := &getter{timeout: *timeout}
-	g.header = map[string][]string{"Accept": {"application/health+json, application/json;q=0.9, */*;q=0.1"}}
-	resp, err := g.get(context.Background(), u)
+	occ, resp, err := (&client.Client{Timeout: *timeout, MaxBody: maxBody}).Running(context.Background(), u.String())
 	switch {
-	case err != nil && !g.connected && errors.Is(err, syscall.ECONNREFUSED):
+	case occ == client.Free:
 		fmt.Fprintf(stdout, "free: nothing listens on %s\n", u.Host)
 		return exitFail
-	case err != nil && g.connected:
+	case err != nil && occ == client.Other:
 		fmt.Fprintf(stdout, "in use: %s accepted the connection but gave no HTTP answer\n", u.Host)
 		return c.fail(exitError, "%v", err)
 	case err != nil:
 		return c.fail(exitError, "%v", err)
 	}
-	if status, ok := healthStatus(resp); ok {
+	if status, ok := resp.HealthStatus(); ok {
 		fmt.Fprintf(stdout, "running: %s answered %s, status %q\n", u, resp.Status, status)
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "in use: %s answered %s (%s), not a Vitals health response\n", u, resp.Status, orNone(resp.ContentType))
 	return exitError
-}
-
-// healthStatus returns the "status" of a health response (IETF draft
-// "Health Check Response Format for HTTP APIs", as Vitals serves it), and
-// whether resp is one.
-func healthStatus(resp *response) (string, bool) {
-	var body struct {
-		Status string `json:"status"`
-	}
-	jsonErr := json.Unmarshal(resp.Body, &body) // may be cut at maxBody
-	if mt, _, _ := mime.ParseMediaType(resp.ContentType); mt == "application/health+json" {
-		return body.Status, true
-	}
-	switch body.Status {
-	case "pass", "warn", "fail":
-		return body.Status, jsonErr == nil
-	}
-	return "", false
 }
 
 func orNone(s string) string {

@@ -1,0 +1,2 @@
+module rec
+go 1.24
