@@ -33,7 +33,7 @@ func TestAggregation(t *testing.T) {
 				c.Fall, c.NonCritical = 1, tt.critical[name]
 				mustAdd(t, e, c)
 				if st != U {
-					p.set(name, st)
+					p.SetState(name, st)
 					mustRun(t, e, name)
 				}
 			}
@@ -71,7 +71,7 @@ func TestGroupsAndReadiness(t *testing.T) {
 	if s := e.Snapshot(); !s.Ready() || !s.Live() {
 		t.Fatalf("not ready/live after all up: %+v", s.Groups)
 	}
-	p.set("db", core.StateDown)
+	p.SetState("db", core.StateDown)
 	c := manual("db")
 	c.Fall = 1
 	if err := e.Update(t.Context(), c); err != nil {
@@ -82,7 +82,7 @@ func TestGroupsAndReadiness(t *testing.T) {
 	if s.Ready() || !s.Live() {
 		t.Fatal("a down readiness member must fail readiness and leave liveness alone")
 	}
-	p.set("db", core.StateUp)
+	p.SetState("db", core.StateUp)
 	mustRun(t, e, "db")
 	mustRun(t, e, "db")
 	e.EnterLameDuck()
@@ -172,7 +172,7 @@ func TestCheckedUnknownFailsReadiness(t *testing.T) {
 	a.Fall, b.Fall, a.Rise, b.Rise = 1, 1, 1, 1
 	mustAdd(t, e, a)
 	mustAdd(t, e, b)
-	p.set("b", core.StateUnknown)
+	p.SetState("b", core.StateUnknown)
 	if err := e.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestCheckedUnknownFailsReadiness(t *testing.T) {
 	if err := e.WaitForReady(ctx, core.GroupReadiness); !errors.As(err, &nre) || len(nre.NotReady) != 1 || nre.NotReady["b"] != core.StateUnknown {
 		t.Fatalf("WaitForReady = %v", err)
 	}
-	p.set("b", core.StateUp)
+	p.SetState("b", core.StateUp)
 	mustRun(t, e, "b")
 	if s := e.Snapshot(); !s.Ready() || !s.Live() {
 		t.Fatalf("ready=%v live=%v once b is up", s.Ready(), s.Live())

@@ -3,12 +3,12 @@ package core_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // benchEngine returns an engine that is not started (no background
@@ -96,25 +96,9 @@ func BenchmarkSnapshotRead(b *testing.B) {
 // at the end, not one per result). The concurrency bound is 256, so up to
 // 256 connects are in flight.
 func BenchmarkRound1000TCP(b *testing.B) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	accepted := make(chan struct{})
-	go func() {
-		defer close(accepted)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	b.Cleanup(func() { _ = ln.Close(); <-accepted })
+	addr := testnet.AcceptAndClose(b)
 
 	e := benchEngine(b, core.WithProviders(&core.TCPProvider{}), core.WithConcurrency(256))
-	addr := ln.Addr().String()
 	for i := range 1000 {
 		err := e.Add(context.Background(), core.Component{
 			Name:     fmt.Sprintf("tcp%04d", i),
@@ -150,25 +134,10 @@ func BenchmarkRound1000TCP(b *testing.B) {
 // at a time. The difference between the two is the engine's share of a
 // round (scheduling, hysteresis, snapshot rebuilds).
 func BenchmarkTCPProvider1000(b *testing.B) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	accepted := make(chan struct{})
-	go func() {
-		defer close(accepted)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	b.Cleanup(func() { _ = ln.Close(); <-accepted })
+	addr := testnet.AcceptAndClose(b)
 
 	p := &core.TCPProvider{}
-	c := core.Component{Name: "tcp", Provider: "tcp", Config: map[string]any{"address": ln.Addr().String()}}
+	c := core.Component{Name: "tcp", Provider: "tcp", Config: map[string]any{"address": addr}}
 	b.ReportAllocs()
 	for b.Loop() {
 		work := make(chan struct{})

@@ -76,7 +76,7 @@ func TestDetailsMeasureExact(t *testing.T) {
 	l := detailsLimits{depth: 10, bytes: 1 << 20}
 	for _, v := range []any{
 		"<tag> & \"q\" \\ \t\x01 \u2028 é \xff",
-		map[string]any{"a": 1, "b": []any{1.5, 1e21, 1e-7, -0.0, json.Number("12")}, "c": nil},
+		map[string]any{"a": 1, "b": []any{1.5, 1e21, 1e-7, math.Copysign(0, -1), json.Number("12")}, "c": nil},
 		[]any{}, map[string]any{}, int64(-1 << 62), 123456789.125,
 	} {
 		raw, _ := json.Marshal(v)

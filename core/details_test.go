@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 // fixedDetails is a provider whose every result carries the same details.
@@ -19,6 +20,17 @@ func (fixedDetails) Name() string { return "fixed" }
 
 func (p fixedDetails) Check(context.Context, core.Component) core.Check {
 	return core.Check{State: core.StateUp, Message: "fixed", Details: p.details}
+}
+
+// fixedEngine returns an engine (coretest.NewEngine, and opts) whose one
+// component, "probe", reports details; the test runs its checks.
+func fixedEngine(t *testing.T, details map[string]any, opts ...core.Option) *core.Engine {
+	t.Helper()
+	e, _ := coretest.NewEngine(t, append([]core.Option{core.WithProviders(fixedDetails{details})}, opts...)...)
+	if err := e.Add(context.Background(), core.Component{Name: "probe", Provider: "fixed", Interval: time.Hour, Timeout: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 // deepArrays is what a probe printing {"a":[[[…]]]} (n brackets) decodes to.
@@ -79,14 +91,7 @@ func TestDetailsLimitedWhenAccepted(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e, err := core.New(core.WithProviders(fixedDetails{c.details}), core.WithJitter(0))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = e.Stop(context.Background()) })
-			if err := e.Add(context.Background(), core.Component{Name: "probe", Provider: "fixed", Interval: time.Hour, Timeout: time.Second}); err != nil {
-				t.Fatal(err)
-			}
+			e := fixedEngine(t, c.details)
 			sub := e.Subscribe(4)
 			defer sub.Close()
 			res, err := e.Run(context.Background(), "probe")
@@ -130,14 +135,7 @@ func TestDetailsWithinLimitsKept(t *testing.T) {
 	d["pipelines"] = []core.JobsReport{{Pipeline: "orders", Ready: true}}
 	d["latency"] = 1500 * time.Millisecond
 	d["s"] = "<&>"
-	e, err := core.New(core.WithProviders(fixedDetails{d}), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.Stop(context.Background()) })
-	if err := e.Add(context.Background(), core.Component{Name: "probe", Provider: "fixed", Interval: time.Hour, Timeout: time.Second}); err != nil {
-		t.Fatal(err)
-	}
+	e := fixedEngine(t, d)
 	res, err := e.Run(context.Background(), "probe")
 	if err != nil {
 		t.Fatal(err)
@@ -165,14 +163,7 @@ func TestWithDetailsLimits(t *testing.T) {
 			t.Errorf("WithDetailsLimits(%d, %d) = %v, want an error saying %q", c.depth, c.bytes, err, c.want)
 		}
 	}
-	e, err := core.New(core.WithProviders(fixedDetails{deepObjects(10)}), core.WithJitter(0), core.WithDetailsLimits(3, 256))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.Stop(context.Background()) })
-	if err := e.Add(context.Background(), core.Component{Name: "probe", Provider: "fixed", Interval: time.Hour, Timeout: time.Second}); err != nil {
-		t.Fatal(err)
-	}
+	e := fixedEngine(t, deepObjects(10), core.WithDetailsLimits(3, 256))
 	res, err := e.Run(context.Background(), "probe")
 	if err != nil {
 		t.Fatal(err)

@@ -212,19 +212,19 @@ func TestBackgroundChecksRunAndStop(t *testing.T) {
 	if err := e.WaitForReady(ctx, core.GroupReadiness); err != nil {
 		t.Fatal(err)
 	}
-	for p.calls.Load() < 3 {
+	for p.Calls() < 3 {
 		select {
 		case <-ctx.Done():
-			t.Fatalf("background checks: %d calls", p.calls.Load())
+			t.Fatalf("background checks: %d calls", p.Calls())
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
 	if err := e.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
-	n := p.calls.Load()
+	n := p.Calls()
 	time.Sleep(30 * time.Millisecond)
-	if p.calls.Load() != n {
+	if p.Calls() != n {
 		t.Fatal("checks ran after Stop")
 	}
 	if e.Snapshot().Phase != core.PhaseStopped {
@@ -239,7 +239,7 @@ func TestWaitForReadyNamesTheLaggards(t *testing.T) {
 	bad.Fall = 1
 	mustAdd(t, e, bad)
 	mustAdd(t, e, manual("never"))
-	p.set("bad", core.StateDown)
+	p.SetState("bad", core.StateDown)
 	mustRun(t, e, "ok")
 	mustRun(t, e, "bad")
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
@@ -257,7 +257,7 @@ func TestWaitForReadyNamesTheLaggards(t *testing.T) {
 	wctx, wcancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer wcancel()
 	go func() { done <- e.WaitForReady(wctx, core.GroupReadiness) }()
-	p.set("bad", core.StateUp)
+	p.SetState("bad", core.StateUp)
 	mustRun(t, e, "never")
 	mustRun(t, e, "bad")
 	mustRun(t, e, "bad") // rise 2
@@ -296,9 +296,9 @@ func TestAddUpdateRemoveWhileRunning(t *testing.T) {
 		t.Fatal("removed component still in the snapshot")
 	}
 	time.Sleep(10 * time.Millisecond) // let an in-flight run finish
-	n := p.calls.Load()
+	n := p.Calls()
 	time.Sleep(30 * time.Millisecond)
-	if p.calls.Load() != n {
+	if p.Calls() != n {
 		t.Fatal("removed component still checked")
 	}
 	if h, _ := e.History(ctx, "dyn", 0); len(h) != 0 {

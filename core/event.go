@@ -29,7 +29,6 @@ const DefaultSubscriptionBuffer = 64
 type Subscription struct {
 	c       chan Event
 	dropped atomic.Uint64
-	once    sync.Once
 	hub     *hub
 }
 

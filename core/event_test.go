@@ -13,10 +13,10 @@ func TestEventsOnStateChange(t *testing.T) {
 	c.Fall, c.Rise = 2, 1
 	mustAdd(t, e, c)
 	sub := e.Subscribe(8)
-	p.set("db", core.StateUp)
+	p.SetState("db", core.StateUp)
 	mustRun(t, e, "db") // unknown -> up
 	mustRun(t, e, "db") // no change
-	p.set("db", core.StateDown)
+	p.SetState("db", core.StateDown)
 	mustRun(t, e, "db") // fall not reached
 	mustRun(t, e, "db") // up -> down
 	want := []struct{ from, to core.State }{{core.StateUnknown, core.StateUp}, {core.StateUp, core.StateDown}}
@@ -58,9 +58,9 @@ func TestSlowSubscriberDoesNotStallTheEngine(t *testing.T) {
 	fast := e.Subscribe(100)
 	for i := range 20 {
 		if i%2 == 0 {
-			p.set("flappy", core.StateDown)
+			p.SetState("flappy", core.StateDown)
 		} else {
-			p.set("flappy", core.StateUp)
+			p.SetState("flappy", core.StateUp)
 		}
 		mustRun(t, e, "flappy") // would block forever if delivery blocked
 	}

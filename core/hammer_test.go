@@ -37,7 +37,7 @@ func TestHammer(t *testing.T) {
 				case 3:
 					_, _ = e.Run(ctx, name)
 				case 4:
-					p.set(name, core.State(rand.IntN(4)))
+					p.SetState(name, core.State(rand.IntN(4)))
 				}
 			}
 		})

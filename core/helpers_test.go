@@ -2,66 +2,28 @@ package core_test
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
+
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
-// scripted is a provider whose next result per component is set by the test.
-type scripted struct {
-	name  string
-	mu    sync.Mutex
-	state map[string]core.State
-	calls atomic.Int64
-}
+// scripted is the engine test helpers' provider (coretest.Provider).
+type scripted = coretest.Provider
 
-func newScripted(name string) *scripted {
-	return &scripted{name: name, state: map[string]core.State{}}
-}
-
-func (s *scripted) Name() string { return s.name }
-
-func (s *scripted) set(component string, st core.State) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.state[component] = st
-}
-
-func (s *scripted) Check(_ context.Context, c core.Component) core.Check {
-	s.calls.Add(1)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.state[c.Name]
-	if !ok {
-		st = core.StateUp
-	}
-	return core.Check{State: st, Message: "scripted " + st.String()}
-}
+func newScripted(name string) *scripted { return coretest.NewProvider(name) }
 
 // manual returns components that never run on their own within a test: a
 // long interval, so the test drives every check with Run.
-func manual(name string, groups ...string) core.Component {
-	return core.Component{Name: name, Provider: "scripted", Interval: time.Hour, Timeout: time.Second, Groups: groups}
-}
+func manual(name string, groups ...string) core.Component { return coretest.Manual(name, groups...) }
 
 func newEngine(t *testing.T, opts ...core.Option) (*core.Engine, *scripted) {
 	t.Helper()
-	p := newScripted("scripted")
-	e, err := core.New(append([]core.Option{core.WithProviders(p), core.WithJitter(0)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := e.Stop(ctx); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	})
-	return e, p
+	return coretest.NewEngine(t, opts...)
 }
 
 func mustRun(t *testing.T, e *core.Engine, name string) core.Check {
@@ -78,4 +40,52 @@ func mustAdd(t *testing.T, e *core.Engine, c core.Component) {
 	if err := e.Add(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// wantConfigError runs p.ValidateConfig(c) as the subtest name: with no
+// want (or one empty want) the config must be valid, else the error must
+// contain every want and be one *confkit.FieldError per line.
+func wantConfigError(t *testing.T, p core.ConfigValidator, name string, c core.Component, want ...string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		err := p.ValidateConfig(c)
+		if len(want) == 0 || (len(want) == 1 && want[0] == "") {
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			return
+		}
+		if err == nil {
+			t.Fatalf("no error, want %q", want)
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q does not contain %q", err, w)
+			}
+		}
+		// Each problem is one *confkit.FieldError, one line.
+		lines := strings.Split(err.Error(), "\n")
+		if fields := confkit.Fields(err); len(fields) != len(lines) {
+			t.Errorf("%d *confkit.FieldErrors for %d problems: %v", len(fields), len(lines), err)
+		}
+	})
+}
+
+// checkJudged checks cfg with p (checkWithin) within timeout, 5 s when 0,
+// and asserts the state, that the message contains msg, and that a result
+// has an error exactly when it is not Up. It returns the result for the
+// caller's own assertions.
+func checkJudged(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration, want core.State, msg string) core.Check {
+	t.Helper()
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	res := checkWithin(t, p, cfg, timeout)
+	if res.State != want || !strings.Contains(res.Message, msg) {
+		t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, want, msg)
+	}
+	if (res.State == core.StateUp) != (res.Err == nil) {
+		t.Errorf("state %s with err %v", res.State, res.Err)
+	}
+	return res
 }

@@ -63,7 +63,7 @@ func TestFallRise(t *testing.T) {
 				}
 			}
 			for i, obs := range tt.observed {
-				p.set("c", obs)
+				p.SetState("c", obs)
 				got := mustRun(t, e, "c")
 				if got.Observed != obs || got.State != tt.published[i] {
 					t.Fatalf("step %d: observed %v published %v, want %v %v", i, got.Observed, got.State, obs, tt.published[i])
@@ -79,13 +79,13 @@ func TestFallRise(t *testing.T) {
 func TestConsecutiveCount(t *testing.T) {
 	e, p := newEngine(t)
 	mustAdd(t, e, manual("c"))
-	p.set("c", core.StateDown)
+	p.SetState("c", core.StateDown)
 	for i := 1; i <= 3; i++ {
 		if got := mustRun(t, e, "c").Consecutive; got != i {
 			t.Fatalf("failure %d: consecutive = %d", i, got)
 		}
 	}
-	p.set("c", core.StateUp)
+	p.SetState("c", core.StateUp)
 	if got := mustRun(t, e, "c"); got.Consecutive != 1 || !strings.Contains(got.Message, "up") {
 		t.Fatalf("after recovery: %+v", got)
 	}

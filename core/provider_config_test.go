@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 // The typed configs produce the maps the providers read, so the same
@@ -34,7 +35,7 @@ func TestTypedConfigs(t *testing.T) {
 	}
 
 	jp := core.NewJobsProvider()
-	if err := jp.Register("q", core.NewMemoryJobs()); err != nil {
+	if err := jp.Register("q", coretest.NewMemoryJobs()); err != nil {
 		t.Fatal(err)
 	}
 	e, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}, jp))

@@ -65,7 +65,7 @@ type DNSProvider struct {
 }
 
 // Name returns "dns".
-func (p *DNSProvider) Name() string { return "dns" }
+func (p *DNSProvider) Name() string { return ProviderDNS }
 
 type dnsConfig struct {
 	name     string

@@ -163,17 +163,7 @@ func TestDNSProviderStates(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tc.cfg["server"] = server
-			timeout := tc.timeout
-			if timeout == 0 {
-				timeout = 5 * time.Second
-			}
-			res := checkWithin(t, p, tc.cfg, timeout)
-			if res.State != tc.want || !strings.Contains(res.Message, tc.msg) {
-				t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, tc.want, tc.msg)
-			}
-			if (res.State == core.StateUp) != (res.Err == nil) {
-				t.Errorf("state %s with err %v", res.State, res.Err)
-			}
+			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
 			if n, ok := res.Details["answer_count"].(int); (tc.answers < 0 && ok) || (tc.answers >= 0 && n != tc.answers) {
 				t.Errorf("answer_count = %v, want %d", res.Details["answer_count"], tc.answers)
 			}
@@ -225,14 +215,6 @@ func TestDNSProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.DNSProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "dns", Provider: "dns", Config: tc.cfg})
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("error %v, want one containing %q", err, tc.want)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "dns", Provider: "dns", Config: tc.cfg}, tc.want)
 	}
 }

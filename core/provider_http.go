@@ -108,7 +108,7 @@ type HTTPProvider struct {
 }
 
 // Name returns "http".
-func (p *HTTPProvider) Name() string { return "http" }
+func (p *HTTPProvider) Name() string { return ProviderHTTP }
 
 // httpConfig is a parsed http component config.
 type httpConfig struct {

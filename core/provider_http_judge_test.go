@@ -219,14 +219,6 @@ func TestHTTPProviderValidateJudgementKeys(t *testing.T) {
 	}
 	p := &core.HTTPProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "web", Provider: "http", Config: tc.cfg})
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("error %v, want one containing %q", err, tc.want)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "web", Provider: "http", Config: tc.cfg}, tc.want)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/core/confkit"
 )
 
 var (
@@ -166,17 +165,7 @@ func TestHTTPProviderStates(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := tc.timeout
-			if timeout == 0 {
-				timeout = 5 * time.Second
-			}
-			res := checkWithin(t, p, tc.cfg, timeout)
-			if res.State != tc.want || !strings.Contains(res.Message, tc.msg) {
-				t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, tc.want, tc.msg)
-			}
-			if (res.State == core.StateUp) != (res.Err == nil) {
-				t.Errorf("state %s with err %v", res.State, res.Err)
-			}
+			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
 			if tc.status != 0 && res.Details["status_code"] != tc.status {
 				t.Errorf("status_code = %v, want %d", res.Details["status_code"], tc.status)
 			}
@@ -328,27 +317,7 @@ func TestHTTPProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.HTTPProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "web", Provider: "http", Config: tc.cfg})
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if fields := confkit.Fields(err); len(fields) != len(lines) {
-				t.Errorf("%d *confkit.FieldErrors for %d problems: %v", len(fields), len(lines), err)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "web", Provider: "http", Config: tc.cfg}, tc.want...)
 	}
 }
 

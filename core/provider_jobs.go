@@ -43,9 +43,6 @@ type JobsReport struct {
 	ErrorMessage string `json:"error_message"`
 }
 
-// healthy reports whether the pipeline is ready and without error.
-func (r JobsReport) healthy() bool { return r.Ready && r.ErrorMessage == "" }
-
 // JobsChecker reports the state of job pipelines.
 type JobsChecker interface {
 	// JobsState returns one report per pipeline. An error means the state
@@ -87,7 +84,7 @@ func NewJobsProvider() *JobsProvider {
 }
 
 // Name returns "jobs".
-func (p *JobsProvider) Name() string { return "jobs" }
+func (p *JobsProvider) Name() string { return ProviderJobs }
 
 // Register makes jc available to components under name. It fails on an
 // empty name, a nil checker or a name already registered.
@@ -167,12 +164,12 @@ func (p *JobsProvider) Check(ctx context.Context, c Component) Check {
 	cfg, checker, err := p.parseConfig(c)
 	if err != nil {
 		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err,
-			Details: map[string]any{"pipelines": []JobsReport{}}}
+			Details: map[string]any{JobsDetailsKey: []JobsReport{}}}
 	}
 	reports, err := checker.JobsState(ctx)
 	if err != nil {
 		return Check{State: StateDown, Message: fmt.Sprintf("jobs checker %q: %v", cfg.checker, err), Err: err,
-			Details: map[string]any{"pipelines": []JobsReport{}, "checker": cfg.checker}}
+			Details: map[string]any{JobsDetailsKey: []JobsReport{}, "checker": cfg.checker}}
 	}
 	reports = slices.Clone(reports)
 	if reports == nil {
@@ -206,10 +203,10 @@ func evaluateJobs(cfg jobsConfig, reports []JobsReport) Check {
 		}
 	}
 	details := map[string]any{
-		"pipelines": reports,
-		"checker":   cfg.checker,
-		"ready":     ready,
-		"total":     len(reports),
+		JobsDetailsKey: reports,
+		"checker":      cfg.checker,
+		"ready":        ready,
+		"total":        len(reports),
 	}
 	switch {
 	case len(reports) == 0:

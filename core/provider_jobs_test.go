@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 var (
 	_ core.Provider        = (*core.JobsProvider)(nil)
 	_ core.ConfigValidator = (*core.JobsProvider)(nil)
-	_ core.JobsChecker     = (*core.MemoryJobs)(nil)
+	_ core.JobsChecker     = (*coretest.MemoryJobs)(nil)
 	_ core.JobsChecker     = core.JobsCheckerFunc(nil)
 )
 
@@ -106,7 +107,7 @@ func TestJobsProviderStates(t *testing.T) {
 func TestJobsProviderRegister(t *testing.T) {
 	t.Parallel()
 	p := core.NewJobsProvider()
-	if err := p.Register("main", core.NewMemoryJobs()); err != nil {
+	if err := p.Register("main", coretest.NewMemoryJobs()); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -114,11 +115,11 @@ func TestJobsProviderRegister(t *testing.T) {
 		jc   core.JobsChecker
 		want string
 	}{
-		{"", core.NewMemoryJobs(), "name is empty"},
-		{"  ", core.NewMemoryJobs(), "name is empty"},
+		{"", coretest.NewMemoryJobs(), "name is empty"},
+		{"  ", coretest.NewMemoryJobs(), "name is empty"},
 		{"nil", nil, `checker "nil" is nil`},
 		{"nil func", core.JobsCheckerFunc(nil), "nil func"},
-		{"main", core.NewMemoryJobs(), `"main" is already registered`},
+		{"main", coretest.NewMemoryJobs(), `"main" is already registered`},
 	}
 	for _, tc := range tests {
 		err := p.Register(tc.name, tc.jc)
@@ -132,7 +133,7 @@ func TestJobsProviderValidateConfig(t *testing.T) {
 	t.Parallel()
 	p := core.NewJobsProvider()
 	for _, n := range []string{"queue", "rr"} {
-		if err := p.Register(n, core.NewMemoryJobs()); err != nil {
+		if err := p.Register(n, coretest.NewMemoryJobs()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -152,18 +153,7 @@ func TestJobsProviderValidateConfig(t *testing.T) {
 		{"unknown key", "queue", map[string]any{"max_reserved": 1}, "max_reserved: unknown key (known keys: checker, max_active, max_delayed)"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: tc.component, Provider: "jobs", Config: tc.cfg})
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want %q", err, tc.want)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: tc.component, Provider: "jobs", Config: tc.cfg}, tc.want)
 	}
 	empty := core.NewJobsProvider()
 	err := empty.ValidateConfig(core.Component{Name: "jobs", Provider: "jobs"})
@@ -193,7 +183,7 @@ func TestJobsReportJSON(t *testing.T) {
 
 func TestMemoryJobs(t *testing.T) {
 	t.Parallel()
-	m := core.NewMemoryJobs()
+	m := coretest.NewMemoryJobs()
 	got, err := m.JobsState(t.Context())
 	if err != nil || len(got) != 0 {
 		t.Fatalf("empty: %v %v", got, err)
@@ -221,7 +211,7 @@ func TestMemoryJobs(t *testing.T) {
 	if _, err := m.JobsState(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled context: %v", err)
 	}
-	var zero core.MemoryJobs
+	var zero coretest.MemoryJobs
 	zero.Set(ready("z"))
 	if got, _ := zero.JobsState(t.Context()); len(got) != 1 {
 		t.Errorf("zero MemoryJobs: %v", got)
@@ -233,7 +223,7 @@ func TestMemoryJobs(t *testing.T) {
 func TestJobsProviderConcurrent(t *testing.T) {
 	t.Parallel()
 	p := core.NewJobsProvider()
-	m := core.NewMemoryJobs()
+	m := coretest.NewMemoryJobs()
 	if err := p.Register("main", m); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +232,7 @@ func TestJobsProviderConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range 50 {
 				name := fmt.Sprintf("w%d-%d", w, i)
-				if err := p.Register(name, core.NewMemoryJobs()); err != nil {
+				if err := p.Register(name, coretest.NewMemoryJobs()); err != nil {
 					t.Error(err)
 				}
 				m.Set(ready(name))
@@ -267,7 +257,7 @@ func TestJobsProviderConcurrent(t *testing.T) {
 func TestJobsProviderInEngine(t *testing.T) {
 	t.Parallel()
 	jobs := core.NewJobsProvider()
-	queues := core.NewMemoryJobs()
+	queues := coretest.NewMemoryJobs()
 	if err := jobs.Register("queues", queues); err != nil {
 		t.Fatal(err)
 	}

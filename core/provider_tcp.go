@@ -55,7 +55,7 @@ type TCPProvider struct {
 }
 
 // Name returns "tcp".
-func (p *TCPProvider) Name() string { return "tcp" }
+func (p *TCPProvider) Name() string { return ProviderTCP }
 
 type tcpConfig struct {
 	address string

@@ -150,17 +150,7 @@ func TestTCPProviderStates(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := tc.timeout
-			if timeout == 0 {
-				timeout = 5 * time.Second
-			}
-			res := checkWithin(t, p, tc.cfg, timeout)
-			if res.State != tc.want || !strings.Contains(res.Message, tc.msg) {
-				t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, tc.want, tc.msg)
-			}
-			if (res.State == core.StateUp) != (res.Err == nil) {
-				t.Errorf("state %s with err %v", res.State, res.Err)
-			}
+			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
 			if res.Details["address"] != tc.cfg["address"] {
 				t.Errorf("details = %v", res.Details)
 			}
@@ -223,23 +213,7 @@ func TestTCPProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.TCPProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "db", Provider: "tcp", Config: tc.cfg})
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "db", Provider: "tcp", Config: tc.cfg}, tc.want...)
 	}
 }
 

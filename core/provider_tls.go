@@ -55,7 +55,7 @@ type TLSProvider struct {
 }
 
 // Name returns "tls".
-func (p *TLSProvider) Name() string { return "tls" }
+func (p *TLSProvider) Name() string { return ProviderTLS }
 
 type tlsCheckConfig struct {
 	address    string

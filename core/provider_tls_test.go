@@ -86,17 +86,7 @@ func TestTLSProviderStates(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := tc.timeout
-			if timeout == 0 {
-				timeout = 5 * time.Second
-			}
-			res := checkWithin(t, p, tc.cfg, timeout)
-			if res.State != tc.want || !strings.Contains(res.Message, tc.msg) {
-				t.Fatalf("got %s %q, want %s containing %q", res.State, res.Message, tc.want, tc.msg)
-			}
-			if (res.State == core.StateUp) != (res.Err == nil) {
-				t.Errorf("state %s with err %v", res.State, res.Err)
-			}
+			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
 			if res.Details["address"] != tc.cfg["address"] {
 				t.Errorf("address detail = %v", res.Details["address"])
 			}
@@ -131,15 +121,7 @@ func TestTLSProviderValidateConfig(t *testing.T) {
 	}
 	p := &core.TLSProvider{}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := p.ValidateConfig(core.Component{Name: "cert", Provider: "tls", Config: tc.cfg})
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("error %v, want one containing %q", err, tc.want)
-			}
-		})
+		wantConfigError(t, p, tc.name, core.Component{Name: "cert", Provider: "tls", Config: tc.cfg}, tc.want)
 	}
 	res := p.Check(t.Context(), core.Component{Name: "cert", Config: map[string]any{"address": 5}})
 	if res.State != core.StateUnknown || !strings.Contains(res.Message, "invalid config: config.address") {

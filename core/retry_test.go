@@ -26,11 +26,11 @@ func TestStartupRetryWithBackoff(t *testing.T) {
 			defer mu.Unlock()
 			retries = append(retries, retry{attempt, backoff})
 			if attempt == 3 {
-				p.set(component, core.StateUp) // the container came up
+				p.SetState(component, core.StateUp) // the container came up
 			}
 		},
 	}))
-	p.set("slowstart", core.StateDown)
+	p.SetState("slowstart", core.StateDown)
 	mustAdd(t, e, manual("slowstart"))
 	sub := e.Subscribe(4)
 	if err := e.Start(t.Context()); err != nil {
@@ -64,7 +64,7 @@ func TestStartupRetryGivesUp(t *testing.T) {
 		MaxRetries: 2, InitialBackoff: time.Millisecond,
 		OnRetry: func(string, int, time.Duration, core.Check) { calls++ },
 	}))
-	p.set("dead", core.StateDown)
+	p.SetState("dead", core.StateDown)
 	mustAdd(t, e, manual("dead"))
 	sub := e.Subscribe(4)
 	if err := e.Start(t.Context()); err != nil {

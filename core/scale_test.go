@@ -1,36 +1,20 @@
 package core_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
-// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a buffer safe for a logger and a test at once.
+type syncBuffer = coretest.LogBuffer
 
 // within fails the test when f has not returned after 10 s: f must not
 // block on the store (which blocks until the end of the test).
@@ -60,7 +44,7 @@ func TestBlockedCheckStoreSlowsNeitherChecksNorRemove(t *testing.T) {
 	t.Cleanup(release) // before newEngine's Stop
 	mustAdd(t, e, manual("a"))
 	mustAdd(t, e, manual("gone"))
-	p.set("a", core.StateDown)
+	p.SetState("a", core.StateDown)
 	within(t, "Run", func() {
 		for range 5 {
 			mustRun(t, e, "a")
@@ -170,7 +154,7 @@ func TestPublishedStatusesAreNotModified(t *testing.T) {
 	mustRun(t, e, "a")
 	before := e.Snapshot()
 	a := *before.Components[0]
-	p.set("a", core.StateDown)
+	p.SetState("a", core.StateDown)
 	mustRun(t, e, "a")
 	mustAdd(t, e, manual("aa"))
 	mustRun(t, e, "b")
@@ -202,20 +186,20 @@ func TestScheduledResultsCoalesced(t *testing.T) {
 	}
 	sub := e.Subscribe(1000)
 	defer sub.Close()
-	start := p.calls.Load()
+	start := p.Calls()
 	if err := e.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	publications := 0
-	for changed := e.Changed(); p.calls.Load()-start < 3000; publications++ {
+	for changed := e.Changed(); p.Calls()-start < 3000; publications++ {
 		<-changed
 		changed = e.Changed()
 	}
-	results := p.calls.Load() - start
+	results := p.Calls() - start
 	if int64(publications)*5 > results {
 		t.Fatalf("%d publications for %d results: not coalesced", publications, results)
 	}
-	p.set("c042", core.StateDown)
+	p.SetState("c042", core.StateDown)
 	timeout := time.After(10 * time.Second)
 	for {
 		select {

@@ -19,8 +19,8 @@ func TestStats(t *testing.T) {
 	if s := e.Stats(); s.Components != 4 || s.Unknown != 4 || s.Checks != 0 || s.LastRound != 0 {
 		t.Fatalf("before any check: %+v", s)
 	}
-	p.set("b", core.StateDegraded)
-	p.set("c", core.StateDown)
+	p.SetState("b", core.StateDegraded)
+	p.SetState("c", core.StateDown)
 	before := time.Now()
 	e.RunAll(context.Background())
 	if _, err := e.RecordResult("d", core.Check{State: core.StateDown}); err != nil {

@@ -29,8 +29,8 @@ func TestSyncAppliesTheDifferenceInOnePublication(t *testing.T) {
 	for _, n := range []string{"keep", "conf", "prov", "gone"} {
 		mustAdd(t, e, manual(n))
 	}
-	p.set("keep", core.StateDown)
-	p.set("conf", core.StateDown)
+	p.SetState("keep", core.StateDown)
+	p.SetState("conf", core.StateDown)
 	for _, n := range []string{"keep", "conf", "prov", "gone"} {
 		for range 3 { // fall 3
 			mustRun(t, e, n)

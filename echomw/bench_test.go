@@ -170,8 +170,8 @@ func BenchmarkReadyExclude(b *testing.B) {
 // 9,990 deep and 4,000 nested objects; body-bytes is the answer's size.
 func BenchmarkReadyNestedDetails(b *testing.B) {
 	e, p := newEngine(b, comp("arrays"), comp("objects"))
-	p.set("arrays", core.StateDown, "probe failed", nestedArrays(9990))
-	p.set("objects", core.StateDown, "probe failed", nestedObjects(4000))
+	set(p, "arrays", core.StateDown, "probe failed", nestedArrays(9990))
+	set(p, "objects", core.StateDown, "probe failed", nestedObjects(4000))
 	start(b, e, p)
 	h, err := echomw.New(e, echomw.Config{Details: echomw.DetailsAlways})
 	if err != nil {

@@ -119,14 +119,13 @@ func (h *Handler) serveRoadRunnerJobs(w http.ResponseWriter, r *http.Request) {
 	reports := []rrJobsReport{}
 	found := false
 	for _, cs := range s.Components {
-		if cs.Component.Provider != jobsProvider {
+		if cs.Component.Provider != core.ProviderJobs {
 			continue
 		}
-		v, ok := cs.Check.Details[jobsPipelinesKey]
-		if !ok || v == nil {
+		if v, ok := cs.Check.Details[core.JobsDetailsKey]; !ok || v == nil {
 			continue
 		}
-		items, err := reportItems(v)
+		items, err := jobsItems(cs.Check)
 		if err != nil {
 			h.set.log.Warn("vitals: jobs check details are not a list of reports", "component", cs.Component.Name, "err", err)
 			continue

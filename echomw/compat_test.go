@@ -69,7 +69,7 @@ func TestRoadRunnerProfile(t *testing.T) {
 		for _, ep := range []string{"health", "ready"} {
 			matches(t, hs, "/"+ep, readRecorded(t, "roadrunner/"+ep+"_pass.txt"))
 		}
-		p.set("db", core.StateDown, "refused", nil)
+		set(p, "db", core.StateDown, "refused", nil)
 		force(t, e, p)
 		for _, ep := range []string{"health", "ready"} {
 			matches(t, hs, "/"+ep, readRecorded(t, "roadrunner/"+ep+"_fail.txt"))
@@ -86,7 +86,7 @@ func TestRoadRunnerProfile(t *testing.T) {
 	})
 	t.Run("selected plugins and unknown names", func(t *testing.T) {
 		e, p := newEngine(t, comp("db", both...), comp("cache", both...), comp("proc", core.GroupLiveness))
-		p.set("cache", core.StateDown, "refused", nil)
+		set(p, "cache", core.StateDown, "refused", nil)
 		start(t, e, p)
 		_, hs := surfaces(t, e, rr)
 		for _, f := range []string{"health_plugins", "health_plugin_pass", "health_unknown", "health_unknown_and_known", "ready_plugins", "ready_unknown"} {
@@ -180,7 +180,7 @@ func TestAxwayProfile(t *testing.T) {
 	})
 	t.Run("failing", func(t *testing.T) {
 		e, p := newEngine(t, comp("db"))
-		p.set("db", core.StateDown, "connection refused", nil)
+		set(p, "db", core.StateDown, "connection refused", nil)
 		start(t, e, p)
 		_, hs := surfaces(t, e, echomw.Config{Profile: echomw.ProfileAxway, Details: echomw.DetailsAlways, Service: echomw.ServiceInfo{ID: "agent"}})
 		matches(t, hs, "/status", ax("status_fail.txt"))

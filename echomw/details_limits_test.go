@@ -49,7 +49,7 @@ func hostileEngine(t *testing.T) (*core.Engine, map[string]int) {
 	}
 	e, p := newEngine(t, comps...)
 	for name, d := range outputs {
-		p.set(name, core.StateDown, "probe failed", d)
+		set(p, name, core.StateDown, "probe failed", d)
 		raw, err := json.Marshal(d)
 		if err != nil {
 			t.Fatal(err)

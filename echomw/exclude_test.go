@@ -31,7 +31,7 @@ func excludeQuery(n int, extra ...string) string {
 // not excluded, and the answer lists at most that many unmatched names.
 func TestExcludeNamesBeyondComponentsIgnored(t *testing.T) {
 	e, p := newEngine(t, comp("db"), comp("cache"), comp("queue"), comp("proc", core.GroupLiveness))
-	p.set("db", core.StateDown, "connection refused", nil)
+	set(p, "db", core.StateDown, "connection refused", nil)
 	start(t, e, p)
 	h, err := echomw.New(e, echomw.Config{})
 	if err != nil {

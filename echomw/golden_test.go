@@ -65,8 +65,8 @@ func goldenEngine(t *testing.T) (*core.Engine, *scripted) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = e.Stop(context.Background()) })
-	p.set("db", core.StateDown, "dial tcp 10.0.0.5:5432: connection refused", map[string]any{"address": "10.0.0.5:5432"})
-	p.set("cache", core.StateDown, "GET http://cache.internal:8080/health: HTTP 500", map[string]any{"status_code": 500})
+	set(p, "db", core.StateDown, "dial tcp 10.0.0.5:5432: connection refused", map[string]any{"address": "10.0.0.5:5432"})
+	set(p, "cache", core.StateDown, "GET http://cache.internal:8080/health: HTTP 500", map[string]any{"status_code": 500})
 	start(t, e, p)
 	return e, p
 }
@@ -120,7 +120,7 @@ func TestGoldenBodies(t *testing.T) {
 
 func TestGoldenPending(t *testing.T) {
 	e, p := newEngine(t, comp("db"), comp("slow"))
-	p.hold("slow")
+	p.Hold("slow")
 	start(t, e, p)
 	h, err := echomw.New(e, echomw.Config{})
 	if err != nil {

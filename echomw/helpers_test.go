@@ -6,66 +6,27 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
-// scripted is a provider whose next result per component is set by the
-// test; components it holds do not answer until the engine stops.
-type scripted struct {
-	name    string
-	mu      sync.Mutex
-	results map[string]core.Check
-	held    map[string]bool
-	callsOf map[string]int
-	calls   atomic.Int64
-}
+// scripted is the test helpers' provider (coretest.Provider): results
+// set per component; held components do not answer until the engine stops.
+type scripted = coretest.Provider
 
-func newScripted(name string) *scripted {
-	return &scripted{name: name, results: map[string]core.Check{}, held: map[string]bool{}, callsOf: map[string]int{}}
-}
-
-func (s *scripted) Name() string { return s.name }
+func newScripted(name string) *scripted { return coretest.NewProvider(name) }
 
 // set scripts the next results of component.
-func (s *scripted) set(component string, st core.State, msg string, details map[string]any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.results[component] = core.Check{State: st, Message: msg, Details: details}
-}
-
-// hold makes the component's checks wait for the engine to stop: it stays
-// without a result.
-func (s *scripted) hold(component string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.held[component] = true
-}
-
-func (s *scripted) Check(ctx context.Context, c core.Component) core.Check {
-	s.calls.Add(1)
-	s.mu.Lock()
-	s.callsOf[c.Name]++
-	held := s.held[c.Name]
-	res, ok := s.results[c.Name]
-	s.mu.Unlock()
-	if held {
-		<-ctx.Done()
-		return core.Check{State: core.StateDown, Message: "held", Err: ctx.Err()}
-	}
-	if !ok {
-		res = core.Check{State: core.StateUp, Message: "scripted up"}
-	}
-	return res
+func set(p *scripted, component string, st core.State, msg string, details map[string]any) {
+	p.Set(component, core.Check{State: st, Message: msg, Details: details})
 }
 
 // comp is a component the test drives: checked once at start and then only
@@ -78,19 +39,7 @@ func comp(name string, groups ...string) core.Component {
 // components, not started; it is stopped when the test ends.
 func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) {
 	t.Helper()
-	p := newScripted("scripted")
-	e, err := core.New(core.WithProviders(p), core.WithJitter(0), core.WithComponents(comps...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := e.Stop(ctx); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	})
-	return e, p
+	return coretest.NewEngine(t, core.WithComponents(comps...))
 }
 
 // start starts e and forces a check of every component p does not hold,
@@ -105,14 +54,11 @@ func start(t testing.TB, e *core.Engine, p *scripted) {
 	deadline := time.Now().Add(10 * time.Second)
 	for _, c := range e.Components() {
 		for {
-			p.mu.Lock()
-			n := p.callsOf[c.Name]
-			p.mu.Unlock()
-			if n > 0 {
+			if p.CallsOf(c.Name) > 0 {
 				break
 			}
 			// Another provider's: its loop has published its first result.
-			if cs, _ := e.Snapshot().Get(c.Name); c.Provider != p.name && cs.Checked {
+			if cs, _ := e.Snapshot().Get(c.Name); c.Provider != p.Name() && cs.Checked {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -128,10 +74,7 @@ func start(t testing.TB, e *core.Engine, p *scripted) {
 func force(t testing.TB, e *core.Engine, p *scripted) {
 	t.Helper()
 	for _, c := range e.Components() {
-		p.mu.Lock()
-		held := p.held[c.Name]
-		p.mu.Unlock()
-		if held {
+		if p.Held(c.Name) {
 			continue
 		}
 		if _, err := e.Run(context.Background(), c.Name); err != nil {
@@ -171,14 +114,14 @@ func newEcho(t testing.TB, e *core.Engine, cfg echomw.Config) *echo.Echo {
 	return ec
 }
 
-// firstLine returns the first line of s.
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
-}
-
 // newEchoEmpty returns an echo instance without routes.
 func newEchoEmpty() *echo.Echo { return echo.New() }
 
 // statusCfg is a status page configuration with the given history.
 func statusCfg(history int) statuspage.Config { return statuspage.Config{History: history} }
+
+// firstLine returns the first line of s.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}

@@ -11,19 +11,15 @@ import (
 	"github.com/vitals-go/vitals/core"
 )
 
-// jobsProvider is the name of core's jobs provider.
-const jobsProvider = "jobs"
-
 // Keys of a JobsReport the /jobs answer handles itself.
 const (
 	jobsComponentKey = "component"
 	jobsErrorKey     = "error_message"
-	jobsPipelinesKey = "pipelines"
 )
 
 // renderJobs renders the /jobs answer: a JSON array of the JobsReport
 // values every jobs check published in its latest result
-// (Check.Details["pipelines"]), in component order, each with a
+// (core.JobsReports), in component order, each with a
 // "component" key naming its check first. error_message is shown only
 // with details: it may name hosts and internals.
 func renderJobs(s *core.Snapshot, details bool, log *slog.Logger) []byte {
@@ -31,14 +27,10 @@ func renderJobs(s *core.Snapshot, details bool, log *slog.Logger) []byte {
 	b.WriteByte('[')
 	n := 0
 	for _, cs := range s.Components {
-		if cs.Component.Provider != jobsProvider {
+		if cs.Component.Provider != core.ProviderJobs {
 			continue
 		}
-		v, ok := cs.Check.Details[jobsPipelinesKey]
-		if !ok || v == nil {
-			continue
-		}
-		items, err := reportItems(v)
+		items, err := jobsItems(cs.Check)
 		if err != nil {
 			log.Warn("vitals: jobs check details are not a list of reports", "component", cs.Component.Name, "err", err)
 			continue
@@ -66,8 +58,31 @@ func renderJobs(s *core.Snapshot, details bool, log *slog.Logger) []byte {
 	return append(out, '\n')
 }
 
-// reportItems returns the JSON objects of a "pipelines" value, whatever
-// its Go type ([]core.JobsReport, []any of maps, ...).
+// jobsItems returns the reports of a jobs check as JSON objects: each
+// core.JobsReport when the result holds them (core.JobsReports), else the
+// objects of whatever Details[core.JobsDetailsKey] holds (details the
+// engine cut to its limits are maps).
+func jobsItems(c core.Check) ([]json.RawMessage, error) {
+	if reports, ok := core.JobsReports(c); ok {
+		items := make([]json.RawMessage, len(reports))
+		for i, r := range reports {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = b
+		}
+		return items, nil
+	}
+	v := c.Details[core.JobsDetailsKey]
+	if v == nil {
+		return nil, nil
+	}
+	return reportItems(v)
+}
+
+// reportItems returns the JSON objects of a "pipelines" value of another
+// Go type than []core.JobsReport ([]any of maps, ...).
 func reportItems(v any) ([]json.RawMessage, error) {
 	data, err := json.Marshal(v)
 	if err != nil {

@@ -43,7 +43,7 @@ func TestJobsAnyPipelinesValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = e.Stop(context.Background()) })
-	p.set("weird", core.StateUp, "ok", map[string]any{"ch": make(chan int)})
+	set(p, "weird", core.StateUp, "ok", map[string]any{"ch": make(chan int)})
 	start(t, e, p)
 	h, err := echomw.New(e, echomw.Config{Details: echomw.DetailsAlways, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 
 func TestOptionsIsNotEchosAutomatic204(t *testing.T) {
 	e, p := newEngine(t, comp("db"))
-	p.set("db", core.StateDown, "refused", nil)
+	set(p, "db", core.StateDown, "refused", nil)
 	start(t, e, p)
 	ec := echo.New()
 	ec.GET("/other", func(c echo.Context) error { return c.String(http.StatusServiceUnavailable, "down") })
@@ -194,7 +194,7 @@ func TestConfigErrors(t *testing.T) {
 
 func TestDefaultConfigIsTheZeroConfigWithThePage(t *testing.T) {
 	e, p := newEngine(t, comp("db"), comp("proc", core.GroupLiveness))
-	p.set("db", core.StateDown, "refused", nil)
+	set(p, "db", core.StateDown, "refused", nil)
 	start(t, e, p)
 	zero, err := echomw.New(e, echomw.Config{})
 	if err != nil {
@@ -240,7 +240,7 @@ func TestPerCheckPathLongNames(t *testing.T) {
 	long := strings.Repeat("0123456789abcdef", 16)[:core.MaxNameLength-4] + ".a_b"
 	dns := "api.payments.eu-west-1.internal.example.com"
 	e, p := newEngine(t, comp(long), comp(dns, core.GroupLiveness))
-	p.set(long, core.StateDown, "refused", nil)
+	set(p, long, core.StateDown, "refused", nil)
 	start(t, e, p)
 	_, hs := surfaces(t, e, echomw.Config{})
 	for name, h := range hs {

@@ -63,8 +63,8 @@ func TestStatusCodesByStateAndLameDuck(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%s", st, lame), func(t *testing.T) {
 				t.Parallel()
 				e, p := newEngine(t, comp("db"), comp("proc", core.GroupLiveness))
-				p.set("db", st, "db is "+st.String(), nil)
-				p.set("proc", st, "proc is "+st.String(), nil)
+				set(p, "db", st, "db is "+st.String(), nil)
+				set(p, "proc", st, "proc is "+st.String(), nil)
 				start(t, e, p)
 				h, hs := surfaces(t, e, echomw.Config{})
 				if lame == "engine lame duck" || lame == "both" {
@@ -135,14 +135,14 @@ func TestStatusCodesByPhase(t *testing.T) {
 	})
 	t.Run("readiness member without a result", func(t *testing.T) {
 		e, p := newEngine(t, comp("db"), comp("slow"), comp("proc", core.GroupLiveness))
-		p.hold("slow")
+		p.Hold("slow")
 		start(t, e, p)
 		_, hs := surfaces(t, e, echomw.Config{})
 		expect(t, hs, map[string]int{"/health": 200, "/ready": 503, "/ready/db": 200, "/ready/slow": 503, "/ready?exclude=slow": 200})
 	})
 	t.Run("liveness member without a result next to an Up one", func(t *testing.T) {
 		e, p := newEngine(t, comp("proc", core.GroupLiveness), comp("slow", core.GroupLiveness))
-		p.hold("slow")
+		p.Hold("slow")
 		start(t, e, p)
 		_, hs := surfaces(t, e, echomw.Config{})
 		expect(t, hs, map[string]int{"/health": 200, "/health/slow": 503, "/ready": 200})
@@ -150,7 +150,7 @@ func TestStatusCodesByPhase(t *testing.T) {
 	t.Run("liveness members all without a result", func(t *testing.T) {
 		// A process is not restarted before its first check: Snapshot.Live.
 		e, p := newEngine(t, comp("slow", core.GroupLiveness))
-		p.hold("slow")
+		p.Hold("slow")
 		start(t, e, p)
 		_, hs := surfaces(t, e, echomw.Config{})
 		expect(t, hs, map[string]int{"/health": 200, "/health/slow": 503, "/ready": 200})
@@ -162,7 +162,7 @@ func TestStatusCodesByPhase(t *testing.T) {
 		c := comp("warm")
 		c.StartUp = true
 		e, p := newEngine(t, c)
-		p.hold("warm")
+		p.Hold("warm")
 		start(t, e, p)
 		_, hs := surfaces(t, e, echomw.Config{})
 		expect(t, hs, map[string]int{"/ready": 200, "/ready/warm": 200})
@@ -180,7 +180,7 @@ func TestStatusCodesByPhase(t *testing.T) {
 // that matches the code, as Snapshot.Ready and Snapshot.Live do.
 func TestStatusCodesUpAndCheckedUnknown(t *testing.T) {
 	e, p := newEngine(t, comp("db", core.GroupReadiness, core.GroupLiveness), comp("odd", core.GroupReadiness, core.GroupLiveness))
-	p.set("odd", core.StateUnknown, "garbage answer", nil)
+	set(p, "odd", core.StateUnknown, "garbage answer", nil)
 	start(t, e, p)
 	if s := e.Snapshot(); s.Ready() || s.Live() {
 		t.Fatalf("ready=%v live=%v", s.Ready(), s.Live())
@@ -197,7 +197,7 @@ func TestStatusCodesUpAndCheckedUnknown(t *testing.T) {
 			t.Errorf("%s: top-level status %q (%v), want fail:\n%s", path, top.Status, err, r.body)
 		}
 	}
-	p.set("odd", core.StateUp, "", nil)
+	set(p, "odd", core.StateUp, "", nil)
 	force(t, e, p)
 	expect(t, hs, map[string]int{"/ready": 200, "/health": 200})
 }
@@ -206,8 +206,8 @@ func TestStatusCodesNonCriticalAndExclude(t *testing.T) {
 	cache := comp("cache")
 	cache.NonCritical = true
 	e, p := newEngine(t, comp("db"), cache, comp("queue"))
-	p.set("cache", core.StateDown, "cache refused", nil)
-	p.set("queue", core.StateDown, "queue refused", nil)
+	set(p, "cache", core.StateDown, "cache refused", nil)
+	set(p, "queue", core.StateDown, "queue refused", nil)
 	start(t, e, p)
 	_, hs := surfaces(t, e, echomw.Config{UnavailableStatusCode: 500})
 	expect(t, hs, map[string]int{
@@ -221,7 +221,7 @@ func TestStatusCodesNonCriticalAndExclude(t *testing.T) {
 		"/ready/nope":                        404,
 		"/health/db":                         404, // not a liveness check
 	})
-	p.set("queue", core.StateUp, "", nil)
+	set(p, "queue", core.StateUp, "", nil)
 	force(t, e, p)
 	expect(t, hs, map[string]int{"/ready": 200, "/ready/queue": 200})
 }

@@ -15,10 +15,10 @@ import (
 // snapshot.
 func TestStormRunsNoCheck(t *testing.T) {
 	e, p := newEngine(t, comp("db"), comp("cache"), comp("proc", core.GroupLiveness))
-	p.set("cache", core.StateDown, "refused", nil)
+	set(p, "cache", core.StateDown, "refused", nil)
 	start(t, e, p)
 	h, hs := surfaces(t, e, echomw.Config{Token: "t"})
-	calls, snap := p.calls.Load(), e.Snapshot()
+	calls, snap := p.Calls(), e.Snapshot()
 
 	targets := []string{"/ready", "/health", "/jobs", "/readyz", "/livez", "/ready/db", "/ready/cache", "/health/proc",
 		"/ready?verbose", "/ready?exclude=cache", "/ready/nope", "/status"}
@@ -49,7 +49,7 @@ func TestStormRunsNoCheck(t *testing.T) {
 		h.SetLameDuck(false)
 	}()
 	wg.Wait()
-	if got := p.calls.Load(); got != calls {
+	if got := p.Calls(); got != calls {
 		t.Errorf("the storm ran %d checks", got-calls)
 	}
 	if e.Snapshot() != snap {
@@ -66,10 +66,10 @@ func TestCacheFollowsSnapshots(t *testing.T) {
 	for i := range 6 {
 		want := 200
 		if i%2 == 1 {
-			p.set("db", core.StateDown, "refused", nil)
+			set(p, "db", core.StateDown, "refused", nil)
 			want = 503
 		} else {
-			p.set("db", core.StateUp, "", nil)
+			set(p, "db", core.StateUp, "", nil)
 		}
 		force(t, e, p)
 		for name, s := range hs {

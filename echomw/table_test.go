@@ -77,7 +77,7 @@ func TestGroupPath(t *testing.T) {
 	cfg := echomw.Config{Groups: []echomw.GroupPath{{Group: "custom", Path: "/health/custom"}}}
 	_, hs := surfaces(t, e, cfg)
 	expect(t, hs, map[string]int{"/health/custom": 200, "/health/custom/mq": 200, "/health/custom/cache": 200, "/health/custom/db": 404, "/health/proc": 200})
-	p.set("mq", core.StateDown, "refused", nil)
+	set(p, "mq", core.StateDown, "refused", nil)
 	force(t, e, p)
 	expect(t, hs, map[string]int{"/health/custom": 503, "/health/custom/mq": 503, "/health/custom/cache": 200, "/health": 200, "/ready": 200})
 	for name, s := range hs {
@@ -95,7 +95,7 @@ func TestGroupPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.set("mq", core.StateUp, "", nil)
+	set(p, "mq", core.StateUp, "", nil)
 	force(t, e, p)
 	h.SetLameDuck(true)
 	for path, want := range map[string]int{"/alive": 200, "/health": 200, "/c": 503, "/ready": 503} {

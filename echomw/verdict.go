@@ -173,17 +173,6 @@ func checkStatus(cs *core.ComponentStatus) string {
 	return statusFail
 }
 
-// counted returns the members that count (not excluded).
-func (v *verdict) counted() []member {
-	out := make([]member, 0, len(v.members))
-	for _, m := range v.members {
-		if !m.excluded {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // describe states one component's condition in words: "down", "no result
 // yet", "degraded: slow" (the message only with details).
 func describe(cs *core.ComponentStatus, details bool) string {

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
@@ -67,7 +68,7 @@ func TestAppServerSignal(t *testing.T) {
 health: {lameduck: {period: 800ms, signals: [SIGUSR1]}}
 `)).RequireStart()
 	url := "http://" + e.ListenerAddr().String()
-	eventually(t, 2*time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
+	coretest.Eventually(t, 2*time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
 	if code, closing := connClose(t, url+"/hello"); code != http.StatusOK || closing {
 		t.Fatalf("/hello before the lame duck = %d, Connection: close %v", code, closing)
 	}
@@ -76,7 +77,7 @@ health: {lameduck: {period: 800ms, signals: [SIGUSR1]}}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, time.Second, "/ready fails after the signal", func() bool {
+	coretest.Eventually(t, time.Second, "/ready fails after the signal", func() bool {
 		return status(url+"/ready") == http.StatusServiceUnavailable
 	})
 	if code, closing := connClose(t, url+"/hello"); code != http.StatusOK || !closing {
@@ -112,7 +113,7 @@ func TestAppServerSecondSignal(t *testing.T) {
 health: {lameduck: {period: 20s, signals: [SIGUSR1]}}
 `)).RequireStart()
 	url := "http://" + e.ListenerAddr().String()
-	eventually(t, 2*time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
+	coretest.Eventually(t, 2*time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
 	wait := app.Wait()
 	for range 2 {
 		if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
@@ -136,7 +137,7 @@ func TestAppServerSignalDuringStop(t *testing.T) {
 health: {lameduck: {period: 20s, signals: [SIGUSR1]}}
 `), fx.StopTimeout(30*time.Second)).RequireStart()
 	url := "http://" + e.ListenerAddr().String()
-	eventually(t, 2*time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
+	coretest.Eventually(t, 2*time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
 	stopped := make(chan struct{})
 	begin := time.Now()
 	go func() { app.RequireStop(); close(stopped) }()

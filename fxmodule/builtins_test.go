@@ -1,7 +1,6 @@
 package fxmodule_test
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,13 +11,15 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 func jobsSource(name string, jc core.JobsChecker) fx.Option {
-	return fx.Supply(fx.Annotate(assemble.JobsChecker{Name: name, Checker: jc}, fx.ResultTags(`group:"vitals.jobs"`)))
+	return fx.Supply(fx.Annotate(assemble.JobsSource{Name: name, Checker: jc}, fx.ResultTags(`group:"vitals.jobs"`)))
 }
 
 // The built-in http, tcp and jobs providers check what health.checks
@@ -27,21 +28,8 @@ func jobsSource(name string, jc core.JobsChecker) fx.Option {
 func TestBuiltinProviders(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("pong")) }))
 	defer up.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	jobs := core.NewMemoryJobs()
+	lnAddr := testnet.AcceptAndClose(t)
+	jobs := coretest.NewMemoryJobs()
 	jobs.Set(core.JobsReport{Pipeline: "emails", Ready: true, Driver: "memory"})
 
 	var rt *lifecycle.Runtime
@@ -52,7 +40,7 @@ func TestBuiltinProviders(t *testing.T) {
   details: always
   checks:
     - {name: upstream, provider: http, config: {url: "`+up.URL+`", expect_body: pong}}
-    - {name: socket, provider: tcp, config: {address: "`+ln.Addr().String()+`"}}
+    - {name: socket, provider: tcp, config: {address: "`+lnAddr+`"}}
     - {name: queue, provider: jobs, groups: [readiness, jobs]}
     - {name: mail, provider: jobs, config: {checker: queue}}
 `)).RequireStart()
@@ -75,7 +63,7 @@ func TestBuiltinProviders(t *testing.T) {
 // Jobs sources that cannot be registered, and checks naming a source
 // that is not there, fail fx.New naming the group entry or the key.
 func TestJobsErrors(t *testing.T) {
-	jobs := core.NewMemoryJobs()
+	jobs := coretest.NewMemoryJobs()
 	app := fx.New(fx.NopLogger, fxmodule.Module, jobsSource("queue", jobs), jobsSource("queue", jobs),
 		supplyConfig(t, "health: {checks: [{name: q, provider: jobs, config: {checker: nope}}]}"))
 	err := app.Err()

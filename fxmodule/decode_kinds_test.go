@@ -9,6 +9,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/wasmprobe"
 )
 
@@ -22,7 +23,7 @@ func TestDecoderKindsAcrossProviders(t *testing.T) {
 		t.Fatal(err)
 	}
 	jobs := core.NewJobsProvider()
-	if err := jobs.Register("q", core.NewMemoryJobs()); err != nil {
+	if err := jobs.Register("q", coretest.NewMemoryJobs()); err != nil {
 		t.Fatal(err)
 	}
 	e, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}, jobs, wasm))

@@ -19,7 +19,7 @@
 //
 // Apps add their own checks, providers and jobs sources through the value
 // groups "vitals.checks", "vitals.providers" and "vitals.jobs"
-// (assemble.Check, core.Provider, assemble.JobsChecker).
+// (assemble.Check, core.Provider, assemble.JobsSource).
 //
 // With server.address set, the module runs the app's *echo.Echo itself, so
 // that the lame-duck sequence (readiness fails, the server keeps serving

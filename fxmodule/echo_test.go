@@ -11,6 +11,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
@@ -51,7 +52,7 @@ health:
 `)).RequireStart()
 	defer app.RequireStop()
 	url := base(t, rt)
-	eventually(t, 3*time.Second, "/rdy 200", func() bool { return status(url+"/rdy") == http.StatusOK })
+	coretest.Eventually(t, 3*time.Second, "/rdy 200", func() bool { return status(url+"/rdy") == http.StatusOK })
 	code, body := get(t, url+"/rdy", "")
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(body), &doc); err != nil || doc["serviceId"] != "orders" || doc["version"] != "1.2" {
@@ -67,7 +68,7 @@ health:
 		}
 	}
 	tg.down.Store(true)
-	eventually(t, 3*time.Second, "/rdy fails with the configured code", func() bool { return status(url+"/rdy") == 500 })
+	coretest.Eventually(t, 3*time.Second, "/rdy fails with the configured code", func() bool { return status(url+"/rdy") == 500 })
 	// Public answers name the check and its state, not its message.
 	if _, body := get(t, url+"/rdy", ""); !strings.Contains(body, `"db"`) || strings.Contains(body, "switched off") {
 		t.Errorf("public /rdy body shows the message or not the check:\n%s", body)
@@ -89,7 +90,7 @@ func TestStatusPage(t *testing.T) {
 `)).RequireStart()
 	defer app.RequireStop()
 	url := base(t, rt) + "/status"
-	eventually(t, 3*time.Second, "db checked", func() bool {
+	coretest.Eventually(t, 3*time.Second, "db checked", func() bool {
 		_, body := get(t, url, "s3cret")
 		return strings.Contains(body, "switched off")
 	})

@@ -9,7 +9,7 @@ const (
 	// GroupProviders collects core.Provider values: extra providers that
 	// components of health.checks may name.
 	GroupProviders = "vitals.providers"
-	// GroupJobs collects assemble.JobsChecker values, registered on the jobs provider
+	// GroupJobs collects assemble.JobsSource values, registered on the jobs provider
 	// under their name.
 	GroupJobs = "vitals.jobs"
 )

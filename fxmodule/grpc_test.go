@@ -12,6 +12,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
@@ -35,7 +36,7 @@ health:
 	}
 	c := healthClient(t, addr.String())
 	serving := healthpb.HealthCheckResponse_SERVING
-	eventually(t, 3*time.Second, `"" SERVING`, func() bool { s, _ := grpcStatus(c, ""); return s == serving })
+	coretest.Eventually(t, 3*time.Second, `"" SERVING`, func() bool { s, _ := grpcStatus(c, ""); return s == serving })
 	if s, err := grpcStatus(c, "component/db"); err != nil || s != serving {
 		t.Errorf("component/db = %v, %v", s, err)
 	}
@@ -53,7 +54,7 @@ health:
 	stopped := make(chan error, 1)
 	begin := time.Now()
 	go func() { stopped <- app.Stop(ctxTimeout(t, 10*time.Second)) }()
-	eventually(t, time.Second, `"" NOT_SERVING in the lame duck`, func() bool {
+	coretest.Eventually(t, time.Second, `"" NOT_SERVING in the lame duck`, func() bool {
 		s, err := grpcStatus(c, "")
 		return err == nil && s == healthpb.HealthCheckResponse_NOT_SERVING
 	})

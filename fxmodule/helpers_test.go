@@ -1,7 +1,6 @@
 package fxmodule_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/goleak"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule/config"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
@@ -51,22 +50,7 @@ func newEcho() *echo.Echo {
 }
 
 // logs is a concurrency-safe slog sink for asserting the order of steps.
-type logs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+type logs struct{ coretest.LogBuffer }
 
 func (l *logs) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
 
@@ -103,17 +87,6 @@ func never(t *testing.T, d time.Duration, what string, f func() bool) {
 			t.Fatalf("%s", what)
 		}
 	}
-}
-
-// eventually waits up to d for f.
-func eventually(t *testing.T, d time.Duration, what string, f func() bool) {
-	t.Helper()
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if f() {
-			return
-		}
-	}
-	t.Fatalf("timed out: %s", what)
 }
 
 // blockingStart is an app module whose OnStart closes entered, then blocks

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
@@ -45,7 +46,7 @@ health: {lameduck: {period: 400ms, drain_timeout: 2s, signals: []}}
 	begin := time.Now()
 	stopped := make(chan struct{})
 	go func() { app.RequireStop(); close(stopped) }()
-	eventually(t, time.Second, "/ready fails once stop begins", func() bool {
+	coretest.Eventually(t, time.Second, "/ready fails once stop begins", func() bool {
 		return status(url+"/ready") == http.StatusServiceUnavailable
 	})
 	if got := status(url + "/hello"); got != http.StatusOK {
@@ -224,11 +225,11 @@ health: {lameduck: {period: 400ms}}
 		t.Fatal("the runtime runs a server without server.address")
 	}
 	url := "http://" + e.ListenerAddr().String()
-	eventually(t, time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
+	coretest.Eventually(t, time.Second, "/ready passes", func() bool { return status(url+"/ready") == http.StatusOK })
 	stopped := make(chan struct{})
 	begin := time.Now()
 	go func() { app.RequireStop(); close(stopped) }()
-	eventually(t, time.Second, "/ready fails once stop begins", func() bool {
+	coretest.Eventually(t, time.Second, "/ready fails once stop begins", func() bool {
 		return status(url+"/ready") == http.StatusServiceUnavailable
 	})
 	if got := status(url + "/hello"); got != http.StatusOK {
@@ -307,7 +308,7 @@ health: {wait_for_ready: 20s, lameduck: {period: 5s, drain_timeout: 1s, signals:
 	started := make(chan error, 1)
 	begin := time.Now()
 	go func() { started <- app.Start(ctxTimeout(t, 30*time.Second)) }()
-	eventually(t, 5*time.Second, "listening", func() bool { return rt.Addr() != nil && dialable(rt.Addr().String()) })
+	coretest.Eventually(t, 5*time.Second, "listening", func() bool { return rt.Addr() != nil && dialable(rt.Addr().String()) })
 	time.Sleep(100 * time.Millisecond) // the runner has installed its signal handler once it serves
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/fx/fxtest"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
@@ -139,7 +140,7 @@ func TestMaxConnectionsKeepsHealthAnswering(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b), resp.Close
 	}
-	eventually(t, 2*time.Second, "past the cap, an app route is refused", func() bool {
+	coretest.Eventually(t, 2*time.Second, "past the cap, an app route is refused", func() bool {
 		code, body, _ := get("/hello")
 		return code == http.StatusServiceUnavailable && strings.Contains(body, "server.max_connections")
 	})
@@ -190,7 +191,7 @@ func TestGRPCConnectionLimits(t *testing.T) {
 	if took, closed := closedWithin(raw, 500*time.Millisecond+time.Second); !closed {
 		t.Fatalf("a connection without a handshake still open after %s", took)
 	}
-	eventually(t, 3*time.Second, "Check once the silent connection is closed", func() bool {
+	coretest.Eventually(t, 3*time.Second, "Check once the silent connection is closed", func() bool {
 		s, err := grpcStatus(c, "")
 		return err == nil && s == healthpb.HealthCheckResponse_SERVING
 	})

@@ -23,6 +23,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
@@ -103,7 +104,7 @@ func TestMetricsOwnRegistry(t *testing.T) {
 		supplyConfig(t, baseConfig+"  metrics: {enabled: true}\n")).RequireStart()
 	defer app.RequireStop()
 	url := base(t, rt) + "/metrics"
-	eventually(t, 3*time.Second, "a result of db counted", func() bool {
+	coretest.Eventually(t, 3*time.Second, "a result of db counted", func() bool {
 		v, _ := value(scrape(t, url)["vitals_check_results_total"], map[string]string{"component": "db", "state": "up"})
 		return v >= 1
 	})
@@ -134,7 +135,7 @@ func TestMetricsOwnRegistry(t *testing.T) {
 	}
 	// A state change shows at the next scrape; lame duck too.
 	tg.down.Store(true)
-	eventually(t, 3*time.Second, "db down in the metrics", func() bool {
+	coretest.Eventually(t, 3*time.Second, "db down in the metrics", func() bool {
 		v, _ := value(scrape(t, url)["vitals_component_state"], map[string]string{"component": "db", "state": "down"})
 		return v == 1
 	})
@@ -152,7 +153,7 @@ func TestMetricsAppRegistry(t *testing.T) {
 	if rt.Registry() != reg {
 		t.Fatal("metrics not on the app's registry")
 	}
-	eventually(t, 3*time.Second, "db's state on the app's registry", func() bool {
+	coretest.Eventually(t, 3*time.Second, "db's state on the app's registry", func() bool {
 		fams, err := reg.Gather()
 		if err != nil {
 			t.Fatal(err)

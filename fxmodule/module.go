@@ -69,10 +69,10 @@ type engineParams struct {
 	fx.In
 
 	Config    *config.Config
-	Logger    *slog.Logger           `optional:"true"`
-	Providers []core.Provider        `group:"vitals.providers"`
-	Checks    []assemble.Check       `group:"vitals.checks"`
-	Jobs      []assemble.JobsChecker `group:"vitals.jobs"`
+	Logger    *slog.Logger          `optional:"true"`
+	Providers []core.Provider       `group:"vitals.providers"`
+	Checks    []assemble.Check      `group:"vitals.checks"`
+	Jobs      []assemble.JobsSource `group:"vitals.jobs"`
 }
 
 func provideEngine(p engineParams) (*core.Engine, error) {

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 )
 
@@ -39,9 +40,9 @@ health:
       - {url: "`+good.URL+`/hook", headers: {Authorization: Bearer s3cret}}
       - {url: "`+bad.URL+`", max_retries: 1, timeout: 1s}
 `)).RequireStart()
-	eventually(t, 3*time.Second, "db up notified", func() bool { p, _ := rc.find("db", "up"); return p != nil })
+	coretest.Eventually(t, 3*time.Second, "db up notified", func() bool { p, _ := rc.find("db", "up"); return p != nil })
 	tg.down.Store(true)
-	eventually(t, 3*time.Second, "db down notified", func() bool { p, _ := rc.find("db", "down"); return p != nil })
+	coretest.Eventually(t, 3*time.Second, "db down notified", func() bool { p, _ := rc.find("db", "down"); return p != nil })
 	p, h := rc.find("db", "down")
 	if p["from"] != "up" || p["service"] != "orders" || p["message"] != "switched off" || p["time"] == nil {
 		t.Errorf("payload = %v", p)
@@ -49,7 +50,7 @@ health:
 	if got := h.Get("Authorization"); got != "Bearer s3cret" {
 		t.Errorf("Authorization = %q", got)
 	}
-	eventually(t, 3*time.Second, "the failing webhook retried", func() bool { return failed.Load() >= 2 })
+	coretest.Eventually(t, 3*time.Second, "the failing webhook retried", func() bool { return failed.Load() >= 2 })
 	app.RequireStop()
 	if i, j := l.index("vitals engine stopped"), l.index("vitals: notifier stopped"); i < 0 || j < 0 || i > j {
 		t.Errorf("the notifier should stop after the engine:\n%s", l.String())
@@ -77,7 +78,7 @@ health:
   lameduck: {period: 0s, drain_timeout: 300ms, signals: []}
   notify: {webhooks: [{url: "`+hang.URL+`", timeout: 1m}]}
 `)).RequireStart()
-	eventually(t, 3*time.Second, "the webhook called", func() bool { return got.Load() > 0 })
+	coretest.Eventually(t, 3*time.Second, "the webhook called", func() bool { return got.Load() > 0 })
 	begin := time.Now()
 	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
 		t.Errorf("Stop = %v, want nil", err)

@@ -44,6 +44,6 @@ func dbCheck(db *sql.DB) assemble.Check {
 	return assemble.Check{Component: core.Component{Name: "db"}, Func: db.PingContext}
 }
 
-func queueJobs(q *Queue) assemble.JobsChecker { // q implements core.JobsChecker
-	return assemble.JobsChecker{Name: "queue", Checker: q}
+func queueJobs(q *Queue) assemble.JobsSource { // q implements core.JobsChecker
+	return assemble.JobsSource{Name: "queue", Checker: q}
 }

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
@@ -30,8 +31,8 @@ func TestTTLComponentFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := base(t, rt) + "/ready"
-	eventually(t, 5*time.Second, "ready after the report", func() bool { return status(url) == 200 })
-	eventually(t, 5*time.Second, "not ready once the ttl passed", func() bool { return status(url) == 503 })
+	coretest.Eventually(t, 5*time.Second, "ready after the report", func() bool { return status(url) == 200 })
+	coretest.Eventually(t, 5*time.Second, "not ready once the ttl passed", func() bool { return status(url) == 503 })
 	cs, _ := eng.Snapshot().Get("nightly-import")
 	if !strings.HasPrefix(cs.Check.Message, "last report ") || !strings.HasSuffix(cs.Check.Message, " ago (ttl 200ms)") {
 		t.Fatalf("message %q", cs.Check.Message)

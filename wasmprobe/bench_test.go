@@ -47,15 +47,7 @@ func BenchmarkCheckWarm(b *testing.B) {
 // deadline context per check, as the engine makes one.
 func BenchmarkCheckWarmDeadlinePerCheck(b *testing.B) {
 	p, c := noopProvider(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		res := p.Check(ctx, c)
-		cancel()
-		if res.State != core.StateUp {
-			b.Fatal(res.Message)
-		}
-	}
+	benchChecks(b, p, c, func(res core.Check) bool { return res.State == core.StateUp })
 }
 
 // BenchmarkCheckWarmParallel runs warm checks from GOMAXPROCS goroutines on
@@ -202,15 +194,7 @@ func goNoop(b *testing.B, name string, kv ...any) (*Provider, core.Component) {
 func BenchmarkGoGuestWarm(b *testing.B) {
 	b.Run("wasm", func(b *testing.B) {
 		p, c := goNoop(b, "go-noop")
-		b.ReportAllocs()
-		for b.Loop() {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			res := p.Check(ctx, c)
-			cancel()
-			if res.State != core.StateUp {
-				b.Fatal(res.Message)
-			}
-		}
+		benchChecks(b, p, c, func(res core.Check) bool { return res.State == core.StateUp })
 	})
 	b.Run("native", func(b *testing.B) {
 		native := core.CheckerFunc(func(ctx context.Context) error {
@@ -225,15 +209,7 @@ func BenchmarkGoGuestWarm(b *testing.B) {
 			return json.Unmarshal(in, &v)
 		}).Provider("native")
 		c := core.Component{Name: "go-noop", Provider: "native", Timeout: time.Minute}
-		b.ReportAllocs()
-		for b.Loop() {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			res := native.Check(ctx, c)
-			cancel()
-			if res.State != core.StateUp {
-				b.Fatal(res.Message)
-			}
-		}
+		benchChecks(b, native, c, func(res core.Check) bool { return res.State == core.StateUp })
 	})
 }
 

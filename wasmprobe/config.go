@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/wasmprobe/policy"
 )
 
 // Host keys of a component's config: the host reads them and removes them
@@ -60,7 +60,7 @@ func isHostKey(key string) bool {
 // probeConfig is a component config after parsing and defaults.
 type probeConfig struct {
 	module           string
-	allow            grants
+	allow            policy.Grants
 	allowPrivate     bool // host-name grants may resolve to private addresses
 	memoryPages      uint32
 	poolSize         int
@@ -247,8 +247,4 @@ func quoteSnippet(b []byte, n int) string {
 		return fmt.Sprintf("%q", b)
 	}
 	return fmt.Sprintf("%q… (%d bytes)", b[:n], len(b))
-}
-
-func lowerHost(h string) string {
-	return strings.TrimSuffix(strings.ToLower(h), ".")
 }

@@ -2,7 +2,6 @@ package wasmprobe
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testtool"
 )
 
 // goGuestSource is a Go (GOOS=wasip1) probe written against the raw ABI,
@@ -144,21 +144,12 @@ func buildGoGuest(t testing.TB) string {
 		_ = os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module guest\n\ngo 1.26\n"), 0o644)
 		_ = os.WriteFile(filepath.Join(dir, "main.go"), []byte(goGuestSource), 0o644)
 		goGuest.path = filepath.Join(dir, "guest.wasm")
-		goGuest.out, goGuest.err = goBuild(dir, goGuest.path, ".")
+		goGuest.out, goGuest.err = testtool.GoWasm(dir, goGuest.path, ".")
 	})
 	if goGuest.err != nil {
 		t.Fatalf("building the Go guest: %v\n%s", goGuest.err, goGuest.out)
 	}
 	return goGuest.path
-}
-
-// goBuild builds a wasip1 reactor module with the go command that runs the
-// tests (go test puts its GOROOT/bin first in PATH).
-func goBuild(dir, out, pkg string) ([]byte, error) {
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", out, pkg)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
-	return cmd.CombinedOutput()
 }
 
 func TestGoGuest(t *testing.T) {
@@ -269,7 +260,7 @@ func TestSDKGoGuests(t *testing.T) {
 				t.Fatalf("testdata/wasm/go/%s has no entry in sdkGoGuests", name)
 			}
 			out := filepath.Join(t.TempDir(), name+".wasm")
-			if b, err := goBuild("..", out, "./testdata/wasm/go/"+name); err != nil {
+			if b, err := testtool.GoWasm("..", out, "./testdata/wasm/go/"+name); err != nil {
 				t.Fatalf("build: %v\n%s", err, b)
 			}
 			c := core.Component{Name: "sdk-" + name, Provider: Name, Timeout: 2 * time.Second,

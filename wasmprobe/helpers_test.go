@@ -1,20 +1,21 @@
 package wasmprobe
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 func TestMain(m *testing.M) {
@@ -43,24 +44,13 @@ func b2i(b bool) int {
 func wasmFile(name string) string { return "../testdata/wasm/" + name + ".wasm" }
 
 // logSink collects JSON log lines.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
+type logSink struct{ coretest.LogBuffer }
 
 // records returns the logged records whose msg has the prefix.
 func (s *logSink) records(t *testing.T, msgPrefix string) []map[string]any {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []map[string]any
-	for line := range strings.SplitSeq(strings.TrimSpace(s.buf.String()), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSpace(s.String()), "\n") {
 		if line == "" {
 			continue
 		}
@@ -75,11 +65,7 @@ func (s *logSink) records(t *testing.T, msgPrefix string) []map[string]any {
 	return out
 }
 
-func (s *logSink) reset() {
-	s.mu.Lock()
-	s.buf.Reset()
-	s.mu.Unlock()
-}
+func (s *logSink) reset() { s.Reset() }
 
 // newProvider returns a provider with an in-memory compile cache, closed
 // at the end of the test, and the sink of its logs.
@@ -133,5 +119,60 @@ func assertServing(t *testing.T, p *Provider) {
 	res := run(t, p, component("good", "noop", 2*time.Second))
 	if res.State != core.StateUp || res.Message != "ok" {
 		t.Errorf("good probe after a hostile one: %s %q (err %v)", res.State, res.Message, res.Err)
+	}
+}
+
+// guestCase is a check of a guest module with extra config, and what it
+// must report.
+type guestCase struct {
+	name    string
+	module  string
+	config  map[string]any
+	state   core.State
+	message string
+	details map[string]any
+}
+
+// checkGuest checks tc.module as the component prefix+tc.name with
+// tc.config (ValidateConfig compiles it first, outside the check's
+// deadline), runs times (a second check reuses the instance), and asserts
+// the state, the message and each detail of tc.details but those in skip,
+// which the caller checks on the returned result.
+func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int, skip ...string) core.Check {
+	t.Helper()
+	cfg := map[string]any{KeyModule: tc.module}
+	maps.Copy(cfg, tc.config)
+	c := core.Component{Name: prefix + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
+	if err := p.ValidateConfig(c); err != nil {
+		t.Fatal(err)
+	}
+	var res core.Check
+	for range runs {
+		res = run(t, p, c)
+		if res.State != tc.state || res.Message != tc.message {
+			t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
+		}
+		for k, v := range tc.details {
+			if !slices.Contains(skip, k) && res.Details[k] != v {
+				t.Errorf("details[%s] = %v, want %v (all: %v)", k, res.Details[k], v, res.Details)
+			}
+		}
+	}
+	return res
+}
+
+// benchChecks checks c with p in b.Loop, with a new one-minute deadline per
+// check as the engine makes one, and stops the benchmark at the first
+// result that ok rejects.
+func benchChecks(b *testing.B, p core.Provider, c core.Component, ok func(core.Check) bool) {
+	b.Helper()
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		res := p.Check(ctx, c)
+		cancel()
+		if !ok(res) {
+			b.Fatal(res.State, res.Message)
+		}
 	}
 }

@@ -7,16 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
-	"golang.org/x/net/http/httpguts"
+	"github.com/vitals-go/vitals/wasmprobe/policy"
 )
 
 // hostLog is vitals.log(level, ptr, len).
@@ -63,23 +60,6 @@ func truncateLine(b []byte, max int) string {
 	return string(b[:cut]) + fmt.Sprintf("… [truncated %d bytes]", len(b)-cut)
 }
 
-// httpRequestIn is the request JSON of http_request.
-type httpRequestIn struct {
-	Method  string            `json:"method"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body"`
-}
-
-// httpResponseOut is the response JSON of http_request. The field order is
-// part of the ABI: the output starts with {"status":.
-type httpResponseOut struct {
-	Status    int               `json:"status"`
-	Headers   map[string]string `json:"headers"`
-	Body      string            `json:"body"`
-	Truncated bool              `json:"truncated"`
-}
-
 // hostHTTPRequest is vitals.http_request(req_ptr, req_len, resp_ptr, resp_cap) -> i64.
 func (rt *runtimeEntry) hostHTTPRequest(ctx context.Context, mod api.Module, stack []uint64) {
 	inst := rt.instance(ctx, mod)
@@ -103,26 +83,22 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if _, ok := mem.Read(respPtr, respCap); !ok {
 		return CodeBadRequest
 	}
-	var in httpRequestIn
+	var in policy.HTTPRequest
 	if len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '{' || json.Unmarshal(raw, &in) != nil {
 		return CodeBadRequest
 	}
 	if in.Method == "" {
 		in.Method = http.MethodGet
 	}
-	u, err := url.Parse(in.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || hasDotSegment(u.Path) {
-		return CodeBadRequest
+	u, verdict := pr.cfg.allow.CheckRequest(in.URL, in.Headers)
+	if verdict == 0 && pr.http == nil {
+		verdict = CodeDenied
 	}
-	if _, ok := urlPort(u); !ok {
-		return CodeBadRequest
-	}
-	if !validHeaders(in.Headers) {
-		return CodeBadRequest
-	}
-	if pr.http == nil || !pr.cfg.allow.allowURL(u) {
-		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()))
-		return CodeDenied
+	if verdict != 0 {
+		if verdict == CodeDenied {
+			pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()))
+		}
+		return int64(verdict)
 	}
 	var body io.Reader
 	if in.Body != "" {
@@ -134,13 +110,8 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	for k, v := range in.Headers {
 		if strings.EqualFold(k, "Host") {
-			// A virtual host must be granted itself, with the URL's path:
-			// the server routes by it.
-			vu := virtualHostURL(u, v)
-			if vu.Hostname() == "" || !pr.cfg.allow.allowURL(vu) {
-				pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request denied", slog.String("url", u.Redacted()), slog.String("host", v))
-				return CodeDenied
-			}
+			// Granted by CheckRequest, with the URL's path: the server
+			// routes by it.
 			req.Host = v
 			continue
 		}
@@ -161,7 +132,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if err != nil {
 		return int64(netCode(ctx, err))
 	}
-	out := httpResponseOut{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
+	out := policy.HTTPResponse{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
 	for k, vs := range resp.Header {
 		out.Headers[k] = strings.Join(vs, ", ")
 	}
@@ -169,63 +140,12 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 		b, out.Truncated = b[:limit], true
 	}
 	out.Body = string(b)
-	enc, code := fitResponse(&out, int(respCap))
+	enc, code := policy.FitResponse(&out, int(respCap))
 	if code != 0 {
-		return code
+		return int64(code)
 	}
 	mem.Write(respPtr, enc)
 	return int64(len(enc))
-}
-
-// validHeaders reports whether every header name is an HTTP token and every
-// value a valid field value (RFC 9110: no NUL, CR, LF or other control byte
-// but tab), as net/http requires: a request that breaks it fails here as a
-// bad request (-4), not later in the transport as -2.
-func validHeaders(h map[string]string) bool {
-	for k, v := range h {
-		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
-			return false
-		}
-	}
-	return true
-}
-
-// virtualHostURL is u with its host replaced by the Host header value h,
-// which keeps u's port when h has none.
-func virtualHostURL(u *url.URL, h string) *url.URL {
-	vu := *u
-	vu.Host = h
-	if _, _, err := net.SplitHostPort(h); err != nil && u.Port() != "" {
-		vu.Host = net.JoinHostPort(strings.Trim(h, "[]"), u.Port())
-	}
-	return &vu
-}
-
-// fitResponse encodes out, cutting its body until the encoding fits in
-// capacity bytes (marking it truncated). Each body byte encodes to at least
-// one byte, so cutting the excess is enough, or close to it.
-func fitResponse(out *httpResponseOut, capacity int) ([]byte, int64) {
-	var buf bytes.Buffer
-	for {
-		buf.Reset()
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
-			return nil, CodeFailed
-		}
-		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-		if len(b) <= capacity {
-			return b, 0
-		}
-		if out.Body == "" {
-			return nil, CodeTooLarge
-		}
-		cut := max(len(out.Body)-(len(b)-capacity), 0)
-		for cut > 0 && !utf8.RuneStart(out.Body[cut]) {
-			cut--
-		}
-		out.Body, out.Truncated = out.Body[:cut], true
-	}
 }
 
 // hostTCPConnect is vitals.tcp_connect(addr_ptr, addr_len, timeout_ms) -> i32.
@@ -249,23 +169,18 @@ func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uin
 		return CodeBadRequest
 	}
 	addr := string(raw)
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil || host == "" {
-		return CodeBadRequest
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return CodeBadRequest
-	}
-	if !pr.cfg.allow.allowTCP(host, port) {
-		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect denied", slog.String("addr", addr))
-		return CodeDenied
+	if code := pr.cfg.allow.CheckAddr(addr); code != 0 {
+		if code == CodeDenied {
+			pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect denied", slog.String("addr", addr))
+		}
+		return int32(code)
 	}
 	if timeoutMs > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeoutMs)*time.Millisecond)
 		defer cancel()
 	}
-	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.allowTCP, &inst.net)
+	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.AllowTCP, &inst.net)
 	if err != nil {
 		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect failed", slog.String("addr", addr), slog.String("error", err.Error()))
 		code := netCode(ctx, err)

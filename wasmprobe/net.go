@@ -6,184 +6,34 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/wasmprobe/policy"
 )
 
-// Error codes returned by the network host functions (ABI.md, "Error codes").
+// Error codes returned by the network host functions (ABI.md, "Error
+// codes"); package policy defines them for the host and the test harness.
 const (
-	CodeDenied     = -1 // not granted by the component's allow list
-	CodeFailed     = -2 // connection, DNS or protocol error
-	CodeTimeout    = -3 // the call's own timeout or the check deadline
-	CodeBadRequest = -4 // malformed JSON, bad URL or address, out-of-bounds pointer or length
-	CodeTooLarge   = -5 // the response does not fit resp_cap even with an empty body
-	CodeBudget     = -6 // the check's max_net_calls or max_sockets is spent
+	CodeDenied     = policy.CodeDenied     // not granted by the component's allow list
+	CodeFailed     = policy.CodeFailed     // connection, DNS or protocol error
+	CodeTimeout    = policy.CodeTimeout    // the call's own timeout or the check deadline
+	CodeBadRequest = policy.CodeBadRequest // malformed JSON, bad URL or address, out-of-bounds pointer or length
+	CodeTooLarge   = policy.CodeTooLarge   // the response does not fit resp_cap even with an empty body
+	CodeBudget     = policy.CodeBudget     // the check's max_net_calls or max_sockets is spent
 )
 
-// httpGrant grants http_request to URLs under a prefix.
-type httpGrant struct {
-	scheme, host, port, path string
-}
-
-// tcpGrant grants tcp_connect to host:port; port "*" means any port.
-type tcpGrant struct {
-	host, port string
-}
-
-// grants is a parsed allow list. The zero value grants nothing.
-type grants struct {
-	http []httpGrant
-	tcp  []tcpGrant
-}
-
-func (g grants) empty() bool { return len(g.http) == 0 && len(g.tcp) == 0 }
-
-// parseGrants parses allow entries: "http://host[:port]/path/prefix" and
-// "https://…" grant http_request, "host:port" and "host:*" grant tcp_connect.
-func parseGrants(entries []string) (grants, error) {
-	var g grants
-	var errs []error
-	for i, e := range entries {
-		bad := func(format string, args ...any) {
-			errs = append(errs, &confkit.FieldError{Path: fmt.Sprintf("%s[%d]", KeyAllow, i),
-				Err: confkit.Problem(confkit.ErrInvalid, "%q: %s", e, fmt.Sprintf(format, args...))})
-		}
-		if strings.Contains(e, "://") {
-			u, err := url.Parse(e)
-			if err != nil {
-				bad("not a URL: %v", err)
-				continue
-			}
-			scheme := strings.ToLower(u.Scheme)
-			switch {
-			case scheme != "http" && scheme != "https":
-				bad("scheme must be http or https (grant tcp_connect with host:port)")
-			case u.User != nil:
-				bad("must not contain user information")
-			case u.Hostname() == "":
-				bad("has no host")
-			case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-				bad("must not have a query or fragment: it is a URL prefix")
-			case hasDotSegment(u.Path):
-				bad("must not contain . or .. path segments")
-			default:
-				port, ok := urlPort(u)
-				if !ok {
-					bad("bad port %q", u.Port())
-					continue
-				}
-				path := u.Path
-				if path == "" {
-					path = "/"
-				}
-				g.http = append(g.http, httpGrant{scheme: scheme, host: normHost(u.Hostname()), port: port, path: path})
-			}
-			continue
-		}
-		host, port, err := net.SplitHostPort(e)
-		if err != nil {
-			bad("want a URL prefix (https://host/path/) for http_request or host:port or host:* for tcp_connect")
-			continue
-		}
-		if host == "" || strings.ContainsAny(host, "/*?#@ ") {
-			bad("bad host %q", host)
-			continue
-		}
-		if port != "*" {
-			if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-				bad("bad port %q (want 1-65535 or *)", port)
-				continue
-			}
-		}
-		g.tcp = append(g.tcp, tcpGrant{host: normHost(host), port: port})
+// parseGrants parses an allow list (policy.Parse), each bad entry an error
+// that names its key, allow[i].
+func parseGrants(entries []string) (policy.Grants, error) {
+	g, bad := policy.Parse(entries)
+	errs := make([]error, 0, len(bad))
+	for _, e := range bad {
+		errs = append(errs, &confkit.FieldError{Path: fmt.Sprintf("%s[%d]", KeyAllow, e.Index),
+			Err: confkit.Problem(confkit.ErrInvalid, "%s", e.Error())})
 	}
 	return g, errors.Join(errs...)
-}
-
-// urlPort returns u's port, or the scheme's default.
-func urlPort(u *url.URL) (string, bool) {
-	p := u.Port()
-	if p == "" {
-		if strings.EqualFold(u.Scheme, "https") {
-			return "443", true
-		}
-		return "80", true
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 1 || n > 65535 {
-		return "", false
-	}
-	return strconv.Itoa(n), true
-}
-
-// normHost lower-cases a host name and canonicalises an IP literal.
-func normHost(h string) string {
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	if ip := net.ParseIP(h); ip != nil {
-		return ip.String()
-	}
-	return lowerHost(h)
-}
-
-func hasDotSegment(p string) bool {
-	for seg := range strings.SplitSeq(p, "/") {
-		if seg == "." || seg == ".." {
-			return true
-		}
-	}
-	return false
-}
-
-func pathUnder(prefix, p string) bool {
-	return p == prefix ||
-		(strings.HasSuffix(prefix, "/") && strings.HasPrefix(p, prefix)) ||
-		strings.HasPrefix(p, prefix+"/")
-}
-
-// allowURL reports whether an http grant covers u (which has no dot segments).
-func (g grants) allowURL(u *url.URL) bool {
-	scheme := strings.ToLower(u.Scheme)
-	host := normHost(u.Hostname())
-	port, ok := urlPort(u)
-	if !ok {
-		return false
-	}
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	for _, h := range g.http {
-		if h.scheme == scheme && h.host == host && h.port == port && pathUnder(h.path, path) {
-			return true
-		}
-	}
-	return false
-}
-
-// allowHTTPDial reports whether some http grant names host:port.
-func (g grants) allowHTTPDial(host, port string) bool {
-	host = normHost(host)
-	for _, h := range g.http {
-		if h.host == host && h.port == port {
-			return true
-		}
-	}
-	return false
-}
-
-// allowTCP reports whether a tcp grant covers host:port.
-func (g grants) allowTCP(host, port string) bool {
-	host = normHost(host)
-	for _, t := range g.tcp {
-		if t.host == host && (t.port == "*" || t.port == port) {
-			return true
-		}
-	}
-	return false
 }
 
 // deniedError is a network access that the allow list does not grant.
@@ -283,12 +133,12 @@ func pinnedControl(ips []net.IP, port string) func(network, address string, c sy
 // newHTTPClient returns the client of one probe: no proxy, no keep-alive
 // (each check opens its own connections and leaves nothing behind), dials
 // through dialGranted and every redirect hop re-checked against the grants.
-func (p *Provider) newHTTPClient(g grants, allowPrivate bool) *http.Client {
+func (p *Provider) newHTTPClient(g policy.Grants, allowPrivate bool) *http.Client {
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			budget, _ := ctx.Value(budgetKey{}).(*netBudget)
-			return p.dialGranted(ctx, network, addr, allowPrivate, g.allowHTTPDial, budget)
+			return p.dialGranted(ctx, network, addr, allowPrivate, g.AllowHTTPDial, budget)
 		},
 		DisableKeepAlives:      true,
 		MaxResponseHeaderBytes: 64 << 10,
@@ -302,7 +152,7 @@ func (p *Provider) newHTTPClient(g grants, allowPrivate bool) *http.Client {
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")
 			}
-			if hasDotSegment(req.URL.Path) || !g.allowURL(req.URL) {
+			if !g.AllowRedirect(req.URL) {
 				return &deniedError{what: "redirect to " + req.URL.Redacted()}
 			}
 			return nil

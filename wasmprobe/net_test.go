@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // testServers starts a granted server and an other one, closed at the end.
@@ -56,7 +57,7 @@ func TestHTTPRequest(t *testing.T) {
 	port := u.Port()
 	p, _ := newProvider(t, Options{})
 	all := []any{srv.URL + "/"}
-	closed := closedPort(t)
+	closed := testnet.ClosedPort(t)
 	for _, tc := range []struct {
 		name    string
 		url     string
@@ -140,36 +141,10 @@ func TestHTTPRequest(t *testing.T) {
 	assertServing(t, p)
 }
 
-// closedPort returns a local port nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	l.Close()
-	return port
-}
-
 func TestTCPConnect(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	addr := l.Addr().String()
+	addr := testnet.AcceptAndClose(t)
 	_, port, _ := net.SplitHostPort(addr)
-	closed := closedPort(t)
+	closed := testnet.ClosedPort(t)
 	p, _ := newProvider(t, Options{})
 	for _, tc := range []struct {
 		name    string
@@ -242,7 +217,7 @@ func TestGrants(t *testing.T) {
 		{"https://exact.example.com/healthz", false},
 	} {
 		u, _ := url.Parse(tc.url)
-		if got := g.allowURL(u); got != tc.want {
+		if got := g.AllowURL(u); got != tc.want {
 			t.Errorf("allowURL(%s) = %v, want %v", tc.url, got, tc.want)
 		}
 	}
@@ -260,7 +235,7 @@ func TestGrants(t *testing.T) {
 		{"cache.internal", "6380", false},
 		{"status.example.com", "443", false},
 	} {
-		if got := g.allowTCP(tc.host, tc.port); got != tc.want {
+		if got := g.AllowTCP(tc.host, tc.port); got != tc.want {
 			t.Errorf("allowTCP(%s, %s) = %v, want %v", tc.host, tc.port, got, tc.want)
 		}
 	}
@@ -279,17 +254,6 @@ func TestGrants(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), msg) || !strings.Contains(err.Error(), "allow[0]") {
 			t.Errorf("parseGrants(%q) = %v, want %q", entry, err, msg)
 		}
-	}
-}
-
-func TestFitResponse(t *testing.T) {
-	out := &httpResponseOut{Status: 200, Headers: map[string]string{}, Body: strings.Repeat("é<\x01", 500)}
-	b, code := fitResponse(out, 300)
-	if code != 0 || len(b) > 300 || !out.Truncated {
-		t.Fatalf("code %d, %d bytes, truncated %v", code, len(b), out.Truncated)
-	}
-	if _, code := fitResponse(&httpResponseOut{Status: 200, Body: "x"}, 10); code != CodeTooLarge {
-		t.Fatalf("code %d, want %d", code, CodeTooLarge)
 	}
 }
 

@@ -54,7 +54,7 @@ func (p *Provider) newProbe(ctx context.Context, c core.Component, fromCheck boo
 		prefix: prefix,
 		pool:   newPool(cfg.poolSize),
 	}
-	if mod.usesHTTP && len(cfg.allow.http) > 0 {
+	if mod.usesHTTP && cfg.allow.GrantsHTTP() {
 		pr.http = p.newHTTPClient(cfg.allow, cfg.allowPrivate)
 	}
 	return pr, nil

@@ -10,34 +10,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
+	"github.com/vitals-go/vitals/internal/testtool"
 )
-
-// needTool skips the test when a tool it needs is missing, or fails it
-// under CI=true, where .ci/run installs every tool the tests use.
-func needTool(t *testing.T, what string, ok bool) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing (CI=true: .ci/run should have installed it)", what)
-	}
-	t.Skipf("%s is missing", what)
-}
 
 // buildC builds C probe sources with guest-sdk/c/build.sh.
 func buildC(t *testing.T, out string, srcs ...string) {
 	t.Helper()
 	_, err := exec.LookPath("clang")
 	_, errLibc := os.Stat("/usr/include/wasm32-wasi/stdio.h")
-	needTool(t, "clang with wasi-libc (apt-get install -y clang lld wasi-libc libclang-rt-dev-wasm32)", err == nil && errLibc == nil)
-	cmd := exec.Command("bash", append([]string{"../guest-sdk/c/build.sh", out}, srcs...)...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build.sh %s: %v\n%s", strings.Join(srcs, " "), err, b)
-	}
+	testtool.Need(t, "clang with wasi-libc (apt-get install -y clang lld wasi-libc libclang-rt-dev-wasm32)", err == nil && errLibc == nil)
+	testtool.Script(t, nil, "../guest-sdk/c/build.sh", append([]string{out}, srcs...)...)
 }
 
 // TestSDKC builds the C SDK's self-test probe and the C example probe
@@ -48,9 +33,7 @@ func TestSDKC(t *testing.T) {
 	self := filepath.Join(dir, "selftest.wasm")
 	buildC(t, self, "../guest-sdk/c/test/selftest.c")
 	ctcp := filepath.Join(dir, "c-tcp.wasm")
-	if b, err := exec.Command("bash", "../examples/probes/c-tcp/build.sh", ctcp).CombinedOutput(); err != nil {
-		t.Fatalf("examples/probes/c-tcp/build.sh: %v\n%s", err, b)
-	}
+	testtool.Script(t, nil, "../examples/probes/c-tcp/build.sh", ctcp)
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -61,37 +44,11 @@ func TestSDKC(t *testing.T) {
 		_, _ = io.WriteString(w, "hé \"quoted\"\n")
 	}))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	_ = closed.Close()
-	addr := ln.Addr().String()
+	addr := testnet.AcceptAndClose(t)
+	closedAddr := net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))
 
 	p, sink := newProvider(t, Options{})
-	for _, tc := range []struct {
-		name    string
-		module  string
-		config  map[string]any
-		state   core.State
-		message string
-		details map[string]any
-	}{
+	for _, tc := range []guestCase{
 		{name: "echo", module: self, config: map[string]any{
 			"str": "h\u00e9llo \U0001F600 \"q\"", "int": 12, "int_float": 3.0, "num": 2.5, "bool": true,
 			"obj": map[string]any{"a": []any{1, map[string]any{"b": "}"}}, "k\"ey": "in\\ner"},
@@ -126,27 +83,10 @@ func TestSDKC(t *testing.T) {
 		{name: "tcp-noaddr", module: ctcp, state: core.StateDown, message: "config: addr is required (host:port)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]any{KeyModule: tc.module}
-			for k, v := range tc.config {
-				cfg[k] = v
-			}
-			c := core.Component{Name: "c-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
-			if err := p.ValidateConfig(c); err != nil {
-				t.Fatal(err)
-			}
-			res := run(t, p, c)
-			if res.State != tc.state || res.Message != tc.message {
-				t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
-			}
-			for k, v := range tc.details {
-				if k == "timeout_ms" {
-					if ms, _ := res.Details[k].(float64); ms < 4000 || ms > 5000 {
-						t.Errorf("timeout_ms = %v", res.Details[k])
-					}
-					continue
-				}
-				if res.Details[k] != v {
-					t.Errorf("details[%s] = %v, want %v", k, res.Details[k], v)
+			res := checkGuest(t, p, "c-", tc, 1, "timeout_ms")
+			if _, want := tc.details["timeout_ms"]; want {
+				if ms, _ := res.Details["timeout_ms"].(float64); ms < 4000 || ms > 5000 {
+					t.Errorf("timeout_ms = %v", res.Details["timeout_ms"])
 				}
 			}
 			if obj, _ := res.Details["obj"].(map[string]any); tc.name == "echo" && (obj == nil || obj["k\"ey"] != "in\\ner") {

@@ -1,9 +1,7 @@
 package wasmprobe
 
 import (
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -12,13 +10,15 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
+	"github.com/vitals-go/vitals/internal/testtool"
 )
 
 // buildSDKGuest builds the Go SDK guest testdata/wasm/go/name into dir.
 func buildSDKGuest(t *testing.T, dir, name string) string {
 	t.Helper()
 	out := filepath.Join(dir, name+".wasm")
-	if b, err := goBuild("..", out, "./testdata/wasm/go/"+name); err != nil {
+	if b, err := testtool.GoWasm("..", out, "./testdata/wasm/go/"+name); err != nil {
 		t.Fatalf("build %s: %v\n%s", name, err, b)
 	}
 	return out
@@ -36,63 +36,27 @@ func TestSDKGoGuestNet(t *testing.T) {
 		_, _ = io.WriteString(w, `{"path":"`+r.URL.Path+`"}`)
 	}))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
+	echoAddr := testnet.AcceptAndClose(t)
 
 	p, sink := newProvider(t, Options{})
-	for _, tc := range []struct {
-		name    string
-		config  map[string]any
-		state   core.State
-		message string
-		details map[string]any
-	}{
+	for _, tc := range []guestCase{
 		{name: "http-granted", config: map[string]any{"url": srv.URL + "/api/x", KeyAllow: []string{srv.URL + "/api/"}},
 			state: core.StateUp, message: "HTTP 200", details: map[string]any{"status": 200.0, "body": `{"path":"/api/x"}`, "content_type": "application/json"}},
 		{name: "http-expect", config: map[string]any{"url": srv.URL + "/api/x", "expect": 204, KeyAllow: []string{srv.URL + "/api/"}},
 			state: core.StateDown, message: "HTTP 200, want 204"},
 		{name: "http-denied", config: map[string]any{"url": srv.URL + "/admin", KeyAllow: []string{srv.URL + "/api/"}},
 			state: core.StateDown, message: "http_request " + srv.URL + "/admin: not granted by the component's allow list (code -1)"},
-		{name: "tcp-granted", config: map[string]any{"addr": ln.Addr().String(), KeyAllow: []string{"127.0.0.1:*"}},
-			state: core.StateUp, message: "connected to " + ln.Addr().String()},
-		{name: "tcp-denied", config: map[string]any{"addr": ln.Addr().String()},
-			state: core.StateDown, message: "tcp_connect " + ln.Addr().String() + ": not granted by the component's allow list (code -1)"},
-		{name: "dial-granted", config: map[string]any{"dial": ln.Addr().String(), KeyAllow: []string{"127.0.0.1:*"}},
-			state: core.StateDown, message: "dial tcp " + ln.Addr().String() + ": address " + ln.Addr().String() + ": connect: Connection refused"},
-		{name: "all", config: map[string]any{"url": srv.URL + "/api/", "addr": ln.Addr().String(), KeyAllow: []string{srv.URL + "/api/", "127.0.0.1:*"}},
-			state: core.StateUp, message: "HTTP 200; connected to " + ln.Addr().String()},
+		{name: "tcp-granted", config: map[string]any{"addr": echoAddr, KeyAllow: []string{"127.0.0.1:*"}},
+			state: core.StateUp, message: "connected to " + echoAddr},
+		{name: "tcp-denied", config: map[string]any{"addr": echoAddr},
+			state: core.StateDown, message: "tcp_connect " + echoAddr + ": not granted by the component's allow list (code -1)"},
+		{name: "dial-granted", config: map[string]any{"dial": echoAddr, KeyAllow: []string{"127.0.0.1:*"}},
+			state: core.StateDown, message: "dial tcp " + echoAddr + ": address " + echoAddr + ": connect: Connection refused"},
+		{name: "all", config: map[string]any{"url": srv.URL + "/api/", "addr": echoAddr, KeyAllow: []string{srv.URL + "/api/", "127.0.0.1:*"}},
+			state: core.StateUp, message: "HTTP 200; connected to " + echoAddr},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]any{KeyModule: mod}
-			for k, v := range tc.config {
-				cfg[k] = v
-			}
-			c := core.Component{Name: "sdk-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
-			if err := p.ValidateConfig(c); err != nil { // compiles, outside the check's deadline
-				t.Fatal(err)
-			}
-			res := run(t, p, c)
-			if res.State != tc.state || res.Message != tc.message {
-				t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
-			}
-			for k, v := range tc.details {
-				if res.Details[k] != v {
-					t.Errorf("details[%s] = %v, want %v (all: %v)", k, res.Details[k], v, res.Details)
-				}
-			}
-		})
+		tc.module = mod
+		t.Run(tc.name, func(t *testing.T) { checkGuest(t, p, "sdk-", tc, 1) })
 	}
 	recs := sink.records(t, "fetched url="+srv.URL+"/api/x status=200 bytes=17")
 	if len(recs) != 2 || recs[0]["level"] != "DEBUG" || recs[0]["probe"] != "sdk-http-granted" {
@@ -112,7 +76,7 @@ func TestSDKGoGuestNet(t *testing.T) {
 func BenchmarkSDKGoGuestWarm(b *testing.B) {
 	dir := b.TempDir()
 	out := filepath.Join(dir, "config.wasm")
-	if o, err := goBuild("..", out, "./testdata/wasm/go/config"); err != nil {
+	if o, err := testtool.GoWasm("..", out, "./testdata/wasm/go/config"); err != nil {
 		b.Fatalf("build: %v\n%s", err, o)
 	}
 	p, _ := newProvider(b, Options{})
@@ -132,15 +96,7 @@ func BenchmarkSDKGoGuestWarm(b *testing.B) {
 			if err := p.ValidateConfig(c); err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				res := p.Check(ctx, c)
-				cancel()
-				if res.Message != bc.message {
-					b.Fatal(res.State, res.Message)
-				}
-			}
+			benchChecks(b, p, c, func(res core.Check) bool { return res.Message == bc.message })
 		})
 	}
 }

@@ -2,7 +2,6 @@ package wasmprobe
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,9 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
+	"github.com/vitals-go/vitals/internal/testtool"
 )
 
 // rustcWithWasm reports whether guest-sdk/rust/build.sh will find a rustc
@@ -43,49 +43,21 @@ func rustcWithWasm() bool {
 // guest-sdk/rust/build.sh (rustc alone, Debian's toolchain) and runs it
 // through the host; it also runs the SDK's own unit tests natively.
 func TestSDKRust(t *testing.T) {
-	needTool(t, "rustc with a wasm32-wasi standard library (apt-get install -y rustc libstd-rust-dev-wasm32)", rustcWithWasm())
+	testtool.Need(t, "rustc with a wasm32-wasi standard library (apt-get install -y rustc libstd-rust-dev-wasm32)", rustcWithWasm())
 	dir := t.TempDir()
 	mod := filepath.Join(dir, "rust-http.wasm")
-	build := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("bash", append([]string{"../guest-sdk/rust/build.sh"}, args...)...)
-		cmd.Env = append(os.Environ(), "OUT_DIR="+dir)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("build.sh %s: %v\n%s", strings.Join(args, " "), err, b)
-		}
-	}
-	build("--test")
-	build("http", mod)
+	testtool.Script(t, []string{"OUT_DIR=" + dir}, "../guest-sdk/rust/build.sh", "--test")
+	testtool.Script(t, []string{"OUT_DIR=" + dir}, "../guest-sdk/rust/build.sh", "http", mod)
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"ok":"é"}`)
 	}))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	addr := ln.Addr().String()
+	addr := testnet.AcceptAndClose(t)
 
 	p, sink := newProvider(t, Options{})
-	for _, tc := range []struct {
-		name    string
-		config  map[string]any
-		state   core.State
-		message string
-		details map[string]any
-	}{
+	for _, tc := range []guestCase{
 		{name: "http", config: map[string]any{"url": srv.URL + "/x", KeyAllow: []string{srv.URL + "/"}},
 			state: core.StateUp, message: "HTTP 200", details: map[string]any{
 				"status": 200.0, "body": `{"ok":"é"}`, "content_type": "application/json", "truncated": false}},
@@ -101,27 +73,8 @@ func TestSDKRust(t *testing.T) {
 			state: core.StateDown, message: "tcp_connect " + addr + ": the check's network budget is spent (code -6)", details: map[string]any{"code": -6.0}},
 		{name: "none", state: core.StateDown, message: "config: url or addr is required", details: map[string]any{"component": "rust-none"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]any{KeyModule: mod}
-			for k, v := range tc.config {
-				cfg[k] = v
-			}
-			c := core.Component{Name: "rust-" + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
-			if err := p.ValidateConfig(c); err != nil {
-				t.Fatal(err)
-			}
-			for range 2 { // the second check reuses the instance
-				res := run(t, p, c)
-				if res.State != tc.state || res.Message != tc.message {
-					t.Fatalf("got %s %q %v (%v), want %s %q", res.State, res.Message, res.Details, res.Err, tc.state, tc.message)
-				}
-				for k, v := range tc.details {
-					if res.Details[k] != v {
-						t.Errorf("details[%s] = %v, want %v", k, res.Details[k], v)
-					}
-				}
-			}
-		})
+		tc.module = mod
+		t.Run(tc.name, func(t *testing.T) { checkGuest(t, p, "rust-", tc, 2) })
 	}
 	if recs := sink.records(t, "fetched "+srv.URL+"/x status=200 bytes=11"); len(recs) != 4 || recs[0]["level"] != "DEBUG" {
 		t.Errorf("log lines: %v", recs)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 )
 
@@ -16,19 +17,14 @@ func TestDrainWaitsForInFlight(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{SkipPeriod: true, Signals: noSignals, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
+	r, run := running(t, a, lameduck.Config{SkipPeriod: true, Signals: noSignals, Logger: log})
 
 	slow := make(chan result, 1)
 	go func() { slow <- get(a.client(), a.url+"/slow") }()
 	wait(t, a.slowEntered, "the slow request to start")
 
 	shut := async(func() error { return r.Stop(context.Background()) })
-	eventually(t, "the drain starts", func() bool { return logs.contains("waiting for in-flight requests") })
+	coretest.Eventually(t, waitLimit, "the drain starts", func() bool { return logs.Contains("waiting for in-flight requests") })
 	if !pending(shut) {
 		t.Fatal("Shutdown returned while a request was in flight")
 	}
@@ -53,20 +49,15 @@ func TestDrainTimeoutExpires(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
 	stopped := make(chan struct{})
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		SkipPeriod: true, DrainTimeout: 300 * time.Millisecond, Signals: noSignals, Logger: log,
 		OnStopped: []func(context.Context) error{func(context.Context) error { close(stopped); return nil }},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 	slow := make(chan result, 1)
 	go func() { slow <- get(a.client(), a.url+"/slow") }()
 	wait(t, a.slowEntered, "the slow request to start")
 
-	err = wait(t, async(func() error { return r.Stop(context.Background()) }), "Stop")
+	err := wait(t, async(func() error { return r.Stop(context.Background()) }), "Stop")
 	var lde *lameduck.LameDuckError
 	if !errors.As(err, &lde) || !lde.Expired {
 		t.Fatalf("Shutdown = %v, want an expired *LameDuckError", err)
@@ -84,7 +75,7 @@ func TestDrainTimeoutExpires(t *testing.T) {
 	if err := wait(t, run, "Run"); !errors.As(err, &lde) || !lde.Expired {
 		t.Errorf("Run = %v, want the same expired error", err)
 	}
-	if !logs.contains("drain expired: server closed hard") {
+	if !logs.Contains("drain expired: server closed hard") {
 		t.Error("log lacks the expiry")
 	}
 }
@@ -96,23 +87,18 @@ func TestContextDeadlineClamps(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
 	var stopCtxOK atomic.Bool
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period: 30 * time.Second, DrainTimeout: 30 * time.Second, Signals: noSignals, Logger: log,
 		OnStopped: []func(context.Context) error{func(ctx context.Context) error {
 			stopCtxOK.Store(ctx.Err() == nil)
 			return nil
 		}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	defer cancel()
 	start := time.Now()
-	err = wait(t, async(func() error { return r.Stop(ctx) }), "Stop")
+	err := wait(t, async(func() error { return r.Stop(ctx) }), "Stop")
 	took := time.Since(start)
 	if err != nil {
 		t.Errorf("Shutdown = %v, want nil (nothing in flight)", err)
@@ -123,7 +109,7 @@ func TestContextDeadlineClamps(t *testing.T) {
 	if !stopCtxOK.Load() {
 		t.Error("the OnStopped hook got a context that was already done: no time was kept for it")
 	}
-	if !logs.contains("clamped to the context deadline") || !logs.contains("configured_period=30s") {
+	if !logs.Contains("clamped to the context deadline") || !logs.Contains("configured_period=30s") {
 		t.Errorf("log lacks the clamp and its durations")
 	}
 	wait(t, run, "Run")

@@ -1,7 +1,6 @@
 package lameduck_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"net/http/httptrace"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -20,6 +18,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 )
 
@@ -150,24 +149,7 @@ func get(c *http.Client, url string) result {
 }
 
 // logBuffer collects a Runner's log records.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) contains(s string) bool { return strings.Contains(l.String(), s) }
+type logBuffer = coretest.LogBuffer
 
 // logger returns a logger into a buffer that the test prints if it fails.
 func logger(t *testing.T) (*slog.Logger, *logBuffer) {
@@ -204,18 +186,6 @@ func pending[T any](ch <-chan T) bool {
 		return false
 	case <-time.After(200 * time.Millisecond):
 		return true
-	}
-}
-
-// eventually polls cond until it holds or waitLimit passes.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -258,3 +228,16 @@ func (p plainServer) Serve(context.Context) error {
 }
 func (p plainServer) Shutdown(ctx context.Context) error { return p.srv.Shutdown(ctx) }
 func (p plainServer) Close() error                       { return p.srv.Close() }
+
+// running starts a Runner over a's server with cfg, runs it in the
+// background until it is Ready, and returns it with what Run will return.
+func running(t *testing.T, a *app, cfg lameduck.Config) (*lameduck.Runner, <-chan error) {
+	t.Helper()
+	r, err := lameduck.NewRunner(a.adapter, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := async(func() error { return r.Run(context.Background()) })
+	wait(t, r.Ready(), "Ready")
+	return r, run
+}

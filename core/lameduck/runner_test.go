@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 )
 
@@ -63,17 +64,12 @@ func TestPeriodKeepsServing(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period:     5 * time.Second, // long enough for the checks below on a loaded machine
 		Signals:    noSignals,
 		OnLameDuck: []func(){a.enterLameDuck},
 		Logger:     log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 
 	ka := a.client()
 	if res := get(ka, a.url+"/"); res.err != nil || res.status != 200 || res.close {
@@ -84,7 +80,7 @@ func TestPeriodKeepsServing(t *testing.T) {
 	}
 
 	shut := async(func() error { return r.Stop(context.Background()) })
-	eventually(t, "the lame duck starts", r.InLameDuck)
+	coretest.Eventually(t, waitLimit, "the lame duck starts", r.InLameDuck)
 
 	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
 		t.Errorf("in lame duck: /ready = %v, want 503", res)
@@ -122,7 +118,7 @@ func TestPeriodKeepsServing(t *testing.T) {
 	}
 	for _, step := range []string{"lame duck started", "OnLameDuck hooks ran", "responses now say Connection: close",
 		"serving through the lame-duck period", "period over", "reason=elapsed", "drained", "lame duck over"} {
-		if !logs.contains(step) {
+		if !logs.Contains(step) {
 			t.Errorf("log lacks %q", step)
 		}
 	}
@@ -171,7 +167,7 @@ func TestConnectionClose(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			shut := async(func() error { return r.Stop(ctx) })
-			eventually(t, "the lame duck starts", r.InLameDuck)
+			coretest.Eventually(t, waitLimit, "the lame duck starts", r.InLameDuck)
 			res := get(ka, a.url+"/")
 			if res.err != nil || res.status != 200 {
 				t.Errorf("in lame duck: %v, want 200", res)
@@ -307,8 +303,8 @@ func TestRunContextCancelled(t *testing.T) {
 	if err := wait(t, run, "Run"); err != nil {
 		t.Errorf("Run = %v, want nil (nothing in flight)", err)
 	}
-	if hooks.Load() != 1 || !logs.contains("context done") {
-		t.Errorf("hooks ran %d times; log: context done = %v", hooks.Load(), logs.contains("context done"))
+	if hooks.Load() != 1 || !logs.Contains("context done") {
+		t.Errorf("hooks ran %d times; log: context done = %v", hooks.Load(), logs.Contains("context done"))
 	}
 }
 

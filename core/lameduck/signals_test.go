@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 )
 
@@ -19,23 +20,18 @@ import (
 func TestSecondSignalEndsPeriod(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period:     30 * time.Second,
 		Signals:    []os.Signal{syscall.SIGUSR1, syscall.SIGUSR2},
 		OnLameDuck: []func(){a.enterLameDuck},
 		Logger:     log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the signal starts the lame duck", r.InLameDuck)
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	coretest.Eventually(t, waitLimit, "the signal starts the lame duck", r.InLameDuck)
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
 		t.Errorf("/ready after the first signal = %v, want 503", res)
 	}
@@ -56,7 +52,7 @@ func TestSecondSignalEndsPeriod(t *testing.T) {
 		t.Errorf("Run took %s after the second signal, want the 30 s period cut short", took)
 	}
 	for _, want := range []string{"reason=\"signal user defined signal 1\"", "second signal: ending the lame-duck period now", "reason=\"second signal\""} {
-		if !logs.contains(want) {
+		if !logs.Contains(want) {
 			t.Errorf("log lacks %q", want)
 		}
 	}
@@ -68,22 +64,17 @@ func TestShutdownJoinsSignal(t *testing.T) {
 	a := newApp(t, nil)
 	log, logs := logger(t)
 	var lameDucks, stops atomic.Int32
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
+	r, run := running(t, a, lameduck.Config{
 		Period:     30 * time.Second,
 		Signals:    []os.Signal{syscall.SIGUSR1},
 		OnLameDuck: []func(){func() { lameDucks.Add(1) }},
 		OnStopped:  []func(context.Context) error{func(context.Context) error { stops.Add(1); return errors.New("engine stop failed") }},
 		Logger:     log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -98,7 +89,7 @@ func TestShutdownJoinsSignal(t *testing.T) {
 	if lameDucks.Load() != 1 || stops.Load() != 1 {
 		t.Errorf("hooks ran %d and %d times, want once each", lameDucks.Load(), stops.Load())
 	}
-	if !logs.contains("clamped to the context deadline") {
+	if !logs.Contains("clamped to the context deadline") {
 		t.Error("the joining Shutdown's deadline did not clamp the period")
 	}
 }
@@ -107,24 +98,11 @@ func TestShutdownJoinsSignal(t *testing.T) {
 // call it (fx receives SIGTERM too) and does not end the period; a second
 // one does.
 func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
-	a := newApp(t, nil)
-	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
-		Period:  30 * time.Second,
-		Signals: []os.Signal{syscall.SIGUSR1},
-		Logger:  log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
-	shut := async(func() error { return r.Stop(context.Background()) })
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	run, shut, logs := stoppingOnSIGUSR1(t)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the first signal is seen", func() bool { return logs.contains("taken for the one that caused it") })
+	coretest.Eventually(t, waitLimit, "the first signal is seen", func() bool { return logs.Contains("taken for the one that caused it") })
 	time.Sleep(200 * time.Millisecond)
 	if !pending(shut) {
 		t.Fatal("the signal that caused Shutdown ended the period")
@@ -145,20 +123,7 @@ func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
 // A first signal later than SameSignalWindow after Shutdown is not the one
 // that caused it: it ends the period at once.
 func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
-	a := newApp(t, nil)
-	log, logs := logger(t)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{
-		Period:  30 * time.Second,
-		Signals: []os.Signal{syscall.SIGUSR1},
-		Logger:  log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := async(func() error { return r.Run(context.Background()) })
-	wait(t, r.Ready(), "Ready")
-	shut := async(func() error { return r.Stop(context.Background()) })
-	eventually(t, "the period starts", func() bool { return logs.contains("serving through the lame-duck period") })
+	run, shut, logs := stoppingOnSIGUSR1(t)
 	time.Sleep(lameduck.SameSignalWindow + 100*time.Millisecond)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
@@ -166,8 +131,27 @@ func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
 	if err := wait(t, shut, "Shutdown after a late signal"); err != nil {
 		t.Errorf("Shutdown = %v", err)
 	}
-	if !logs.contains("second signal: ending the lame-duck period now") {
+	if !logs.Contains("second signal: ending the lame-duck period now") {
 		t.Error("log lacks the end of the period")
 	}
 	wait(t, run, "Run")
+}
+
+// stoppingOnSIGUSR1 runs a Runner over a new app, with a 30 s period and
+// SIGUSR1 as its signal, until it is Ready, then calls Stop in the
+// background and waits until the period starts. It returns what Run and
+// Stop return, and the runner's logs.
+func stoppingOnSIGUSR1(t *testing.T) (run, shut <-chan error, logs *logBuffer) {
+	t.Helper()
+	a := newApp(t, nil)
+	log, logs := logger(t)
+	var r *lameduck.Runner
+	r, run = running(t, a, lameduck.Config{
+		Period:  30 * time.Second,
+		Signals: []os.Signal{syscall.SIGUSR1},
+		Logger:  log,
+	})
+	shut = async(func() error { return r.Stop(context.Background()) })
+	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
+	return run, shut, logs
 }

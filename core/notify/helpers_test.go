@@ -102,14 +102,3 @@ func event(component string, from, to core.State, msg string) core.Event {
 	return core.Event{Component: component, From: from, To: to,
 		Check: core.Check{Component: component, State: to, Observed: to, Message: msg, Time: at}}
 }
-
-// eventually polls cond for up to 5s.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -55,7 +55,7 @@ func TestDeliversJSONAndSlack(t *testing.T) {
 	if d := cmp.Diff(wantSlack, slack); d != "" {
 		t.Fatalf("slack payload (-want +got):\n%s", d)
 	}
-	eventually(t, "2 sent", func() bool { return n.Sent() == 2 })
+	coretest.Eventually(t, 5*time.Second, "2 sent", func() bool { return n.Sent() == 2 })
 	if n.Failed() != 0 || n.Dropped() != 0 {
 		t.Fatalf("failed %d dropped %d", n.Failed(), n.Dropped())
 	}
@@ -109,7 +109,7 @@ func TestFailingWebhookRetriesWithBackoff(t *testing.T) {
 	const backoff = 40 * time.Millisecond
 	n := newNotifier(t, notify.Config{Backoff: backoff, Webhooks: []notify.Webhook{{URL: rc.URL, MaxRetries: 2}}})
 	n.Notify(event("db", core.StateUp, core.StateDown, ""))
-	eventually(t, "failure", func() bool { return n.Failed() == 1 })
+	coretest.Eventually(t, 5*time.Second, "failure", func() bool { return n.Failed() == 1 })
 	reqs := rc.requests()
 	if len(reqs) != 3 {
 		t.Fatalf("%d attempts, want 3", len(reqs))
@@ -137,7 +137,7 @@ func TestRetryPolicy(t *testing.T) {
 		{URL: retried.URL}, {URL: rejected.URL, MaxRetries: 5},
 	}})
 	n.Notify(event("db", core.StateUp, core.StateDown, ""))
-	eventually(t, "both done", func() bool { return n.Sent() == 1 && n.Failed() == 1 })
+	coretest.Eventually(t, 5*time.Second, "both done", func() bool { return n.Sent() == 1 && n.Failed() == 1 })
 	if a, b := len(retried.requests()), len(rejected.requests()); a != 2 || b != 1 {
 		t.Fatalf("attempts: 429-then-200 %d (want 2), 400 %d (want 1: not retried)", a, b)
 	}
@@ -184,7 +184,7 @@ func TestTimeoutCountsAsFailure(t *testing.T) {
 		{URL: hang.URL, Timeout: 50 * time.Millisecond, MaxRetries: 1},
 	}})
 	n.Notify(event("db", core.StateUp, core.StateDown, ""))
-	eventually(t, "failure", func() bool { return n.Failed() == 1 })
+	coretest.Eventually(t, 5*time.Second, "failure", func() bool { return n.Failed() == 1 })
 	if got := len(hang.requests()); got != 2 {
 		t.Fatalf("%d attempts, want 2", got)
 	}
@@ -338,7 +338,7 @@ func TestSubscriptionDropsLogged(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- n.Run(ctx, sub) }()
-	eventually(t, "the drops logged", func() bool {
+	coretest.Eventually(t, 5*time.Second, "the drops logged", func() bool {
 		return strings.Contains(logs.String(), "notify: state changes dropped") && strings.Contains(logs.String(), "dropped=2 total=2")
 	})
 	cancel()
@@ -352,19 +352,4 @@ func TestSubscriptionDropsLogged(t *testing.T) {
 }
 
 // syncBuffer is a concurrency-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = coretest.LogBuffer

@@ -19,25 +19,15 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/internal/testtool"
 )
 
 // findBrowser returns a Chromium or Chrome binary, or fails (CI=true) or
 // skips the test, saying why.
 func findBrowser(t *testing.T) string {
 	t.Helper()
-	var tried []string
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-		tried = append(tried, name)
-	}
-	msg := "no Chromium or Chrome found (tried " + strings.Join(tried, ", ") + "); install Debian's chromium (apt-get install chromium) as .ci/run does"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return testtool.Find(t, "install Debian's chromium (apt-get install chromium) as .ci/run does",
+		"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 }
 
 // browse runs the browser headless, with a fresh profile, and returns what

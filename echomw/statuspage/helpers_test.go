@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
@@ -27,31 +26,13 @@ type result struct {
 }
 
 // scripted returns, per component, the results queued by the test in order,
-// then Up once the queue is empty.
-type scripted struct {
-	mu    sync.Mutex
-	queue map[string][]result
-	calls atomic.Int64
-}
+// then Up once the queue is empty (coretest.Provider).
+type scripted = coretest.Provider
 
-func (s *scripted) Name() string { return "scripted" }
-
-func (s *scripted) push(component string, rs ...result) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.queue[component] = append(s.queue[component], rs...)
-}
-
-func (s *scripted) Check(_ context.Context, c core.Component) core.Check {
-	s.calls.Add(1)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := s.queue[c.Name]
-	if len(q) == 0 {
-		return core.Check{State: core.StateUp}
-	}
-	s.queue[c.Name] = q[1:]
-	return core.Check{State: q[0].state, Message: q[0].msg}
+func newScripted() *scripted {
+	p := coretest.NewProvider(coretest.ProviderName)
+	p.SetDefault(core.Check{State: core.StateUp})
+	return p
 }
 
 // comp is a component that only runs when the test says so (an hour's
@@ -75,19 +56,9 @@ func newEngine(t *testing.T, comps ...core.Component) (*core.Engine, *scripted, 
 
 func newEngineWith(t *testing.T, opts []core.Option, comps ...core.Component) (*core.Engine, *scripted, *core.MemoryStore) {
 	t.Helper()
-	p := &scripted{queue: map[string][]result{}}
 	store := core.NewMemoryStore(5000)
-	e, err := core.New(append([]core.Option{core.WithProviders(p), core.WithJitter(0), core.WithComponents(comps...), core.WithStores(nil, history{store})}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := e.Stop(ctx); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	})
+	e, p := coretest.NewEngine(t, append([]core.Option{core.WithComponents(comps...), core.WithStores(nil, history{store})}, opts...)...)
+	p.SetDefault(core.Check{State: core.StateUp})
 	return e, p, store
 }
 
@@ -108,7 +79,7 @@ func play(t *testing.T, e *core.Engine, p *scripted, store *core.MemoryStore, co
 	}
 	last := rs[len(rs)-1]
 	for {
-		p.push(component, last)
+		p.Push(component, core.Check{State: last.state, Message: last.msg})
 		c, err := e.Run(context.Background(), component)
 		if err != nil {
 			t.Fatal(err)

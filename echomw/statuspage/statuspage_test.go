@@ -277,12 +277,12 @@ func TestPhases(t *testing.T) {
 func TestNeverRunsACheck(t *testing.T) {
 	e, p, st := newEngine(t, comp("a"), comp("b"))
 	play(t, e, p, st, "a", result{core.StateUp, ""})
-	before := p.calls.Load()
+	before := p.Calls()
 	h := mustNew(t, e, statuspage.Config{})
 	for range 20 {
 		render(t, h, "/")
 	}
-	if after := p.calls.Load(); after != before {
+	if after := p.Calls(); after != before {
 		t.Errorf("rendering ran %d checks", after-before)
 	}
 }
@@ -387,7 +387,7 @@ func (failingStore) History(context.Context, string, int) ([]core.Check, error) 
 }
 
 func TestHistoryUnavailable(t *testing.T) {
-	p := &scripted{queue: map[string][]result{}}
+	p := newScripted()
 	e, err := core.New(core.WithProviders(p), core.WithStores(nil, failingStore{core.NewMemoryStore(0)}), core.WithComponents(comp("db")))
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
@@ -86,13 +87,13 @@ func newEcho() *echo.Echo {
 // jobsSim is the app's in-memory job pipelines, changing a little every
 // second as a real queue would.
 type jobsSim struct {
-	jobs *core.MemoryJobs
+	jobs *coretest.MemoryJobs
 	quit chan struct{}
 	done sync.WaitGroup
 }
 
 func newJobs(lc fx.Lifecycle) *jobsSim {
-	s := &jobsSim{jobs: core.NewMemoryJobs(), quit: make(chan struct{})}
+	s := &jobsSim{jobs: coretest.NewMemoryJobs(), quit: make(chan struct{})}
 	s.update()
 	lc.Append(fx.Hook{
 		OnStart: func(context.Context) error {
@@ -131,8 +132,8 @@ func (s *jobsSim) update() {
 // jobsSource is the pipeline as a jobs source for the group "vitals.jobs":
 // jobs checks select it with config.checker "pipeline" (or by being named
 // "pipeline").
-func jobsSource(s *jobsSim) assemble.JobsChecker {
-	return assemble.JobsChecker{Name: "pipeline", Checker: s.jobs}
+func jobsSource(s *jobsSim) assemble.JobsSource {
+	return assemble.JobsSource{Name: "pipeline", Checker: s.jobs}
 }
 
 // addSelfChecks adds the checks that need addresses bound at start (the

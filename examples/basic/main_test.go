@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -18,28 +17,14 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/vitals-go/vitals/core/coretest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
 // buffer is a concurrency-safe writer.
-type buffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *buffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *buffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+type buffer = coretest.LogBuffer
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -69,16 +54,6 @@ func get(t *testing.T, url string, header ...string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
-}
-
-func eventually(t *testing.T, d time.Duration, what string, f func() bool) {
-	t.Helper()
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if f() {
-			return
-		}
-	}
-	t.Fatalf("timed out: %s", what)
 }
 
 // started runs run in the background and waits until it has printed the
@@ -236,12 +211,12 @@ func TestExampleConfig(t *testing.T) {
 		t.Errorf("gRPC Check = %v, %v", hr, err)
 	}
 
-	eventually(t, 5*time.Second, "the webhook got the state changes", func() bool { return rc.count() >= 5 })
+	coretest.Eventually(t, 5*time.Second, "the webhook got the state changes", func() bool { return rc.count() >= 5 })
 
 	begin := time.Now()
 	cancel()
 	// /ready fails at once while the app still serves (lame-duck period 5s).
-	eventually(t, 2*time.Second, "/ready fails in the lame duck", func() bool {
+	coretest.Eventually(t, 2*time.Second, "/ready fails in the lame duck", func() bool {
 		code, _ := get(t, base+"/ready")
 		return code == http.StatusServiceUnavailable
 	})
@@ -274,7 +249,7 @@ func TestDefaultsAndSIGTERM(t *testing.T) {
 	if !strings.Contains(stdout.String(), base+"/ready/hello ") || !strings.Contains(stdout.String(), "pipeline, tcp-echo") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	eventually(t, 10*time.Second, "/ready 200", func() bool { code, _ := get(t, base+"/ready"); return code == 200 })
+	coretest.Eventually(t, 10*time.Second, "/ready 200", func() bool { code, _ := get(t, base+"/ready"); return code == 200 })
 	for _, path := range []string{"/ready/hello", "/ready/tcp-echo", "/ready/pipeline", "/metrics", "/status", "/jobs"} {
 		if code, body := get(t, base+path); code != 200 {
 			t.Errorf("%s = %d: %s", path, code, body)

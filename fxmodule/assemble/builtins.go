@@ -14,7 +14,7 @@ import (
 // builtinProviders returns the providers every engine of the module has:
 // http, tcp, tls, dns, jobs (with the jobs sources of the group "vitals.jobs"
 // registered) and wasm. Errors name the group entry or key they are about.
-func builtinProviders(cfg *config.Config, log *slog.Logger, jobs []JobsChecker) ([]core.Provider, error) {
+func builtinProviders(cfg *config.Config, log *slog.Logger, jobs []JobsSource) ([]core.Provider, error) {
 	jp := core.NewJobsProvider()
 	var errs []error
 	for i, j := range jobs {

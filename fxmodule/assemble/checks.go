@@ -17,18 +17,24 @@ type Check struct {
 	Func core.CheckerFunc
 }
 
-// JobsChecker is a jobs source, registered on the jobs provider under its
-// Name. With fx, provide it to the group "vitals.jobs":
+// JobsSource is a named core.JobsChecker, registered on the jobs provider
+// under its Name. With fx, provide it to the group "vitals.jobs":
 //
-//	jobs := core.NewMemoryJobs()
-//	fx.Supply(fx.Annotate(assemble.JobsChecker{Name: "pipeline", Checker: jobs},
+//	jobs := coretest.NewMemoryJobs()
+//	fx.Supply(fx.Annotate(assemble.JobsSource{Name: "pipeline", Checker: jobs},
 //		fx.ResultTags(`group:"vitals.jobs"`)))
 //
 // A health.checks entry with provider "jobs" selects it by Name with its
 // config.checker, which defaults to the entry's name.
-type JobsChecker struct {
+type JobsSource struct {
 	// Name the jobs checks select it by (their config.checker).
 	Name string
 	// Checker reports the state of the source's pipelines.
 	Checker core.JobsChecker
 }
+
+// JobsChecker is the former name of JobsSource; core.JobsChecker is the
+// interface a source implements.
+//
+// Deprecated: use JobsSource.
+type JobsChecker = JobsSource

@@ -3,7 +3,7 @@
 // app's own checks and jobs sources, and the checks "vitals config
 // validate" runs (Validate). Package fxmodule provides the same engine to
 // an fx app (its groups "vitals.checks", "vitals.providers" and
-// "vitals.jobs" are the Checks, providers and JobsCheckers here); package
+// "vitals.jobs" are the Checks, providers and JobsSources here); package
 // fxmodule/lifecycle runs it beside an app's server.
 //
 // The package links neither fx, gRPC, Prometheus nor echo, so the vitals

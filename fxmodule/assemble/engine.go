@@ -18,7 +18,7 @@ import (
 // ...") and are all reported. log nil means slog.Default(). When cfg
 // resolved secrets (cfg.Secrets), the log, the errors and every check's
 // result and config errors are redacted.
-func NewEngine(cfg *config.Config, log *slog.Logger, providers []core.Provider, checks []Check, jobs []JobsChecker) (*core.Engine, error) {
+func NewEngine(cfg *config.Config, log *slog.Logger, providers []core.Provider, checks []Check, jobs []JobsSource) (*core.Engine, error) {
 	if cfg == nil {
 		return nil, errors.New("assemble: config is nil")
 	}
@@ -95,9 +95,9 @@ func ValidateWithJobs(cfg *config.Config, checkers []string, providers ...core.P
 		return err
 	}
 	none := core.JobsCheckerFunc(func(context.Context) ([]core.JobsReport, error) { return nil, nil })
-	jobs := make([]JobsChecker, 0, len(checkers))
+	jobs := make([]JobsSource, 0, len(checkers))
 	for _, name := range checkers {
-		jobs = append(jobs, JobsChecker{Name: name, Checker: none})
+		jobs = append(jobs, JobsSource{Name: name, Checker: none})
 	}
 	e, err := NewEngine(cfg, slog.New(slog.DiscardHandler), providers, nil, jobs)
 	if err != nil {
@@ -128,12 +128,12 @@ func closeProviders(ps []core.Provider) {
 
 // standInJobs returns a jobs source for each checker the jobs checks of
 // cfg name (config.checker, else the check's name).
-func standInJobs(cfg *config.Config) []JobsChecker {
-	var out []JobsChecker
+func standInJobs(cfg *config.Config) []JobsSource {
+	var out []JobsSource
 	seen := map[string]bool{}
 	none := core.JobsCheckerFunc(func(context.Context) ([]core.JobsReport, error) { return nil, nil })
 	for _, c := range cfg.Health.Checks {
-		if c.Provider != "jobs" {
+		if c.Provider != core.ProviderJobs {
 			continue
 		}
 		name, ok := c.Config["checker"].(string)
@@ -144,7 +144,7 @@ func standInJobs(cfg *config.Config) []JobsChecker {
 			continue
 		}
 		seen[name] = true
-		out = append(out, JobsChecker{Name: name, Checker: none})
+		out = append(out, JobsSource{Name: name, Checker: none})
 	}
 	return out
 }

@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
@@ -87,13 +87,13 @@ func TestNetHTTPAppConnectionClose(t *testing.T) {
 	if err := rt.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "/ready 200", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusOK })
+	coretest.Eventually(t, 5*time.Second, "/ready 200", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusOK })
 	if code, closed := get(t, c, srv.URL+"/hello"); code != http.StatusOK || closed {
 		t.Fatalf("/hello before the lame duck = %d, Connection: close %v; want 200 and keep-alive", code, closed)
 	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- rt.Stop(ctx) }()
-	waitFor(t, "/ready 503", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusServiceUnavailable })
+	coretest.Eventually(t, 5*time.Second, "/ready 503", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusServiceUnavailable })
 	if code, closed := get(t, c, srv.URL+"/hello"); code != http.StatusOK || !closed {
 		t.Errorf("/hello in the lame duck = %d, Connection: close %v; want 200 and close", code, closed)
 	}
@@ -106,22 +106,7 @@ func TestNetHTTPAppConnectionClose(t *testing.T) {
 }
 
 // syncBuffer is a log sink safe for the runtime's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = coretest.LogBuffer
 
 // connection_close off: the middleware is the app's handler itself.
 func TestNetHTTPAppConnectionCloseOff(t *testing.T) {
@@ -145,11 +130,11 @@ func TestNetHTTPRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(ctx) }()
-	waitFor(t, "listening", func() bool { return rt.Addr() != nil })
+	coretest.Eventually(t, 5*time.Second, "listening", func() bool { return rt.Addr() != nil })
 	c := &http.Client{Timeout: 3 * time.Second}
 	defer c.CloseIdleConnections()
 	url := "http://" + rt.Addr().String()
-	waitFor(t, "/ready 200", func() bool { code, _ := get(t, c, url+"/ready"); return code == http.StatusOK })
+	coretest.Eventually(t, 5*time.Second, "/ready 200", func() bool { code, _ := get(t, c, url+"/ready"); return code == http.StatusOK })
 	if srv.ReadHeaderTimeout != cfg.Server.ReadHeaderTimeout {
 		t.Errorf("ReadHeaderTimeout = %s, want server.read_header_timeout %s", srv.ReadHeaderTimeout, cfg.Server.ReadHeaderTimeout)
 	}
@@ -179,17 +164,6 @@ func TestNewNeedsServer(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, what string, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not %s within 5s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // A net/http app's Run returns once a lame-duck signal has run its course:
 // readiness fails at the signal, the app's server keeps serving (with
 // "Connection: close") through the period, then Run stops and returns, and
@@ -202,11 +176,11 @@ func TestNetHTTPRunUntilSignal(t *testing.T) {
 	c := srv.Client()
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(context.Background()) }()
-	waitFor(t, "/ready 200", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusOK })
+	coretest.Eventually(t, 5*time.Second, "/ready 200", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusOK })
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "/ready 503", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusServiceUnavailable })
+	coretest.Eventually(t, 5*time.Second, "/ready 503", func() bool { code, _ := get(t, c, srv.URL+"/ready"); return code == http.StatusServiceUnavailable })
 	select {
 	case err := <-done:
 		t.Fatalf("Run returned before the period was over: %v", err)

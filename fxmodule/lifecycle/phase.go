@@ -3,15 +3,14 @@ package lifecycle
 import "time"
 
 // phase is where a runtime is in its life. It only moves forward during
-// one start (Start sets phaseStarting again).
+// one start (Start sets phaseStarting again). The zero phase is idle:
+// never started.
 type phase uint8
 
 const (
-	// phaseIdle: never started.
-	phaseIdle phase = iota
 	// phaseStarting: Start runs, or returned with readiness held
 	// (WithHeldReadiness) and Open has not come yet.
-	phaseStarting
+	phaseStarting phase = iota + 1
 	// phaseServing: readiness is open.
 	phaseServing
 	// phaseLameDuck: readiness fails because a lame-duck signal came; the

@@ -5,13 +5,12 @@ package main
 import (
 	"context"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testtool"
 	"github.com/vitals-go/vitals/wasmprobe"
 )
 
@@ -23,9 +22,7 @@ func TestWasm(t *testing.T) {
 		t.Skip("builds and compiles a Go wasm module")
 	}
 	mod := filepath.Join(t.TempDir(), "statuspage.wasm")
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", mod, ".")
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := testtool.GoWasm(".", mod, "."); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	srv := httptest.NewServer(statusServer())

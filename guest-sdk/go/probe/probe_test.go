@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitals-go/vitals/guest-sdk/go/probe"
 	"github.com/vitals-go/vitals/guest-sdk/go/probetest"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 func TestResultHelpers(t *testing.T) {
@@ -210,6 +211,8 @@ func TestHTTP(t *testing.T) {
 			}},
 		{req: probe.Request{URL: srv.URL + "/api/ok", BufferSize: 20}, err: probe.ErrTooLarge},
 	}
+	// The Host header's virtual host must be granted too, as on the host.
+	vhost := "http://vhost:" + srv.URL[strings.LastIndex(srv.URL, ":")+1:] + "/api/"
 	for _, handler := range []http.Handler{nil, srv.Config.Handler} {
 		var problems []string
 		probetest.Run(t, func(ctx probe.Context) probe.Result {
@@ -232,7 +235,7 @@ func TestHTTP(t *testing.T) {
 				}
 			}
 			return probe.Result{}
-		}, probetest.Env{Allow: []string{srv.URL + "/api/"}, Handler: handler})
+		}, probetest.Env{Allow: []string{srv.URL + "/api/", vhost}, Handler: handler})
 		if len(problems) > 0 {
 			t.Errorf("handler %v:\n%s", handler != nil, strings.Join(problems, "\n"))
 		}
@@ -248,30 +251,12 @@ func TestHTTP(t *testing.T) {
 }
 
 func TestTCP(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	_ = closed.Close()
+	lnAddr := testnet.AcceptAndClose(t)
+	closedAddr := net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))
 
 	out := probetest.Run(t, func(ctx probe.Context) probe.Result {
 		r := probe.Upf("ok")
-		for i, a := range []string{ln.Addr().String(), closedAddr, "10.0.0.1:5432", "nonsense"} {
+		for i, a := range []string{lnAddr, closedAddr, "10.0.0.1:5432", "nonsense"} {
 			err := ctx.TCPConnect(a, time.Second)
 			r = r.With(fmt.Sprint(i), fmt.Sprint(err))
 		}
@@ -291,14 +276,14 @@ func TestTCP(t *testing.T) {
 	var errs []error
 	probetest.Run(t, func(ctx probe.Context) probe.Result {
 		for range 3 {
-			errs = append(errs, ctx.TCPConnect(ln.Addr().String(), time.Second))
+			errs = append(errs, ctx.TCPConnect(lnAddr, time.Second))
 		}
-		_, err := ctx.HTTPGet("http://" + ln.Addr().String() + "/")
+		_, err := ctx.HTTPGet("http://" + lnAddr + "/")
 		errs = append(errs, err)
 		return probe.Upf("ok")
 	}, probetest.Env{Allow: []string{"127.0.0.1:*"}, MaxNetCalls: 2})
 	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], probe.ErrBudget) || !errors.Is(errs[3], probe.ErrBudget) ||
-		errs[2].Error() != "tcp_connect "+ln.Addr().String()+": the check's network budget is spent (code -6)" {
+		errs[2].Error() != "tcp_connect "+lnAddr+": the check's network budget is spent (code -6)" {
 		t.Fatalf("errors %v, want nil, nil, then the budget (code -6)", errs)
 	}
 }

@@ -1,7 +1,6 @@
 package probetest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,21 +9,20 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
-	"golang.org/x/net/http/httpguts"
+	"github.com/vitals-go/vitals/wasmprobe/policy"
 )
 
 // host is the stand-in of the wasmprobe host for one Run.
 type host struct {
-	t   testing.TB
-	env Env
-	ctx context.Context
+	t      testing.TB
+	env    Env
+	grants policy.Grants // env.Allow, parsed as the host parses it
+	ctx    context.Context
 
 	mu       sync.Mutex
 	logs     []Log
@@ -54,14 +52,14 @@ func (h *host) record(s string) {
 	h.mu.Unlock()
 }
 
-// Error codes of ABI.md section 5.
+// Error codes of ABI.md section 5, as the host returns them.
 const (
-	codeDenied     = -1
-	codeFailed     = -2
-	codeTimeout    = -3
-	codeBadRequest = -4
-	codeTooLarge   = -5
-	codeBudget     = -6
+	codeDenied     = policy.CodeDenied
+	codeFailed     = policy.CodeFailed
+	codeTimeout    = policy.CodeTimeout
+	codeBadRequest = policy.CodeBadRequest
+	codeTooLarge   = policy.CodeTooLarge
+	codeBudget     = policy.CodeBudget
 )
 
 // takeCall counts a network call against env.MaxNetCalls, as the host's
@@ -82,29 +80,14 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 	if !h.takeCall() {
 		return codeBudget
 	}
-	var req struct {
-		Method  string            `json:"method"`
-		URL     string            `json:"url"`
-		Headers map[string]string `json:"headers"`
-		Body    string            `json:"body"`
-	}
+	var req policy.HTTPRequest
 	if err := json.Unmarshal(reqJSON, &req); err != nil {
 		h.t.Logf("probetest: http_request: bad request JSON: %v", err)
 		return codeBadRequest
 	}
 	h.record(req.URL)
-	u, err := url.Parse(req.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || hasDotSegment(u.EscapedPath()) {
-		return codeBadRequest
-	}
-	for k, v := range req.Headers {
-		// As the host: names are HTTP tokens, values valid field values.
-		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
-			return codeBadRequest
-		}
-	}
-	if !h.allowURL(u) {
-		return codeDenied
+	if code := h.checkRequest(req.URL, req.Headers); code != 0 {
+		return int64(code)
 	}
 	method := req.Method
 	if method == "" {
@@ -138,7 +121,7 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 			return errors.New("stopped after 10 redirects")
 		}
 		h.record(r.URL.String())
-		if hasDotSegment(r.URL.EscapedPath()) || !h.allowURL(r.URL) {
+		if !h.env.AllowAll && !h.grants.AllowRedirect(r.URL) {
 			return errDenied
 		}
 		return nil
@@ -165,38 +148,15 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 	if truncated {
 		data = data[:h.env.MaxResponseBytes]
 	}
-	out := wireResponse{Status: res.StatusCode, Headers: map[string]string{}, Body: string(data), Truncated: truncated}
+	out := policy.HTTPResponse{Status: res.StatusCode, Headers: map[string]string{}, Body: string(data), Truncated: truncated}
 	for k, v := range res.Header {
 		out.Headers[k] = strings.Join(v, ", ")
 	}
-	for {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
-			return codeFailed
-		}
-		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-		if len(b) <= len(resp) {
-			return int64(copy(resp, b))
-		}
-		if out.Body == "" {
-			return codeTooLarge
-		}
-		cut := max(len(out.Body)-(len(b)-len(resp)), 0)
-		for cut > 0 && !utf8.RuneStart(out.Body[cut]) {
-			cut--
-		}
-		out.Body, out.Truncated = out.Body[:cut], true
+	b, code := policy.FitResponse(&out, len(resp))
+	if code != 0 {
+		return int64(code)
 	}
-}
-
-// wireResponse is the response JSON of http_request; status comes first.
-type wireResponse struct {
-	Status    int               `json:"status"`
-	Headers   map[string]string `json:"headers"`
-	Body      string            `json:"body"`
-	Truncated bool              `json:"truncated"`
+	return int64(copy(resp, b))
 }
 
 // handlerTransport serves requests with an http.Handler, in-process.
@@ -227,12 +187,8 @@ func (h *host) TCPConnect(a []byte, timeoutMs int32) int32 {
 	}
 	addr := string(a)
 	h.record(addr)
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil || host == "" || port == "" {
-		return codeBadRequest
-	}
-	if !h.allowTCP(host, port) {
-		return codeDenied
+	if code := h.grants.CheckAddr(addr); code != 0 && !(h.env.AllowAll && code == codeDenied) {
+		return int32(code)
 	}
 	ctx := h.ctx
 	if timeoutMs > 0 {
@@ -255,74 +211,12 @@ func (h *host) TCPConnect(a []byte, timeoutMs int32) int32 {
 	return 0
 }
 
-// allowURL reports whether a grant of env.Allow covers u (ABI.md section 6:
-// same scheme, host and port, path under the prefix).
-func (h *host) allowURL(u *url.URL) bool {
-	if h.env.AllowAll {
-		return true
+// checkRequest decides an http_request as the host does (package policy):
+// a bad URL or header is a bad request even under AllowAll.
+func (h *host) checkRequest(rawURL string, headers map[string]string) int {
+	_, code := h.grants.CheckRequest(rawURL, headers)
+	if code == codeDenied && h.env.AllowAll {
+		return 0
 	}
-	for _, e := range h.env.Allow {
-		if !strings.Contains(e, "://") {
-			continue
-		}
-		g, err := url.Parse(e)
-		if err != nil || g.Scheme != u.Scheme || !strings.EqualFold(g.Hostname(), u.Hostname()) || portOf(g) != portOf(u) {
-			continue
-		}
-		if pathUnder(g.EscapedPath(), u.EscapedPath()) {
-			return true
-		}
-	}
-	return false
-}
-
-func (h *host) allowTCP(host, port string) bool {
-	if h.env.AllowAll {
-		return true
-	}
-	for _, e := range h.env.Allow {
-		if strings.Contains(e, "://") {
-			continue
-		}
-		gh, gp, err := net.SplitHostPort(e)
-		if err == nil && strings.EqualFold(gh, host) && (gp == "*" || gp == port) {
-			return true
-		}
-	}
-	return false
-}
-
-func portOf(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	if u.Scheme == "https" {
-		return "443"
-	}
-	return "80"
-}
-
-func pathUnder(prefix, p string) bool {
-	if prefix == "" {
-		prefix = "/"
-	}
-	if p == "" {
-		p = "/"
-	}
-	if strings.HasSuffix(prefix, "/") {
-		return strings.HasPrefix(p, prefix)
-	}
-	return p == prefix || strings.HasPrefix(p, prefix+"/")
-}
-
-func hasDotSegment(p string) bool {
-	if u, err := url.PathUnescape(p); err == nil {
-		p = u
-	}
-	for seg := range strings.SplitSeq(p, "/") {
-		if seg == "." || seg == ".." {
-			return true
-		}
-	}
-	return false
+	return code
 }

@@ -16,9 +16,10 @@
 // Run stands in for the host: it builds the input the host would send,
 // calls the function through the SDK's own check entry point, serves its
 // log, http_request and tcp_connect calls (HTTP through net/http or an
-// in-process http.Handler, TCP through net.Dialer, both subject to the same
-// kind of allow list as the host's), and decodes the output the way the
-// host does. What it does not model: the WebAssembly sandbox itself (memory
+// in-process http.Handler, TCP through net.Dialer, both decided by the
+// host's own rules, package wasmprobe/policy: the same allow-list parsing,
+// URL, path, header and Host-header checks and error codes), and decodes
+// the output the way the host does. What it does not model: the WebAssembly sandbox itself (memory
 // cap, deadline enforcement, WASI), the host's DNS pinning, and its log
 // caps. Build the probe to wasm and run it through package wasmprobe (or
 // examples/probes/runprobe) for those.
@@ -37,6 +38,7 @@ import (
 
 	"github.com/vitals-go/vitals/guest-sdk/go/internal/guest"
 	"github.com/vitals-go/vitals/guest-sdk/go/probe"
+	"github.com/vitals-go/vitals/wasmprobe/policy"
 )
 
 // Env is the component and host a probe runs against. The zero Env is a
@@ -53,7 +55,9 @@ type Env struct {
 	Timeout time.Duration
 	// Allow is the component's allow list (ABI.md section 6): URL prefixes
 	// for HTTP, host:port or host:* for TCP. Nil grants nothing, as on the
-	// host. Names and IPs are matched as written: there is no resolution.
+	// host, and an entry the host would refuse fails the test. Names are
+	// matched as the host matches them (case-insensitively, IP literals
+	// canonicalised), with no resolution.
 	Allow []string
 	// AllowAll grants any URL and address (a shortcut for tests that do not
 	// care about grants).
@@ -146,7 +150,14 @@ func Run(t testing.TB, fn probe.Func, env Env) Outcome {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), env.Timeout)
 	defer cancel()
-	h := &host{t: t, env: env, ctx: ctx}
+	grants, bad := policy.Parse(env.Allow)
+	for _, e := range bad {
+		t.Errorf("probetest.Run: Env.Allow[%d] %v: the host refuses this allow list (the component is not loaded)", e.Index, e)
+	}
+	if len(bad) > 0 {
+		t.FailNow()
+	}
+	h := &host{t: t, env: env, grants: grants, ctx: ctx}
 	in, err := json.Marshal(struct {
 		Name      string          `json:"name"`
 		Config    json.RawMessage `json:"config"`

@@ -1,4 +1,4 @@
-package core
+package coretest
 
 import (
 	"context"
@@ -6,27 +6,29 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/vitals-go/vitals/core"
 )
 
-// MemoryJobs is a JobsChecker over reports kept in memory: what examples
-// and tests use, and a bridge for an application that tracks its own
-// pipelines. It is safe for concurrent use.
+// MemoryJobs is a core.JobsChecker over reports kept in memory: what
+// examples and tests use, and a bridge for an application that tracks its
+// own pipelines. It is safe for concurrent use. (It was core.MemoryJobs.)
 type MemoryJobs struct {
 	mu      sync.RWMutex
-	reports map[string]JobsReport
+	reports map[string]core.JobsReport
 }
 
 // NewMemoryJobs returns a MemoryJobs with no pipelines.
 func NewMemoryJobs() *MemoryJobs {
-	return &MemoryJobs{reports: map[string]JobsReport{}}
+	return &MemoryJobs{reports: map[string]core.JobsReport{}}
 }
 
 // Set adds the report of r.Pipeline or replaces it.
-func (m *MemoryJobs) Set(r JobsReport) {
+func (m *MemoryJobs) Set(r core.JobsReport) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.reports == nil {
-		m.reports = map[string]JobsReport{}
+		m.reports = map[string]core.JobsReport{}
 	}
 	m.reports[r.Pipeline] = r
 }
@@ -39,13 +41,13 @@ func (m *MemoryJobs) Remove(pipeline string) {
 }
 
 // JobsState returns a copy of the reports, sorted by pipeline name.
-func (m *MemoryJobs) JobsState(ctx context.Context) ([]JobsReport, error) {
+func (m *MemoryJobs) JobsState(ctx context.Context) ([]core.JobsReport, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := slices.Collect(maps.Values(m.reports))
-	slices.SortFunc(out, func(a, b JobsReport) int { return strings.Compare(a.Pipeline, b.Pipeline) })
+	slices.SortFunc(out, func(a, b core.JobsReport) int { return strings.Compare(a.Pipeline, b.Pipeline) })
 	return out, nil
 }

@@ -1,0 +1,31 @@
+package core_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
+)
+
+// JobsReports reads a jobs check's reports as the provider set them, and
+// nothing from another result.
+func TestJobsReports(t *testing.T) {
+	jobs := coretest.NewMemoryJobs()
+	jobs.Set(core.JobsReport{Pipeline: "emails", Ready: true})
+	p := core.NewJobsProvider()
+	if err := p.Register("q", jobs); err != nil {
+		t.Fatal(err)
+	}
+	if p.Name() != core.ProviderJobs {
+		t.Fatalf("name %q", p.Name())
+	}
+	res := p.Check(context.Background(), core.Component{Name: "q", Provider: core.ProviderJobs})
+	reports, ok := core.JobsReports(res)
+	if !ok || len(reports) != 1 || reports[0].Pipeline != "emails" {
+		t.Fatalf("JobsReports = %v, %v (details %v)", reports, ok, res.Details)
+	}
+	if r, ok := core.JobsReports(core.Check{Details: map[string]any{core.JobsDetailsKey: []any{}}}); ok || r != nil {
+		t.Fatalf("JobsReports of untyped details = %v, %v", r, ok)
+	}
+}
