@@ -3,12 +3,15 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Limits on a result's Details, applied by the engine when it accepts a
@@ -50,11 +53,8 @@ type detailsLimits struct {
 // and say so under DetailsTruncatedKey.
 func WithDetailsLimits(maxDepth, maxBytes int) Option {
 	return func(s *settings) error {
-		switch {
-		case maxDepth < 0 || maxDepth > MaxDetailsMaxDepth:
-			return fmt.Errorf("WithDetailsLimits: maxDepth: %d must be from 1 to %d (0: default %d)", maxDepth, MaxDetailsMaxDepth, DefaultDetailsMaxDepth)
-		case maxBytes != 0 && (maxBytes < minDetailsMaxBytes || maxBytes > MaxDetailsMaxBytes):
-			return fmt.Errorf("WithDetailsLimits: maxBytes: %d must be from %d to %d (0: default %d)", maxBytes, minDetailsMaxBytes, MaxDetailsMaxBytes, DefaultDetailsMaxBytes)
+		if err := ValidateDetailsLimits(maxDepth, maxBytes); err != nil {
+			return fmt.Errorf("WithDetailsLimits: %w", err)
 		}
 		if maxDepth > 0 {
 			s.details.depth = maxDepth
@@ -64,6 +64,21 @@ func WithDetailsLimits(maxDepth, maxBytes int) Option {
 		}
 		return nil
 	}
+}
+
+// ValidateDetailsLimits is the rule WithDetailsLimits applies, for
+// configuration that sets the limits (fxmodule's health.details_max_*):
+// field errors at "details_max_depth" (1 to MaxDetailsMaxDepth) and
+// "details_max_bytes" (256 to MaxDetailsMaxBytes); 0 means the default.
+func ValidateDetailsLimits(maxDepth, maxBytes int) error {
+	var errs []error
+	if maxDepth < 0 || maxDepth > MaxDetailsMaxDepth {
+		errs = append(errs, confkit.Errorf("details_max_depth", "%d is not in 1-%d (0: default %d)", maxDepth, MaxDetailsMaxDepth, DefaultDetailsMaxDepth))
+	}
+	if maxBytes != 0 && (maxBytes < minDetailsMaxBytes || maxBytes > MaxDetailsMaxBytes) {
+		errs = append(errs, confkit.Errorf("details_max_bytes", "%d is not in %d-%d (0: default %d)", maxBytes, minDetailsMaxBytes, MaxDetailsMaxBytes, DefaultDetailsMaxBytes))
+	}
+	return errors.Join(errs...)
 }
 
 // limit returns d when it is within the limits (the common case: no

@@ -153,10 +153,10 @@ func TestWithDetailsLimits(t *testing.T) {
 		depth, bytes int
 		want         string
 	}{
-		{-1, 0, "maxDepth: -1 must be from 1 to 1000"},
-		{1001, 0, "maxDepth: 1001 must be from 1 to 1000"},
-		{0, 100, "maxBytes: 100 must be from 256 to 65536"},
-		{0, 1 << 20, "maxBytes: 1048576 must be from 256 to 65536"},
+		{-1, 0, "details_max_depth: -1 is not in 1-1000"},
+		{1001, 0, "details_max_depth: 1001 is not in 1-1000"},
+		{0, 100, "details_max_bytes: 100 is not in 256-65536"},
+		{0, 1 << 20, "details_max_bytes: 1048576 is not in 256-65536"},
 	} {
 		_, err := core.New(core.WithDetailsLimits(c.depth, c.bytes))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -46,11 +46,8 @@ func (c *Config) Validate() error {
 	if err := echomw.DetailsPolicy(h.Details).Validate(); err != nil {
 		errs = append(errs, &KeyError{Path: "health.details", Err: err})
 	}
-	if n := h.DetailsMaxDepth; n < 1 || n > core.MaxDetailsMaxDepth {
-		bad("health.details_max_depth", "%d is not in 1-%d", n, core.MaxDetailsMaxDepth)
-	}
-	if n := h.DetailsMaxBytes; n < 256 || n > core.MaxDetailsMaxBytes {
-		bad("health.details_max_bytes", "%d is not in 256-%d", n, core.MaxDetailsMaxBytes)
+	if err := core.ValidateDetailsLimits(h.DetailsMaxDepth, h.DetailsMaxBytes); err != nil {
+		errs = append(errs, confkit.Prefix("health", err))
 	}
 	if err := echomw.ValidateToken(h.Token); err != nil {
 		errs = append(errs, &KeyError{Path: "health.token", Err: err})
