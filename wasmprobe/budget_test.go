@@ -164,7 +164,7 @@ func TestMaxConcurrentCalls(t *testing.T) {
 	hogging := make(chan core.Check)
 	go func() { hogging <- run(t, p, spin) }()
 	// Wait until the spinning call holds the only slot.
-	for len(p.calls) == 0 {
+	for p.calls.inUse() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	var wg sync.WaitGroup
@@ -190,14 +190,14 @@ func TestMaxConcurrentCalls(t *testing.T) {
 	if lateTook < late.Timeout {
 		t.Errorf("a check past the cap returned after %s, before its deadline %s: it must wait", lateTook, late.Timeout)
 	}
-	if n := len(p.calls); n != 0 {
+	if n := p.calls.inUse(); n != 0 {
 		t.Errorf("%d call slots still taken after every check returned", n)
 	}
 	assertServing(t, p)
 	// The default.
 	d, _ := newProvider(t, Options{})
-	if cap(d.calls) != DefaultMaxConcurrentCalls {
-		t.Errorf("default cap %d, want %d", cap(d.calls), DefaultMaxConcurrentCalls)
+	if d.calls.capacity() != DefaultMaxConcurrentCalls {
+		t.Errorf("default cap %d, want %d", d.calls.capacity(), DefaultMaxConcurrentCalls)
 	}
 }
 
@@ -218,7 +218,7 @@ func TestCloseWakesCallWaiters(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { run(t, p, spinner) })
-	for len(p.calls) == 0 {
+	for p.calls.inUse() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	done := make(chan core.Check)
@@ -239,7 +239,7 @@ func TestCloseWakesCallWaiters(t *testing.T) {
 
 // waitCalls waits until n guest calls hold a host call slot.
 func waitCalls(p *Provider, n int) {
-	for len(p.calls) < n {
+	for p.calls.inUse() < n {
 		time.Sleep(time.Millisecond)
 	}
 }

@@ -107,26 +107,10 @@ func (pr *probe) check(ctx context.Context) core.Check {
 // acquireCall takes one of the host's concurrent call slots, waiting until
 // ctx is done or the provider closes; it reports whether it got one.
 func (p *Provider) acquireCall(ctx context.Context) bool {
-	select {
-	case p.calls <- struct{}{}:
-		return true
-	default:
-	}
-	select {
-	case p.calls <- struct{}{}:
-		if ctx.Err() != nil { // freed too late to start a call
-			<-p.calls
-			return false
-		}
-		return true
-	case <-ctx.Done():
-		return false
-	case <-p.closing:
-		return false
-	}
+	return p.calls.acquire(ctx, p.closing)
 }
 
-func (p *Provider) releaseCall() { <-p.calls }
+func (p *Provider) releaseCall() { p.calls.release() }
 
 // callsBusy is the result of a check that waited for a host call slot
 // until its deadline.
@@ -135,9 +119,9 @@ func (p *Provider) callsBusy(ctx context.Context) core.Check {
 		return core.Check{State: core.StateUnknown, Message: ErrClosed.Error(), Err: ErrClosed}
 	}
 	msg := fmt.Sprintf("all %d wasm call slots of the host stayed busy until the deadline (raise %s, health.wasm.%s)",
-		cap(p.calls), KeyMaxConcurrentCalls, KeyMaxConcurrentCalls)
+		p.calls.capacity(), KeyMaxConcurrentCalls, KeyMaxConcurrentCalls)
 	p.log.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "wasm call slots of the host busy until a check's deadline",
-		slog.Int(KeyMaxConcurrentCalls, cap(p.calls)))
+		slog.Int(KeyMaxConcurrentCalls, p.calls.capacity()))
 	return core.Check{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, ctx.Err())}
 }
 
@@ -182,7 +166,7 @@ func (pr *probe) warm(timeout time.Duration) error {
 	if !pr.p.acquireCall(ctx) {
 		// The host is saturated: the first check starts the instance.
 		pr.logger.LogAttrs(ctx, slog.LevelWarn, "wasm probe not started at load: the host's concurrent call slots stayed busy",
-			slog.Int(KeyMaxConcurrentCalls, cap(pr.p.calls)))
+			slog.Int(KeyMaxConcurrentCalls, pr.p.calls.capacity()))
 		return nil
 	}
 	defer pr.p.releaseCall()

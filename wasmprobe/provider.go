@@ -181,8 +181,8 @@ type Provider struct {
 	log      *slog.Logger
 	cache    wazero.CompilationCache
 	cacheDir string
-	filter   *addrFilter   // special-purpose addresses, read-only
-	calls    chan struct{} // a slot per guest call running, MaxConcurrentCalls
+	filter   *addrFilter // special-purpose addresses, read-only
+	calls    *callSlots  // a slot per guest call running, MaxConcurrentCalls
 	closing  chan struct{}
 	closed   atomic.Bool
 	compiles atomic.Int64 // modules compiled, for the tests
@@ -215,7 +215,7 @@ func NewProvider(ctx context.Context, opts Options) (*Provider, error) {
 		opts:     o,
 		log:      o.Logger,
 		filter:   newAddrFilter(),
-		calls:    make(chan struct{}, o.MaxConcurrentCalls),
+		calls:    newCallSlots(o.MaxConcurrentCalls),
 		closing:  make(chan struct{}),
 		runtimes: map[uint32]*runtimeEntry{},
 		modules:  map[moduleKey]*moduleEntry{},
