@@ -233,3 +233,30 @@ func TestAxwayProfile(t *testing.T) {
 		}
 	})
 }
+
+// TestProfilesAnswerAnyMethod: upstream's handlers (a plain ServeMux
+// route each) answer every method alike, so a profile's routes do too, on
+// echo as on net/http.
+func TestProfilesAnswerAnyMethod(t *testing.T) {
+	for _, tc := range []struct {
+		cfg   echomw.Config
+		paths []string
+	}{
+		{echomw.Config{Profile: echomw.ProfileRoadRunner, StatusPage: statuspage.New}, []string{"/health", "/ready", "/health?plugin=db"}},
+		{echomw.Config{Profile: echomw.ProfileAxway, Service: echomw.ServiceInfo{ID: "agent"}}, []string{"/status", "/status/db"}},
+	} {
+		e, p := newEngine(t, comp("db", core.GroupLiveness, core.GroupReadiness))
+		start(t, e, p)
+		_, hs := surfaces(t, e, tc.cfg)
+		for sname, s := range hs {
+			for _, path := range tc.paths {
+				get := do(t, s, http.MethodGet, path)
+				for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+					if r := do(t, s, m, path); r.code != get.code || r.body != get.body {
+						t.Errorf("%s profile %s: %s %s = %d %q, GET = %d %q", tc.cfg.Profile, sname, m, path, r.code, r.body, get.code, get.body)
+					}
+				}
+			}
+		}
+	}
+}

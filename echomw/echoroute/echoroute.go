@@ -56,7 +56,11 @@ func Mount(r Router, h *echomw.Handler) error {
 	// on its own: a load balancer probing with OPTIONS (HAProxy's default
 	// httpchk) must see the same status as GET. The status page answers
 	// GET and HEAD (405 otherwise, by itself).
-	methods := [...]string{http.MethodGet, http.MethodHead, http.MethodOptions}
+	methods := []string{http.MethodGet, http.MethodHead, http.MethodOptions}
+	// A compatibility profile's routes answer every method alike, as the
+	// upstream handlers (a plain ServeMux route each) do.
+	anyMethod := []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPost,
+		http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodConnect, http.MethodTrace}
 	for _, rt := range h.Routes() {
 		path, serve := rt.Path, rt.Serve
 		hf := func(c echo.Context) error {
@@ -70,7 +74,11 @@ func Mount(r Router, h *echomw.Handler) error {
 				return nil
 			}
 		}
-		for _, m := range methods {
+		ms := methods
+		if rt.Profile != "" {
+			ms = anyMethod
+		}
+		for _, m := range ms {
 			r.Add(m, path, hf)
 		}
 	}
