@@ -37,7 +37,7 @@ func builtinProviders(cfg *config.Config, log *slog.Logger, jobs []JobsSource) (
 // "vitals probe run --server-config" uses to run a probe as the server
 // would.
 func WasmOptions(cfg *config.Config, log *slog.Logger) wasmprobe.Options {
-	o := cfg.Health.Wasm.Options()
+	o := cfg.Health.Wasm.Options
 	o.Logger = log
 	return o
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
+	"github.com/vitals-go/vitals/wasmprobe"
 )
 
 // Config is the whole Vitals configuration: the server.* and health.* keys.
@@ -215,59 +216,14 @@ type Service struct {
 	Description string
 }
 
-// Wasm is the health.wasm.* section: the wasm provider's options
-// (wasmprobe.Options). Zero values keep the provider's defaults; the limits
-// are the defaults of probes that do not set the matching config key.
+// Wasm is the health.wasm.* section: the wasm provider's options, one key
+// per field of wasmprobe.Options (cache_dir, pool_size, memory_pages, the
+// max_* limits, compile_timeout; their docs name the keys). Zero values
+// keep the provider's defaults; the limits are the defaults of probes that
+// do not set the matching config key. Logger, DisableDiskCache and
+// DefaultTimeout have no key: the assembly sets what it needs.
 type Wasm struct {
-	// CacheDir (health.wasm.cache_dir) keeps compiled modules across
-	// restarts: empty means the user cache directory, "-" no disk cache.
-	CacheDir string
-	// PoolSize (health.wasm.pool_size) is the number of instances per probe.
-	PoolSize int
-	// MemoryPages (health.wasm.memory_pages) caps each instance's memory in
-	// 64 KiB pages.
-	MemoryPages int
-	// MaxOutputBytes (health.wasm.max_output_bytes) caps a probe's output.
-	MaxOutputBytes int
-	// MaxLogLines (health.wasm.max_log_lines) caps log lines per check.
-	MaxLogLines int
-	// MaxLogLineBytes (health.wasm.max_log_line_bytes) caps one log line.
-	MaxLogLineBytes int
-	// MaxResponseBytes (health.wasm.max_response_bytes) caps an HTTP
-	// response body a probe reads.
-	MaxResponseBytes int
-	// MaxStdioBytes (health.wasm.max_stdio_bytes) caps what a probe writes
-	// to stdout and stderr per check.
-	MaxStdioBytes int
-	// MaxConcurrentCalls (health.wasm.max_concurrent_calls) caps the Wasm
-	// calls running at once in the process, across all probes (0: 16).
-	MaxConcurrentCalls int
-	// MaxNetCalls (health.wasm.max_net_calls) caps a probe's network calls
-	// per check (0: 32).
-	MaxNetCalls int
-	// MaxSockets (health.wasm.max_sockets) caps the sockets opened for a
-	// probe's network calls per check (0: 64).
-	MaxSockets int
-	// MaxTableElements (health.wasm.max_table_elements) caps the elements
-	// of an instance's tables, all together.
-	MaxTableElements int
-	// MaxModuleBytes (health.wasm.max_module_bytes) caps a module file.
-	MaxModuleBytes int
-	// MaxFunctions (health.wasm.max_functions) caps the functions a module defines.
-	MaxFunctions int
-	// MaxFunctionBodyBytes (health.wasm.max_function_body_bytes) caps one function body.
-	MaxFunctionBodyBytes int
-	// MaxFunctionLocals (health.wasm.max_function_locals) caps the locals of one function.
-	MaxFunctionLocals int
-	// MaxGlobals (health.wasm.max_globals) caps the globals a module defines.
-	MaxGlobals int
-	// MaxElementSegmentEntries (health.wasm.max_element_segment_entries)
-	// caps the entries of one element segment.
-	MaxElementSegmentEntries int
-	// MaxDataSegmentBytes (health.wasm.max_data_segment_bytes) caps one data segment.
-	MaxDataSegmentBytes int
-	// CompileTimeout (health.wasm.compile_timeout) bounds compiling a module.
-	CompileTimeout time.Duration
+	wasmprobe.Options
 }
 
 // Check is one entry of health.checks.

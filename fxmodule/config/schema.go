@@ -7,6 +7,7 @@ import (
 
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
+	"github.com/vitals-go/vitals/wasmprobe"
 )
 
 // decode builds a Config from koanf's raw map with a confkit.Reader (the
@@ -131,7 +132,7 @@ func service(r *confkit.Reader) Service {
 
 func wasm(r *confkit.Reader) Wasm {
 	n := func(k string) int { return integer(r, k) }
-	return Wasm{
+	return Wasm{Options: wasmprobe.Options{
 		CacheDir:         r.String("cache_dir", ""),
 		PoolSize:         n("pool_size"),
 		MemoryPages:      n("memory_pages"),
@@ -153,7 +154,7 @@ func wasm(r *confkit.Reader) Wasm {
 		MaxElementSegmentEntries: n("max_element_segment_entries"),
 		MaxDataSegmentBytes:      n("max_data_segment_bytes"),
 		CompileTimeout:           duration(r, "compile_timeout"),
-	}
+	}}
 }
 
 func check(r *confkit.Reader) Check {

@@ -69,7 +69,7 @@ func (c *Config) Validate() error {
 			bad(fmt.Sprintf("health.lameduck.signals[%d]", i), "%v", err)
 		}
 	}
-	for _, fe := range confkit.Fields(confkit.Prefix("health.wasm", h.Wasm.Options().Validate())) {
+	for _, fe := range confkit.Fields(confkit.Prefix("health.wasm", h.Wasm.Options.Validate())) {
 		errs = append(errs, fe)
 	}
 	errs = append(errs, validateChecks(h.Checks)...)
