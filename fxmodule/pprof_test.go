@@ -1,7 +1,6 @@
 package fxmodule_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,25 +17,6 @@ const (
 	detailsToken = "details-0123456789abcdef"
 )
 
-// getAuth GETs url with a bearer token (none when empty).
-func getAuth(t *testing.T, url, token string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 func pprofApp(t *testing.T, health string) string {
 	t.Helper()
 	var rt *lifecycle.Runtime
@@ -49,7 +29,7 @@ func pprofApp(t *testing.T, health string) string {
 func TestPprofOffByDefault(t *testing.T) {
 	u := pprofApp(t, "  details: always\n  token: "+detailsToken+"\n")
 	for _, tok := range []string{"", detailsToken, pprofToken} {
-		if code, _ := getAuth(t, u+"/debug/pprof/heap", tok); code != http.StatusNotFound {
+		if code, _ := get(t, u+"/debug/pprof/heap", tok); code != http.StatusNotFound {
 			t.Errorf("token %q: %d, want 404 (not mounted)", tok, code)
 		}
 	}
@@ -60,7 +40,7 @@ func TestPprofNeedsItsOwnToken(t *testing.T) {
 	u := pprofApp(t, "  details: always\n  token: "+detailsToken+"\n  pprof: {enabled: true, token: "+pprofToken+"}\n")
 	for _, tok := range []string{"", detailsToken, pprofToken + "x"} {
 		for _, path := range []string{"/debug/pprof", "/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/profile?seconds=1"} {
-			if code, _ := getAuth(t, u+path, tok); code != http.StatusUnauthorized {
+			if code, _ := get(t, u+path, tok); code != http.StatusUnauthorized {
 				t.Errorf("%s with token %q: %d, want 401", path, tok, code)
 			}
 		}
@@ -76,12 +56,12 @@ func TestPprofNeedsItsOwnToken(t *testing.T) {
 		"/debug/pprof/profile?seconds=999": {400, "seconds: \"999\" is not in 1-60"},
 		"/debug/pprof/trace?seconds=0":     {400, "is not in 1-60"},
 	} {
-		code, body := getAuth(t, u+path, pprofToken)
+		code, body := get(t, u+path, pprofToken)
 		if code != want.code || !strings.Contains(body, want.body) {
 			t.Errorf("%s: %d %.200q, want %d %q", path, code, body, want.code, want.body)
 		}
 	}
-	code, body := getAuth(t, u+"/debug/pprof/profile?seconds=1", pprofToken)
+	code, body := get(t, u+"/debug/pprof/profile?seconds=1", pprofToken)
 	if code != 200 || len(body) == 0 {
 		t.Errorf("cpu profile: %d, %d bytes", code, len(body))
 	}
