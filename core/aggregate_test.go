@@ -115,7 +115,7 @@ func TestServingGate(t *testing.T) {
 func member(name string, checked bool, st core.State, nonCritical bool, groups ...string) core.ComponentStatus {
 	return core.ComponentStatus{
 		Component: core.Component{Name: name, NonCritical: nonCritical, Groups: groups},
-		Check:     core.Check{Component: name, State: st},
+		Result:    core.Result{Component: name, State: st},
 		Checked:   checked,
 	}
 }

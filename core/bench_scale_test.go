@@ -105,7 +105,7 @@ type timedTCP struct {
 	late      []time.Duration
 }
 
-func (p *timedTCP) Check(ctx context.Context, c core.Component) core.Check {
+func (p *timedTCP) Check(ctx context.Context, c core.Component) core.Result {
 	now := time.Now().UnixNano()
 	if prev := p.last[p.index[c.Name]].Swap(now); prev != 0 {
 		p.mu.Lock()
@@ -223,8 +223,8 @@ func benchScheduled(b *testing.B, n int) {
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20)/float64(n)*1000, "heap-MB/1000")
 	for _, cs := range e.Snapshot().Components {
-		if cs.Check.State != core.StateUp {
-			b.Fatalf("%s: %s %q", cs.Component.Name, cs.Check.State, cs.Check.Message)
+		if cs.Result.State != core.StateUp {
+			b.Fatalf("%s: %s %q", cs.Component.Name, cs.Result.State, cs.Result.Message)
 		}
 	}
 }
@@ -293,14 +293,14 @@ type blockingStore struct {
 	release chan struct{}
 }
 
-func (s *blockingStore) RecordCheck(ctx context.Context, c core.Check) error {
+func (s *blockingStore) RecordResult(ctx context.Context, c core.Result) error {
 	<-s.release
-	return s.MemoryStore.RecordCheck(ctx, c)
+	return s.MemoryStore.RecordResult(ctx, c)
 }
 
-func (s *blockingStore) ForgetChecks(ctx context.Context, name string) error {
+func (s *blockingStore) ForgetResults(ctx context.Context, name string) error {
 	<-s.release
-	return s.MemoryStore.ForgetChecks(ctx, name)
+	return s.MemoryStore.ForgetResults(ctx, name)
 }
 
 // BenchmarkStoreBlocked is Run of one of 1,000 components with the memory
@@ -311,7 +311,7 @@ func (s *blockingStore) ForgetChecks(ctx context.Context, name string) error {
 func BenchmarkStoreBlocked(b *testing.B) {
 	for _, blocked := range []bool{false, true} {
 		b.Run(fmt.Sprintf("blocked=%v", blocked), func(b *testing.B) {
-			var store core.CheckStore = core.NewMemoryStore(0)
+			var store core.ResultStore = core.NewMemoryStore(0)
 			if blocked {
 				store = &blockingStore{MemoryStore: core.NewMemoryStore(0), release: make(chan struct{})}
 			}
@@ -330,7 +330,7 @@ func BenchmarkStoreBlocked(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if _, err := e.Run(ctx, names[i%len(names)]); err != nil {
+				if _, err := e.Check(ctx, names[i%len(names)]); err != nil {
 					b.Fatal(err)
 				}
 				i++

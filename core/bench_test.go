@@ -60,7 +60,7 @@ func BenchmarkSnapshotRead(b *testing.B) {
 							return
 						default:
 						}
-						if _, err := e.Run(context.Background(), fmt.Sprintf("c%04d", i%1000)); err != nil {
+						if _, err := e.Check(context.Background(), fmt.Sprintf("c%04d", i%1000)); err != nil {
 							b.Error(err)
 							return
 						}
@@ -123,8 +123,8 @@ func BenchmarkRound1000TCP(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/check")
 	s := e.Snapshot()
 	for _, cs := range s.Components {
-		if cs.Check.State != core.StateUp {
-			b.Fatalf("%s: %s %q", cs.Component.Name, cs.Check.State, cs.Check.Message)
+		if cs.Result.State != core.StateUp {
+			b.Fatalf("%s: %s %q", cs.Component.Name, cs.Result.State, cs.Result.Message)
 		}
 	}
 }

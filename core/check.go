@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Check is the result of checking one component once.
-type Check struct {
+// Result is the result of checking one component once.
+type Result struct {
 	// Component is the name of the component checked.
 	Component string `json:"component"`
 	// State is the published state, after fall/rise hysteresis.
@@ -32,7 +32,14 @@ type Check struct {
 
 // Failed reports whether the observed state counts as a failure for fall/rise:
 // Down or Unknown.
-func (c Check) Failed() bool { return !c.Observed.Healthy() }
+func (c Result) Failed() bool { return !c.Observed.Healthy() }
+
+// Check is the former name of Result.
+//
+// Deprecated: use Result. "Check" now means only a thing to check (a
+// health.checks entry, an app's check); Check goes away in the next minor
+// release.
+type Check = Result
 
 // Provider checks components of one kind (http, tcp, a custom probe).
 // Providers are registered by name on an Engine; a component selects one by
@@ -45,7 +52,7 @@ type Provider interface {
 	// the component's checks (copied once, not per check): Check must not
 	// modify it. Only State,
 	// Message, Details and Err of the result are used; the engine fills the rest.
-	Check(ctx context.Context, c Component) Check
+	Check(ctx context.Context, c Component) Result
 }
 
 // ConfigValidator is implemented by providers that can reject a component's
@@ -78,15 +85,15 @@ type funcProvider struct {
 
 func (p funcProvider) Name() string { return p.name }
 
-func (p funcProvider) Check(ctx context.Context, _ Component) Check {
+func (p funcProvider) Check(ctx context.Context, _ Component) Result {
 	err := p.f(ctx)
 	switch {
 	case err == nil:
-		return Check{State: StateUp}
+		return Result{State: StateUp}
 	case errors.As(err, new(*degradedError)):
-		return Check{State: StateDegraded, Message: err.Error(), Err: err}
+		return Result{State: StateDegraded, Message: err.Error(), Err: err}
 	default:
-		return Check{State: StateDown, Message: err.Error(), Err: err}
+		return Result{State: StateDown, Message: err.Error(), Err: err}
 	}
 }
 

@@ -25,7 +25,7 @@ type hung struct {
 }
 
 func (*hung) Name() string { return "hung" }
-func (h *hung) Check(_ context.Context, c core.Component) core.Check {
+func (h *hung) Check(_ context.Context, c core.Component) core.Result {
 	h.calls.Add(1)
 	h.mu.Lock()
 	h.running[c.Name]++
@@ -35,7 +35,7 @@ func (h *hung) Check(_ context.Context, c core.Component) core.Check {
 	h.mu.Lock()
 	h.running[c.Name]--
 	h.mu.Unlock()
-	return core.Check{State: core.StateUp}
+	return core.Result{State: core.StateUp}
 }
 
 // Removing and adding a component again while its provider hangs must not

@@ -47,16 +47,16 @@ type runState struct {
 type flight struct {
 	ent    *entry // the definition being checked
 	done   chan struct{}
-	result Check
+	result Result
 }
 
 func (ent *entry) stopLoop() { ent.stopOnce.Do(func() { close(ent.stop) }) }
 
 func newEntry(c Component, now time.Time) *entry {
 	ent := &entry{comp: c, probe: c.Clone(), stop: make(chan struct{}), runs: &runState{}, reported: now}
-	ent.status = &ComponentStatus{Component: c, Check: Check{Component: c.Name}}
+	ent.status = &ComponentStatus{Component: c, Result: Result{Component: c.Name}}
 	if c.StartUp {
-		ent.status.Check.State = StateUp
+		ent.status.Result.State = StateUp
 	}
 	return ent
 }
@@ -202,7 +202,7 @@ func (e *Engine) Update(ctx context.Context, c Component) error {
 	old.stopLoop()
 	ent := newEntry(c, e.set.now())
 	ent.runs = old.runs // a run of the old definition in flight finishes first
-	ent.status = &ComponentStatus{Component: c, Check: old.status.Check, Checked: old.status.Checked}
+	ent.status = &ComponentStatus{Component: c, Result: old.status.Result, Checked: old.status.Checked}
 	ent.fails, ent.oks = old.fails, old.oks
 	ent.reported, ent.pushed = old.reported, old.pushed
 	e.entries[c.Name] = ent

@@ -18,8 +18,8 @@ type fixedDetails struct{ details map[string]any }
 
 func (fixedDetails) Name() string { return "fixed" }
 
-func (p fixedDetails) Check(context.Context, core.Component) core.Check {
-	return core.Check{State: core.StateUp, Message: "fixed", Details: p.details}
+func (p fixedDetails) Check(context.Context, core.Component) core.Result {
+	return core.Result{State: core.StateUp, Message: "fixed", Details: p.details}
 }
 
 // fixedEngine returns an engine (coretest.NewEngine, and opts) whose one
@@ -94,7 +94,7 @@ func TestDetailsLimitedWhenAccepted(t *testing.T) {
 			e := fixedEngine(t, c.details)
 			sub := e.Subscribe(4)
 			defer sub.Close()
-			res, err := e.Run(context.Background(), "probe")
+			res, err := e.Check(context.Background(), "probe")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +109,7 @@ func TestDetailsLimitedWhenAccepted(t *testing.T) {
 			default:
 				t.Fatal("no event")
 			}
-			for where, got := range map[string]map[string]any{"Run": res.Details, "snapshot": cs.Check.Details, "history": hist[0].Details, "event": ev.Check.Details} {
+			for where, got := range map[string]map[string]any{"Run": res.Details, "snapshot": cs.Result.Details, "history": hist[0].Details, "event": ev.Check.Details} {
 				raw, err := json.Marshal(got)
 				if err != nil {
 					t.Fatalf("%s: %v", where, err)
@@ -136,7 +136,7 @@ func TestDetailsWithinLimitsKept(t *testing.T) {
 	d["latency"] = 1500 * time.Millisecond
 	d["s"] = "<&>"
 	e := fixedEngine(t, d)
-	res, err := e.Run(context.Background(), "probe")
+	res, err := e.Check(context.Background(), "probe")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestWithDetailsLimits(t *testing.T) {
 		}
 	}
 	e := fixedEngine(t, deepObjects(10), core.WithDetailsLimits(3, 256))
-	res, err := e.Run(context.Background(), "probe")
+	res, err := e.Check(context.Background(), "probe")
 	if err != nil {
 		t.Fatal(err)
 	}

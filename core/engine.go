@@ -19,7 +19,7 @@ type Engine struct {
 	log      *slog.Logger
 	set      settings
 	comps    ComponentStore // nil: none (the engine's entries are all there is)
-	checks   CheckStore
+	checks   ResultStore
 	writer   storeWriter // the queue in front of checks
 	sem      chan struct{}
 	provMu   sync.RWMutex
@@ -124,7 +124,7 @@ func (e *Engine) Snapshot() *Snapshot { return e.snap.Load() }
 // History returns up to n of the latest results of a component from the
 // check store, oldest first, once the results queued for the store before
 // the call are written (or ctx ends: then with an error).
-func (e *Engine) History(ctx context.Context, component string, n int) ([]Check, error) {
+func (e *Engine) History(ctx context.Context, component string, n int) ([]Result, error) {
 	if err := e.writer.sync(ctx); err != nil {
 		return nil, fmt.Errorf("core: history: %w", err)
 	}

@@ -15,8 +15,8 @@ import (
 
 type panicky struct{}
 
-func (panicky) Name() string                                     { return "panicky" }
-func (panicky) Check(context.Context, core.Component) core.Check { panic("boom") }
+func (panicky) Name() string                                      { return "panicky" }
+func (panicky) Check(context.Context, core.Component) core.Result { panic("boom") }
 
 func TestProviderPanicBecomesDown(t *testing.T) {
 	e, _ := newEngine(t, core.WithProviders(panicky{}))
@@ -34,10 +34,10 @@ type stubborn struct {
 }
 
 func (*stubborn) Name() string { return "stubborn" }
-func (s *stubborn) Check(context.Context, core.Component) core.Check {
+func (s *stubborn) Check(context.Context, core.Component) core.Result {
 	s.calls.Add(1)
 	<-s.release
-	return core.Check{State: core.StateUp}
+	return core.Result{State: core.StateUp}
 }
 
 func TestProviderIgnoringContextDoesNotBlock(t *testing.T) {
@@ -90,7 +90,7 @@ type gauge struct {
 }
 
 func (*gauge) Name() string { return "gauge" }
-func (g *gauge) Check(ctx context.Context, c core.Component) core.Check {
+func (g *gauge) Check(ctx context.Context, c core.Component) core.Result {
 	n := g.cur.Add(1)
 	defer g.cur.Add(-1)
 	for {
@@ -108,7 +108,7 @@ func (g *gauge) Check(ctx context.Context, c core.Component) core.Check {
 	case <-time.After(2 * time.Millisecond):
 	case <-ctx.Done():
 	}
-	return core.Check{State: core.StateUp}
+	return core.Result{State: core.StateUp}
 }
 
 func TestConcurrencyBoundAndNoOverlap(t *testing.T) {
@@ -167,7 +167,7 @@ func TestValidationErrorsNameTheField(t *testing.T) {
 	if err := e.Update(t.Context(), manual("ghost")); !errors.Is(err, core.ErrNotFound) {
 		t.Errorf("update unknown: %v", err)
 	}
-	if _, err := e.Run(t.Context(), "ghost"); !errors.Is(err, core.ErrNotFound) {
+	if _, err := e.Check(t.Context(), "ghost"); !errors.Is(err, core.ErrNotFound) {
 		t.Errorf("run unknown: %v", err)
 	}
 	if err := e.RegisterProvider(newScripted("scripted")); err == nil {

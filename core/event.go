@@ -14,7 +14,7 @@ type Event struct {
 	// To is the published state after the change.
 	To State `json:"to"`
 	// Check is the result that caused the change.
-	Check Check `json:"check"`
+	Check Result `json:"check"`
 	// Snapshot is the engine's view right after the change; Snapshot.Healthy
 	// lists the components to route to.
 	Snapshot *Snapshot `json:"-"`

@@ -16,10 +16,10 @@ type queueDepth struct{ depth func() int }
 
 func (queueDepth) Name() string { return "queue" }
 
-func (q queueDepth) Check(ctx context.Context, c core.Component) core.Check {
+func (q queueDepth) Check(ctx context.Context, c core.Component) core.Result {
 	warn, _ := c.Config["warn"].(int)
 	n := q.depth()
-	res := core.Check{State: core.StateUp, Message: fmt.Sprintf("%d queued", n), Details: map[string]any{"depth": n}}
+	res := core.Result{State: core.StateUp, Message: fmt.Sprintf("%d queued", n), Details: map[string]any{"depth": n}}
 	if n > warn {
 		res.State = core.StateDegraded
 	}
@@ -40,7 +40,7 @@ func Example_customProvider() {
 		fmt.Println(err)
 		return
 	}
-	res, err := e.Run(ctx, "jobs-queue")
+	res, err := e.Check(ctx, "jobs-queue")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -71,9 +71,9 @@ func ExampleEngine_Subscribe() {
 	}
 	sub := e.Subscribe(8)
 	defer sub.Close()
-	_, _ = e.Run(ctx, "cache")
+	_, _ = e.Check(ctx, "cache")
 	failing.Store(true)
-	_, _ = e.Run(ctx, "cache")
+	_, _ = e.Check(ctx, "cache")
 	for range 2 {
 		ev := <-sub.C()
 		fmt.Printf("%s: %s -> %s %q\n", ev.Component, ev.From, ev.To, ev.Check.Message)
@@ -116,7 +116,7 @@ func ExampleEngine_WaitForReady() {
 	}
 
 	indexed.Store(true)
-	_, _ = e.Run(ctx, "search")
+	_, _ = e.Check(ctx, "search")
 	wait, cancel2 := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel2()
 	fmt.Println("wait:", e.WaitForReady(wait, core.GroupReadiness))

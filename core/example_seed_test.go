@@ -35,7 +35,7 @@ func ExampleEngine_Sync() {
 	fmt.Println(res.Updated, len(res.Removed), err)
 
 	// A result produced outside the engine.
-	rec, err := e.RecordResult("web-2", core.Check{State: core.StateDown, Message: "HTTP 503"})
+	rec, err := e.RecordResult("web-2", core.Result{State: core.StateDown, Message: "HTTP 503"})
 	fmt.Println(rec.State, err)
 	s := e.Stats()
 	fmt.Println(s.Components, s.Healthy(), s.Unhealthy(), s.Pushed)
@@ -64,7 +64,7 @@ func ExampleTTLConfig() {
 		return
 	}
 	// At the end of each run, the job reports:
-	rec, err := e.RecordResult("nightly-import", core.Check{State: core.StateUp, Message: "imported 1200 rows"})
+	rec, err := e.RecordResult("nightly-import", core.Result{State: core.StateUp, Message: "imported 1200 rows"})
 	fmt.Println(rec.State, rec.Message, err)
 	// Output: up imported 1200 rows <nil>
 }

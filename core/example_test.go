@@ -74,7 +74,7 @@ func Example() {
 	}
 	s := e.Snapshot()
 	for _, cs := range s.Components {
-		fmt.Printf("%s: %s (%s)\n", cs.Component.Name, cs.Check.State, cs.Check.Message)
+		fmt.Printf("%s: %s (%s)\n", cs.Component.Name, cs.Result.State, cs.Result.Message)
 	}
 	fmt.Println("overall:", s.State)
 	fmt.Println("ready:", s.Ready())

@@ -35,7 +35,7 @@ func TestHammer(t *testing.T) {
 				case 2:
 					_ = e.Remove(ctx, name)
 				case 3:
-					_, _ = e.Run(ctx, name)
+					_, _ = e.Check(ctx, name)
 				case 4:
 					p.SetState(name, core.State(rand.IntN(4)))
 				}

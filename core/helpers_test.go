@@ -26,9 +26,9 @@ func newEngine(t *testing.T, opts ...core.Option) (*core.Engine, *scripted) {
 	return coretest.NewEngine(t, opts...)
 }
 
-func mustRun(t *testing.T, e *core.Engine, name string) core.Check {
+func mustRun(t *testing.T, e *core.Engine, name string) core.Result {
 	t.Helper()
-	c, err := e.Run(context.Background(), name)
+	c, err := e.Check(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func wantConfigError(t *testing.T, p core.ConfigValidator, name string, c core.C
 // and asserts the state, that the message contains msg, and that a result
 // has an error exactly when it is not Up. It returns the result for the
 // caller's own assertions.
-func checkJudged(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration, want core.State, msg string) core.Check {
+func checkJudged(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration, want core.State, msg string) core.Result {
 	t.Helper()
 	if timeout == 0 {
 		timeout = 5 * time.Second

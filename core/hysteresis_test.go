@@ -58,7 +58,7 @@ func TestFallRise(t *testing.T) {
 			c.Fall, c.Rise, c.StartUp = tt.fall, tt.rise, tt.startUp
 			mustAdd(t, e, c)
 			if tt.startUp {
-				if got := e.Snapshot().Components[0].Check.State; got != Up {
+				if got := e.Snapshot().Components[0].Result.State; got != Up {
 					t.Fatalf("start-up state = %v, want up", got)
 				}
 			}
@@ -68,8 +68,8 @@ func TestFallRise(t *testing.T) {
 				if got.Observed != obs || got.State != tt.published[i] {
 					t.Fatalf("step %d: observed %v published %v, want %v %v", i, got.Observed, got.State, obs, tt.published[i])
 				}
-				if snap, _ := e.Snapshot().Get("c"); snap.Check.State != got.State {
-					t.Fatalf("step %d: snapshot has %v, run returned %v", i, snap.Check.State, got.State)
+				if snap, _ := e.Snapshot().Get("c"); snap.Result.State != got.State {
+					t.Fatalf("step %d: snapshot has %v, run returned %v", i, snap.Result.State, got.State)
 				}
 			}
 		})

@@ -52,10 +52,10 @@ func TestLongNameThroughEngine(t *testing.T) {
 	if err := e.AddFunc(context.Background(), core.Component{Name: name}, func(context.Context) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := e.Run(context.Background(), name); err != nil || res.State != core.StateUp {
+	if res, err := e.Check(context.Background(), name); err != nil || res.State != core.StateUp {
 		t.Fatalf("Run = %v, %v", res, err)
 	}
-	if cs, ok := e.Snapshot().Get(name); !ok || cs.Check.State != core.StateUp {
+	if cs, ok := e.Snapshot().Get(name); !ok || cs.Result.State != core.StateUp {
 		t.Fatalf("snapshot: %v %v", cs, ok)
 	}
 }

@@ -15,7 +15,7 @@ type settings struct {
 	concurrency  int
 	jitter       float64
 	components   ComponentStore
-	checks       CheckStore
+	checks       ResultStore
 	history      int
 	providers    []Provider
 	initial      []Component
@@ -88,7 +88,7 @@ func WithJitter(fraction float64) Option {
 // is all there is, nothing survives a restart) and the check store
 // (default an in-memory MemoryStore). Either may be nil to keep the
 // default for it.
-func WithStores(components ComponentStore, checks CheckStore) Option {
+func WithStores(components ComponentStore, checks ResultStore) Option {
 	return func(s *settings) error {
 		s.components, s.checks = components, checks
 		return nil
@@ -183,7 +183,7 @@ type RetryConfig struct {
 	// MaxBackoff caps the backoff (default 10s).
 	MaxBackoff time.Duration
 	// OnRetry, if set, is called before each retry.
-	OnRetry func(component string, attempt int, backoff time.Duration, last Check)
+	OnRetry func(component string, attempt int, backoff time.Duration, last Result)
 }
 
 // WithStartupRetry enables start-up retries.

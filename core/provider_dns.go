@@ -151,10 +151,10 @@ func (p *DNSProvider) ValidateConfig(c Component) error {
 }
 
 // Check looks the name up once and judges the answers.
-func (p *DNSProvider) Check(ctx context.Context, c Component) Check {
+func (p *DNSProvider) Check(ctx context.Context, c Component) Result {
 	dc, err := parseDNSConfig(c.Config)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	server := dc.server
 	if server == "" {
@@ -171,7 +171,7 @@ func (p *DNSProvider) Check(ctx context.Context, c Component) Check {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
 			msg = fmt.Sprintf("lookup %s: timed out after %s", what, since(start))
 		}
-		return Check{State: StateDown, Message: msg, Err: err, Details: details}
+		return Result{State: StateDown, Message: msg, Err: err, Details: details}
 	}
 	details["answer_count"] = len(answers)
 	details["answers"] = answers[:min(len(answers), dnsMaxShown)]
@@ -181,20 +181,20 @@ func (p *DNSProvider) Check(ctx context.Context, c Component) Check {
 	}
 	if int64(len(answers)) < dc.minCount {
 		msg := fmt.Sprintf("%s: %d answers (%s), want at least %d", what, len(answers), shown, dc.minCount)
-		return Check{State: StateDown, Message: msg, Err: errors.New(msg), Details: details}
+		return Result{State: StateDown, Message: msg, Err: errors.New(msg), Details: details}
 	}
 	for _, want := range dc.expect {
 		if !slices.Contains(answers, want) {
 			msg := fmt.Sprintf("%s: %q is not among the answers (%s)", what, want, shown)
-			return Check{State: StateDown, Message: msg, Err: errors.New(msg), Details: details}
+			return Result{State: StateDown, Message: msg, Err: errors.New(msg), Details: details}
 		}
 	}
 	msg := fmt.Sprintf("%s: %s", what, shown)
 	if dc.maxDur > 0 && took > dc.maxDur {
 		slow := fmt.Sprintf("%s took %s, more than %s %s", what, took.Round(time.Millisecond), dnsKeyMaxDuration, dc.maxDur)
-		return Check{State: StateDegraded, Message: slow, Err: errors.New(slow), Details: details}
+		return Result{State: StateDegraded, Message: slow, Err: errors.New(slow), Details: details}
 	}
-	return Check{State: StateUp, Message: msg, Details: details}
+	return Result{State: StateUp, Message: msg, Details: details}
 }
 
 // resolver returns the resolver for a component: one that asks server,

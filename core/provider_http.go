@@ -205,20 +205,20 @@ func (p *HTTPProvider) ValidateConfig(c Component) error {
 }
 
 // Check sends the request once and maps the answer to a state.
-func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
+func (p *HTTPProvider) Check(ctx context.Context, c Component) Result {
 	hc, err := parseHTTPConfig(c.Config)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	client, err := p.client(hc.skipVerify)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	target := hc.url.Redacted()
 	details := map[string]any{"method": hc.method, "url": target}
 	req, err := http.NewRequestWithContext(ctx, hc.method, hc.url.String(), nil)
 	if err != nil {
-		return Check{State: StateUnknown, Message: err.Error(), Err: err, Details: details}
+		return Result{State: StateUnknown, Message: err.Error(), Err: err, Details: details}
 	}
 	req.Header = hc.header.Clone()
 	if hc.host != "" {
@@ -232,7 +232,7 @@ func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return Check{State: StateDown, Message: describeRequestError(ctx, hc.method, target, start, err), Err: err, Details: details}
+		return Result{State: StateDown, Message: describeRequestError(ctx, hc.method, target, start, err), Err: err, Details: details}
 	}
 	defer resp.Body.Close()
 	body, truncated, readErr := readAtMost(resp.Body, hc.maxBody)
@@ -256,7 +256,7 @@ func (p *HTTPProvider) Check(ctx context.Context, c Component) Check {
 		if ctx.Err() != nil || isTimeout(readErr) {
 			msg = fmt.Sprintf("HTTP %s: timed out reading the body after %s", status, since(start))
 		}
-		return Check{State: StateDown, Message: msg, Err: readErr, Details: details}
+		return Result{State: StateDown, Message: msg, Err: readErr, Details: details}
 	}
 	res := hc.judge(resp, status, body, truncated, took)
 	res.Details = details

@@ -12,11 +12,11 @@ import (
 // judge maps a response whose body was read to a state: the first reason
 // to be Down wins; otherwise every reason to be Degraded is in the
 // message; otherwise Up.
-func (hc httpConfig) judge(resp *http.Response, status string, body []byte, truncated bool, took time.Duration) Check {
-	down := func(msg string, err error) Check { return Check{State: StateDown, Message: msg, Err: err} }
+func (hc httpConfig) judge(resp *http.Response, status string, body []byte, truncated bool, took time.Duration) Result {
+	down := func(msg string, err error) Result { return Result{State: StateDown, Message: msg, Err: err} }
 	if !hc.expect.Contains(resp.StatusCode) {
 		if hc.degraded.Contains(resp.StatusCode) {
-			return Check{
+			return Result{
 				State:   StateDegraded,
 				Message: fmt.Sprintf("HTTP %s, want %s (%s: %s)", status, hc.expect, httpKeyDegradedStatus, hc.degraded),
 				Err:     fmt.Errorf("status %d is in %s", resp.StatusCode, httpKeyDegradedStatus),
@@ -63,7 +63,7 @@ func (hc httpConfig) judge(resp *http.Response, status string, body []byte, trun
 	}
 	if len(degraded) > 0 {
 		msg := strings.Join(degraded, "; ")
-		return Check{State: StateDegraded, Message: fmt.Sprintf("HTTP %s, but %s", status, msg), Err: errors.New(msg)}
+		return Result{State: StateDegraded, Message: fmt.Sprintf("HTTP %s, but %s", status, msg), Err: errors.New(msg)}
 	}
-	return Check{State: StateUp, Message: "HTTP " + status}
+	return Result{State: StateUp, Message: "HTTP " + status}
 }

@@ -40,8 +40,8 @@ func TestHTTPProvider5xxIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := e.Snapshot()
-	if cs, _ := s.Get("dep"); cs.Check.State != core.StateDown || slices.Contains(s.Healthy(), "dep") {
-		t.Errorf("dep is %s %q, healthy: %v; want down and not healthy", cs.Check.State, cs.Check.Message, s.Healthy())
+	if cs, _ := s.Get("dep"); cs.Result.State != core.StateDown || slices.Contains(s.Healthy(), "dep") {
+		t.Errorf("dep is %s %q, healthy: %v; want down and not healthy", cs.Result.State, cs.Result.Message, s.Healthy())
 	}
 }
 

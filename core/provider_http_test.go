@@ -99,7 +99,7 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
-func checkWithin(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration) core.Check {
+func checkWithin(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration) core.Result {
 	t.Helper()
 	c := core.Component{Name: "target", Provider: p.Name(), Config: cfg}
 	if v, ok := p.(core.ConfigValidator); ok {
@@ -372,11 +372,11 @@ func TestHTTPProviderInEngine(t *testing.T) {
 	s := e.Snapshot()
 	web, _ := s.Get("web")
 	slow, _ := s.Get("slow")
-	if web.Check.State != core.StateUp || web.Check.Details["status_code"] != 200 {
-		t.Errorf("web: %s %q %v", web.Check.State, web.Check.Message, web.Check.Details)
+	if web.Result.State != core.StateUp || web.Result.Details["status_code"] != 200 {
+		t.Errorf("web: %s %q %v", web.Result.State, web.Result.Message, web.Result.Details)
 	}
 	// The provider honours its context and reports its own timeout.
-	if slow.Check.State != core.StateDown || !strings.Contains(slow.Check.Message, "timed out") {
-		t.Errorf("slow: %s %q", slow.Check.State, slow.Check.Message)
+	if slow.Result.State != core.StateDown || !strings.Contains(slow.Result.Message, "timed out") {
+		t.Errorf("slow: %s %q", slow.Result.State, slow.Result.Message)
 	}
 }

@@ -160,15 +160,15 @@ func (p *JobsProvider) ValidateConfig(c Component) error {
 }
 
 // Check reads the pipelines once and maps them to a state.
-func (p *JobsProvider) Check(ctx context.Context, c Component) Check {
+func (p *JobsProvider) Check(ctx context.Context, c Component) Result {
 	cfg, checker, err := p.parseConfig(c)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err,
+		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err,
 			Details: map[string]any{JobsDetailsKey: []JobsReport{}}}
 	}
 	reports, err := checker.JobsState(ctx)
 	if err != nil {
-		return Check{State: StateDown, Message: fmt.Sprintf("jobs checker %q: %v", cfg.checker, err), Err: err,
+		return Result{State: StateDown, Message: fmt.Sprintf("jobs checker %q: %v", cfg.checker, err), Err: err,
 			Details: map[string]any{JobsDetailsKey: []JobsReport{}, "checker": cfg.checker}}
 	}
 	reports = slices.Clone(reports)
@@ -180,7 +180,7 @@ func (p *JobsProvider) Check(ctx context.Context, c Component) Check {
 }
 
 // evaluateJobs maps sorted pipeline reports to a check.
-func evaluateJobs(cfg jobsConfig, reports []JobsReport) Check {
+func evaluateJobs(cfg jobsConfig, reports []JobsReport) Result {
 	ready := 0
 	var problems []string
 	for _, r := range reports {
@@ -210,10 +210,10 @@ func evaluateJobs(cfg jobsConfig, reports []JobsReport) Check {
 	}
 	switch {
 	case len(reports) == 0:
-		return Check{State: StateUp, Message: "no pipelines", Details: details}
+		return Result{State: StateUp, Message: "no pipelines", Details: details}
 	case ready == 0:
 		msg := fmt.Sprintf("no pipeline ready (%d): %s", len(reports), strings.Join(problems, "; "))
-		return Check{State: StateDown, Message: msg, Err: errors.New("no pipeline ready"), Details: details}
+		return Result{State: StateDown, Message: msg, Err: errors.New("no pipeline ready"), Details: details}
 	case len(problems) > 0 || len(backlog) > 0:
 		var parts []string
 		if len(problems) > 0 {
@@ -221,8 +221,8 @@ func evaluateJobs(cfg jobsConfig, reports []JobsReport) Check {
 		}
 		parts = append(parts, backlog...)
 		msg := strings.Join(parts, "; ")
-		return Check{State: StateDegraded, Message: msg, Err: errors.New(msg), Details: details}
+		return Result{State: StateDegraded, Message: msg, Err: errors.New(msg), Details: details}
 	default:
-		return Check{State: StateUp, Message: fmt.Sprintf("%d pipelines ready", ready), Details: details}
+		return Result{State: StateUp, Message: fmt.Sprintf("%d pipelines ready", ready), Details: details}
 	}
 }

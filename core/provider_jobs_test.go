@@ -294,11 +294,11 @@ func TestJobsProviderInEngine(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs, _ := e.Snapshot().Get("jobs")
-		if cs.Check.State != s.want {
-			t.Fatalf("step %d: %s %q, want %s", i, cs.Check.State, cs.Check.Message, s.want)
+		if cs.Result.State != s.want {
+			t.Fatalf("step %d: %s %q, want %s", i, cs.Result.State, cs.Result.Message, s.want)
 		}
 		want, _ := queues.JobsState(t.Context())
-		got, _ := cs.Check.Details["pipelines"].([]core.JobsReport)
+		got, _ := cs.Result.Details["pipelines"].([]core.JobsReport)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("step %d: pipelines %v, want %v", i, got, want)
 		}

@@ -18,7 +18,7 @@ const JobsDetailsKey = "pipelines"
 // (Details[JobsDetailsKey] as the jobs provider sets it), and false when
 // the result holds none of that type: another provider's, or details
 // rebuilt from JSON or cut by the engine's details limits.
-func JobsReports(c Check) ([]JobsReport, bool) {
+func JobsReports(c Result) ([]JobsReport, bool) {
 	r, ok := c.Details[JobsDetailsKey].([]JobsReport)
 	return r, ok
 }

@@ -25,7 +25,7 @@ func TestJobsReports(t *testing.T) {
 	if !ok || len(reports) != 1 || reports[0].Pipeline != "emails" {
 		t.Fatalf("JobsReports = %v, %v (details %v)", reports, ok, res.Details)
 	}
-	if r, ok := core.JobsReports(core.Check{Details: map[string]any{core.JobsDetailsKey: []any{}}}); ok || r != nil {
+	if r, ok := core.JobsReports(core.Result{Details: map[string]any{core.JobsDetailsKey: []any{}}}); ok || r != nil {
 		t.Fatalf("JobsReports of untyped details = %v, %v", r, ok)
 	}
 }

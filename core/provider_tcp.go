@@ -110,10 +110,10 @@ func (p *TCPProvider) ValidateConfig(c Component) error {
 }
 
 // Check connects once, and sends and reads if configured.
-func (p *TCPProvider) Check(ctx context.Context, c Component) Check {
+func (p *TCPProvider) Check(ctx context.Context, c Component) Result {
 	tc, err := parseTCPConfig(c.Config)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	details := map[string]any{"address": tc.address}
 	d := p.Dialer
@@ -127,13 +127,13 @@ func (p *TCPProvider) Check(ctx context.Context, c Component) Check {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
 			msg = fmt.Sprintf("connect to %s: timed out after %s", tc.address, since(start))
 		}
-		return Check{State: StateDown, Message: msg, Err: err, Details: details}
+		return Result{State: StateDown, Message: msg, Err: err, Details: details}
 	}
 	defer conn.Close()
 	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
 	details["remote_addr"] = conn.RemoteAddr().String()
 	if tc.send == "" && tc.expect == "" {
-		return Check{State: StateUp, Message: "connected", Details: details}
+		return Result{State: StateUp, Message: "connected", Details: details}
 	}
 
 	// The exchange ends at the context's deadline, or at once when the
@@ -150,16 +150,16 @@ func (p *TCPProvider) Check(ctx context.Context, c Component) Check {
 			if ctx.Err() != nil || isTimeout(err) {
 				msg = fmt.Sprintf("send to %s: timed out after %s", tc.address, since(start))
 			}
-			return Check{State: StateDown, Message: msg, Err: err, Details: details}
+			return Result{State: StateDown, Message: msg, Err: err, Details: details}
 		}
 	}
 	if tc.expect == "" {
-		return Check{State: StateUp, Message: "connected, sent " + strconv.Itoa(len(tc.send)) + " bytes", Details: details}
+		return Result{State: StateUp, Message: "connected, sent " + strconv.Itoa(len(tc.send)) + " bytes", Details: details}
 	}
 	got, found, err := readUntil(conn, []byte(tc.expect), tc.maxRead)
 	details["bytes_read"] = len(got)
 	if found {
-		return Check{State: StateUp, Message: fmt.Sprintf("connected, read %q", tc.expect), Details: details}
+		return Result{State: StateUp, Message: fmt.Sprintf("connected, read %q", tc.expect), Details: details}
 	}
 	var why string
 	switch {
@@ -175,7 +175,7 @@ func (p *TCPProvider) Check(ctx context.Context, c Component) Check {
 	if err == nil {
 		err = errors.New("expected answer not found")
 	}
-	return Check{
+	return Result{
 		State:   StateDown,
 		Message: fmt.Sprintf("%s: expected %q, %s; read %s", tc.address, tc.expect, why, quoteTruncated(got, tcpQuoteMax)),
 		Err:     err,

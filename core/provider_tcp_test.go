@@ -242,11 +242,11 @@ func TestTCPProviderInEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := e.Snapshot()
-	if db, _ := s.Get("db"); db.Check.State != core.StateUp {
-		t.Errorf("db: %s %q", db.Check.State, db.Check.Message)
+	if db, _ := s.Get("db"); db.Result.State != core.StateUp {
+		t.Errorf("db: %s %q", db.Result.State, db.Result.Message)
 	}
-	if cache, _ := s.Get("cache"); cache.Check.State != core.StateDown || !strings.Contains(cache.Check.Message, "refused") {
-		t.Errorf("cache: %s %q", cache.Check.State, cache.Check.Message)
+	if cache, _ := s.Get("cache"); cache.Result.State != core.StateDown || !strings.Contains(cache.Result.Message, "refused") {
+		t.Errorf("cache: %s %q", cache.Result.State, cache.Result.Message)
 	}
 	if s.State != core.StateDegraded {
 		t.Errorf("overall %s, want degraded (the failing component is not critical)", s.State)

@@ -95,10 +95,10 @@ func (p *TLSProvider) ValidateConfig(c Component) error {
 }
 
 // Check connects, handshakes and judges the certificates.
-func (p *TLSProvider) Check(ctx context.Context, c Component) Check {
+func (p *TLSProvider) Check(ctx context.Context, c Component) Result {
 	tc, err := parseTLSCheckConfig(c.Config)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	details := map[string]any{"address": tc.address, "server_name": tc.serverName, "verified": !tc.skipVerify}
 	d := p.Dialer
@@ -112,7 +112,7 @@ func (p *TLSProvider) Check(ctx context.Context, c Component) Check {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
 			msg = fmt.Sprintf("connect to %s: timed out after %s", tc.address, since(start))
 		}
-		return Check{State: StateDown, Message: msg, Err: err, Details: details}
+		return Result{State: StateDown, Message: msg, Err: err, Details: details}
 	}
 	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
 	conn := tls.Client(raw, &tls.Config{
@@ -127,7 +127,7 @@ func (p *TLSProvider) Check(ctx context.Context, c Component) Check {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
 			msg = fmt.Sprintf("TLS handshake with %s: timed out after %s", tc.address, since(hs))
 		}
-		return Check{State: StateDown, Message: msg, Err: err, Details: details}
+		return Result{State: StateDown, Message: msg, Err: err, Details: details}
 	}
 	details["handshake_ms"] = float64(time.Since(hs).Microseconds()) / 1000
 	cs := conn.ConnectionState()
@@ -137,9 +137,9 @@ func (p *TLSProvider) Check(ctx context.Context, c Component) Check {
 	}
 	state, msg := judgeCertificates(&cs, tc.minValid, tlsKeyMinValid, now)
 	if state != StateUp {
-		return Check{State: state, Message: msg, Err: errors.New(msg), Details: details}
+		return Result{State: state, Message: msg, Err: errors.New(msg), Details: details}
 	}
 	leaf := cs.PeerCertificates[0]
-	return Check{State: StateUp, Details: details, Message: fmt.Sprintf("%s, certificate %q valid until %s",
+	return Result{State: StateUp, Details: details, Message: fmt.Sprintf("%s, certificate %q valid until %s",
 		tls.VersionName(cs.Version), leaf.Subject.String(), leaf.NotAfter.UTC().Format(time.RFC3339))}
 }

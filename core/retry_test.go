@@ -21,7 +21,7 @@ func TestStartupRetryWithBackoff(t *testing.T) {
 		MaxRetries:     4,
 		InitialBackoff: time.Millisecond,
 		MaxBackoff:     4 * time.Millisecond,
-		OnRetry: func(component string, attempt int, backoff time.Duration, last core.Check) {
+		OnRetry: func(component string, attempt int, backoff time.Duration, last core.Result) {
 			mu.Lock()
 			defer mu.Unlock()
 			retries = append(retries, retry{attempt, backoff})
@@ -62,7 +62,7 @@ func TestStartupRetryGivesUp(t *testing.T) {
 	var calls int
 	e, p := newEngine(t, core.WithStartupRetry(core.RetryConfig{
 		MaxRetries: 2, InitialBackoff: time.Millisecond,
-		OnRetry: func(string, int, time.Duration, core.Check) { calls++ },
+		OnRetry: func(string, int, time.Duration, core.Result) { calls++ },
 	}))
 	p.SetState("dead", core.StateDown)
 	mustAdd(t, e, manual("dead"))

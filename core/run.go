@@ -55,7 +55,7 @@ func (e *Engine) loop(ctx context.Context, ent *entry) {
 		case <-timer.C:
 		}
 		next := e.jittered(ent.comp.Interval)
-		var res Check
+		var res Result
 		if e.retrying(ent, attempt) {
 			res = e.run(ctx, ent, recordNone)
 			if callerEnded(ctx, res) {
@@ -135,7 +135,7 @@ const publishGap = 5 * time.Millisecond
 // component. A run in flight of the
 // definition ent replaced (Update) is waited for, not joined: ent's own
 // definition is checked after it.
-func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
+func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 	rs := ent.runs
 	rs.mu.Lock()
 	for rs.flight != nil {
@@ -171,16 +171,16 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Check {
 
 // callerEnded reports whether res is a failure that the end of the caller's
 // ctx may have caused, rather than the component's own timeout.
-func callerEnded(ctx context.Context, res Check) bool {
+func callerEnded(ctx context.Context, res Result) bool {
 	return ctx.Err() != nil && res.Failed()
 }
 
-func (e *Engine) interrupted(c Component, start time.Time, err error) Check {
+func (e *Engine) interrupted(c Component, start time.Time, err error) Result {
 	msg := "check canceled"
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = fmt.Sprintf("check timed out after %s", c.Timeout)
 	}
-	return Check{Component: c.Name, Observed: StateDown, State: StateDown, Message: msg, Err: err, Time: start, Duration: time.Since(start)}
+	return Result{Component: c.Name, Observed: StateDown, State: StateDown, Message: msg, Err: err, Time: start, Duration: time.Since(start)}
 }
 
 // execute calls the provider under the concurrency bound and the component
@@ -190,7 +190,7 @@ func (e *Engine) interrupted(c Component, start time.Time, err error) Check {
 // that name report that it is still busy instead of stacking up calls, even
 // after the component was removed and added again: hung calls are bounded
 // by the number of names.
-func (e *Engine) execute(ctx context.Context, ent *entry) Check {
+func (e *Engine) execute(ctx context.Context, ent *entry) Result {
 	c := ent.comp
 	select {
 	case e.sem <- struct{}{}:
@@ -202,17 +202,17 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 
 	p, ok := e.Provider(c.Provider)
 	if !ok {
-		return Check{Component: c.Name, Observed: StateUnknown, Time: start, Message: fmt.Sprintf("provider %q is not registered", c.Provider), Err: ErrNotFound}
+		return Result{Component: c.Name, Observed: StateUnknown, Time: start, Message: fmt.Sprintf("provider %q is not registered", c.Provider), Err: ErrNotFound}
 	}
 	key := callKey{c.Name, c.Provider}
 	if running, ok := e.callStarted(key); !ok {
-		return Check{Component: c.Name, Observed: StateDown, Time: start,
+		return Result{Component: c.Name, Observed: StateDown, Time: start,
 			Message: fmt.Sprintf("previous check is still running past its %s timeout (provider %q ignores its context)", c.Timeout, running),
 			Err:     context.DeadlineExceeded}
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	out := make(chan Check, 1)
+	out := make(chan Result, 1)
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
@@ -222,7 +222,7 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 		e.callEnded(key)
 		out <- r
 	}()
-	var res Check
+	var res Result
 	select {
 	case res = <-out:
 	case <-cctx.Done():
@@ -244,11 +244,11 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Check {
 // callProvider runs one provider check, a panic turned into a Down result.
 // c is the entry's probe copy: a provider that modifies it (it must not)
 // cannot change the engine's definition, nor what snapshots show.
-func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res Check) {
+func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res Result) {
 	defer func() {
 		if r := recover(); r != nil {
 			e.log.Error("vitals provider panicked", "component", c.Name, "provider", c.Provider, "panic", r, "stack", string(debug.Stack()))
-			res = Check{Observed: StateDown, Message: fmt.Sprintf("provider %q panicked: %v", c.Provider, r), Err: fmt.Errorf("panic: %v", r)}
+			res = Result{Observed: StateDown, Message: fmt.Sprintf("provider %q panicked: %v", c.Provider, r), Err: fmt.Errorf("panic: %v", r)}
 		}
 	}()
 	res = p.Check(ctx, c)
@@ -264,13 +264,13 @@ func (e *Engine) callProvider(ctx context.Context, p Provider, c Component) (res
 // the component's first, is published at once (at most every publishGap);
 // any other waits at most MaxResultStaleness. A result for an entry that
 // was removed or replaced meanwhile is dropped.
-func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
+func (e *Engine) record(ent *entry, res Result, mode recordMode) Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.entries[ent.comp.Name] != ent || e.phase == PhaseStopped {
 		return res
 	}
-	prev, first := ent.status.Check.State, !ent.status.Checked
+	prev, first := ent.status.Result.State, !ent.status.Checked
 	e.counts.checks++
 	switch {
 	case mode == recordPushed:
@@ -291,7 +291,7 @@ func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
 		res.Consecutive = ent.oks
 	}
 	res.State = e.nextState(ent, prev, res)
-	ent.status = &ComponentStatus{Component: ent.comp, Check: res, Checked: true}
+	ent.status = &ComponentStatus{Component: ent.comp, Result: res, Checked: true}
 	if e.layout != nil {
 		e.layout.set(ent)
 	}
@@ -317,7 +317,7 @@ func (e *Engine) record(ent *entry, res Check, mode recordMode) Check {
 // initial state of a component not started as Up) a success is published at
 // once and failures only after Fall in a row, so a new component that fails
 // its first checks stays Unknown (not ready, its message shown) until then.
-func (e *Engine) nextState(ent *entry, prev State, res Check) State {
+func (e *Engine) nextState(ent *entry, prev State, res Result) State {
 	switch {
 	case prev == StateUnknown && !res.Failed():
 		return res.Observed

@@ -29,7 +29,7 @@ func within(t *testing.T, what string, f func()) {
 	}
 }
 
-func TestBlockedCheckStoreSlowsNeitherChecksNorRemove(t *testing.T) {
+func TestBlockedResultStoreSlowsNeitherChecksNorRemove(t *testing.T) {
 	var logs syncBuffer
 	store := &blockingStore{MemoryStore: core.NewMemoryStore(0), release: make(chan struct{})}
 	e, p := newEngine(t, core.WithStores(nil, store), core.WithStoreQueue(2, 0),
@@ -50,8 +50,8 @@ func TestBlockedCheckStoreSlowsNeitherChecksNorRemove(t *testing.T) {
 			mustRun(t, e, "a")
 		}
 	})
-	if cs, _ := e.Snapshot().Get("a"); cs.Check.Consecutive != 5 {
-		t.Fatalf("snapshot after 5 runs: consecutive %d, want 5", cs.Check.Consecutive)
+	if cs, _ := e.Snapshot().Get("a"); cs.Result.Consecutive != 5 {
+		t.Fatalf("snapshot after 5 runs: consecutive %d, want 5", cs.Result.Consecutive)
 	}
 	mustRun(t, e, "gone")
 	within(t, "Remove", func() {
@@ -92,10 +92,10 @@ func TestMemoryStoreKeepsDetailsOfTheLatestResultOnly(t *testing.T) {
 	ctx := t.Context()
 	start := time.Unix(1700000000, 0)
 	for i := range 3 {
-		c := core.Check{Component: "a", State: core.StateDown, Observed: core.StateDown, Message: fmt.Sprint("m", i),
+		c := core.Result{Component: "a", State: core.StateDown, Observed: core.StateDown, Message: fmt.Sprint("m", i),
 			Details: map[string]any{"i": i}, Err: errors.New("e"), Time: start.Add(time.Duration(i) * time.Second),
 			Duration: time.Millisecond, Consecutive: i + 1}
-		if err := s.RecordCheck(ctx, c); err != nil {
+		if err := s.RecordResult(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -158,12 +158,12 @@ func TestPublishedStatusesAreNotModified(t *testing.T) {
 	mustRun(t, e, "a")
 	mustAdd(t, e, manual("aa"))
 	mustRun(t, e, "b")
-	if got := *before.Components[0]; got.Check.Consecutive != a.Check.Consecutive || got.Check.Observed != core.StateUp {
-		t.Fatalf("a published status changed: %+v, was %+v", got.Check, a.Check)
+	if got := *before.Components[0]; got.Result.Consecutive != a.Result.Consecutive || got.Result.Observed != core.StateUp {
+		t.Fatalf("a published status changed: %+v, was %+v", got.Result, a.Result)
 	}
 	after := e.Snapshot()
-	if cs, _ := after.Get("a"); cs.Check.Observed != core.StateDown {
-		t.Fatalf("new snapshot: a observed %s", cs.Check.Observed)
+	if cs, _ := after.Get("a"); cs.Result.Observed != core.StateDown {
+		t.Fatalf("new snapshot: a observed %s", cs.Result.Observed)
 	}
 	if cs, ok := after.Get("aa"); !ok || cs.Checked {
 		t.Fatalf("new snapshot: aa = %+v, %v", cs, ok)
@@ -207,8 +207,8 @@ func TestScheduledResultsCoalesced(t *testing.T) {
 			if ev.Component != "c042" || ev.To != core.StateDown {
 				continue
 			}
-			if cs, _ := ev.Snapshot.Get("c042"); cs.Check.State != core.StateDown {
-				t.Fatalf("event %s -> %s with c042 %s in its snapshot", ev.From, ev.To, cs.Check.State)
+			if cs, _ := ev.Snapshot.Get("c042"); cs.Result.State != core.StateDown {
+				t.Fatalf("event %s -> %s with c042 %s in its snapshot", ev.From, ev.To, cs.Result.State)
 			}
 			return
 		case <-timeout:

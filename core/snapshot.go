@@ -47,9 +47,9 @@ func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 type ComponentStatus struct {
 	// Component is the component's definition, defaults applied.
 	Component Component `json:"component"`
-	// Check is the latest result; Check.State is StateUnknown (or Up with
+	// Result is the latest result; Result.State is StateUnknown (or Up with
 	// StartUp) and Checked is false until the first result.
-	Check Check `json:"check"`
+	Result Result `json:"check"`
 	// Checked reports whether at least one result has been published.
 	Checked bool `json:"checked"`
 }
@@ -63,7 +63,7 @@ func (cs *ComponentStatus) Pending() bool { return !cs.Checked && !cs.Component.
 // overall State: its published state, a non-critical Down counting as
 // Degraded.
 func (cs *ComponentStatus) Contribution() State {
-	st := cs.Check.State
+	st := cs.Result.State
 	if cs.Component.NonCritical && st == StateDown {
 		return StateDegraded
 	}
@@ -179,7 +179,7 @@ func (s *Snapshot) groupPasses(g string, pass func(*ComponentStatus) bool) bool 
 func (s *Snapshot) Healthy() []string {
 	var out []string
 	for _, cs := range s.Components {
-		if cs.Check.State.Healthy() {
+		if cs.Result.State.Healthy() {
 			out = append(out, cs.Component.Name)
 		}
 	}

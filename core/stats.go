@@ -70,7 +70,7 @@ func (e *Engine) Stats() Stats {
 		LastRoundAt:  e.counts.lastRoundAt,
 	}
 	for _, ent := range e.entries {
-		switch ent.status.Check.State {
+		switch ent.status.Result.State {
 		case StateUp:
 			s.Up++
 		case StateDegraded:
@@ -91,7 +91,7 @@ func (e *Engine) Stats() Stats {
 func (s *Snapshot) Unhealthy() []string {
 	var out []string
 	for _, cs := range s.Components {
-		if !cs.Check.State.Healthy() {
+		if !cs.Result.State.Healthy() {
 			out = append(out, cs.Component.Name)
 		}
 	}

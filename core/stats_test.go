@@ -22,8 +22,8 @@ func TestStats(t *testing.T) {
 	p.SetState("b", core.StateDegraded)
 	p.SetState("c", core.StateDown)
 	before := time.Now()
-	e.RunAll(context.Background())
-	if _, err := e.RecordResult("d", core.Check{State: core.StateDown}); err != nil {
+	e.CheckAll(context.Background())
+	if _, err := e.RecordResult("d", core.Result{State: core.StateDown}); err != nil {
 		t.Fatal(err)
 	}
 	s := e.Stats()
@@ -38,7 +38,7 @@ func TestStats(t *testing.T) {
 	if s.LastRound <= 0 || s.LastRoundAt.Before(before) || s.Publications == 0 {
 		t.Fatalf("round %s at %s, publications %d", s.LastRound, s.LastRoundAt, s.Publications)
 	}
-	e.RunAll(context.Background()) // publishes what RecordResult coalesced
+	e.CheckAll(context.Background()) // publishes what RecordResult coalesced
 	if got := e.Snapshot().Unhealthy(); !slices.Equal(got, []string{"c"}) {
 		// d: the scheduled check (Up) after the pushed Down.
 		t.Fatalf("unhealthy %v", got)

@@ -26,23 +26,23 @@ type ComponentStore interface {
 	DeleteComponent(ctx context.Context, name string) error
 }
 
-// CheckStore keeps check results. The engine records every result; status
+// ResultStore keeps check results. The engine records every result; status
 // pages read the history back.
-type CheckStore interface {
-	// RecordCheck appends a result to its component's history.
-	RecordCheck(ctx context.Context, c Check) error
+type ResultStore interface {
+	// RecordResult appends a result to its component's history.
+	RecordResult(ctx context.Context, c Result) error
 	// History returns up to n of the latest results of a component, oldest
 	// first (n <= 0: all kept).
-	History(ctx context.Context, component string, n int) ([]Check, error)
-	// ForgetChecks drops the history of a component (on Remove).
-	ForgetChecks(ctx context.Context, component string) error
+	History(ctx context.Context, component string, n int) ([]Result, error)
+	// ForgetResults drops the history of a component (on Remove).
+	ForgetResults(ctx context.Context, component string) error
 }
 
 // DefaultHistory is the number of results MemoryStore keeps per component
 // when created with size 0.
 const DefaultHistory = 100
 
-// MemoryStore is the default ComponentStore and CheckStore: components in a
+// MemoryStore is the default ComponentStore and ResultStore: components in a
 // map, and a bounded ring of results per component. A ring grows with its
 // results up to its size, and only a component's latest result keeps its
 // Details and Err: older ones keep their state, time, duration, message
@@ -103,9 +103,9 @@ func (m *MemoryStore) DeleteComponent(_ context.Context, name string) error {
 	return nil
 }
 
-// RecordCheck appends a result to the component's ring, evicting the
+// RecordResult appends a result to the component's ring, evicting the
 // oldest, and drops the Details and Err of the result before it.
-func (m *MemoryStore) RecordCheck(_ context.Context, c Check) error {
+func (m *MemoryStore) RecordResult(_ context.Context, c Result) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.rings[c.Component]
@@ -118,7 +118,7 @@ func (m *MemoryStore) RecordCheck(_ context.Context, c Check) error {
 }
 
 // History returns up to n of the latest results, oldest first.
-func (m *MemoryStore) History(_ context.Context, component string, n int) ([]Check, error) {
+func (m *MemoryStore) History(_ context.Context, component string, n int) ([]Result, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.rings[component]
@@ -128,8 +128,8 @@ func (m *MemoryStore) History(_ context.Context, component string, n int) ([]Che
 	return r.last(component, n), nil
 }
 
-// ForgetChecks drops the history of a component.
-func (m *MemoryStore) ForgetChecks(_ context.Context, component string) error {
+// ForgetResults drops the history of a component.
+func (m *MemoryStore) ForgetResults(_ context.Context, component string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.rings, component)
@@ -144,7 +144,7 @@ type ring struct {
 	buf    []storedCheck
 	size   int
 	next   int // where the next result goes once buf is full
-	latest Check
+	latest Result
 }
 
 type storedCheck struct {
@@ -156,7 +156,7 @@ type storedCheck struct {
 	observed    uint8
 }
 
-func (r *ring) push(c Check) {
+func (r *ring) push(c Result) {
 	r.latest = c
 	sc := storedCheck{unixNano: c.Time.UnixNano(), duration: c.Duration, message: c.Message,
 		consecutive: int32(min(c.Consecutive, math.MaxInt32)), state: uint8(c.State), observed: uint8(c.Observed)}
@@ -171,16 +171,16 @@ func (r *ring) push(c Check) {
 	r.next = (r.next + 1) % r.size
 }
 
-func (r *ring) last(component string, n int) []Check {
+func (r *ring) last(component string, n int) []Result {
 	count := len(r.buf)
 	if n <= 0 || n > count {
 		n = count
 	}
-	out := make([]Check, n)
+	out := make([]Result, n)
 	start := (r.next - n + count) % count
 	for i := range n {
 		sc := &r.buf[(start+i)%count]
-		out[i] = Check{Component: component, State: State(sc.state), Observed: State(sc.observed), Message: sc.message,
+		out[i] = Result{Component: component, State: State(sc.state), Observed: State(sc.observed), Message: sc.message,
 			Duration: sc.duration, Time: time.Unix(0, sc.unixNano), Consecutive: int(sc.consecutive)}
 	}
 	if n > 0 {

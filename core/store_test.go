@@ -11,7 +11,7 @@ func TestMemoryStoreRing(t *testing.T) {
 	s := core.NewMemoryStore(3)
 	ctx := t.Context()
 	for i := range 5 {
-		if err := s.RecordCheck(ctx, core.Check{Component: "a", Consecutive: i}); err != nil {
+		if err := s.RecordResult(ctx, core.Result{Component: "a", Consecutive: i}); err != nil {
 			t.Fatal(err)
 		}
 	}

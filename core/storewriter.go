@@ -16,8 +16,8 @@ import (
 const DefaultStoreQueue = 10000
 
 // DefaultStoreWriteTimeout bounds one check store write by default
-// (WithStoreQueue): the deadline of the context RecordCheck and
-// ForgetChecks get.
+// (WithStoreQueue): the deadline of the context RecordResult and
+// ForgetResults get.
 const DefaultStoreWriteTimeout = 2 * time.Second
 
 // storeLogEvery rate-limits the log lines of dropped and failed writes.
@@ -45,7 +45,7 @@ const (
 
 type storeOp struct {
 	kind  storeOpKind
-	check Check         // opRecord
+	check Result        // opRecord
 	name  string        // opForget
 	done  chan struct{} // opBarrier: closed once the writes before it are done
 }
@@ -57,7 +57,7 @@ type storeOp struct {
 // component's history always goes. FIFO order is what keeps a result
 // recorded before its component's Remove from outliving the forget.
 type storeWriter struct {
-	store   CheckStore
+	store   ResultStore
 	log     *slog.Logger
 	max     int
 	timeout time.Duration
@@ -73,7 +73,7 @@ type storeWriter struct {
 	logged  time.Time
 }
 
-func (w *storeWriter) record(c Check) {
+func (w *storeWriter) record(c Result) {
 	w.mu.Lock()
 	if w.records >= w.max {
 		w.mu.Unlock()
@@ -157,9 +157,9 @@ func (w *storeWriter) apply(op storeOp) {
 	name := op.name
 	if op.kind == opRecord {
 		name = op.check.Component
-		err = w.store.RecordCheck(ctx, op.check)
+		err = w.store.RecordResult(ctx, op.check)
 	} else {
-		err = w.store.ForgetChecks(ctx, op.name)
+		err = w.store.ForgetResults(ctx, op.name)
 	}
 	if err != nil {
 		n := w.failed.Add(1)

@@ -112,7 +112,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 		case old.comp.Provider == c.Provider:
 			old.stopLoop()
 			ent.runs = old.runs
-			ent.status = &ComponentStatus{Component: c, Check: old.status.Check, Checked: old.status.Checked}
+			ent.status = &ComponentStatus{Component: c, Result: old.status.Result, Checked: old.status.Checked}
 			ent.fails, ent.oks = old.fails, old.oks
 			ent.reported, ent.pushed = old.reported, old.pushed
 			res.Updated = append(res.Updated, name)

@@ -65,8 +65,8 @@ func TestSyncAppliesTheDifferenceInOnePublication(t *testing.T) {
 	}
 	s := e.Snapshot()
 	for name, st := range map[string]core.State{"keep": core.StateDown, "conf": core.StateDown, "prov": core.StateUnknown, "new": core.StateUnknown} {
-		if cs, _ := s.Get(name); cs.Check.State != st {
-			t.Errorf("%s: state %s, want %s", name, cs.Check.State, st)
+		if cs, _ := s.Get(name); cs.Result.State != st {
+			t.Errorf("%s: state %s, want %s", name, cs.Result.State, st)
 		}
 	}
 	if cs, _ := s.Get("conf"); cs.Component.Config["path"] != "/v2" {
@@ -148,18 +148,18 @@ func TestSyncUnderConcurrentChecks(t *testing.T) {
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.RunAll(context.Background())
+	e.CheckAll(context.Background())
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for ctx.Err() == nil {
-			e.RunAll(ctx)
+			e.CheckAll(ctx)
 		}
 	})
 	wg.Go(func() {
 		for i := 0; ctx.Err() == nil; i++ {
-			_, _ = e.Run(ctx, fmt.Sprintf("churn%d", i%5)) // may be absent
-			_, _ = e.Run(ctx, fmt.Sprintf("keep%d", i%10))
+			_, _ = e.Check(ctx, fmt.Sprintf("churn%d", i%5)) // may be absent
+			_, _ = e.Check(ctx, fmt.Sprintf("keep%d", i%10))
 		}
 	})
 	histBefore, err := e.History(context.Background(), "keep0", 1<<20)
@@ -185,7 +185,7 @@ func TestSyncUnderConcurrentChecks(t *testing.T) {
 			t.Fatalf("round %d: components %v, want %v", round, got, want)
 		}
 		for i := range 10 {
-			if cs, _ := e.Snapshot().Get(fmt.Sprintf("keep%d", i)); !cs.Checked || cs.Check.State != core.StateUp {
+			if cs, _ := e.Snapshot().Get(fmt.Sprintf("keep%d", i)); !cs.Checked || cs.Result.State != core.StateUp {
 				t.Fatalf("round %d: keep%d lost its state: %+v", round, i, cs)
 			}
 		}

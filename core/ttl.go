@@ -81,10 +81,10 @@ func (p ttlProvider) ValidateConfig(c Component) error {
 // Check is Down when the last report (or the component's addition, when
 // none came yet) is older than the ttl; otherwise it says "fresh", which
 // run does not record: the pushed result stands.
-func (p ttlProvider) Check(_ context.Context, c Component) Check {
+func (p ttlProvider) Check(_ context.Context, c Component) Result {
 	ttl, err := parseTTL(c.Config)
 	if err != nil {
-		return Check{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 	}
 	e := p.e
 	e.mu.Lock()
@@ -96,18 +96,18 @@ func (p ttlProvider) Check(_ context.Context, c Component) Check {
 	}
 	e.mu.Unlock()
 	if !ok {
-		return Check{State: StateUnknown, Message: "removed", Err: ErrNotFound}
+		return Result{State: StateUnknown, Message: "removed", Err: ErrNotFound}
 	}
 	age := e.set.now().Sub(reported)
 	if age < ttl {
-		return Check{Err: errTTLFresh}
+		return Result{Err: errTTLFresh}
 	}
 	age = age.Round(time.Millisecond)
 	msg := fmt.Sprintf("last report %s ago (ttl %s)", age, ttl)
 	if !pushed {
 		msg = fmt.Sprintf("no report in the %s since it was added (ttl %s)", age, ttl)
 	}
-	return Check{State: StateDown, Message: msg, Err: ErrTTLExpired}
+	return Result{State: StateDown, Message: msg, Err: ErrTTLExpired}
 }
 
 // RecordResult records a result produced outside the engine for the named
@@ -124,13 +124,13 @@ func (p ttlProvider) Check(_ context.Context, c Component) Check {
 // published state after fall/rise, or an error when there is no such
 // component or res.State is not a State. Results pushed after Stop are
 // dropped.
-func (e *Engine) RecordResult(name string, res Check) (Check, error) {
+func (e *Engine) RecordResult(name string, res Result) (Result, error) {
 	if _, ok := res.State.name(); !ok {
-		return Check{}, fmt.Errorf("core: record result of %q: state %d is not a State", name, int(res.State))
+		return Result{}, fmt.Errorf("core: record result of %q: state %d is not a State", name, int(res.State))
 	}
 	ent, ok := e.lookup(name)
 	if !ok {
-		return Check{}, fmt.Errorf("core: record result: component %q: %w", name, ErrNotFound)
+		return Result{}, fmt.Errorf("core: record result: component %q: %w", name, ErrNotFound)
 	}
 	if len(res.Message) > MaxPushedMessage {
 		res.Message = res.Message[:MaxPushedMessage] + fmt.Sprintf("… (cut at %d bytes)", MaxPushedMessage)
@@ -145,11 +145,11 @@ func (e *Engine) RecordResult(name string, res Check) (Check, error) {
 
 // ttlFresh reports whether res is a TTL component's "still fresh": then
 // the result to return is the current one, and nothing is recorded.
-func (e *Engine) ttlFresh(ent *entry, res Check) (Check, bool) {
+func (e *Engine) ttlFresh(ent *entry, res Result) (Result, bool) {
 	if !errors.Is(res.Err, errTTLFresh) {
 		return res, false
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return ent.status.Check, true
+	return ent.status.Result, true
 }

@@ -39,9 +39,9 @@ func newTTLEngine(t *testing.T) (*Engine, *fakeClock) {
 	return e, clk
 }
 
-func mustRunTTL(t *testing.T, e *Engine, name string) Check {
+func mustRunTTL(t *testing.T, e *Engine, name string) Result {
 	t.Helper()
-	res, err := e.Run(context.Background(), name)
+	res, err := e.Check(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestTTLExpiryWithFakeClock(t *testing.T) {
 	if res := mustRunTTL(t, e, "batch"); res.State != StateUnknown || e.Stats().Checks != 0 {
 		t.Fatalf("before any report: %+v, %d checks", res, e.Stats().Checks)
 	}
-	res, err := e.RecordResult("batch", Check{State: StateUp, Message: "run ok"})
+	res, err := e.RecordResult("batch", Result{State: StateUp, Message: "run ok"})
 	if err != nil || res.State != StateUp {
 		t.Fatalf("RecordResult: %+v %v", res, err)
 	}
@@ -81,8 +81,8 @@ func TestTTLExpiryWithFakeClock(t *testing.T) {
 	if res.State != StateDown || res.Message != "last report 31s ago (ttl 30s)" || !errors.Is(res.Err, ErrTTLExpired) {
 		t.Fatalf("after the ttl: %+v", res)
 	}
-	if cs, _ := e.Snapshot().Get("batch"); cs.Check.State != StateDown {
-		t.Fatalf("snapshot: %s", cs.Check.State)
+	if cs, _ := e.Snapshot().Get("batch"); cs.Result.State != StateDown {
+		t.Fatalf("snapshot: %s", cs.Result.State)
 	}
 	if s := e.Stats(); s.Expired != 1 || s.Down != 1 || s.Failures != 1 {
 		t.Fatalf("stats: %+v", s)
@@ -99,7 +99,7 @@ func TestTTLExpiryWithFakeClock(t *testing.T) {
 	}
 	// Reports bring it back through rise (2).
 	for i, want := range []State{StateDown, StateUp} {
-		if res, _ := e.RecordResult("batch", Check{State: StateUp}); res.State != want {
+		if res, _ := e.RecordResult("batch", Result{State: StateUp}); res.State != want {
 			t.Fatalf("report %d: %s, want %s", i+1, res.State, want)
 		}
 	}
@@ -135,7 +135,7 @@ func TestRecordResult(t *testing.T) {
 	}
 	// Fall (3) applies to pushed results of any component.
 	for i, want := range []State{StateUnknown, StateUnknown, StateDown} {
-		res, err := e.RecordResult("api", Check{State: StateDown, Message: strings.Repeat("x", 5000)})
+		res, err := e.RecordResult("api", Result{State: StateDown, Message: strings.Repeat("x", 5000)})
 		if err != nil || res.State != want || res.Consecutive != i+1 {
 			t.Fatalf("push %d: %+v %v", i+1, res, err)
 		}
@@ -146,10 +146,10 @@ func TestRecordResult(t *testing.T) {
 	if h, err := e.History(context.Background(), "api", 10); err != nil || len(h) != 3 {
 		t.Fatalf("history %d %v", len(h), err)
 	}
-	if _, err := e.RecordResult("nope", Check{State: StateUp}); !errors.Is(err, ErrNotFound) {
+	if _, err := e.RecordResult("nope", Result{State: StateUp}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown component: %v", err)
 	}
-	if _, err := e.RecordResult("api", Check{State: State(9)}); err == nil || !strings.Contains(err.Error(), "state 9 is not a State") {
+	if _, err := e.RecordResult("api", Result{State: State(9)}); err == nil || !strings.Contains(err.Error(), "state 9 is not a State") {
 		t.Fatalf("bad state: %v", err)
 	}
 }

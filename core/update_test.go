@@ -21,7 +21,7 @@ type slowProvider struct {
 
 func (p *slowProvider) Name() string { return "slow" }
 
-func (p *slowProvider) Check(ctx context.Context, c core.Component) core.Check {
+func (p *slowProvider) Check(ctx context.Context, c core.Component) core.Result {
 	p.calls.Add(1)
 	n := p.cur.Add(1)
 	defer p.cur.Add(-1)
@@ -35,7 +35,7 @@ func (p *slowProvider) Check(ctx context.Context, c core.Component) core.Check {
 	case <-time.After(p.delay):
 	case <-ctx.Done():
 	}
-	return core.Check{State: core.StateUp}
+	return core.Result{State: core.StateUp}
 }
 
 // Update while a check is in flight must not start a second provider call
@@ -57,7 +57,7 @@ func TestUpdateDuringSlowCheckDoesNotOverlap(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 4 {
 		wg.Go(func() {
-			if _, err := e.Run(t.Context(), "db"); err != nil {
+			if _, err := e.Check(t.Context(), "db"); err != nil {
 				t.Error(err)
 			}
 		})
@@ -68,7 +68,7 @@ func TestUpdateDuringSlowCheckDoesNotOverlap(t *testing.T) {
 			t.Fatal(err)
 		}
 		wg.Go(func() {
-			if _, err := e.Run(t.Context(), "db"); err != nil {
+			if _, err := e.Check(t.Context(), "db"); err != nil {
 				t.Error(err)
 			}
 		})
@@ -81,7 +81,7 @@ func TestUpdateDuringSlowCheckDoesNotOverlap(t *testing.T) {
 		t.Fatalf("%d provider calls of one component overlapped (%d calls)", m, p.calls.Load())
 	}
 	cs, _ := e.Snapshot().Get("db")
-	if cs.Component.Timeout != time.Second+4*time.Millisecond || cs.Check.State != core.StateUp {
+	if cs.Component.Timeout != time.Second+4*time.Millisecond || cs.Result.State != core.StateUp {
 		t.Fatalf("latest definition not checked: %+v", cs)
 	}
 }
@@ -126,12 +126,12 @@ type blocking struct{ block atomic.Bool }
 
 func (p *blocking) Name() string { return "blocking" }
 
-func (p *blocking) Check(ctx context.Context, _ core.Component) core.Check {
+func (p *blocking) Check(ctx context.Context, _ core.Component) core.Result {
 	if !p.block.Load() {
-		return core.Check{State: core.StateUp}
+		return core.Result{State: core.StateUp}
 	}
 	<-ctx.Done()
-	return core.Check{State: core.StateDown, Message: "gave up", Err: ctx.Err()}
+	return core.Result{State: core.StateDown, Message: "gave up", Err: ctx.Err()}
 }
 
 // A caller that cancels Run or ForceCheck gets an interrupted result, but
@@ -157,7 +157,7 @@ func TestCallerCancellationIsNotRecorded(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 	defer cancel()
-	got, err := e.Run(ctx, "db")
+	got, err := e.Check(ctx, "db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +171,8 @@ func TestCallerCancellationIsNotRecorded(t *testing.T) {
 	}
 
 	cs, _ := e.Snapshot().Get("db")
-	if cs.Check.State != core.StateUp {
-		t.Fatalf("published %v after a caller's cancellation: %s", cs.Check.State, cs.Check.Message)
+	if cs.Result.State != core.StateUp {
+		t.Fatalf("published %v after a caller's cancellation: %s", cs.Result.State, cs.Result.Message)
 	}
 	h, err := e.History(t.Context(), "db", 10)
 	if err != nil {

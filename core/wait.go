@@ -10,26 +10,26 @@ import (
 	"time"
 )
 
-// Run checks the named component now, publishes the result and returns it.
-// If a check of it is already running, Run waits for that one instead of
+// Check checks the named component now, publishes the result and returns it.
+// If a check of it is already running, Check waits for that one instead of
 // starting another.
-func (e *Engine) Run(ctx context.Context, name string) (Check, error) {
+func (e *Engine) Check(ctx context.Context, name string) (Result, error) {
 	ent, ok := e.lookup(name)
 	if !ok {
-		return Check{}, fmt.Errorf("core: component %q: %w", name, ErrNotFound)
+		return Result{}, fmt.Errorf("core: component %q: %w", name, ErrNotFound)
 	}
 	res := e.run(ctx, ent, recordNow)
 	e.flush() // when it joined a batched run
 	return res, nil
 }
 
-// RunAll checks every component now, under the concurrency bound, and
+// CheckAll checks every component now, under the concurrency bound, and
 // returns the results sorted by component name.
-func (e *Engine) RunAll(ctx context.Context) []Check {
+func (e *Engine) CheckAll(ctx context.Context) []Result {
 	start := time.Now()
 	defer e.roundDone(start)
 	ents := e.allEntries()
-	out := make([]Check, len(ents))
+	out := make([]Result, len(ents))
 	var wg sync.WaitGroup
 	for i, ent := range ents {
 		wg.Go(func() { out[i] = e.run(ctx, ent, recordBatched) })
@@ -39,10 +39,21 @@ func (e *Engine) RunAll(ctx context.Context) []Check {
 	return out
 }
 
+// Run checks the named component now: an alias of Check.
+//
+// Deprecated: use Check; Run is the lifecycle word elsewhere (Start, Stop,
+// Run of fxmodule/lifecycle). Run goes away in the next minor release.
+func (e *Engine) Run(ctx context.Context, name string) (Result, error) { return e.Check(ctx, name) }
+
+// RunAll checks every component now: an alias of CheckAll.
+//
+// Deprecated: use CheckAll. RunAll goes away in the next minor release.
+func (e *Engine) RunAll(ctx context.Context) []Result { return e.CheckAll(ctx) }
+
 // ForceCheck runs every check now and returns when all are done and
 // published, or with ctx's error when ctx ended first.
 func (e *Engine) ForceCheck(ctx context.Context) error {
-	e.RunAll(ctx)
+	e.CheckAll(ctx)
 	return ctx.Err()
 }
 
@@ -102,7 +113,7 @@ func groupNotReady(s *Snapshot, group string) map[string]State {
 			continue
 		}
 		if !cs.PassesReadiness() {
-			out[cs.Component.Name] = cs.Check.State
+			out[cs.Component.Name] = cs.Result.State
 		}
 	}
 	return out

@@ -38,11 +38,11 @@ const (
 // are shown.
 func axwayStatus(cs *core.ComponentStatus, details bool) *axStatus {
 	st := &axStatus{Result: axFail}
-	if !pending(cs) && cs.Check.State.Healthy() {
+	if !pending(cs) && cs.Result.State.Healthy() {
 		st.Result = axOK
 	}
 	if details {
-		st.Details = oneLine(cs.Check.Message)
+		st.Details = oneLine(cs.Result.Message)
 	}
 	return st
 }

@@ -122,10 +122,10 @@ func (h *Handler) serveRoadRunnerJobs(w http.ResponseWriter, r *http.Request) {
 		if cs.Component.Provider != core.ProviderJobs {
 			continue
 		}
-		if v, ok := cs.Check.Details[core.JobsDetailsKey]; !ok || v == nil {
+		if v, ok := cs.Result.Details[core.JobsDetailsKey]; !ok || v == nil {
 			continue
 		}
-		items, err := jobsItems(cs.Check)
+		items, err := jobsItems(cs.Result)
 		if err != nil {
 			h.set.log.Warn("vitals: jobs check details are not a list of reports", "component", cs.Component.Name, "err", err)
 			continue

@@ -26,7 +26,7 @@ func newScripted(name string) *scripted { return coretest.NewProvider(name) }
 
 // set scripts the next results of component.
 func set(p *scripted, component string, st core.State, msg string, details map[string]any) {
-	p.Set(component, core.Check{State: st, Message: msg, Details: details})
+	p.Set(component, core.Result{State: st, Message: msg, Details: details})
 }
 
 // comp is a component the test drives: checked once at start and then only
@@ -77,7 +77,7 @@ func force(t testing.TB, e *core.Engine, p *scripted) {
 		if p.Held(c.Name) {
 			continue
 		}
-		if _, err := e.Run(context.Background(), c.Name); err != nil {
+		if _, err := e.Check(context.Background(), c.Name); err != nil {
 			t.Fatal(err)
 		}
 	}

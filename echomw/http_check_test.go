@@ -57,9 +57,9 @@ func TestReadyFailsWhenHTTPDependencyAnswers500(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ready", nil))
 	cs, _ := e.Snapshot().Get("dep")
 	if rec.Code != http.StatusServiceUnavailable {
-		t.Errorf("/ready = %d with the dependency %s %q, want 503", rec.Code, cs.Check.State, cs.Check.Message)
+		t.Errorf("/ready = %d with the dependency %s %q, want 503", rec.Code, cs.Result.State, cs.Result.Message)
 	}
-	if cs.Check.State != core.StateDown {
-		t.Errorf("dep is %s %q, want down", cs.Check.State, cs.Check.Message)
+	if cs.Result.State != core.StateDown {
+		t.Errorf("dep is %s %q, want down", cs.Result.State, cs.Result.Message)
 	}
 }

@@ -42,7 +42,7 @@ func TestAppendIndented(t *testing.T) {
 // TestAppendDetailsCap: details past the cap (possible only for details
 // that did not come through the engine) are replaced by a marker.
 func TestAppendDetailsCap(t *testing.T) {
-	cs := &core.ComponentStatus{Check: core.Check{Details: map[string]any{"s": strings.Repeat("x", 70000)}}}
+	cs := &core.ComponentStatus{Result: core.Result{Details: map[string]any{"s": strings.Repeat("x", 70000)}}}
 	got := string(appendDetails(nil, cs, "", slog.New(slog.DiscardHandler)))
 	want := "{\n  \"_truncated\": \"details cut: 70008 bytes as JSON, over the 65536 shown per check\"\n}"
 	if got != want {

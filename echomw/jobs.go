@@ -30,7 +30,7 @@ func renderJobs(s *core.Snapshot, details bool, log *slog.Logger) []byte {
 		if cs.Component.Provider != core.ProviderJobs {
 			continue
 		}
-		items, err := jobsItems(cs.Check)
+		items, err := jobsItems(cs.Result)
 		if err != nil {
 			log.Warn("vitals: jobs check details are not a list of reports", "component", cs.Component.Name, "err", err)
 			continue
@@ -62,7 +62,7 @@ func renderJobs(s *core.Snapshot, details bool, log *slog.Logger) []byte {
 // core.JobsReport when the result holds them (core.JobsReports), else the
 // objects of whatever Details[core.JobsDetailsKey] holds (details the
 // engine cut to its limits are maps).
-func jobsItems(c core.Check) ([]json.RawMessage, error) {
+func jobsItems(c core.Result) ([]json.RawMessage, error) {
 	if reports, ok := core.JobsReports(c); ok {
 		items := make([]json.RawMessage, len(reports))
 		for i, r := range reports {

@@ -18,8 +18,8 @@ type fakeJobs map[string]any
 
 func (fakeJobs) Name() string { return "jobs" }
 
-func (f fakeJobs) Check(_ context.Context, c core.Component) core.Check {
-	return core.Check{State: core.StateUp, Details: map[string]any{"pipelines": f[c.Name]}}
+func (f fakeJobs) Check(_ context.Context, c core.Component) core.Result {
+	return core.Result{State: core.StateUp, Details: map[string]any{"pipelines": f[c.Name]}}
 }
 
 func TestJobsAnyPipelinesValue(t *testing.T) {

@@ -79,7 +79,7 @@ func appendCheck(b []byte, cs *core.ComponentStatus, details bool, log *slog.Log
 	b = appendString(b, cs.Component.Name)
 	b = appendField(b, in, "componentType", componentType(cs.Component))
 	b = appendField(b, in, "status", checkStatus(cs))
-	b = appendField(b, in, "state", cs.Check.State.String())
+	b = appendField(b, in, "state", cs.Result.State.String())
 	if cs.Component.NonCritical {
 		b = append(b, ",\n"+in+`"nonCritical": true`...)
 	}
@@ -90,17 +90,17 @@ func appendCheck(b []byte, cs *core.ComponentStatus, details bool, log *slog.Log
 		return b
 	}
 	b = append(b, ",\n"+in+`"observedValue": `...)
-	ms := float64(cs.Check.Duration.Round(time.Microsecond)) / float64(time.Millisecond)
+	ms := float64(cs.Result.Duration.Round(time.Microsecond)) / float64(time.Millisecond)
 	b = strconv.AppendFloat(b, ms, 'f', -1, 64)
 	b = appendField(b, in, "observedUnit", "ms")
-	if !cs.Check.Time.IsZero() {
+	if !cs.Result.Time.IsZero() {
 		b = append(b, ",\n"+in+`"time": "`...)
-		b = cs.Check.Time.UTC().AppendFormat(b, time.RFC3339)
+		b = cs.Result.Time.UTC().AppendFormat(b, time.RFC3339)
 		b = append(b, '"')
 	}
 	if details {
-		b = appendField(b, in, "output", cs.Check.Message)
-		if len(cs.Check.Details) > 0 {
+		b = appendField(b, in, "output", cs.Result.Message)
+		if len(cs.Result.Details) > 0 {
 			b = append(b, ",\n"+in+`"details": `...)
 			b = appendDetails(b, cs, in, log)
 		}
@@ -123,7 +123,7 @@ const (
 
 // appendDetails appends the details of cs, indented after prefix in.
 func appendDetails(b []byte, cs *core.ComponentStatus, in string, log *slog.Logger) []byte {
-	raw, err := json.Marshal(cs.Check.Details)
+	raw, err := json.Marshal(cs.Result.Details)
 	if err != nil {
 		log.Warn("vitals: check details are not JSON", "component", cs.Component.Name, "err", err)
 		raw, _ = json.Marshal(map[string]string{"error": "details are not representable as JSON: " + err.Error()})
@@ -304,7 +304,7 @@ func renderVerbose(v *verdict, details bool) []byte {
 		switch {
 		case m.excluded:
 			b.WriteString("[+]" + name + " excluded: ok\n")
-		case !pending(cs) && cs.Check.State == core.StateUp:
+		case !pending(cs) && cs.Result.State == core.StateUp:
 			b.WriteString("[+]" + name + " ok\n")
 		case v.kind.passes(cs):
 			// Degraded, non-critical Down, or (on /health) no result yet.

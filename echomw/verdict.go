@@ -143,7 +143,7 @@ func evaluateOne(s *core.Snapshot, ep *endpoint, lame bool, name string) (v verd
 		return verdict{}, false
 	}
 	v = verdict{kind: ep.kind, label: ep.label, phase: phaseReason(s.Phase, ep.kind, lame), members: []member{{cs: &cs}}}
-	st := cs.Check.State
+	st := cs.Result.State
 	v.ok = v.phase == "" && !pending(&cs) && st.Healthy()
 	v.status = statusOf(v.ok, st == core.StateDegraded)
 	return v, true
@@ -164,7 +164,7 @@ func checkStatus(cs *core.ComponentStatus) string {
 	if pending(cs) {
 		return statusFail
 	}
-	switch cs.Check.State {
+	switch cs.Result.State {
 	case core.StateUp:
 		return statusPass
 	case core.StateDegraded:
@@ -180,13 +180,13 @@ func describe(cs *core.ComponentStatus, details bool) string {
 	if pending(cs) {
 		b.WriteString("no result yet")
 	} else {
-		b.WriteString(cs.Check.State.String())
-		if cs.Component.NonCritical && cs.Check.State == core.StateDown {
+		b.WriteString(cs.Result.State.String())
+		if cs.Component.NonCritical && cs.Result.State == core.StateDown {
 			b.WriteString(" (non-critical)")
 		}
-		if details && cs.Check.Message != "" {
+		if details && cs.Result.Message != "" {
 			b.WriteString(": ")
-			b.WriteString(oneLine(cs.Check.Message))
+			b.WriteString(oneLine(cs.Result.Message))
 		}
 	}
 	return b.String()
@@ -204,7 +204,7 @@ func (v *verdict) reasons(details bool) []string {
 			continue
 		}
 		cs := m.cs
-		if !pending(cs) && cs.Check.State == core.StateUp {
+		if !pending(cs) && cs.Result.State == core.StateUp {
 			continue
 		}
 		// A passing /health does not list members without a result: they

@@ -50,8 +50,8 @@ func TestBuiltinProviders(t *testing.T) {
 	}
 	for _, name := range []string{"upstream", "socket", "queue", "mail"} {
 		cs, ok := eng.Snapshot().Get(name)
-		if !ok || cs.Check.State != core.StateUp {
-			t.Errorf("%s = %+v, want up", name, cs.Check)
+		if !ok || cs.Result.State != core.StateUp {
+			t.Errorf("%s = %+v, want up", name, cs.Result)
 		}
 	}
 	code, body := get(t, base(t, rt)+"/jobs", "")

@@ -88,10 +88,10 @@ func TestBuiltinTLSCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := eng.Snapshot()
-	if cs, _ := s.Get("untrusted"); cs.Check.State != core.StateDown || !strings.Contains(cs.Check.Message, "certificate") {
-		t.Errorf("untrusted = %s %q, want down", cs.Check.State, cs.Check.Message)
+	if cs, _ := s.Get("untrusted"); cs.Result.State != core.StateDown || !strings.Contains(cs.Result.Message, "certificate") {
+		t.Errorf("untrusted = %s %q, want down", cs.Result.State, cs.Result.Message)
 	}
-	if cs, _ := s.Get("skipped"); cs.Check.State != core.StateUp {
-		t.Errorf("skipped = %s %q, want up", cs.Check.State, cs.Check.Message)
+	if cs, _ := s.Get("skipped"); cs.Result.State != core.StateUp {
+		t.Errorf("skipped = %s %q, want up", cs.Result.State, cs.Result.Message)
 	}
 }

@@ -74,7 +74,7 @@ health:
 	s := engine.Snapshot()
 	fmt.Println("phase:", s.Phase)
 	for _, c := range s.Components {
-		fmt.Printf("%s: %s\n", c.Component.Name, c.Check.State)
+		fmt.Printf("%s: %s\n", c.Component.Name, c.Result.State)
 	}
 	fmt.Println("readiness:", s.Groups[core.GroupReadiness].State)
 	_ = app.Stop(ctx)

@@ -115,8 +115,8 @@ func TestValueGroups(t *testing.T) {
 	s := eng.Snapshot()
 	for name, want := range map[string]core.State{"cache": core.StateUp, "orders-queue": core.StateDegraded} {
 		cs, ok := s.Get(name)
-		if !ok || cs.Check.State != want {
-			t.Errorf("%s = %+v (found %v), want %s", name, cs.Check.State, ok, want)
+		if !ok || cs.Result.State != want {
+			t.Errorf("%s = %+v (found %v), want %s", name, cs.Result.State, ok, want)
 		}
 	}
 }

@@ -96,8 +96,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs, _ := eng.Snapshot().Get("upstream")
-	if cs.Check.State == core.StateUp {
-		t.Fatalf("upstream is up: %+v", cs.Check)
+	if cs.Result.State == core.StateUp {
+		t.Fatalf("upstream is up: %+v", cs.Result)
 	}
 	mu.Lock()
 	used := strings.Join(seen, "\n")
@@ -106,10 +106,10 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		t.Errorf("the check did not send the secret: %q", used)
 	}
 	leak, _ := eng.Snapshot().Get("leaky")
-	if leak.Check.State != core.StateDegraded || leak.Check.Message != "token [redacted] rejected" {
-		t.Errorf("the app's check = %s %q, want degraded with the secret redacted", leak.Check.State, leak.Check.Message)
+	if leak.Result.State != core.StateDegraded || leak.Result.Message != "token [redacted] rejected" {
+		t.Errorf("the app's check = %s %q, want degraded with the secret redacted", leak.Result.State, leak.Result.Message)
 	}
-	surfaces := map[string]string{"check": cs.Check.Message + " " + errText(cs.Check.Err)}
+	surfaces := map[string]string{"check": cs.Result.Message + " " + errText(cs.Result.Err)}
 	_, surfaces["/health/leaky"] = get(t, base(t, rt)+"/ready/leaky", "")
 	_, surfaces["/health"] = get(t, base(t, rt)+"/health/upstream", "")
 	_, surfaces["/ready"] = get(t, base(t, rt)+"/ready", "")

@@ -27,15 +27,15 @@ func TestTTLComponentFromConfig(t *testing.T) {
     - {name: nightly-import, provider: ttl, interval: 10ms, rise: 1, config: {ttl: 200ms}}
 `)).RequireStart()
 	defer app.RequireStop()
-	if _, err := eng.RecordResult("nightly-import", core.Check{State: core.StateUp, Message: "imported"}); err != nil {
+	if _, err := eng.RecordResult("nightly-import", core.Result{State: core.StateUp, Message: "imported"}); err != nil {
 		t.Fatal(err)
 	}
 	url := base(t, rt) + "/ready"
 	coretest.Eventually(t, 5*time.Second, "ready after the report", func() bool { return status(url) == 200 })
 	coretest.Eventually(t, 5*time.Second, "not ready once the ttl passed", func() bool { return status(url) == 503 })
 	cs, _ := eng.Snapshot().Get("nightly-import")
-	if !strings.HasPrefix(cs.Check.Message, "last report ") || !strings.HasSuffix(cs.Check.Message, " ago (ttl 200ms)") {
-		t.Fatalf("message %q", cs.Check.Message)
+	if !strings.HasPrefix(cs.Result.Message, "last report ") || !strings.HasSuffix(cs.Result.Message, " ago (ttl 200ms)") {
+		t.Fatalf("message %q", cs.Result.Message)
 	}
 }
 

@@ -47,7 +47,7 @@ func BenchmarkCheckWarm(b *testing.B) {
 // deadline context per check, as the engine makes one.
 func BenchmarkCheckWarmDeadlinePerCheck(b *testing.B) {
 	p, c := noopProvider(b)
-	benchChecks(b, p, c, func(res core.Check) bool { return res.State == core.StateUp })
+	benchChecks(b, p, c, func(res core.Result) bool { return res.State == core.StateUp })
 }
 
 // BenchmarkCheckWarmParallel runs warm checks from GOMAXPROCS goroutines on
@@ -194,7 +194,7 @@ func goNoop(b *testing.B, name string, kv ...any) (*Provider, core.Component) {
 func BenchmarkGoGuestWarm(b *testing.B) {
 	b.Run("wasm", func(b *testing.B) {
 		p, c := goNoop(b, "go-noop")
-		benchChecks(b, p, c, func(res core.Check) bool { return res.State == core.StateUp })
+		benchChecks(b, p, c, func(res core.Result) bool { return res.State == core.StateUp })
 	})
 	b.Run("native", func(b *testing.B) {
 		native := core.CheckerFunc(func(ctx context.Context) error {
@@ -209,7 +209,7 @@ func BenchmarkGoGuestWarm(b *testing.B) {
 			return json.Unmarshal(in, &v)
 		}).Provider("native")
 		c := core.Component{Name: "go-noop", Provider: "native", Timeout: time.Minute}
-		benchChecks(b, native, c, func(res core.Check) bool { return res.State == core.StateUp })
+		benchChecks(b, native, c, func(res core.Result) bool { return res.State == core.StateUp })
 	})
 }
 

@@ -161,14 +161,14 @@ func TestMaxConcurrentCalls(t *testing.T) {
 		}
 	}
 
-	hogging := make(chan core.Check)
+	hogging := make(chan core.Result)
 	go func() { hogging <- run(t, p, spin) }()
 	// Wait until the spinning call holds the only slot.
 	for p.calls.inUse() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	var wg sync.WaitGroup
-	var waited, timedOut core.Check
+	var waited, timedOut core.Result
 	var lateTook time.Duration
 	wg.Go(func() { waited = run(t, p, waiter) })
 	wg.Go(func() {
@@ -221,7 +221,7 @@ func TestCloseWakesCallWaiters(t *testing.T) {
 	for p.calls.inUse() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	done := make(chan core.Check)
+	done := make(chan core.Result)
 	go func() { done <- run(t, p, waiter) }()
 	time.Sleep(100 * time.Millisecond) // let it queue for the slot
 	start := time.Now()
@@ -268,7 +268,7 @@ func TestHostWideCapDefault(t *testing.T) {
 		wg.Go(func() { run(t, p, c) })
 	}
 	waitCalls(p, holders)
-	results := make([]core.Check, waiters)
+	results := make([]core.Result, waiters)
 	for i, c := range comps[holders:] {
 		wg.Go(func() { results[i] = run(t, p, c) })
 	}

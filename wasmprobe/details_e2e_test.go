@@ -29,7 +29,7 @@ func TestNestedProbeOutputBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = e.Stop(context.Background()) })
-	res, err := e.Run(context.Background(), "deep")
+	res, err := e.Check(context.Background(), "deep")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	res, err := e.Run(ctx, "orders")
+	res, err := e.Check(ctx, "orders")
 	if err != nil {
 		fmt.Println(err)
 		return

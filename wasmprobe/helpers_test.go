@@ -101,7 +101,7 @@ func component(name, module string, timeout time.Duration, kv ...any) core.Compo
 
 // run checks c under its timeout and fails the test if the check outlived
 // it by more than margin.
-func run(t *testing.T, p *Provider, c core.Component) core.Check {
+func run(t *testing.T, p *Provider, c core.Component) core.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
 	defer cancel()
@@ -138,7 +138,7 @@ type guestCase struct {
 // deadline), runs times (a second check reuses the instance), and asserts
 // the state, the message and each detail of tc.details but those in skip,
 // which the caller checks on the returned result.
-func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int, skip ...string) core.Check {
+func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int, skip ...string) core.Result {
 	t.Helper()
 	cfg := map[string]any{KeyModule: tc.module}
 	maps.Copy(cfg, tc.config)
@@ -146,7 +146,7 @@ func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int
 	if err := p.ValidateConfig(c); err != nil {
 		t.Fatal(err)
 	}
-	var res core.Check
+	var res core.Result
 	for range runs {
 		res = run(t, p, c)
 		if res.State != tc.state || res.Message != tc.message {
@@ -164,7 +164,7 @@ func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int
 // benchChecks checks c with p in b.Loop, with a new one-minute deadline per
 // check as the engine makes one, and stops the benchmark at the first
 // result that ok rejects.
-func benchChecks(b *testing.B, p core.Provider, c core.Component, ok func(core.Check) bool) {
+func benchChecks(b *testing.B, p core.Provider, c core.Component, ok func(core.Result) bool) {
 	b.Helper()
 	b.ReportAllocs()
 	for b.Loop() {

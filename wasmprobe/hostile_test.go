@@ -167,7 +167,7 @@ func TestHostileConcurrent(t *testing.T) {
 	assertServing(t, p)
 }
 
-func checkHostile(t *testing.T, tc hostileCase, res core.Check) {
+func checkHostile(t *testing.T, tc hostileCase, res core.Result) {
 	t.Helper()
 	if res.State == core.StateUp && tc.state != core.StateUp {
 		t.Errorf("%s: passed: %q", tc.module, res.Message)
@@ -243,7 +243,7 @@ func TestPoolBusy(t *testing.T) {
 	p, _ := newProvider(t, Options{})
 	c := component("busy", "spin", 300*time.Millisecond, KeyPoolSize, 1)
 	var wg sync.WaitGroup
-	results := make([]core.Check, 3)
+	results := make([]core.Result, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
 	defer cancel()
 	start := time.Now()
@@ -343,7 +343,7 @@ func TestCloseStopsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := component("sleeper", "sleep", 10*time.Second)
-	done := make(chan core.Check)
+	done := make(chan core.Result)
 	go func() { done <- run(t, p, c) }()
 	time.Sleep(200 * time.Millisecond)
 	start := time.Now()

@@ -112,7 +112,7 @@ func (c *capBuffer) take() string {
 
 // newInstance instantiates the module under ctx: start function, then
 // _initialize, then reads the buffer. Any failure is returned as a result.
-func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *core.Check) {
+func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *core.Result) {
 	inst := &instance{
 		pr:     pr,
 		stack:  make([]uint64, 1),
@@ -139,7 +139,7 @@ func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *
 	}
 	inst.mod, inst.mem = mod, mod.Memory()
 	pr.mod.rt.instances.Store(mod, inst)
-	fail := func(phase string, err error) (*instance, *core.Check) {
+	fail := func(phase string, err error) (*instance, *core.Result) {
 		res := pr.failure(ctx, inst, phase, err, start)
 		inst.finish(ctx)
 		inst.close()
@@ -172,7 +172,7 @@ func (pr *probe) newInstance(ctx context.Context, start time.Time) (*instance, *
 
 // call runs vitals_check once. ok is false when the instance must not be
 // reused (it trapped, timed out or broke the ABI).
-func (inst *instance) call(ctx context.Context, start time.Time) (res core.Check, ok bool) {
+func (inst *instance) call(ctx context.Context, start time.Time) (res core.Result, ok bool) {
 	pr := inst.pr
 	inst.done = ctx.Done()
 	inst.abiErr = nil
@@ -188,7 +188,7 @@ func (inst *instance) call(ctx context.Context, start time.Time) (res core.Check
 	inst.scratch = in
 	if len(in) > int(inst.bufSize) {
 		err := abiErrorf("input of %d bytes exceeds buffer size %d (pass the probe a smaller config)", len(in), inst.bufSize)
-		return core.Check{State: core.StateUnknown, Message: err.Error(), Err: err}, true
+		return core.Result{State: core.StateUnknown, Message: err.Error(), Err: err}, true
 	}
 	inst.mem.Write(inst.buf, in)
 	inst.stack[0] = uint64(len(in))
@@ -255,8 +255,8 @@ func (inst *instance) finish(ctx context.Context) {
 // failure turns an error of a guest call into a result: a timeout is Down
 // (as for any provider), everything else Unknown, the probe being broken.
 // The guest's stdout and stderr are attached to the details.
-func (pr *probe) failure(ctx context.Context, inst *instance, phase string, err error, start time.Time) core.Check {
-	var res core.Check
+func (pr *probe) failure(ctx context.Context, inst *instance, phase string, err error, start time.Time) core.Result {
+	var res core.Result
 	var exit *sys.ExitError
 	isExit := errors.As(err, &exit)
 	if ae := (*abiError)(nil); inst.abiErr == nil && errors.As(err, &ae) {
@@ -264,21 +264,21 @@ func (pr *probe) failure(ctx context.Context, inst *instance, phase string, err 
 	}
 	switch {
 	case inst.abiErr != nil:
-		res = core.Check{State: core.StateUnknown, Message: inst.abiErr.Error(), Err: inst.abiErr}
+		res = core.Result{State: core.StateUnknown, Message: inst.abiErr.Error(), Err: inst.abiErr}
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || isExit && exit.ExitCode() == sys.ExitCodeDeadlineExceeded:
 		msg := fmt.Sprintf("wasm probe did not finish %s before the deadline (ran %s)", phase, time.Since(start).Round(time.Millisecond))
-		res = core.Check{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, context.DeadlineExceeded)}
+		res = core.Result{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, context.DeadlineExceeded)}
 	case ctx.Err() != nil || isExit && exit.ExitCode() == sys.ExitCodeContextCanceled:
-		res = core.Check{State: core.StateDown, Message: "check canceled", Err: context.Canceled}
+		res = core.Result{State: core.StateDown, Message: "check canceled", Err: context.Canceled}
 	case isExit:
 		msg := fmt.Sprintf("wasm probe exited with code %d in %s", exit.ExitCode(), phase)
-		res = core.Check{State: core.StateUnknown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, err)}
+		res = core.Result{State: core.StateUnknown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, err)}
 	case err == nil:
-		res = core.Check{State: core.StateUnknown, Message: "wasm probe failed in " + phase, Err: errors.New("wasmprobe: failed in " + phase)}
+		res = core.Result{State: core.StateUnknown, Message: "wasm probe failed in " + phase, Err: errors.New("wasmprobe: failed in " + phase)}
 	default:
 		first, _, _ := strings.Cut(err.Error(), "\n")
 		msg := fmt.Sprintf("wasm probe trapped in %s: %s", phase, first)
-		res = core.Check{State: core.StateUnknown, Message: msg, Err: fmt.Errorf("wasmprobe: %w", err)}
+		res = core.Result{State: core.StateUnknown, Message: msg, Err: fmt.Errorf("wasmprobe: %w", err)}
 	}
 	details := map[string]any{}
 	if err != nil && inst.abiErr == nil {

@@ -81,16 +81,16 @@ func TestEngineRunsProbes(t *testing.T) {
 	}
 	defer e.Stop(context.Background())
 	ctx := context.Background()
-	res, err := e.Run(ctx, "good")
+	res, err := e.Check(ctx, "good")
 	if err != nil || res.Observed != core.StateUp || res.Message != "ok" {
 		t.Fatalf("good: %+v %v", res, err)
 	}
 	start := time.Now()
-	res, err = e.Run(ctx, "stuck")
+	res, err = e.Check(ctx, "stuck")
 	if err != nil || res.Observed != core.StateDown || time.Since(start) > 200*time.Millisecond+margin {
 		t.Fatalf("stuck: %s %q after %s (%v)", res.Observed, res.Message, time.Since(start), err)
 	}
-	if res, _ = e.Run(ctx, "good"); res.Observed != core.StateUp {
+	if res, _ = e.Check(ctx, "good"); res.Observed != core.StateUp {
 		t.Fatalf("good after stuck: %s %q", res.Observed, res.Message)
 	}
 }

@@ -69,18 +69,18 @@ func (pr *probe) close() {
 
 // check runs one check: take an instance (creating it if needed), call it,
 // give it back or close it.
-func (pr *probe) check(ctx context.Context) core.Check {
+func (pr *probe) check(ctx context.Context) core.Result {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
-		return core.Check{State: core.StateDown, Message: "the check's deadline passed before the probe ran", Err: fmt.Errorf("wasmprobe: %w", err)}
+		return core.Result{State: core.StateDown, Message: "the check's deadline passed before the probe ran", Err: fmt.Errorf("wasmprobe: %w", err)}
 	}
 	inst, err := pr.pool.get(ctx)
 	if err != nil {
 		if errors.Is(err, errReloaded) {
-			return core.Check{State: core.StateUnknown, Message: errReloaded.Error(), Err: err}
+			return core.Result{State: core.StateUnknown, Message: errReloaded.Error(), Err: err}
 		}
 		msg := fmt.Sprintf("all %d instances of the probe stayed busy until the deadline", pr.cfg.poolSize)
-		return core.Check{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, err)}
+		return core.Result{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, err)}
 	}
 	if !pr.p.acquireCall(ctx) {
 		pr.pool.put(inst)
@@ -89,7 +89,7 @@ func (pr *probe) check(ctx context.Context) core.Check {
 	defer pr.p.releaseCall()
 	if inst == nil || inst.mod.IsClosed() {
 		inst.close()
-		var res *core.Check
+		var res *core.Result
 		if inst, res = pr.newInstance(ctx, start); res != nil {
 			pr.pool.put(nil)
 			return *res
@@ -114,15 +114,15 @@ func (p *Provider) releaseCall() { p.calls.release() }
 
 // callsBusy is the result of a check that waited for a host call slot
 // until its deadline.
-func (p *Provider) callsBusy(ctx context.Context) core.Check {
+func (p *Provider) callsBusy(ctx context.Context) core.Result {
 	if p.closed.Load() {
-		return core.Check{State: core.StateUnknown, Message: ErrClosed.Error(), Err: ErrClosed}
+		return core.Result{State: core.StateUnknown, Message: ErrClosed.Error(), Err: ErrClosed}
 	}
 	msg := fmt.Sprintf("all %d wasm call slots of the host stayed busy until the deadline (raise %s, health.wasm.%s)",
 		p.calls.capacity(), KeyMaxConcurrentCalls, KeyMaxConcurrentCalls)
 	p.log.LogAttrs(context.WithoutCancel(ctx), slog.LevelWarn, "wasm call slots of the host busy until a check's deadline",
 		slog.Int(KeyMaxConcurrentCalls, p.calls.capacity()))
-	return core.Check{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, ctx.Err())}
+	return core.Result{State: core.StateDown, Message: msg, Err: fmt.Errorf("wasmprobe: %s: %w", msg, ctx.Err())}
 }
 
 // warm starts one instance under a bounded timeout (the component's, or
@@ -181,7 +181,7 @@ func (pr *probe) warm(timeout time.Duration) error {
 // startError is the load error of a module whose first instance failed to
 // start. A trap or exit while starting is most often a runtime short of
 // memory (a Go guest needs about 55 pages): the error says so.
-func (pr *probe) startError(res *core.Check, timeout time.Duration) error {
+func (pr *probe) startError(res *core.Result, timeout time.Duration) error {
 	msg := res.Message
 	if s, _ := res.Details["stderr"].(string); s != "" {
 		first, _, _ := strings.Cut(strings.TrimSpace(s), "\n")

@@ -310,9 +310,9 @@ func (p *Provider) enter() bool {
 // Check runs the component's probe once, under ctx's deadline (or
 // Options.DefaultTimeout when ctx has none). A module that was not validated
 // first is loaded here.
-func (p *Provider) Check(ctx context.Context, c core.Component) core.Check {
+func (p *Provider) Check(ctx context.Context, c core.Component) core.Result {
 	if !p.enter() {
-		return core.Check{State: core.StateUnknown, Message: ErrClosed.Error(), Err: ErrClosed}
+		return core.Result{State: core.StateUnknown, Message: ErrClosed.Error(), Err: ErrClosed}
 	}
 	defer p.inflight.Done()
 	if _, ok := ctx.Deadline(); !ok {
@@ -322,7 +322,7 @@ func (p *Provider) Check(ctx context.Context, c core.Component) core.Check {
 	}
 	pr, err := p.probeFor(ctx, c, true)
 	if err != nil {
-		return core.Check{State: core.StateUnknown, Message: err.Error(), Err: err}
+		return core.Result{State: core.StateUnknown, Message: err.Error(), Err: err}
 	}
 	return pr.check(ctx)
 }
@@ -442,10 +442,10 @@ func (p *Provider) probeFor(ctx context.Context, c core.Component, fromCheck boo
 // probe author's dev loop and the CLI. It returns an error when the
 // component's config or module is refused; otherwise the check result.
 // c.Timeout, when set, bounds the check.
-func RunOnce(ctx context.Context, opts Options, c core.Component) (core.Check, error) {
+func RunOnce(ctx context.Context, opts Options, c core.Component) (core.Result, error) {
 	p, err := NewProvider(ctx, opts)
 	if err != nil {
-		return core.Check{}, err
+		return core.Result{}, err
 	}
 	defer p.Close(context.WithoutCancel(ctx))
 	if c.Name == "" {
@@ -455,7 +455,7 @@ func RunOnce(ctx context.Context, opts Options, c core.Component) (core.Check, e
 		c.Provider = Name
 	}
 	if err := p.ValidateConfigContext(ctx, c); err != nil {
-		return core.Check{}, err
+		return core.Result{}, err
 	}
 	if c.Timeout > 0 {
 		var cancel context.CancelFunc

@@ -96,7 +96,7 @@ func BenchmarkSDKGoGuestWarm(b *testing.B) {
 			if err := p.ValidateConfig(c); err != nil {
 				b.Fatal(err)
 			}
-			benchChecks(b, p, c, func(res core.Check) bool { return res.Message == bc.message })
+			benchChecks(b, p, c, func(res core.Result) bool { return res.Message == bc.message })
 		})
 	}
 }

@@ -46,13 +46,13 @@ func (RedisProvider) ValidateConfig(c core.Component) error {
 }
 
 // Check pings the server.
-func (RedisProvider) Check(ctx context.Context, c core.Component) core.Check {
+func (RedisProvider) Check(ctx context.Context, c core.Component) core.Result {
 	rc, err := parseRedis(c.Config)
 	if err != nil {
-		return core.Check{State: core.StateUnknown, Message: "invalid config: " + err.Error(), Err: err}
+		return core.Result{State: core.StateUnknown, Message: "invalid config: " + err.Error(), Err: err}
 	}
 	_ = rc // dial rc.addr, SELECT rc.db, ...
-	return core.Check{State: core.StateUp}
+	return core.Result{State: core.StateUp}
 }
 
 // A provider written by a third party reads its config with confkit; the

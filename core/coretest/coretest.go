@@ -7,7 +7,7 @@
 //	e, p := coretest.NewEngine(t)
 //	_ = e.Add(ctx, coretest.Manual("db"))
 //	p.SetState("db", core.StateDown)
-//	res, _ := e.Run(ctx, "db") // down, "scripted down"
+//	res, _ := e.Check(ctx, "db") // down, "scripted down"
 //
 // It imports the standard library and core only.
 package coretest

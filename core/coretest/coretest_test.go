@@ -25,13 +25,13 @@ func TestProviderScript(t *testing.T) {
 		t.Fatalf("default: %s", got)
 	}
 	p.SetState("db", core.StateDown)
-	p.Push("db", core.Check{State: core.StateDegraded, Message: "one"}, core.Check{State: core.StateUp, Message: "two"})
+	p.Push("db", core.Result{State: core.StateDegraded, Message: "one"}, core.Result{State: core.StateUp, Message: "two"})
 	for _, want := range []string{`degraded "one"`, `up "two"`, `down "scripted down"`, `down "scripted down"`} {
 		if got := check(); got != want {
 			t.Fatalf("got %s, want %s", got, want)
 		}
 	}
-	p.SetDefault(core.Check{State: core.StateUnknown})
+	p.SetDefault(core.Result{State: core.StateUnknown})
 	if r := p.Check(ctx, core.Component{Name: "other"}); r.State != core.StateUnknown || r.Message != "" {
 		t.Fatalf("new default: %v", r)
 	}

@@ -18,9 +18,9 @@ type Provider struct {
 	calls atomic.Int64
 
 	mu      sync.Mutex
-	def     core.Check
-	results map[string]core.Check
-	queue   map[string][]core.Check
+	def     core.Result
+	results map[string]core.Result
+	queue   map[string][]core.Result
 	held    map[string]bool
 	callsOf map[string]int
 }
@@ -29,9 +29,9 @@ type Provider struct {
 func NewProvider(name string) *Provider {
 	return &Provider{
 		name:    name,
-		def:     core.Check{State: core.StateUp, Message: "scripted up"},
-		results: map[string]core.Check{},
-		queue:   map[string][]core.Check{},
+		def:     core.Result{State: core.StateUp, Message: "scripted up"},
+		results: map[string]core.Result{},
+		queue:   map[string][]core.Result{},
 		held:    map[string]bool{},
 		callsOf: map[string]int{},
 	}
@@ -42,7 +42,7 @@ func (p *Provider) Name() string { return p.name }
 
 // Set makes res the result of component's checks from now on (after the
 // queued ones). Only State, Message, Details and Err are used by the engine.
-func (p *Provider) Set(component string, res core.Check) {
+func (p *Provider) Set(component string, res core.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.results[component] = res
@@ -50,18 +50,18 @@ func (p *Provider) Set(component string, res core.Check) {
 
 // SetState is Set with the message "scripted <state>".
 func (p *Provider) SetState(component string, st core.State) {
-	p.Set(component, core.Check{State: st, Message: "scripted " + st.String()})
+	p.Set(component, core.Result{State: st, Message: "scripted " + st.String()})
 }
 
 // Push queues results for component's next checks, one a check.
-func (p *Provider) Push(component string, rs ...core.Check) {
+func (p *Provider) Push(component string, rs ...core.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.queue[component] = append(p.queue[component], rs...)
 }
 
 // SetDefault sets the result of components with nothing set or queued.
-func (p *Provider) SetDefault(res core.Check) {
+func (p *Provider) SetDefault(res core.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.def = res
@@ -86,7 +86,7 @@ func (p *Provider) CallsOf(component string) int {
 }
 
 // Check returns the scripted result of c.
-func (p *Provider) Check(ctx context.Context, c core.Component) core.Check {
+func (p *Provider) Check(ctx context.Context, c core.Component) core.Result {
 	p.calls.Add(1)
 	p.mu.Lock()
 	p.callsOf[c.Name]++
@@ -101,7 +101,7 @@ func (p *Provider) Check(ctx context.Context, c core.Component) core.Check {
 	p.mu.Unlock()
 	if held {
 		<-ctx.Done()
-		return core.Check{State: core.StateDown, Message: "held", Err: ctx.Err()}
+		return core.Result{State: core.StateDown, Message: "held", Err: ctx.Err()}
 	}
 	return res
 }

@@ -136,7 +136,7 @@ func Statuses(s *core.Snapshot) map[string]healthpb.HealthCheckResponse_ServingS
 		}
 	}
 	for _, cs := range s.Components {
-		out[ComponentService(cs.Component.Name)] = status(serving && cs.Check.State.Healthy())
+		out[ComponentService(cs.Component.Name)] = status(serving && cs.Result.State.Healthy())
 	}
 	return out
 }

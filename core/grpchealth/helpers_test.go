@@ -112,7 +112,7 @@ func (f *fixture) want(t *testing.T, service string, st healthpb.HealthCheckResp
 func (f *fixture) set(t *testing.T, component string, failing bool) {
 	t.Helper()
 	f.fail[component].Store(failing)
-	if _, err := f.engine.Run(context.Background(), component); err != nil {
+	if _, err := f.engine.Check(context.Background(), component); err != nil {
 		t.Fatal(err)
 	}
 }

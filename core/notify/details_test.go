@@ -16,12 +16,12 @@ type nestedProvider struct{}
 
 func (nestedProvider) Name() string { return "nested" }
 
-func (nestedProvider) Check(context.Context, core.Component) core.Check {
+func (nestedProvider) Check(context.Context, core.Component) core.Result {
 	var v any = []any{}
 	for range 9989 {
 		v = []any{v}
 	}
-	return core.Check{State: core.StateDown, Message: "probe failed", Details: map[string]any{"a": v}}
+	return core.Result{State: core.StateDown, Message: "probe failed", Details: map[string]any{"a": v}}
 }
 
 // TestNestedDetailsWebhookBounded: a state change whose check carries
@@ -39,7 +39,7 @@ func TestNestedDetailsWebhookBounded(t *testing.T) {
 	}
 	n := newNotifier(t, notify.Config{ServiceID: "svc", Webhooks: []notify.Webhook{{URL: rc.URL}, {URL: rc.URL, Format: notify.FormatSlack}}})
 	follow(t, n, e)
-	if _, err := e.Run(context.Background(), "probe"); err != nil { // unknown -> down
+	if _, err := e.Check(context.Background(), "probe"); err != nil { // unknown -> down
 		t.Fatal(err)
 	}
 	rc.await(t, 2, 5*time.Second)

@@ -13,7 +13,7 @@ import (
 // the text of the Slack form.
 func ExampleNewPayload() {
 	ev := core.Event{Component: "db", From: core.StateUp, To: core.StateDown,
-		Check: core.Check{Message: "connection refused", Time: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
+		Check: core.Result{Message: "connection refused", Time: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
 	p := notify.NewPayload("orders", ev)
 	b, _ := json.Marshal(p)
 	fmt.Println(string(b))

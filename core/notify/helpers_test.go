@@ -100,5 +100,5 @@ func follow(t *testing.T, n *notify.Notifier, e *core.Engine) {
 func event(component string, from, to core.State, msg string) core.Event {
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	return core.Event{Component: component, From: from, To: to,
-		Check: core.Check{Component: component, State: to, Observed: to, Message: msg, Time: at}}
+		Check: core.Result{Component: component, State: to, Observed: to, Message: msg, Time: at}}
 }

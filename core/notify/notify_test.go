@@ -82,11 +82,11 @@ func TestStartFollowsEngineEvents(t *testing.T) {
 	}
 	n := newNotifier(t, notify.Config{Webhooks: []notify.Webhook{{URL: rc.URL}}})
 	follow(t, n, e)
-	if _, err := e.Run(context.Background(), "api"); err != nil { // unknown -> up
+	if _, err := e.Check(context.Background(), "api"); err != nil { // unknown -> up
 		t.Fatal(err)
 	}
 	down = true
-	if _, err := e.Run(context.Background(), "api"); err != nil { // up -> down
+	if _, err := e.Check(context.Background(), "api"); err != nil { // up -> down
 		t.Fatal(err)
 	}
 	rc.await(t, 2, 5*time.Second)
@@ -328,7 +328,7 @@ func TestSubscriptionDropsLogged(t *testing.T) {
 	defer sub.Close()
 	for _, d := range []bool{false, true, false} { // unknown->up, up->down, down->up: 2 dropped
 		down = d
-		if _, err := e.Run(context.Background(), "api"); err != nil {
+		if _, err := e.Check(context.Background(), "api"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -55,11 +55,11 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		name := cs.Component.Name
 		for _, st := range states() {
 			ch <- prometheus.MustNewConstMetric(c.component, prometheus.GaugeValue,
-				bit(cs.Check.State == st), name, cs.Component.Provider, st.String())
+				bit(cs.Result.State == st), name, cs.Component.Provider, st.String())
 		}
-		if cs.Checked && !cs.Check.Time.IsZero() {
+		if cs.Checked && !cs.Result.Time.IsZero() {
 			ch <- prometheus.MustNewConstMetric(c.lastCheck, prometheus.GaugeValue,
-				float64(cs.Check.Time.UnixNano())/1e9, name)
+				float64(cs.Result.Time.UnixNano())/1e9, name)
 		}
 	}
 	for g, gs := range s.Groups {

@@ -18,7 +18,7 @@ func Example() {
 	e, _ := core.New()
 	defer e.Stop(context.Background())
 	_ = e.AddFunc(context.Background(), core.Component{Name: "db"}, func(context.Context) error { return nil })
-	_, _ = e.Run(context.Background(), "db")
+	_, _ = e.Check(context.Background(), "db")
 
 	reg := prometheus.NewRegistry()
 	m, err := promhealth.New(e, reg)

@@ -67,7 +67,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) run(t *testing.T, name string) {
 	t.Helper()
-	if _, err := f.engine.Run(context.Background(), name); err != nil {
+	if _, err := f.engine.Check(context.Background(), name); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -28,7 +28,7 @@ func (m *Metrics) observe(s *core.Snapshot) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, cs := range s.Components {
-		name, c := cs.Component.Name, cs.Check
+		name, c := cs.Component.Name, cs.Result
 		if !cs.Checked {
 			continue
 		}

@@ -31,7 +31,7 @@ type scripted = coretest.Provider
 
 func newScripted() *scripted {
 	p := coretest.NewProvider(coretest.ProviderName)
-	p.SetDefault(core.Check{State: core.StateUp})
+	p.SetDefault(core.Result{State: core.StateUp})
 	return p
 }
 
@@ -47,7 +47,7 @@ func comp(name string, groups ...string) core.Component {
 // running", so tests do not build histories by running checks.)
 type history struct{ *core.MemoryStore }
 
-func (history) RecordCheck(context.Context, core.Check) error { return nil }
+func (history) RecordResult(context.Context, core.Result) error { return nil }
 
 func newEngine(t *testing.T, comps ...core.Component) (*core.Engine, *scripted, *core.MemoryStore) {
 	t.Helper()
@@ -58,7 +58,7 @@ func newEngineWith(t *testing.T, opts []core.Option, comps ...core.Component) (*
 	t.Helper()
 	store := core.NewMemoryStore(5000)
 	e, p := coretest.NewEngine(t, append([]core.Option{core.WithComponents(comps...), core.WithStores(nil, history{store})}, opts...)...)
-	p.SetDefault(core.Check{State: core.StateUp})
+	p.SetDefault(core.Result{State: core.StateUp})
 	return e, p, store
 }
 
@@ -68,7 +68,7 @@ func play(t *testing.T, e *core.Engine, p *scripted, store *core.MemoryStore, co
 	t.Helper()
 	now := time.Now()
 	for i, r := range rs {
-		err := store.RecordCheck(context.Background(), core.Check{
+		err := store.RecordResult(context.Background(), core.Result{
 			Component: component, State: r.state, Observed: r.state, Message: r.msg,
 			Time:     now.Add(time.Duration(i+1-len(rs)) * 10 * time.Second),
 			Duration: time.Duration(1+(i*7919)%97) * time.Millisecond / 3,
@@ -79,8 +79,8 @@ func play(t *testing.T, e *core.Engine, p *scripted, store *core.MemoryStore, co
 	}
 	last := rs[len(rs)-1]
 	for {
-		p.Push(component, core.Check{State: last.state, Message: last.msg})
-		c, err := e.Run(context.Background(), component)
+		p.Push(component, core.Result{State: last.state, Message: last.msg})
+		c, err := e.Check(context.Background(), component)
 		if err != nil {
 			t.Fatal(err)
 		}

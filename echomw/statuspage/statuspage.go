@@ -234,8 +234,8 @@ func (h *handler) page(r *http.Request) pageView {
 	for _, cs := range snap.Components {
 		c := h.component(r.Context(), *cs, now, show)
 		v.Components = append(v.Components, c)
-		counts[cs.Check.State]++
-		if st := cs.Check.State; st == core.StateDown || st == core.StateDegraded {
+		counts[cs.Result.State]++
+		if st := cs.Result.State; st == core.StateDown || st == core.StateDegraded {
 			v.Problems = append(v.Problems, problemView{Name: c.Name, State: c.State})
 		}
 	}
@@ -251,7 +251,7 @@ func (h *handler) component(ctx context.Context, cs core.ComponentStatus, now ti
 	c := componentView{
 		Name:     cs.Component.Name,
 		Provider: cs.Component.Provider,
-		State:    cs.Check.State.String(),
+		State:    cs.Result.State.String(),
 		Checked:  cs.Checked,
 		Groups:   cs.Component.Groups,
 		Critical: cs.Component.Critical(),
@@ -261,13 +261,13 @@ func (h *handler) component(ctx context.Context, cs core.ComponentStatus, now ti
 		c.Provider = "func"
 	}
 	if cs.Checked {
-		c.Last = newTimeView(cs.Check.Time, now)
-		c.Duration = formatDuration(cs.Check.Duration)
-		if cs.Check.Observed != cs.Check.State {
-			c.Observed = cs.Check.Observed.String()
+		c.Last = newTimeView(cs.Result.Time, now)
+		c.Duration = formatDuration(cs.Result.Duration)
+		if cs.Result.Observed != cs.Result.State {
+			c.Observed = cs.Result.Observed.String()
 		}
 		if show {
-			c.Message = cs.Check.Message
+			c.Message = cs.Result.Message
 		}
 	}
 	hist, err := h.e.History(ctx, cs.Component.Name, h.cfg.History)

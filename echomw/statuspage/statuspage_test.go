@@ -243,8 +243,8 @@ func TestTimeAndDuration(t *testing.T) {
 		t.Fatal(err)
 	}
 	last, _ := e.Snapshot().Get("db")
-	if d := last.Check.Time.Sub(at); d < 0 || d >= time.Second {
-		t.Errorf("datetime %s, check time %s", dt, last.Check.Time)
+	if d := last.Result.Time.Sub(at); d < 0 || d >= time.Second {
+		t.Errorf("datetime %s, check time %s", dt, last.Result.Time)
 	}
 	if got := text(find(t, r.node, "db duration", func(n *html.Node) bool { return hasClass(n, "duration") })); got == "" || got == "—" {
 		t.Errorf("duration = %q", got)
@@ -382,7 +382,7 @@ func TestConfig(t *testing.T) {
 // failingStore loses its history.
 type failingStore struct{ *core.MemoryStore }
 
-func (failingStore) History(context.Context, string, int) ([]core.Check, error) {
+func (failingStore) History(context.Context, string, int) ([]core.Result, error) {
 	return nil, errors.New("store offline")
 }
 
@@ -393,7 +393,7 @@ func TestHistoryUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Stop(context.Background())
-	if _, err := e.Run(context.Background(), "db"); err != nil {
+	if _, err := e.Check(context.Background(), "db"); err != nil {
 		t.Fatal(err)
 	}
 	doc, _ := render(t, mustNew(t, e, statuspage.Config{}), "/")

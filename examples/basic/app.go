@@ -151,7 +151,7 @@ func addSelfChecks(ctx context.Context, rt *lifecycle.Runtime, echoSrv *tcpEcho)
 		}
 		// A first result now, so that readiness, which opens once every
 		// OnStart hook has returned, does not wait for the first interval.
-		_, _ = e.Run(ctx, c.Name)
+		_, _ = e.Check(ctx, c.Name)
 	}
 	return nil
 }

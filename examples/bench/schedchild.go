@@ -71,7 +71,7 @@ type vitalsTCP struct {
 	index map[string]int
 }
 
-func (p *vitalsTCP) Check(ctx context.Context, c core.Component) core.Check {
+func (p *vitalsTCP) Check(ctx context.Context, c core.Component) core.Result {
 	p.r.start(p.index[c.Name])
 	res := p.TCPProvider.Check(ctx, c)
 	if res.State != core.StateUp {

@@ -35,7 +35,7 @@ func serve(t *testing.T, yaml string, checks ...assemble.Check) http.Handler {
 	t.Cleanup(func() { _ = eng.Stop(context.Background()) })
 	eng.Serve()
 	for _, c := range checks {
-		if _, err := eng.Run(ctx, c.Component.Name); err != nil {
+		if _, err := eng.Check(ctx, c.Component.Name); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -43,7 +43,7 @@ type redactProvider struct {
 func (r *redactProvider) Name() string { return r.p.Name() }
 
 // Check runs the wrapped provider and redacts its result.
-func (r *redactProvider) Check(ctx context.Context, c core.Component) core.Check {
+func (r *redactProvider) Check(ctx context.Context, c core.Component) core.Result {
 	res := r.p.Check(ctx, c)
 	res.Message = r.s.Redact(res.Message)
 	res.Err = r.s.RedactError(res.Err)

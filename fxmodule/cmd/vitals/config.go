@@ -86,6 +86,6 @@ type appProvider string
 func (p appProvider) Name() string { return string(p) }
 
 // Check is never run by config validate.
-func (p appProvider) Check(context.Context, core.Component) core.Check {
-	return core.Check{State: core.StateUnknown, Message: "not run by vitals config validate"}
+func (p appProvider) Check(context.Context, core.Component) core.Result {
+	return core.Result{State: core.StateUnknown, Message: "not run by vitals config validate"}
 }

@@ -127,7 +127,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "loaded %s in %s\n", rest[0], round(time.Since(start)))
 
-	var last core.Check
+	var last core.Result
 	var times []time.Duration
 	states := map[core.State]int{}
 	for range *count {
@@ -145,11 +145,11 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 
 // runOnce runs one check under timeout. A run that has not returned by
 // timeout+grace is reported as Down and left behind, as the engine does.
-func runOnce(ctx context.Context, p *wasmprobe.Provider, comp core.Component, timeout time.Duration) (core.Check, time.Duration) {
+func runOnce(ctx context.Context, p *wasmprobe.Provider, comp core.Component, timeout time.Duration) (core.Result, time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
-	done := make(chan core.Check, 1)
+	done := make(chan core.Result, 1)
 	go func() { done <- p.Check(ctx, comp) }()
 	t := time.NewTimer(timeout + grace)
 	defer t.Stop()
@@ -157,14 +157,14 @@ func runOnce(ctx context.Context, p *wasmprobe.Provider, comp core.Component, ti
 	case res := <-done:
 		return res, time.Since(start)
 	case <-t.C:
-		return core.Check{
+		return core.Result{
 			State:   core.StateDown,
 			Message: fmt.Sprintf("timed out after %s and did not return", timeout),
 		}, time.Since(start)
 	}
 }
 
-func printResult(w io.Writer, res core.Check, times []time.Duration, states map[core.State]int) {
+func printResult(w io.Writer, res core.Result, times []time.Duration, states map[core.State]int) {
 	if len(times) > 1 {
 		var counts []string
 		for _, s := range []core.State{core.StateUp, core.StateDegraded, core.StateDown, core.StateUnknown} {

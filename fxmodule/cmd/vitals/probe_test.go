@@ -147,7 +147,7 @@ func TestProbeRunEscapesMessage(t *testing.T) {
 		{"plain, ünïcode and \\ kept", "plain, ünïcode and \\ kept"},
 	} {
 		var b strings.Builder
-		printResult(&b, core.Check{State: core.StateDown, Message: tc.msg}, []time.Duration{time.Millisecond}, map[core.State]int{core.StateDown: 1})
+		printResult(&b, core.Result{State: core.StateDown, Message: tc.msg}, []time.Duration{time.Millisecond}, map[core.State]int{core.StateDown: 1})
 		if want := "message: " + tc.want + "\n"; !strings.Contains(b.String(), want) {
 			t.Errorf("printed %q, want a line %q", b.String(), want)
 		}
