@@ -2,42 +2,22 @@ package core_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
 
 	"github.com/vitals-go/vitals/core"
-)
-
-var (
-	_ core.Provider        = (*core.DNSProvider)(nil)
-	_ core.ConfigValidator = (*core.DNSProvider)(nil)
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // dnsZone is what the test DNS server knows: records by name.
 type dnsZone map[string][]dnsmessage.Resource
 
-func rr(name string, body dnsmessage.ResourceBody) dnsmessage.Resource {
-	var t dnsmessage.Type
-	switch body.(type) {
-	case *dnsmessage.AResource:
-		t = dnsmessage.TypeA
-	case *dnsmessage.AAAAResource:
-		t = dnsmessage.TypeAAAA
-	case *dnsmessage.CNAMEResource:
-		t = dnsmessage.TypeCNAME
-	case *dnsmessage.TXTResource:
-		t = dnsmessage.TypeTXT
-	case *dnsmessage.MXResource:
-		t = dnsmessage.TypeMX
-	case *dnsmessage.SRVResource:
-		t = dnsmessage.TypeSRV
-	}
+// rr is a record of name of type t.
+func rr(name string, t dnsmessage.Type, body dnsmessage.ResourceBody) dnsmessage.Resource {
 	return dnsmessage.Resource{
 		Header: dnsmessage.ResourceHeader{Name: dnsmessage.MustNewName(name), Type: t, Class: dnsmessage.ClassINET, TTL: 60},
 		Body:   body,
@@ -65,67 +45,51 @@ func (z dnsZone) answers(name string, t dnsmessage.Type) []dnsmessage.Resource {
 // "silent.vitals.test." is never answered.
 func dnsServer(t *testing.T, zone dnsZone) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		buf := make([]byte, 1500)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			var q dnsmessage.Message
-			if err := q.Unpack(buf[:n]); err != nil || len(q.Questions) != 1 {
-				continue
-			}
-			question := q.Questions[0]
-			name := strings.ToLower(question.Name.String())
-			if name == "silent.vitals.test." {
-				continue
-			}
-			resp := dnsmessage.Message{
-				Header:    dnsmessage.Header{ID: q.ID, Response: true, Authoritative: true, RecursionDesired: q.RecursionDesired, RecursionAvailable: true},
-				Questions: q.Questions,
-			}
-			switch _, known := zone[name]; {
-			case name == "servfail.vitals.test.":
-				resp.RCode = dnsmessage.RCodeServerFailure
-			case !known:
-				resp.RCode = dnsmessage.RCodeNameError
-			default:
-				resp.Answers = zone.answers(name, question.Type)
-			}
-			out, err := resp.Pack()
-			if err != nil {
-				t.Errorf("pack: %v", err)
-				continue
-			}
-			if _, err := pc.WriteTo(out, from); err != nil && !errors.Is(err, net.ErrClosed) {
-				t.Errorf("write: %v", err)
-			}
+	return testnet.ServeUDP(t, func(req []byte) []byte {
+		var q dnsmessage.Message
+		if err := q.Unpack(req); err != nil || len(q.Questions) != 1 {
+			return nil
 		}
+		question := q.Questions[0]
+		name := strings.ToLower(question.Name.String())
+		if name == "silent.vitals.test." {
+			return nil
+		}
+		resp := dnsmessage.Message{
+			Header:    dnsmessage.Header{ID: q.ID, Response: true, Authoritative: true, RecursionDesired: q.RecursionDesired, RecursionAvailable: true},
+			Questions: q.Questions,
+		}
+		switch _, known := zone[name]; {
+		case name == "servfail.vitals.test.":
+			resp.RCode = dnsmessage.RCodeServerFailure
+		case !known:
+			resp.RCode = dnsmessage.RCodeNameError
+		default:
+			resp.Answers = zone.answers(name, question.Type)
+		}
+		out, err := resp.Pack()
+		if err != nil {
+			t.Errorf("pack: %v", err)
+			return nil
+		}
+		return out
 	})
-	t.Cleanup(func() { _ = pc.Close(); wg.Wait() })
-	return pc.LocalAddr().String()
 }
 
 func testZone() dnsZone {
 	a := func(b ...byte) *dnsmessage.AResource { return &dnsmessage.AResource{A: [4]byte(b)} }
 	name := dnsmessage.MustNewName
 	return dnsZone{
-		"api.vitals.test.": {rr("api.vitals.test.", a(127, 0, 0, 10)), rr("api.vitals.test.", a(127, 0, 0, 11)),
-			rr("api.vitals.test.", &dnsmessage.AAAAResource{AAAA: [16]byte{15: 1}})},
-		"www.vitals.test.": {rr("www.vitals.test.", &dnsmessage.CNAMEResource{CNAME: name("API.vitals.test.")})},
+		"api.vitals.test.": {rr("api.vitals.test.", dnsmessage.TypeA, a(127, 0, 0, 10)), rr("api.vitals.test.", dnsmessage.TypeA, a(127, 0, 0, 11)),
+			rr("api.vitals.test.", dnsmessage.TypeAAAA, &dnsmessage.AAAAResource{AAAA: [16]byte{15: 1}})},
+		"www.vitals.test.": {rr("www.vitals.test.", dnsmessage.TypeCNAME, &dnsmessage.CNAMEResource{CNAME: name("API.vitals.test.")})},
 		"vitals.test.": {
-			rr("vitals.test.", &dnsmessage.TXTResource{TXT: []string{"v=spf1 -all"}}),
-			rr("vitals.test.", &dnsmessage.TXTResource{TXT: []string{"site-verification=abc"}}),
-			rr("vitals.test.", &dnsmessage.MXResource{Pref: 10, MX: name("mx1.vitals.test.")}),
-			rr("vitals.test.", &dnsmessage.MXResource{Pref: 20, MX: name("mx2.vitals.test.")}),
+			rr("vitals.test.", dnsmessage.TypeTXT, &dnsmessage.TXTResource{TXT: []string{"v=spf1 -all"}}),
+			rr("vitals.test.", dnsmessage.TypeTXT, &dnsmessage.TXTResource{TXT: []string{"site-verification=abc"}}),
+			rr("vitals.test.", dnsmessage.TypeMX, &dnsmessage.MXResource{Pref: 10, MX: name("mx1.vitals.test.")}),
+			rr("vitals.test.", dnsmessage.TypeMX, &dnsmessage.MXResource{Pref: 20, MX: name("mx2.vitals.test.")}),
 		},
-		"_pg._tcp.vitals.test.": {rr("_pg._tcp.vitals.test.", &dnsmessage.SRVResource{Priority: 1, Weight: 1, Port: 5432, Target: name("db.vitals.test.")})},
+		"_pg._tcp.vitals.test.": {rr("_pg._tcp.vitals.test.", dnsmessage.TypeSRV, &dnsmessage.SRVResource{Priority: 1, Weight: 1, Port: 5432, Target: name("db.vitals.test.")})},
 		"empty.vitals.test.":    {},
 		"servfail.vitals.test.": {},
 	}

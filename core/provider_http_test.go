@@ -17,11 +17,6 @@ import (
 	"github.com/vitals-go/vitals/core"
 )
 
-var (
-	_ core.Provider        = (*core.HTTPProvider)(nil)
-	_ core.ConfigValidator = (*core.HTTPProvider)(nil)
-	_ core.Closer          = (*core.HTTPProvider)(nil)
-)
 
 // httpTarget is the test server's handler: a few paths that answer as
 // their names say.

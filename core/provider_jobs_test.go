@@ -14,12 +14,6 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 )
 
-var (
-	_ core.Provider        = (*core.JobsProvider)(nil)
-	_ core.ConfigValidator = (*core.JobsProvider)(nil)
-	_ core.JobsChecker     = (*coretest.MemoryJobs)(nil)
-	_ core.JobsChecker     = core.JobsCheckerFunc(nil)
-)
 
 func ready(name string) core.JobsReport {
 	return core.JobsReport{Pipeline: name, Ready: true, Driver: "memory", Queue: name + "-q", Priority: 10}

@@ -1,48 +1,14 @@
 package core_test
 
 import (
-	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
-
-var (
-	_ core.Provider        = (*core.TLSProvider)(nil)
-	_ core.ConfigValidator = (*core.TLSProvider)(nil)
-)
-
-// silentListener accepts connections and never writes: a handshake with
-// it can only time out. The connections are closed when the test ends.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				_ = c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() { _ = ln.Close(); <-done })
-	return ln.Addr().String()
-}
 
 func TestTLSProviderStates(t *testing.T) {
 	t.Parallel()
@@ -80,7 +46,7 @@ func TestTLSProviderStates(t *testing.T) {
 		{name: "self-signed, skip verify", cfg: map[string]any{"address": selfSigned, "skip_verify": true}, want: core.StateUp, msg: "valid until"},
 		{name: "not TLS", cfg: map[string]any{"address": plain.Listener.Addr().String()}, want: core.StateDown, msg: "TLS handshake with"},
 		{name: "refused", cfg: map[string]any{"address": closedAddr(t)}, want: core.StateDown, msg: "connection refused"},
-		{name: "silent", cfg: map[string]any{"address": silentListener(t)}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: ": timed out after"},
+		{name: "silent", cfg: map[string]any{"address": testnet.Serve(t, testnet.WaitForClient)}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: ": timed out after"},
 	}
 	p := &core.TLSProvider{RootCAs: ca.pool}
 	for _, tc := range tests {
