@@ -17,7 +17,6 @@ import (
 	"github.com/vitals-go/vitals/core"
 )
 
-
 // httpTarget is the test server's handler: a few paths that answer as
 // their names say.
 func httpTarget() http.Handler {

@@ -14,7 +14,6 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 )
 
-
 func ready(name string) core.JobsReport {
 	return core.JobsReport{Pipeline: name, Ready: true, Driver: "memory", Queue: name + "-q", Priority: 10}
 }
