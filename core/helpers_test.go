@@ -71,6 +71,24 @@ func wantConfigError(t *testing.T, p core.ConfigValidator, name string, c core.C
 	})
 }
 
+// configCase is a row of a provider's ValidateConfig table: a config and
+// the substrings its error must contain (none: valid).
+type configCase struct {
+	name string
+	cfg  map[string]any
+	want []string
+}
+
+// wantConfigErrors runs wantConfigError for each case, with c's Config
+// set to the case's.
+func wantConfigErrors(t *testing.T, p core.ConfigValidator, c core.Component, cases []configCase) {
+	t.Helper()
+	for _, tc := range cases {
+		c.Config = tc.cfg
+		wantConfigError(t, p, tc.name, c, tc.want...)
+	}
+}
+
 // checkJudged checks cfg with p (checkWithin) within timeout, 5 s when 0,
 // and asserts the state, that the message contains msg, and that a result
 // has an error exactly when it is not Up. It returns the result for the

@@ -156,29 +156,21 @@ func TestDNSProviderResolver(t *testing.T) {
 
 func TestDNSProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want string // substring of the error; "": valid
-	}{
-		{"minimal", map[string]any{"name": "api.vitals.test"}, ""},
+	wantConfigErrors(t, &core.DNSProvider{}, core.Component{Name: "dns", Provider: "dns"}, []configCase{
+		{"minimal", map[string]any{"name": "api.vitals.test"}, nil},
 		{"everything", map[string]any{"name": "_pg._tcp.vitals.test.", "type": "srv", "server": "127.0.0.1:5353",
-			"expect": []any{"db.vitals.test:5432"}, "min_count": "1", "max_duration": "200ms"}, ""},
-		{"server without port", map[string]any{"name": "a.test", "server": "127.0.0.1"}, ""},
-		{"expect as text", map[string]any{"name": "a.test", "expect": "127.0.0.1,127.0.0.2"}, ""},
-		{"missing name", map[string]any{}, "name: is required"},
-		{"bad name", map[string]any{"name": "http://a.test/"}, `name: "http://a.test/" is not a DNS name`},
-		{"bad type", map[string]any{"name": "a.test", "type": "PTR"}, `type: "PTR" is not one of A, AAAA, CNAME, TXT, SRV, MX`},
-		{"bad server", map[string]any{"name": "a.test", "server": "dns.test"}, `server: "dns.test" is not host:port`},
-		{"A expects IPv4", map[string]any{"name": "a.test", "expect": []any{"::1"}}, `expect[0]: "::1" is not an IPv4 address`},
-		{"AAAA expects IPv6", map[string]any{"name": "a.test", "type": "AAAA", "expect": []any{"::1", "127.0.0.1"}}, `expect[1]: "127.0.0.1" is not an IPv6 address`},
-		{"SRV expects target:port", map[string]any{"name": "a.test", "type": "SRV", "expect": []any{"db"}}, `expect[0]: "db" is not "target:port"`},
-		{"min_count zero", map[string]any{"name": "a.test", "min_count": 0}, "min_count: 0 is out of range [1, 1000]"},
-		{"max_duration text", map[string]any{"name": "a.test", "max_duration": "quick"}, `max_duration: "quick" is not a duration`},
-		{"misspelt key", map[string]any{"name": "a.test", "expected": "x"}, "expected: unknown key"},
-	}
-	p := &core.DNSProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "dns", Provider: "dns", Config: tc.cfg}, tc.want)
-	}
+			"expect": []any{"db.vitals.test:5432"}, "min_count": "1", "max_duration": "200ms"}, nil},
+		{"server without port", map[string]any{"name": "a.test", "server": "127.0.0.1"}, nil},
+		{"expect as text", map[string]any{"name": "a.test", "expect": "127.0.0.1,127.0.0.2"}, nil},
+		{"missing name", map[string]any{}, []string{"name: is required"}},
+		{"bad name", map[string]any{"name": "http://a.test/"}, []string{`name: "http://a.test/" is not a DNS name`}},
+		{"bad type", map[string]any{"name": "a.test", "type": "PTR"}, []string{`type: "PTR" is not one of A, AAAA, CNAME, TXT, SRV, MX`}},
+		{"bad server", map[string]any{"name": "a.test", "server": "dns.test"}, []string{`server: "dns.test" is not host:port`}},
+		{"A expects IPv4", map[string]any{"name": "a.test", "expect": []any{"::1"}}, []string{`expect[0]: "::1" is not an IPv4 address`}},
+		{"AAAA expects IPv6", map[string]any{"name": "a.test", "type": "AAAA", "expect": []any{"::1", "127.0.0.1"}}, []string{`expect[1]: "127.0.0.1" is not an IPv6 address`}},
+		{"SRV expects target:port", map[string]any{"name": "a.test", "type": "SRV", "expect": []any{"db"}}, []string{`expect[0]: "db" is not "target:port"`}},
+		{"min_count zero", map[string]any{"name": "a.test", "min_count": 0}, []string{"min_count: 0 is out of range [1, 1000]"}},
+		{"max_duration text", map[string]any{"name": "a.test", "max_duration": "quick"}, []string{`max_duration: "quick" is not a duration`}},
+		{"misspelt key", map[string]any{"name": "a.test", "expected": "x"}, []string{"expected: unknown key"}},
+	})
 }

@@ -267,11 +267,7 @@ func TestHTTPProviderCustomTransport(t *testing.T) {
 
 func TestHTTPProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want []string // substrings of the error; none: valid
-	}{
+	wantConfigErrors(t, &core.HTTPProvider{}, core.Component{Name: "web", Provider: "http"}, []configCase{
 		{"minimal", map[string]any{"url": "http://localhost:8080/healthz"}, nil},
 		{"everything", map[string]any{
 			"url": "https://db.internal/health", "method": "POST",
@@ -308,11 +304,7 @@ func TestHTTPProviderValidateConfig(t *testing.T) {
 		{"expect longer than bound", map[string]any{"url": "http://x/", "expect_body": "abcdef", "max_body_bytes": 3}, []string{"expect_body: "}},
 		{"misspelt key", map[string]any{"url": "http://x/", "expect_stauts": 200}, []string{"expect_stauts: unknown key", "expect_status"}},
 		{"every problem at once", map[string]any{"method": "", "max_body_bytes": -1}, []string{"url: is required", "method: ", "max_body_bytes: "}},
-	}
-	p := &core.HTTPProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "web", Provider: "http", Config: tc.cfg}, tc.want...)
-	}
+	})
 }
 
 func TestHTTPProviderInvalidConfigAtCheckTime(t *testing.T) {

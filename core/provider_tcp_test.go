@@ -124,11 +124,7 @@ func TestTCPProviderDialer(t *testing.T) {
 
 func TestTCPProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want []string
-	}{
+	wantConfigErrors(t, &core.TCPProvider{}, core.Component{Name: "db", Provider: "tcp"}, []configCase{
 		{"minimal", map[string]any{"address": "db:5432"}, nil},
 		{"ipv6", map[string]any{"address": "[::1]:6379", "send": "PING\r\n", "expect": "PONG", "max_read_bytes": float64(64)}, nil},
 		{"env string", map[string]any{"address": "db:5432", "max_read_bytes": "128"}, nil},
@@ -144,11 +140,7 @@ func TestTCPProviderValidateConfig(t *testing.T) {
 		{"max read text", map[string]any{"address": "db:1", "max_read_bytes": "lots"}, []string{"max_read_bytes: \"lots\" is not an integer"}},
 		{"expect longer than bound", map[string]any{"address": "db:1", "expect": "0123456789", "max_read_bytes": 4}, []string{"expect: "}},
 		{"misspelt", map[string]any{"address": "db:1", "expected": "x"}, []string{"expected: unknown key", "expect, max_read_bytes"}},
-	}
-	p := &core.TCPProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "db", Provider: "tcp", Config: tc.cfg}, tc.want...)
-	}
+	})
 }
 
 // TestTCPProviderInEngine checks components through the engine, whose

@@ -69,26 +69,19 @@ func TestTLSProviderStates(t *testing.T) {
 
 func TestTLSProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want string // substring of the error; "": valid
-	}{
-		{"minimal", map[string]any{"address": "db.test:5432"}, ""},
-		{"everything", map[string]any{"address": "127.0.0.1:443", "server_name": "svc.test", "skip_verify": "false", "min_valid": "720h"}, ""},
-		{"missing address", map[string]any{}, "address: is required"},
-		{"no port", map[string]any{"address": "db.test"}, `address: "db.test" is not host:port`},
-		{"bad port", map[string]any{"address": "db.test:https"}, "address: "},
-		{"bad server_name", map[string]any{"address": "db.test:443", "server_name": "https://db.test"}, `server_name: "https://db.test" is not a host name`},
-		{"skip_verify text", map[string]any{"address": "db.test:443", "skip_verify": "perhaps"}, `skip_verify: "perhaps" is not a boolean`},
-		{"min_valid text", map[string]any{"address": "db.test:443", "min_valid": "2 weeks"}, `min_valid: "2 weeks" is not a duration`},
-		{"min_valid negative", map[string]any{"address": "db.test:443", "min_valid": "-1h"}, "min_valid: "},
-		{"http key", map[string]any{"address": "db.test:443", "tls_skip_verify": true}, "tls_skip_verify: unknown key (known keys: address, min_valid, server_name, skip_verify)"},
-	}
 	p := &core.TLSProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "cert", Provider: "tls", Config: tc.cfg}, tc.want)
-	}
+	wantConfigErrors(t, p, core.Component{Name: "cert", Provider: "tls"}, []configCase{
+		{"minimal", map[string]any{"address": "db.test:5432"}, nil},
+		{"everything", map[string]any{"address": "127.0.0.1:443", "server_name": "svc.test", "skip_verify": "false", "min_valid": "720h"}, nil},
+		{"missing address", map[string]any{}, []string{"address: is required"}},
+		{"no port", map[string]any{"address": "db.test"}, []string{`address: "db.test" is not host:port`}},
+		{"bad port", map[string]any{"address": "db.test:https"}, []string{"address: "}},
+		{"bad server_name", map[string]any{"address": "db.test:443", "server_name": "https://db.test"}, []string{`server_name: "https://db.test" is not a host name`}},
+		{"skip_verify text", map[string]any{"address": "db.test:443", "skip_verify": "perhaps"}, []string{`skip_verify: "perhaps" is not a boolean`}},
+		{"min_valid text", map[string]any{"address": "db.test:443", "min_valid": "2 weeks"}, []string{`min_valid: "2 weeks" is not a duration`}},
+		{"min_valid negative", map[string]any{"address": "db.test:443", "min_valid": "-1h"}, []string{"min_valid: "}},
+		{"http key", map[string]any{"address": "db.test:443", "tls_skip_verify": true}, []string{"tls_skip_verify: unknown key (known keys: address, min_valid, server_name, skip_verify)"}},
+	})
 	res := p.Check(t.Context(), core.Component{Name: "cert", Config: map[string]any{"address": 5}})
 	if res.State != core.StateUnknown || !strings.Contains(res.Message, "invalid config: config.address") {
 		t.Errorf("invalid config at check time: %s %q", res.State, res.Message)
