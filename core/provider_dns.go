@@ -154,7 +154,7 @@ func (p *DNSProvider) ValidateConfig(c Component) error {
 func (p *DNSProvider) Check(ctx context.Context, c Component) Result {
 	dc, err := parseDNSConfig(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	server := dc.server
 	if server == "" {

@@ -113,24 +113,15 @@ func (p *TCPProvider) ValidateConfig(c Component) error {
 func (p *TCPProvider) Check(ctx context.Context, c Component) Result {
 	tc, err := parseTCPConfig(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	details := map[string]any{"address": tc.address}
-	d := p.Dialer
-	if d == nil {
-		d = &net.Dialer{KeepAlive: -1}
-	}
 	start := time.Now()
-	conn, err := d.DialContext(ctx, "tcp", tc.address)
-	if err != nil {
-		msg := fmt.Sprintf("connect to %s: %v", tc.address, dialCause(err))
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
-			msg = fmt.Sprintf("connect to %s: timed out after %s", tc.address, since(start))
-		}
-		return Result{State: StateDown, Message: msg, Err: err, Details: details}
+	conn, down := dial(ctx, p.Dialer, tc.address, details)
+	if down != nil {
+		return *down
 	}
 	defer conn.Close()
-	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
 	details["remote_addr"] = conn.RemoteAddr().String()
 	if tc.send == "" && tc.expect == "" {
 		return Result{State: StateUp, Message: "connected", Details: details}
@@ -215,6 +206,32 @@ func quoteTruncated(b []byte, n int) string {
 		return strconv.Quote(string(b))
 	}
 	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(string(b[:n])), len(b))
+}
+
+// dial connects to address over TCP with d (nil: a dialer without
+// keep-alive) and records connect_ms in details. A failure is the Down
+// result to return, with a message that names the address and says why.
+func dial(ctx context.Context, d *net.Dialer, address string, details map[string]any) (net.Conn, *Result) {
+	if d == nil {
+		d = &net.Dialer{KeepAlive: -1}
+	}
+	start := time.Now()
+	conn, err := d.DialContext(ctx, "tcp", address)
+	if err != nil {
+		msg := fmt.Sprintf("connect to %s: %v", address, dialCause(err))
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
+			msg = fmt.Sprintf("connect to %s: timed out after %s", address, since(start))
+		}
+		return nil, &Result{State: StateDown, Message: msg, Err: err, Details: details}
+	}
+	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
+	return conn, nil
+}
+
+// invalidConfig is the result of a check whose component's config does
+// not parse: Unknown, "invalid config: config.<key>: ...".
+func invalidConfig(err error) Result {
+	return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 }
 
 // dialCause strips the "dial tcp <addr>:" prefix of a dial error, which the

@@ -98,23 +98,13 @@ func (p *TLSProvider) ValidateConfig(c Component) error {
 func (p *TLSProvider) Check(ctx context.Context, c Component) Result {
 	tc, err := parseTLSCheckConfig(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	details := map[string]any{"address": tc.address, "server_name": tc.serverName, "verified": !tc.skipVerify}
-	d := p.Dialer
-	if d == nil {
-		d = &net.Dialer{KeepAlive: -1}
+	raw, down := dial(ctx, p.Dialer, tc.address, details)
+	if down != nil {
+		return *down
 	}
-	start := time.Now()
-	raw, err := d.DialContext(ctx, "tcp", tc.address)
-	if err != nil {
-		msg := fmt.Sprintf("connect to %s: %v", tc.address, dialCause(err))
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
-			msg = fmt.Sprintf("connect to %s: timed out after %s", tc.address, since(start))
-		}
-		return Result{State: StateDown, Message: msg, Err: err, Details: details}
-	}
-	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
 	conn := tls.Client(raw, &tls.Config{
 		ServerName:         tc.serverName,
 		RootCAs:            p.RootCAs,

@@ -84,7 +84,7 @@ func (p ttlProvider) ValidateConfig(c Component) error {
 func (p ttlProvider) Check(_ context.Context, c Component) Result {
 	ttl, err := parseTTL(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	e := p.e
 	e.mu.Lock()
