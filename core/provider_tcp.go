@@ -104,10 +104,7 @@ func validHostPort(addr string) error {
 
 // ValidateConfig checks a component's config when it is added or updated.
 // Every error names its key ("address: is required ...").
-func (p *TCPProvider) ValidateConfig(c Component) error {
-	_, err := parseTCPConfig(c.Config)
-	return err
-}
+func (p *TCPProvider) ValidateConfig(c Component) error { return validateParsed(c, parseTCPConfig) }
 
 // Check connects once, and sends and reads if configured.
 func (p *TCPProvider) Check(ctx context.Context, c Component) Result {
@@ -117,7 +114,7 @@ func (p *TCPProvider) Check(ctx context.Context, c Component) Result {
 	}
 	details := map[string]any{"address": tc.address}
 	start := time.Now()
-	conn, down := dial(ctx, p.Dialer, tc.address, details)
+	conn, down := dialTarget(ctx, p.Dialer, tc.address, details)
 	if down != nil {
 		return *down
 	}
@@ -208,10 +205,10 @@ func quoteTruncated(b []byte, n int) string {
 	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(string(b[:n])), len(b))
 }
 
-// dial connects to address over TCP with d (nil: a dialer without
+// dialTarget connects to address over TCP with d (nil: a dialer without
 // keep-alive) and records connect_ms in details. A failure is the Down
 // result to return, with a message that names the address and says why.
-func dial(ctx context.Context, d *net.Dialer, address string, details map[string]any) (net.Conn, *Result) {
+func dialTarget(ctx context.Context, d *net.Dialer, address string, details map[string]any) (net.Conn, *Result) {
 	if d == nil {
 		d = &net.Dialer{KeepAlive: -1}
 	}
@@ -226,6 +223,13 @@ func dial(ctx context.Context, d *net.Dialer, address string, details map[string
 	}
 	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
 	return conn, nil
+}
+
+// validateParsed is the ValidateConfig of a provider whose config parse reads:
+// parse's error.
+func validateParsed[T any](c Component, parse func(map[string]any) (T, error)) error {
+	_, err := parse(c.Config)
+	return err
 }
 
 // invalidConfig is the result of a check whose component's config does

@@ -89,10 +89,7 @@ func parseTLSCheckConfig(cfg map[string]any) (tlsCheckConfig, error) {
 
 // ValidateConfig checks a component's config when it is added or updated.
 // Every error names its key ("address: is required ...").
-func (p *TLSProvider) ValidateConfig(c Component) error {
-	_, err := parseTLSCheckConfig(c.Config)
-	return err
-}
+func (p *TLSProvider) ValidateConfig(c Component) error { return validateParsed(c, parseTLSCheckConfig) }
 
 // Check connects, handshakes and judges the certificates.
 func (p *TLSProvider) Check(ctx context.Context, c Component) Result {
@@ -101,7 +98,7 @@ func (p *TLSProvider) Check(ctx context.Context, c Component) Result {
 		return invalidConfig(err)
 	}
 	details := map[string]any{"address": tc.address, "server_name": tc.serverName, "verified": !tc.skipVerify}
-	raw, down := dial(ctx, p.Dialer, tc.address, details)
+	raw, down := dialTarget(ctx, p.Dialer, tc.address, details)
 	if down != nil {
 		return *down
 	}
