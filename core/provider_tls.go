@@ -89,7 +89,9 @@ func parseTLSCheckConfig(cfg map[string]any) (tlsCheckConfig, error) {
 
 // ValidateConfig checks a component's config when it is added or updated.
 // Every error names its key ("address: is required ...").
-func (p *TLSProvider) ValidateConfig(c Component) error { return validateParsed(c, parseTLSCheckConfig) }
+func (p *TLSProvider) ValidateConfig(c Component) error {
+	return validateParsed(c, parseTLSCheckConfig)
+}
 
 // Check connects, handshakes and judges the certificates.
 func (p *TLSProvider) Check(ctx context.Context, c Component) Result {
