@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 // httpTarget is the test server's handler: a few paths that answer as
@@ -324,17 +325,9 @@ func TestHTTPProviderInEngine(t *testing.T) {
 	srv := httptest.NewServer(httpTarget())
 	t.Cleanup(srv.Close)
 	p := &core.HTTPProvider{}
-	e, err := core.New(core.WithProviders(p), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	e, _ := coretest.NewEngine(t, core.WithProviders(p))
 
-	err = e.Add(t.Context(), core.Component{Name: "web", Provider: "http", Config: map[string]any{"url": "localhost:8080"}})
+	err := e.Add(t.Context(), core.Component{Name: "web", Provider: "http", Config: map[string]any{"url": "localhost:8080"}})
 	if err == nil || !strings.Contains(err.Error(), `component "web": config.url: `) {
 		t.Fatalf("Add with a bad url = %v", err)
 	}

@@ -254,15 +254,7 @@ func TestJobsProviderInEngine(t *testing.T) {
 	if err := jobs.Register("queues", queues); err != nil {
 		t.Fatal(err)
 	}
-	e, err := core.New(core.WithProviders(jobs), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	e, _ := coretest.NewEngine(t, core.WithProviders(jobs))
 	if err := e.Add(t.Context(), core.Component{Name: "jobs", Provider: "jobs"}); err == nil ||
 		!strings.Contains(err.Error(), `component "jobs": config.checker: "jobs" is not registered (known: queues)`) {
 		t.Fatalf("Add with an unknown checker = %v", err)

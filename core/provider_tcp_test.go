@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/internal/testnet"
 )
 
@@ -148,15 +149,7 @@ func TestTCPProviderValidateConfig(t *testing.T) {
 func TestTCPProviderInEngine(t *testing.T) {
 	t.Parallel()
 	up := testnet.Serve(t, func(net.Conn) {})
-	e, err := core.New(core.WithProviders(&core.TCPProvider{}), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	e, _ := coretest.NewEngine(t, core.WithProviders(&core.TCPProvider{}))
 	if err := e.Add(t.Context(), core.Component{Name: "db", Provider: "tcp"}); err == nil ||
 		!strings.Contains(err.Error(), `component "db": config.address: is required`) {
 		t.Fatalf("Add without address = %v", err)
