@@ -84,30 +84,20 @@ func TestStopWaitsForAbandonedCalls(t *testing.T) {
 
 // gauge records the highest number of concurrent calls.
 type gauge struct {
-	cur, max atomic.Int64
-	per      sync.Map // component -> *atomic.Int64
-	overlap  atomic.Bool
+	inFlight
+	per     sync.Map // component -> *atomic.Int64
+	overlap atomic.Bool
 }
 
 func (*gauge) Name() string { return "gauge" }
 func (g *gauge) Check(ctx context.Context, c core.Component) core.Result {
-	n := g.cur.Add(1)
-	defer g.cur.Add(-1)
-	for {
-		m := g.max.Load()
-		if n <= m || g.max.CompareAndSwap(m, n) {
-			break
-		}
-	}
+	defer g.enter()()
 	v, _ := g.per.LoadOrStore(c.Name, new(atomic.Int64))
 	if v.(*atomic.Int64).Add(1) > 1 {
 		g.overlap.Store(true)
 	}
 	defer v.(*atomic.Int64).Add(-1)
-	select {
-	case <-time.After(2 * time.Millisecond):
-	case <-ctx.Done():
-	}
+	sleep(ctx, 2*time.Millisecond)
 	return core.Result{State: core.StateUp}
 }
 

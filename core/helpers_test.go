@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,4 +107,24 @@ func checkJudged(t *testing.T, p core.Provider, cfg map[string]any, timeout time
 		t.Errorf("state %s with err %v", res.State, res.Err)
 	}
 	return res
+}
+
+// inFlight counts a provider's calls in progress and records the most
+// there were at once.
+type inFlight struct{ cur, max atomic.Int64 }
+
+// enter counts a call in; the func it returns counts it out.
+func (f *inFlight) enter() (leave func()) {
+	n := f.cur.Add(1)
+	for m := f.max.Load(); n > m && !f.max.CompareAndSwap(m, n); m = f.max.Load() {
+	}
+	return func() { f.cur.Add(-1) }
+}
+
+// sleep waits d or until ctx ends, whichever is first.
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+	}
 }

@@ -38,19 +38,13 @@ func httpTarget() http.Handler {
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		// Answers only after the client gave up (its timeout is far shorter).
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
+		sleep(r.Context(), 10*time.Second)
 	})
 	mux.HandleFunc("/hang-body", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		fmt.Fprint(w, "partial")
 		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
+		sleep(r.Context(), 10*time.Second)
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, _ *http.Request) {
 		// 1 MiB of filler, then a marker.
