@@ -68,12 +68,7 @@ func parseTCPConfig(cfg map[string]any) (tcpConfig, error) {
 	r := confkit.NewReader(cfg)
 	r.Only(tcpKeyAddress, tcpKeySend, tcpKeyExpect, tcpKeyMaxReadBytes)
 	var tc tcpConfig
-	tc.address = strings.TrimSpace(r.RequiredString(tcpKeyAddress, "host:port to connect to"))
-	if tc.address != "" {
-		if err := validHostPort(tc.address); err != nil {
-			r.Failf(tcpKeyAddress, "%v", err)
-		}
-	}
+	tc.address, _ = readHostPort(r, tcpKeyAddress)
 	tc.send = r.String(tcpKeySend, "")
 	tc.expect = r.String(tcpKeyExpect, "")
 	tc.maxRead = r.Int(tcpKeyMaxReadBytes, tcpDefaultMaxRead, 1, tcpMaxMaxRead)
@@ -81,6 +76,22 @@ func parseTCPConfig(cfg map[string]any) (tcpConfig, error) {
 		r.Failf(tcpKeyExpect, "is %d bytes, longer than max_read_bytes (%d)", n, tc.maxRead)
 	}
 	return tc, r.Err()
+}
+
+// readHostPort reads key, a required host:port to connect to, and returns
+// it and its host ("" when it is not a valid host:port: the problem is
+// recorded in r).
+func readHostPort(r *confkit.Reader, key string) (addr, host string) {
+	addr = strings.TrimSpace(r.RequiredString(key, "host:port to connect to"))
+	if addr == "" {
+		return addr, ""
+	}
+	if err := validHostPort(addr); err != nil {
+		r.Failf(key, "%v", err)
+		return addr, ""
+	}
+	host, _, _ = net.SplitHostPort(addr)
+	return addr, host
 }
 
 func validHostPort(addr string) error {

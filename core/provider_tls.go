@@ -68,14 +68,7 @@ func parseTLSCheckConfig(cfg map[string]any) (tlsCheckConfig, error) {
 	r := confkit.NewReader(cfg)
 	r.Only(tlsKeyAddress, tlsKeyServerName, tlsKeySkipVerify, tlsKeyMinValid)
 	var tc tlsCheckConfig
-	tc.address = strings.TrimSpace(r.RequiredString(tlsKeyAddress, "host:port to connect to"))
-	if tc.address != "" {
-		if err := validHostPort(tc.address); err != nil {
-			r.Failf(tlsKeyAddress, "%v", err)
-		} else {
-			tc.serverName, _, _ = net.SplitHostPort(tc.address)
-		}
-	}
+	tc.address, tc.serverName = readHostPort(r, tlsKeyAddress)
 	if name := strings.TrimSpace(r.String(tlsKeyServerName, "")); name != "" {
 		if strings.ContainsAny(name, " /:") {
 			r.Failf(tlsKeyServerName, "%q is not a host name", name)
