@@ -90,6 +90,33 @@ func wantConfigErrors(t *testing.T, p core.ConfigValidator, c core.Component, ca
 	}
 }
 
+// stateCase is a row of a provider's check table: a config, the check's
+// timeout (0: 5 s), the state and a substring of the message it must
+// give (checkJudged), and extra, what else the provider's test expects.
+type stateCase[X any] struct {
+	name    string
+	cfg     map[string]any
+	timeout time.Duration
+	want    core.State
+	msg     string
+	extra   X
+}
+
+// checkStates checks each case with p as a parallel subtest (checkJudged),
+// then calls also, when not nil, with the case and the result.
+func checkStates[X any](t *testing.T, p core.Provider, cases []stateCase[X], also func(t *testing.T, tc stateCase[X], res core.Result)) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
+			if also != nil {
+				also(t, tc, res)
+			}
+		})
+	}
+}
+
 // checkJudged checks cfg with p (checkWithin) within timeout, 5 s when 0,
 // and asserts the state, that the message contains msg, and that a result
 // has an error exactly when it is not Up. It returns the result for the

@@ -98,44 +98,35 @@ func testZone() dnsZone {
 func TestDNSProviderStates(t *testing.T) {
 	t.Parallel()
 	server := dnsServer(t, testZone())
-	tests := []struct {
-		name    string
-		cfg     map[string]any
-		timeout time.Duration
-		want    core.State
-		msg     string
-		answers int // Details["answer_count"]; -1: absent
-	}{
-		{name: "A", cfg: map[string]any{"name": "api.vitals.test."}, want: core.StateUp, msg: "A api.vitals.test.: 127.0.0.10, 127.0.0.11", answers: 2},
-		{name: "A expected", cfg: map[string]any{"name": "api.vitals.test.", "expect": []any{"127.0.0.11", "127.0.0.10"}, "min_count": 2}, want: core.StateUp, answers: 2},
-		{name: "A expected missing", cfg: map[string]any{"name": "api.vitals.test.", "expect": "127.0.0.12"}, want: core.StateDown, msg: `"127.0.0.12" is not among the answers (127.0.0.10, 127.0.0.11)`, answers: 2},
-		{name: "too few", cfg: map[string]any{"name": "api.vitals.test.", "min_count": "3"}, want: core.StateDown, msg: "2 answers (127.0.0.10, 127.0.0.11), want at least 3", answers: 2},
-		{name: "AAAA", cfg: map[string]any{"name": "api.vitals.test.", "type": "aaaa", "expect": []any{"::1"}}, want: core.StateUp, msg: "AAAA api.vitals.test.: ::1", answers: 1},
-		{name: "CNAME", cfg: map[string]any{"name": "www.vitals.test.", "type": "CNAME", "expect": []any{"api.vitals.test"}}, want: core.StateUp, msg: "api.vitals.test", answers: 1},
-		{name: "A through a CNAME", cfg: map[string]any{"name": "www.vitals.test.", "expect": []any{"127.0.0.10"}}, want: core.StateUp, answers: 2},
-		{name: "TXT", cfg: map[string]any{"name": "vitals.test.", "type": "TXT", "expect": []any{"site-verification=abc"}}, want: core.StateUp, answers: 2},
-		{name: "MX", cfg: map[string]any{"name": "vitals.test.", "type": "MX", "expect": []any{"MX2.vitals.test."}}, want: core.StateUp, msg: "mx1.vitals.test, mx2.vitals.test", answers: 2},
-		{name: "SRV", cfg: map[string]any{"name": "_pg._tcp.vitals.test.", "type": "SRV", "expect": []any{"db.vitals.test:5432"}}, want: core.StateUp, msg: "db.vitals.test:5432", answers: 1},
-		{name: "no such name", cfg: map[string]any{"name": "nope.vitals.test."}, want: core.StateDown, msg: "lookup A nope.vitals.test.: no such name", answers: -1},
-		{name: "no records of the type", cfg: map[string]any{"name": "empty.vitals.test.", "type": "TXT"}, want: core.StateDown, msg: "no such name, or no records of this type", answers: -1},
-		{name: "server failure", cfg: map[string]any{"name": "servfail.vitals.test."}, want: core.StateDown, msg: "lookup A servfail.vitals.test.: server misbehaving", answers: -1},
-		{name: "silent server", cfg: map[string]any{"name": "silent.vitals.test."}, timeout: 300 * time.Millisecond, want: core.StateDown, msg: "timed out after", answers: -1},
-		{name: "slow is degraded", cfg: map[string]any{"name": "api.vitals.test.", "max_duration": "1ns"}, want: core.StateDegraded, msg: "more than max_duration 1ns", answers: 2},
+	// extra: Details["answer_count"]; -1: absent.
+	cases := []stateCase[int]{
+		{name: "A", cfg: map[string]any{"name": "api.vitals.test."}, want: core.StateUp, msg: "A api.vitals.test.: 127.0.0.10, 127.0.0.11", extra: 2},
+		{name: "A expected", cfg: map[string]any{"name": "api.vitals.test.", "expect": []any{"127.0.0.11", "127.0.0.10"}, "min_count": 2}, want: core.StateUp, extra: 2},
+		{name: "A expected missing", cfg: map[string]any{"name": "api.vitals.test.", "expect": "127.0.0.12"}, want: core.StateDown, msg: `"127.0.0.12" is not among the answers (127.0.0.10, 127.0.0.11)`, extra: 2},
+		{name: "too few", cfg: map[string]any{"name": "api.vitals.test.", "min_count": "3"}, want: core.StateDown, msg: "2 answers (127.0.0.10, 127.0.0.11), want at least 3", extra: 2},
+		{name: "AAAA", cfg: map[string]any{"name": "api.vitals.test.", "type": "aaaa", "expect": []any{"::1"}}, want: core.StateUp, msg: "AAAA api.vitals.test.: ::1", extra: 1},
+		{name: "CNAME", cfg: map[string]any{"name": "www.vitals.test.", "type": "CNAME", "expect": []any{"api.vitals.test"}}, want: core.StateUp, msg: "api.vitals.test", extra: 1},
+		{name: "A through a CNAME", cfg: map[string]any{"name": "www.vitals.test.", "expect": []any{"127.0.0.10"}}, want: core.StateUp, extra: 2},
+		{name: "TXT", cfg: map[string]any{"name": "vitals.test.", "type": "TXT", "expect": []any{"site-verification=abc"}}, want: core.StateUp, extra: 2},
+		{name: "MX", cfg: map[string]any{"name": "vitals.test.", "type": "MX", "expect": []any{"MX2.vitals.test."}}, want: core.StateUp, msg: "mx1.vitals.test, mx2.vitals.test", extra: 2},
+		{name: "SRV", cfg: map[string]any{"name": "_pg._tcp.vitals.test.", "type": "SRV", "expect": []any{"db.vitals.test:5432"}}, want: core.StateUp, msg: "db.vitals.test:5432", extra: 1},
+		{name: "no such name", cfg: map[string]any{"name": "nope.vitals.test."}, want: core.StateDown, msg: "lookup A nope.vitals.test.: no such name", extra: -1},
+		{name: "no records of the type", cfg: map[string]any{"name": "empty.vitals.test.", "type": "TXT"}, want: core.StateDown, msg: "no such name, or no records of this type", extra: -1},
+		{name: "server failure", cfg: map[string]any{"name": "servfail.vitals.test."}, want: core.StateDown, msg: "lookup A servfail.vitals.test.: server misbehaving", extra: -1},
+		{name: "silent server", cfg: map[string]any{"name": "silent.vitals.test."}, timeout: 300 * time.Millisecond, want: core.StateDown, msg: "timed out after", extra: -1},
+		{name: "slow is degraded", cfg: map[string]any{"name": "api.vitals.test.", "max_duration": "1ns"}, want: core.StateDegraded, msg: "more than max_duration 1ns", extra: 2},
 	}
-	p := &core.DNSProvider{}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.cfg["server"] = server
-			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
-			if n, ok := res.Details["answer_count"].(int); (tc.answers < 0 && ok) || (tc.answers >= 0 && n != tc.answers) {
-				t.Errorf("answer_count = %v, want %d", res.Details["answer_count"], tc.answers)
-			}
-			if res.Details["server"] != server || res.Details["duration_ms"] == nil {
-				t.Errorf("details = %v", res.Details)
-			}
-		})
+	for _, tc := range cases {
+		tc.cfg["server"] = server
 	}
+	checkStates(t, &core.DNSProvider{}, cases, func(t *testing.T, tc stateCase[int], res core.Result) {
+		if n, ok := res.Details["answer_count"].(int); (tc.extra < 0 && ok) || (tc.extra >= 0 && n != tc.extra) {
+			t.Errorf("answer_count = %v, want %d", res.Details["answer_count"], tc.extra)
+		}
+		if res.Details["server"] != server || res.Details["duration_ms"] == nil {
+			t.Errorf("details = %v", res.Details)
+		}
+	})
 }
 
 // TestDNSProviderResolver checks a component without server: it uses the

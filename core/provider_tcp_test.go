@@ -51,13 +51,7 @@ func TestTCPProviderStates(t *testing.T) {
 	noAccept := testnet.Listen(t).Addr().String()
 	refused := closedAddr(t)
 
-	tests := []struct {
-		name    string
-		cfg     map[string]any
-		timeout time.Duration
-		want    core.State
-		msg     string
-	}{
+	cases := []stateCase[struct{}]{
 		{name: "connect", cfg: map[string]any{"address": accepting}, want: core.StateUp, msg: "connected"},
 		{name: "refused", cfg: map[string]any{"address": refused}, want: core.StateDown, msg: "connection refused"},
 		{name: "banner", cfg: map[string]any{"address": banner, "expect": "220 "}, want: core.StateUp, msg: `read "220 "`},
@@ -81,22 +75,17 @@ func TestTCPProviderStates(t *testing.T) {
 		{name: "backlog exchange", cfg: map[string]any{"address": noAccept, "send": "PING\r\n", "expect": "PONG"}, timeout: 200 * time.Millisecond,
 			want: core.StateDown, msg: "timed out"},
 	}
-	p := &core.TCPProvider{}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
-			if res.Details["address"] != tc.cfg["address"] {
-				t.Errorf("details = %v", res.Details)
-			}
-			if res.State == core.StateUp && res.Details["remote_addr"] == nil {
-				t.Errorf("no remote_addr in %v", res.Details)
-			}
-			if len(res.Message) > 300 {
-				t.Errorf("message of %d bytes is not truncated: %q", len(res.Message), res.Message)
-			}
-		})
-	}
+	checkStates(t, &core.TCPProvider{}, cases, func(t *testing.T, tc stateCase[struct{}], res core.Result) {
+		if res.Details["address"] != tc.cfg["address"] {
+			t.Errorf("details = %v", res.Details)
+		}
+		if res.State == core.StateUp && res.Details["remote_addr"] == nil {
+			t.Errorf("no remote_addr in %v", res.Details)
+		}
+		if len(res.Message) > 300 {
+			t.Errorf("message of %d bytes is not truncated: %q", len(res.Message), res.Message)
+		}
+	})
 }
 
 func TestTCPProviderCanceled(t *testing.T) {

@@ -24,23 +24,17 @@ func TestTLSProviderStates(t *testing.T) {
 	plain := httptest.NewServer(httpTarget())
 	t.Cleanup(plain.Close)
 
-	tests := []struct {
-		name     string
-		cfg      map[string]any
-		timeout  time.Duration
-		want     core.State
-		msg      string
-		verified bool // Details["verified"], when the handshake was done
-	}{
-		{name: "valid", cfg: map[string]any{"address": valid}, want: core.StateUp, msg: `certificate "CN=127.0.0.1,O=Vitals tests" valid until`, verified: true},
-		{name: "expiring within the default", cfg: map[string]any{"address": expiring}, want: core.StateDegraded, msg: "less than min_valid 336h0m0s", verified: true},
-		{name: "expiring after min_valid", cfg: map[string]any{"address": expiring, "min_valid": "24h"}, want: core.StateUp, msg: "TLS 1.3", verified: true},
-		{name: "expiry not judged", cfg: map[string]any{"address": expiring, "min_valid": "0s"}, want: core.StateUp, verified: true},
+	// extra: Details["verified"], when the handshake was done.
+	cases := []stateCase[bool]{
+		{name: "valid", cfg: map[string]any{"address": valid}, want: core.StateUp, msg: `certificate "CN=127.0.0.1,O=Vitals tests" valid until`, extra: true},
+		{name: "expiring within the default", cfg: map[string]any{"address": expiring}, want: core.StateDegraded, msg: "less than min_valid 336h0m0s", extra: true},
+		{name: "expiring after min_valid", cfg: map[string]any{"address": expiring, "min_valid": "24h"}, want: core.StateUp, msg: "TLS 1.3", extra: true},
+		{name: "expiry not judged", cfg: map[string]any{"address": expiring, "min_valid": "0s"}, want: core.StateUp, extra: true},
 		{name: "expired", cfg: map[string]any{"address": expired}, want: core.StateDown, msg: "TLS handshake with " + expired + ": tls: failed to verify certificate: x509: certificate has expired"},
 		{name: "expired, skip verify", cfg: map[string]any{"address": expired, "skip_verify": true}, want: core.StateDown, msg: `certificate "CN=127.0.0.1,O=Vitals tests" expired at`},
 		{name: "not yet valid, skip verify", cfg: map[string]any{"address": future, "skip_verify": "true"}, want: core.StateDown, msg: "is not valid before"},
 		{name: "wrong host", cfg: map[string]any{"address": wrongHost}, want: core.StateDown, msg: "127.0.0.1"},
-		{name: "right server_name", cfg: map[string]any{"address": wrongHost, "server_name": "svc.test"}, want: core.StateUp, msg: `"CN=svc.test,O=Vitals tests"`, verified: true},
+		{name: "right server_name", cfg: map[string]any{"address": wrongHost, "server_name": "svc.test"}, want: core.StateUp, msg: `"CN=svc.test,O=Vitals tests"`, extra: true},
 		{name: "other server_name", cfg: map[string]any{"address": wrongHost, "server_name": "db.test"}, want: core.StateDown, msg: "db.test"},
 		{name: "self-signed", cfg: map[string]any{"address": selfSigned}, want: core.StateDown, msg: "unknown authority"},
 		{name: "self-signed, skip verify", cfg: map[string]any{"address": selfSigned, "skip_verify": true}, want: core.StateUp, msg: "valid until"},
@@ -48,23 +42,18 @@ func TestTLSProviderStates(t *testing.T) {
 		{name: "refused", cfg: map[string]any{"address": closedAddr(t)}, want: core.StateDown, msg: "connection refused"},
 		{name: "silent", cfg: map[string]any{"address": testnet.Serve(t, testnet.WaitForClient)}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: ": timed out after"},
 	}
-	p := &core.TLSProvider{RootCAs: ca.pool}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
-			if res.Details["address"] != tc.cfg["address"] {
-				t.Errorf("address detail = %v", res.Details["address"])
-			}
-			if res.Details["handshake_ms"] == nil {
-				return
-			}
-			if res.Details["verified"] != tc.verified || res.Details["version"] != "TLS 1.3" || res.Details["cipher"] == "" ||
-				res.Details["subject"] == nil || res.Details["issuer"] == nil || res.Details["not_after"] == nil || res.Details["expires_in"] == nil {
-				t.Errorf("details = %v", res.Details)
-			}
-		})
-	}
+	checkStates(t, &core.TLSProvider{RootCAs: ca.pool}, cases, func(t *testing.T, tc stateCase[bool], res core.Result) {
+		if res.Details["address"] != tc.cfg["address"] {
+			t.Errorf("address detail = %v", res.Details["address"])
+		}
+		if res.Details["handshake_ms"] == nil {
+			return
+		}
+		if res.Details["verified"] != tc.extra || res.Details["version"] != "TLS 1.3" || res.Details["cipher"] == "" ||
+			res.Details["subject"] == nil || res.Details["issuer"] == nil || res.Details["not_after"] == nil || res.Details["expires_in"] == nil {
+			t.Errorf("details = %v", res.Details)
+		}
+	})
 }
 
 func TestTLSProviderValidateConfig(t *testing.T) {
