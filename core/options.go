@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/vitals-go/vitals/core/internal/backoff"
 )
 
 // Option configures an Engine.
@@ -207,12 +209,9 @@ func WithStartupRetry(r RetryConfig) Option {
 	}
 }
 
+// backoff is the wait before retry number attempt (1-based).
 func (r RetryConfig) backoff(attempt int) time.Duration {
-	b := r.InitialBackoff
-	for i := 1; i < attempt && b < r.MaxBackoff; i++ {
-		b *= 2
-	}
-	return min(b, r.MaxBackoff)
+	return backoff.Exponential(r.InitialBackoff, r.MaxBackoff, attempt)
 }
 
 // notNegative names the option and the field when v is negative:
