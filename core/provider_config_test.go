@@ -34,10 +34,7 @@ func TestTypedConfigs(t *testing.T) {
 		t.Errorf("JobsConfig.Map (-want +got):\n%s", d)
 	}
 
-	jp := core.NewJobsProvider()
-	if err := jp.Register("q", coretest.NewMemoryJobs()); err != nil {
-		t.Fatal(err)
-	}
+	jp, _ := withMemoryJobs(t, "q")
 	e, _ := coretest.NewEngine(t, core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}, jp))
 	for _, c := range []core.Component{h.Component("web"), tc.Component("sock"), j.Component("jobs")} {
 		mustAdd(t, e, c)

@@ -21,12 +21,8 @@ var (
 // JobsReports reads a jobs check's reports as the provider set them, and
 // nothing from another result.
 func TestJobsReports(t *testing.T) {
-	jobs := coretest.NewMemoryJobs()
+	p, jobs := withMemoryJobs(t, "q")
 	jobs.Set(core.JobsReport{Pipeline: "emails", Ready: true})
-	p := core.NewJobsProvider()
-	if err := p.Register("q", jobs); err != nil {
-		t.Fatal(err)
-	}
 	if p.Name() != core.ProviderJobs {
 		t.Fatalf("name %q", p.Name())
 	}
