@@ -13,6 +13,11 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 )
 
+// The states by short names, for the tables of state tests.
+const (
+	U, Up, Deg, Down = core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown
+)
+
 // scripted is the engine test helpers' provider (coretest.Provider).
 type scripted = coretest.Provider
 
