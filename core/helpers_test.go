@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,16 +141,41 @@ func checkJudged(t *testing.T, p core.Provider, cfg map[string]any, timeout time
 	return res
 }
 
-// inFlight counts a provider's calls in progress and records the most
-// there were at once.
-type inFlight struct{ cur, max atomic.Int64 }
+// inFlight counts a provider's calls in progress, all and per component,
+// and records the most there were at once. The zero value is ready.
+type inFlight struct {
+	mu      sync.Mutex
+	all     int
+	byName  map[string]int
+	most    int // calls at once
+	mostOne int // calls of one component at once
+}
 
-// enter counts a call in; the func it returns counts it out.
-func (f *inFlight) enter() (leave func()) {
-	n := f.cur.Add(1)
-	for m := f.max.Load(); n > m && !f.max.CompareAndSwap(m, n); m = f.max.Load() {
+// enter counts a call of component name in; the func it returns counts
+// it out.
+func (f *inFlight) enter(name string) (leave func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.byName == nil {
+		f.byName = map[string]int{}
 	}
-	return func() { f.cur.Add(-1) }
+	f.all++
+	f.byName[name]++
+	f.most, f.mostOne = max(f.most, f.all), max(f.mostOne, f.byName[name])
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.all--
+		f.byName[name]--
+	}
+}
+
+// peaks returns the most calls there were at once, all and of one
+// component.
+func (f *inFlight) peaks() (all, one int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.most, f.mostOne
 }
 
 // sleep waits d or until ctx ends, whichever is first.

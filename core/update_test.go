@@ -23,7 +23,7 @@ func (p *slowProvider) Name() string { return "slow" }
 
 func (p *slowProvider) Check(ctx context.Context, c core.Component) core.Result {
 	p.calls.Add(1)
-	defer p.enter()()
+	defer p.enter(c.Name)()
 	sleep(ctx, p.delay)
 	return core.Result{State: core.StateUp}
 }
@@ -67,7 +67,7 @@ func TestUpdateDuringSlowCheckDoesNotOverlap(t *testing.T) {
 	if err := e.ForceCheck(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if m := p.max.Load(); m != 1 {
+	if m, _ := p.peaks(); m != 1 {
 		t.Fatalf("%d provider calls of one component overlapped (%d calls)", m, p.calls.Load())
 	}
 	cs, _ := e.Snapshot().Get("db")
