@@ -34,14 +34,16 @@ func TestServe(t *testing.T) {
 func TestServeCleanupClosesConnections(t *testing.T) {
 	var c net.Conn
 	t.Run("server", func(t *testing.T) {
+		accepted := make(chan struct{})
+		addr := Serve(t, func(c net.Conn) {
+			close(accepted)
+			WaitForClient(c)
+		})
 		var err error
-		c, err = net.DialTimeout("tcp", Serve(t, WaitForClient), 5*time.Second)
-		if err != nil {
+		if c, err = net.DialTimeout("tcp", addr, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := io.WriteString(c, "ignored"); err != nil {
-			t.Fatal(err)
-		}
+		<-accepted
 	})
 	defer c.Close()
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
