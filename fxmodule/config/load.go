@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/internal/errlist"
 )
 
 // EnvPrefix starts the environment variables Load reads. After it, "__"
@@ -62,13 +63,13 @@ func finish(cfg *Config, decodeErr error) (*Config, error) {
 		return cfg, nil
 	}
 	var failed []string
-	for _, e := range flatten(decodeErr) {
+	for _, e := range errlist.Leaves(decodeErr) {
 		if ke, ok := e.(*KeyError); ok {
 			failed = append(failed, ke.Path)
 		}
 	}
-	errs := flatten(decodeErr)
-	for _, e := range flatten(verr) {
+	errs := errlist.Leaves(decodeErr)
+	for _, e := range errlist.Leaves(verr) {
 		if ke, ok := e.(*KeyError); ok && underAny(ke.Path, failed) {
 			continue
 		}
@@ -91,20 +92,6 @@ func lookupEnv(environ func() []string) func(string) (string, bool) {
 		}
 		return "", false
 	}
-}
-
-func flatten(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
 
 // underAny reports whether key is one of keys or below one of them.
