@@ -2,22 +2,26 @@ package fxmodule_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
 	"go.uber.org/goleak"
 
+	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/coretest"
+	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -33,11 +37,45 @@ health:
 // supplyConfig supplies LoadOptions for a YAML file holding body.
 func supplyConfig(t *testing.T, body string) fx.Option {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "vitals.yaml")
-	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
+	return fx.Supply(&config.LoadOptions{File: testfile.Write(t, "vitals.yaml", body)})
+}
+
+// startApp starts fxmodule.Module with the app's echo (newEcho), the
+// config body and opts, and returns the runtime and the started app.
+func startApp(t *testing.T, body string, opts ...fx.Option) (*lifecycle.Runtime, *fxtest.App) {
+	t.Helper()
+	var rt *lifecycle.Runtime
+	opts = append([]fx.Option{fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, body)}, opts...)
+	return rt, fxtest.New(t, opts...).RequireStart()
+}
+
+// appCheck supplies an app check for the group "vitals.checks".
+func appCheck(c core.Component, f func(context.Context) error) fx.Option {
+	return fx.Supply(fx.Annotate(assemble.Check{Component: c, Func: f}, fx.ResultTags(`group:"vitals.checks"`)))
+}
+
+// refusedDB is an app check "db", run every 50ms, that always fails.
+func refusedDB() fx.Option {
+	return appCheck(core.Component{Name: "db", Interval: 50 * time.Millisecond},
+		func(context.Context) error { return errors.New("connection refused") })
+}
+
+// serveOwn makes e serve on a loopback port of its own from lc's hooks, as
+// an app that runs its own server does.
+func serveOwn(lc fx.Lifecycle, e *echo.Echo) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
 	}
-	return fx.Supply(&config.LoadOptions{File: f})
+	e.Listener = ln
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			go func() { _ = e.Start("") }()
+			return nil
+		},
+		OnStop: e.Shutdown,
+	})
+	return nil
 }
 
 // newEcho is the app's echo, with a fast /hello and a /slow route that
@@ -92,17 +130,21 @@ func never(t *testing.T, d time.Duration, what string, f func() bool) {
 // blockingStart is an app module whose OnStart closes entered, then blocks
 // until release is closed.
 func blockingStart(entered chan<- struct{}, release <-chan struct{}) fx.Option {
-	return fx.Module("app", fx.Invoke(func(lc fx.Lifecycle) {
-		lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
-			close(entered)
-			select {
-			case <-release:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}})
-	}))
+	return fx.Module("app", fx.Invoke(func(lc fx.Lifecycle) { appendBlocking(lc, entered, release) }))
+}
+
+// appendBlocking appends an OnStart hook that closes entered, then blocks
+// until release is closed (or start gives up).
+func appendBlocking(lc fx.Lifecycle, entered chan<- struct{}, release <-chan struct{}) {
+	lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
+		close(entered)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}})
 }
 
 // dialable reports whether something listens on addr.

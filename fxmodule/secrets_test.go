@@ -13,14 +13,10 @@ import (
 	"time"
 
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
-	"github.com/vitals-go/vitals/fxmodule"
-	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
-	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // planted is a secret no surface may print.
@@ -76,22 +72,18 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}))
 	defer up.Close()
 	var l logs
-	var rt *lifecycle.Runtime
-	var eng *core.Engine
 	// An app's own check that puts the secret in its error.
-	leaky := fx.Supply(fx.Annotate(assemble.Check{
-		Component: core.Component{Name: "leaky", Interval: time.Hour},
-		Func:      func(context.Context) error { return core.Degraded(errors.New("token " + planted + " rejected")) },
-	}, fx.ResultTags(`group:"vitals.checks"`)))
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt, &eng), fx.Supply(l.logger()), leaky,
-		supplyConfig(t, baseConfig+`
+	leaky := appCheck(core.Component{Name: "leaky", Interval: time.Hour},
+		func(context.Context) error { return core.Degraded(errors.New("token " + planted + " rejected")) })
+	rt, app := startApp(t, baseConfig+`
   details: always
   token: "${file:`+secret+`}"
   checks:
     - name: upstream
       provider: http
       config: {url: "`+up.URL+`/${file:`+secret+`}", expect_body: "${file:`+secret+`}", headers: {X-Key: "${file:`+secret+`}"}}
-`)).RequireStart()
+`, fx.Supply(l.logger()), leaky)
+	eng := rt.Engine()
 	if err := eng.ForceCheck(ctxTimeout(t, 5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
