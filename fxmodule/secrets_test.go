@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +15,7 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
 // planted is a secret no surface may print.
@@ -25,11 +24,7 @@ const planted = "pl4nted-s3cret-7f3a"
 // plantSecret writes planted to a file and returns the file's path.
 func plantSecret(t *testing.T) string {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "secret")
-	if err := os.WriteFile(f, []byte(planted+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return testfile.Write(t, "secret", planted+"\n")
 }
 
 // A secret resolved from ${file:PATH} is used by the check (the request
@@ -40,22 +35,15 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	secret := plantSecret(t)
 
 	// Load errors that would quote the value.
-	f := filepath.Join(t.TempDir(), "bad.yaml")
 	bad := "health: {interval: '${file:" + secret + "}', checks: [{name: a, provider: tcp, timeout: 'x${file:" + secret + "}'}]}"
-	if err := os.WriteFile(f, []byte(bad), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	_, err := config.Load(config.LoadOptions{File: f})
+	_, err := config.Load(config.LoadOptions{File: testfile.Write(t, "bad.yaml", bad)})
 	if err == nil || strings.Contains(err.Error(), planted) || !strings.Contains(err.Error(), `health.interval: "[redacted]" is not a duration`) {
 		t.Errorf("load error = %v", err)
 	}
 	if len(confkit.Fields(err)) != 2 {
 		t.Errorf("load error lost its structure: %v", err)
 	}
-	f2 := filepath.Join(t.TempDir(), "missing.yaml")
-	if err := os.WriteFile(f2, []byte("health: {token: '${env:VITALS_TEST_NOT_SET_ANYWHERE}'}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	f2 := testfile.Write(t, "missing.yaml", "health: {token: '${env:VITALS_TEST_NOT_SET_ANYWHERE}'}")
 	if _, err := config.Load(config.LoadOptions{File: f2}); err == nil ||
 		!strings.Contains(err.Error(), "health.token: ${env:VITALS_TEST_NOT_SET_ANYWHERE}: the environment variable VITALS_TEST_NOT_SET_ANYWHERE is not set") {
 		t.Errorf("missing variable: %v", err)

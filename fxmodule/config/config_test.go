@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,15 +15,24 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/notify"
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
+// writeFile writes a config file, vitals.yaml, holding body.
 func writeFile(t *testing.T, body string) string {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "vitals.yaml")
-	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
+	return testfile.Write(t, "vitals.yaml", body)
+}
+
+// koanfOf returns a koanf holding the flat keys of m, as an app's own
+// koanf would.
+func koanfOf(t *testing.T, m map[string]any) *koanf.Koanf {
+	t.Helper()
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(m, "."), nil); err != nil {
 		t.Fatal(err)
 	}
-	return f
+	return k
 }
 
 func environ(vars ...string) func() []string { return func() []string { return vars } }
@@ -337,15 +345,12 @@ func TestLoadBadYAML(t *testing.T) {
 }
 
 func TestFromKoanf(t *testing.T) {
-	k := koanf.New(".")
-	if err := k.Load(confmap.Provider(map[string]any{
+	k := koanfOf(t, map[string]any{
 		"server.address":  "127.0.0.1:0",
 		"server.port":     8080, // the app's own key
 		"db.dsn":          "postgres://",
 		"health.interval": "2s",
-	}, "."), nil); err != nil {
-		t.Fatal(err)
-	}
+	})
 	cfg, err := FromKoanf(k)
 	if err != nil {
 		t.Fatal(err)

@@ -63,13 +63,13 @@ func finish(cfg *Config, decodeErr error) (*Config, error) {
 		return cfg, nil
 	}
 	var failed []string
-	for _, e := range errlist.Leaves(decodeErr) {
+	for _, e := range flatten(decodeErr) {
 		if ke, ok := e.(*KeyError); ok {
 			failed = append(failed, ke.Path)
 		}
 	}
-	errs := errlist.Leaves(decodeErr)
-	for _, e := range errlist.Leaves(verr) {
+	errs := flatten(decodeErr)
+	for _, e := range flatten(verr) {
 		if ke, ok := e.(*KeyError); ok && underAny(ke.Path, failed) {
 			continue
 		}
@@ -93,6 +93,9 @@ func lookupEnv(environ func() []string) func(string) (string, bool) {
 		return "", false
 	}
 }
+
+// flatten lists the problems in a loader's joined errors.
+func flatten(err error) []error { return errlist.Leaves(err) }
 
 // underAny reports whether key is one of keys or below one of them.
 func underAny(key string, keys []string) bool {
