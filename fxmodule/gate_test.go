@@ -15,6 +15,76 @@ import (
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
+// blockingStart is an app module whose OnStart closes entered, then blocks
+// until release is closed.
+func blockingStart(entered chan<- struct{}, release <-chan struct{}) fx.Option {
+	return fx.Module("app", fx.Invoke(func(lc fx.Lifecycle) { appendBlocking(lc, entered, release) }))
+}
+
+// appendBlocking appends an OnStart hook that closes entered, then blocks
+// until release is closed (or start gives up).
+func appendBlocking(lc fx.Lifecycle, entered chan<- struct{}, release <-chan struct{}) {
+	lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
+		close(entered)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}})
+}
+
+// whileStartBlocks starts app in the background and, once an app OnStart
+// hook has closed entered, runs during; then it closes release. Start must
+// succeed and /ready pass at once (fxevent.Started, or the module's hook,
+// came before Start returned); the app is stopped at the end.
+func whileStartBlocks(t *testing.T, app *fx.App, rt *lifecycle.Runtime, entered <-chan struct{}, release chan<- struct{}, during func()) {
+	t.Helper()
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan error, 1)
+	go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
+	<-entered
+	during()
+	close(release)
+	if err := <-started; err != nil {
+		t.Fatal(err)
+	}
+	if got := status(base(t, rt) + "/ready"); got != http.StatusOK {
+		t.Errorf("/ready = %d after Start returned, want 200", got)
+	}
+	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// heldBack asserts that while an app hook (what) still runs the server
+// answers /hello but /ready does not pass.
+func heldBack(t *testing.T, url, what string) {
+	t.Helper()
+	if got := status(url + "/hello"); got != http.StatusOK {
+		t.Fatalf("/hello = %d while the app starts", got)
+	}
+	never(t, 300*time.Millisecond, "/ready passed while "+what+" was still running", func() bool {
+		return status(url+"/ready") == http.StatusOK
+	})
+	if got := status(url + "/ready"); got != http.StatusServiceUnavailable {
+		t.Errorf("/ready = %d while starting, want 503", got)
+	}
+}
+
+// never asserts that f stays false for d.
+func never(t *testing.T, d time.Duration, what string, f func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if f() {
+			t.Fatalf("%s", what)
+		}
+	}
+}
+
 // /ready stays unavailable until the app has started. With the gate's
 // event logger that is until every OnStart hook has returned, whatever the
 // order of the modules. Without it the gate opens when the module's own
@@ -59,46 +129,6 @@ func TestReadinessFollowsTheApp(t *testing.T) {
 				}
 			})
 		})
-	}
-}
-
-// whileStartBlocks starts app in the background and, once an app OnStart
-// hook has closed entered, runs during; then it closes release. Start must
-// succeed and /ready pass at once (fxevent.Started, or the module's hook,
-// came before Start returned); the app is stopped at the end.
-func whileStartBlocks(t *testing.T, app *fx.App, rt *lifecycle.Runtime, entered <-chan struct{}, release chan<- struct{}, during func()) {
-	t.Helper()
-	if err := app.Err(); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan error, 1)
-	go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
-	<-entered
-	during()
-	close(release)
-	if err := <-started; err != nil {
-		t.Fatal(err)
-	}
-	if got := status(base(t, rt) + "/ready"); got != http.StatusOK {
-		t.Errorf("/ready = %d after Start returned, want 200", got)
-	}
-	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// heldBack asserts that while an app hook (what) still runs the server
-// answers /hello but /ready does not pass.
-func heldBack(t *testing.T, url, what string) {
-	t.Helper()
-	if got := status(url + "/hello"); got != http.StatusOK {
-		t.Fatalf("/hello = %d while the app starts", got)
-	}
-	never(t, 300*time.Millisecond, "/ready passed while "+what+" was still running", func() bool {
-		return status(url+"/ready") == http.StatusOK
-	})
-	if got := status(url + "/ready"); got != http.StatusServiceUnavailable {
-		t.Errorf("/ready = %d while starting, want 503", got)
 	}
 }
 

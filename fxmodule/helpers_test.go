@@ -117,36 +117,6 @@ func base(t *testing.T, rt *lifecycle.Runtime) string {
 	return "http://" + a.String()
 }
 
-// never asserts that f stays false for d.
-func never(t *testing.T, d time.Duration, what string, f func() bool) {
-	t.Helper()
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if f() {
-			t.Fatalf("%s", what)
-		}
-	}
-}
-
-// blockingStart is an app module whose OnStart closes entered, then blocks
-// until release is closed.
-func blockingStart(entered chan<- struct{}, release <-chan struct{}) fx.Option {
-	return fx.Module("app", fx.Invoke(func(lc fx.Lifecycle) { appendBlocking(lc, entered, release) }))
-}
-
-// appendBlocking appends an OnStart hook that closes entered, then blocks
-// until release is closed (or start gives up).
-func appendBlocking(lc fx.Lifecycle, entered chan<- struct{}, release <-chan struct{}) {
-	lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
-		close(entered)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}})
-}
-
 // dialable reports whether something listens on addr.
 func dialable(addr string) bool {
 	c, err := net.DialTimeout("tcp", addr, time.Second)
