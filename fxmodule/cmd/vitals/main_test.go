@@ -6,13 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -125,43 +122,6 @@ func freePort(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
-}
-
-const (
-	passBody = `{"status":"pass","serviceId":"orders"}`
-	failBody = `{"status":"fail","serviceId":"orders","checks":{"db":[{"status":"fail","output":"connection refused"}],"cache":[{"status":"pass"}]}}`
-)
-
-// healthServer answers like a Vitals endpoint: status code and a
-// health+json body, and records the paths and Authorization headers asked.
-type healthServer struct {
-	*httptest.Server
-	mu    sync.Mutex
-	paths []string
-	auth  []string
-}
-
-func newHealthServer(t *testing.T, code int, body string) *healthServer {
-	t.Helper()
-	hs := &healthServer{}
-	hs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hs.mu.Lock()
-		hs.paths = append(hs.paths, r.URL.Path)
-		hs.auth = append(hs.auth, r.Header.Get("Authorization"))
-		hs.mu.Unlock()
-		w.Header().Set("Content-Type", "application/health+json")
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(code)
-		fmt.Fprint(w, body)
-	}))
-	t.Cleanup(hs.Close)
-	return hs
-}
-
-func (hs *healthServer) seen() (paths, auth []string) {
-	hs.mu.Lock()
-	defer hs.mu.Unlock()
-	return append([]string(nil), hs.paths...), append([]string(nil), hs.auth...)
 }
 
 func TestHelp(t *testing.T) {
