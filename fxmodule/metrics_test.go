@@ -17,12 +17,16 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/coretest"
+	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
+	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // toggle is an app check whose result the test sets.
@@ -37,7 +41,10 @@ func (tg *toggle) check(context.Context) error {
 
 // provide returns the check for the group "vitals.checks".
 func (tg *toggle) provide(name string) fx.Option {
-	return appCheck(core.Component{Name: name, Interval: 50 * time.Millisecond}, tg.check)
+	return fx.Supply(fx.Annotate(assemble.Check{
+		Component: core.Component{Name: name, Interval: 50 * time.Millisecond},
+		Func:      tg.check,
+	}, fx.ResultTags(`group:"vitals.checks"`)))
 }
 
 // scrape GETs url and parses the text exposition.
@@ -92,7 +99,9 @@ next:
 // collectors; the global registry gets nothing.
 func TestMetricsOwnRegistry(t *testing.T) {
 	var tg toggle
-	rt, app := startApp(t, baseConfig+"  metrics: {enabled: true}\n", tg.provide("db"))
+	var rt *lifecycle.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt),
+		supplyConfig(t, baseConfig+"  metrics: {enabled: true}\n")).RequireStart()
 	defer app.RequireStop()
 	url := base(t, rt) + "/metrics"
 	coretest.Eventually(t, 3*time.Second, "a result of db counted", func() bool {
@@ -137,7 +146,9 @@ func TestMetricsOwnRegistry(t *testing.T) {
 func TestMetricsAppRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	var tg toggle
-	rt, app := startApp(t, baseConfig+"  metrics: {enabled: true, path: /internal/metrics}\n", fx.Supply(reg), tg.provide("db"))
+	var rt *lifecycle.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Supply(reg), tg.provide("db"), fx.Populate(&rt),
+		supplyConfig(t, baseConfig+"  metrics: {enabled: true, path: /internal/metrics}\n")).RequireStart()
 	defer app.RequireStop()
 	if rt.Registry() != reg {
 		t.Fatal("metrics not on the app's registry")
@@ -169,7 +180,8 @@ func TestMetricsAppRegistry(t *testing.T) {
 
 // Metrics are off by default: no /metrics route, no registry.
 func TestMetricsOffByDefault(t *testing.T) {
-	rt, app := startApp(t, baseConfig)
+	var rt *lifecycle.Runtime
+	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, baseConfig)).RequireStart()
 	defer app.RequireStop()
 	if rt.Registry() != nil {
 		t.Error("Registry() is set with metrics off")
