@@ -210,7 +210,7 @@ func TestOptionsBundleCoversRootInvokes(t *testing.T) {
 	app := fx.New(
 		fxmodule.Options(fxevent.NopLogger),
 		fx.Provide(newEcho),
-		fx.Supply(l.logger()),
+		fx.Supply(l.Logger()),
 		supplyConfig(t, baseConfig),
 		fx.Populate(&rt),
 		fx.Invoke(func(lc fx.Lifecycle, _ *lifecycle.Runtime) { // after Vitals' hook
@@ -229,7 +229,7 @@ func TestOptionsBundleCoversRootInvokes(t *testing.T) {
 // follow the whole app.
 func TestWarnsWhenTheGateIsNotWatching(t *testing.T) {
 	var l logs
-	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Supply(l.logger()), supplyConfig(t, baseConfig))
+	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Supply(l.Logger()), supplyConfig(t, baseConfig))
 	if err := app.Start(ctxTimeout(t, 10*time.Second)); err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,8 @@ package fxmodule_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -87,13 +85,9 @@ func newEcho() *echo.Echo {
 	return e
 }
 
-// logs is a concurrency-safe slog sink for asserting the order of steps.
-type logs struct{ coretest.LogBuffer }
-
-func (l *logs) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
-
-// index returns where msg first appears in the logs, -1 when it does not.
-func (l *logs) index(msg string) int { return strings.Index(l.String(), msg) }
+// logs is the tests' concurrency-safe slog sink: Logger() to log to it,
+// Index to assert the order of steps.
+type logs = coretest.LogBuffer
 
 var client = &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 

@@ -31,7 +31,7 @@ func TestStopRunsTheLameDuckSequence(t *testing.T) {
 	app := fxtest.New(t,
 		fxmodule.Module,
 		fx.Provide(newEcho),
-		fx.Supply(l.logger()),
+		fx.Supply(l.Logger()),
 		supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health: {lameduck: {period: 400ms, drain_timeout: 2s, signals: []}}
@@ -63,7 +63,7 @@ health: {lameduck: {period: 400ms, drain_timeout: 2s, signals: []}}
 	}
 	order := []string{"lame duck: readiness fails", "lameduck: serving through the lame-duck period", "lameduck: drained", "vitals engine stopped"}
 	for i := 1; i < len(order); i++ {
-		if a, b := l.index(order[i-1]), l.index(order[i]); a < 0 || b < 0 || a > b {
+		if a, b := l.Index(order[i-1]), l.Index(order[i]); a < 0 || b < 0 || a > b {
 			t.Errorf("log %q (at %d) should come before %q (at %d):\n%s", order[i-1], a, order[i], b, l.String())
 		}
 	}

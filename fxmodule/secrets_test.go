@@ -70,7 +70,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
     - name: upstream
       provider: http
       config: {url: "`+up.URL+`/${file:`+secret+`}", expect_body: "${file:`+secret+`}", headers: {X-Key: "${file:`+secret+`}"}}
-`, fx.Supply(l.logger()), leaky)
+`, fx.Supply(l.Logger()), leaky)
 	eng := rt.Engine()
 	if err := eng.ForceCheck(ctxTimeout(t, 5*time.Second)); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package lifecycle_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -84,7 +83,7 @@ func returned(t *testing.T, done <-chan error, what string) {
 func TestNetHTTPAppConnectionClose(t *testing.T) {
 	cfg := load(t, "health:\n  lameduck: {period: 1s, drain_timeout: 1s, signals: []}\n")
 	var logs syncBuffer
-	rt, mux := app(t, cfg, lifecycle.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	rt, mux := app(t, cfg, lifecycle.WithLogger(logs.Logger()))
 	srv := httptest.NewServer(rt.ConnectionClose(mux))
 	defer srv.Close()
 	c := srv.Client()

@@ -1,0 +1,26 @@
+package coretest_test
+
+import (
+	"testing"
+
+	"github.com/vitals-go/vitals/core/coretest"
+)
+
+// Logger writes text records to the buffer; Index finds them in order.
+func TestLogBufferLogger(t *testing.T) {
+	var buf coretest.LogBuffer
+	log := buf.Logger()
+	log.Debug("hidden")
+	log.Info("first", "k", 1)
+	log.Warn("second")
+	if buf.Contains("hidden") {
+		t.Errorf("a debug record was written:\n%s", buf.String())
+	}
+	first, second := buf.Index("msg=first k=1"), buf.Index("level=WARN msg=second")
+	if first < 0 || second < 0 || first > second {
+		t.Errorf("Index = %d, %d; want both found, in order:\n%s", first, second, buf.String())
+	}
+	if got := buf.Index("missing"); got != -1 {
+		t.Errorf("Index(missing) = %d, want -1", got)
+	}
+}
