@@ -102,7 +102,7 @@ func TestGRPCBindError(t *testing.T) {
 server: {address: "127.0.0.1:0"}
 health:
   lameduck: {signals: []}
-  grpc: {address: "`+testnet.Bound(t)+`"}
+  grpc: {address: "`+testnet.AcceptAndClose(t)+`"}
 `))
 	err := app.Start(ctxTimeout(t, 5*time.Second))
 	if err == nil || !strings.Contains(err.Error(), "health.grpc.address:") || !strings.Contains(err.Error(), "address already in use") {

@@ -104,7 +104,7 @@ health: {lameduck: {period: 0s, drain_timeout: 100ms, signals: []}}
 func TestStartBindError(t *testing.T) {
 	var eng *core.Engine
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&eng),
-		supplyConfig(t, "server: {address: \""+testnet.Bound(t)+"\"}\nhealth: {lameduck: {signals: []}}"))
+		supplyConfig(t, "server: {address: \""+testnet.AcceptAndClose(t)+"\"}\nhealth: {lameduck: {signals: []}}"))
 	err := app.Start(ctxTimeout(t, 5*time.Second))
 	if err == nil || !strings.Contains(err.Error(), "server.address:") || !strings.Contains(err.Error(), "address already in use") {
 		t.Fatalf("Start = %v, want a bind error naming server.address", err)

@@ -1,14 +1,9 @@
 package coretest
 
-import (
-	"log/slog"
-	"strings"
-)
+import "log/slog"
 
-// Logger returns a logger that writes text records (slog.NewTextHandler,
-// level Info and up) to l.
-func (l *LogBuffer) Logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
-
-// Index returns where s first appears in what was written so far, -1 when
-// it does not: for asserting the order of log lines.
-func (l *LogBuffer) Index(s string) int { return strings.Index(l.String(), s) }
+// Logger returns a text logger (slog.NewTextHandler, default options)
+// that writes to l, for core.WithLogger or a handler's Logger.
+func (l *LogBuffer) Logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, nil))
+}

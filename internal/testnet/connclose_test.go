@@ -1,20 +1,10 @@
 package testnet
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 )
-
-// A Bound address is taken: listening there again fails.
-func TestBound(t *testing.T) {
-	addr := Bound(t)
-	if ln, err := net.Listen("tcp", addr); err == nil {
-		ln.Close()
-		t.Fatalf("listening on %s again succeeded", addr)
-	}
-}
 
 // GetConnClose reports the status and "Connection: close".
 func TestGetConnClose(t *testing.T) {
