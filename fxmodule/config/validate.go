@@ -120,12 +120,12 @@ func (h Health) routeConfig() (echomw.Config, *strings.Replacer) {
 	p := h.Paths
 	cfg := echomw.Config{
 		HealthPath: p.Health, ReadyPath: p.Ready, JobsPath: p.Jobs, StatusPath: p.Status,
-		StatusPage:      statuspage.New,
-		Aliases:         echomw.OnIf(p.Aliases),
-		PerCheckPaths:   echomw.OnIf(p.PerCheck),
-		Profile:         echomw.Profile(h.Compat.Profile),
-		MovedStatusPath: h.Compat.MovedStatusPath,
-		Groups:          h.GroupPaths(),
+		StatusPage:           statuspage.New,
+		DisableAliases:       !p.Aliases,
+		DisablePerCheckPaths: !p.PerCheck,
+		Profile:              echomw.Profile(h.Compat.Profile),
+		MovedStatusPath:      h.Compat.MovedStatusPath,
+		Groups:               h.GroupPaths(),
 	}
 	// Paths served next to the handler: one entry each, so that the route
 	// table refuses collisions with them (a profiler's path goes here).
