@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -278,9 +279,9 @@ health:
 					t.Errorf("error\n%v\ndoes not contain %q", err, w)
 				}
 			}
-			var ke *KeyError
+			var ke *confkit.FieldError
 			if !errors.As(err, &ke) {
-				t.Errorf("error %v has no *KeyError", err)
+				t.Errorf("error %v has no *confkit.FieldError", err)
 			}
 		})
 	}
@@ -385,9 +386,9 @@ func TestComponentError(t *testing.T) {
 			t.Errorf("%+v:\ngot  %v\nwant %s", tc.c, err, tc.want)
 		}
 		for _, leaf := range err.(interface{ Unwrap() []error }).Unwrap() {
-			var ke *KeyError
+			var ke *confkit.FieldError
 			if !errors.As(leaf, &ke) || !strings.HasPrefix(ke.Path, "health.checks[1].") {
-				t.Errorf("%v is not a *KeyError below the check", leaf)
+				t.Errorf("%v is not a *confkit.FieldError below the check", leaf)
 			}
 		}
 	}
