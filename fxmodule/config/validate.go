@@ -16,11 +16,12 @@ import (
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
-// Details values.
+// Details values: echomw's DetailsPolicy values as the strings of
+// health.details.
 const (
-	DetailsNever      = "never"
-	DetailsAuthorized = "authorized"
-	DetailsAlways     = "always"
+	DetailsNever      = string(echomw.DetailsNever)
+	DetailsAuthorized = string(echomw.DetailsAuthorized)
+	DetailsAlways     = string(echomw.DetailsAlways)
 )
 
 // Validate reports every problem with the configuration that can be seen
