@@ -35,8 +35,15 @@ type HTTPConfig struct {
 	// DegradedStatus (degraded_status) is the set of codes that mean
 	// Degraded rather than Down, as "429" or "4xx" (default none).
 	DegradedStatus string
-	// FollowRedirects (follow_redirects), when set, says whether redirects
-	// are followed (nil: the default, true).
+	// DisableRedirects (follow_redirects: false) judges a 3xx answer itself
+	// instead of following it. False (the zero value) follows redirects,
+	// at most 10.
+	DisableRedirects bool
+	// FollowRedirects is the former spelling of !DisableRedirects, still
+	// honoured when DisableRedirects is false: new(false) does not follow.
+	//
+	// Deprecated: use DisableRedirects. FollowRedirects goes away in the
+	// next minor release.
 	FollowRedirects *bool
 	// ExpectJSON (expect_json) are conditions on the JSON body, as
 	// `$.status.indicator == "none"`.
@@ -67,7 +74,10 @@ func (c HTTPConfig) Map() map[string]any {
 	}
 	setInt(m, httpKeyMaxBodyBytes, c.MaxBodyBytes)
 	set(m, httpKeyDegradedStatus, c.DegradedStatus)
-	if c.FollowRedirects != nil {
+	switch {
+	case c.DisableRedirects:
+		m[httpKeyFollowRedirects] = false
+	case c.FollowRedirects != nil:
 		m[httpKeyFollowRedirects] = *c.FollowRedirects
 	}
 	if len(c.ExpectJSON) > 0 {
@@ -160,8 +170,12 @@ type TLSCheckConfig struct {
 	// SkipVerify (skip_verify) does not verify the chain and name.
 	SkipVerify bool
 	// MinValid (min_valid): a certificate expiring sooner is Degraded
-	// (0: the default, 336h; use the map form "0s" to turn it off).
+	// (0: the default, 336h; DisableMinValid turns it off).
 	MinValid time.Duration
+	// DisableMinValid (min_valid: 0s) never reports Degraded for a
+	// certificate close to its expiry; an expired one is still Down. False
+	// (the zero value) keeps MinValid.
+	DisableMinValid bool
 }
 
 // Map returns the Component.Config c stands for.
@@ -172,7 +186,11 @@ func (c TLSCheckConfig) Map() map[string]any {
 	if c.SkipVerify {
 		m[tlsKeySkipVerify] = true
 	}
-	setDuration(m, tlsKeyMinValid, c.MinValid)
+	if c.DisableMinValid {
+		m[tlsKeyMinValid] = "0s"
+	} else {
+		setDuration(m, tlsKeyMinValid, c.MinValid)
+	}
 	return m
 }
 

@@ -1,6 +1,8 @@
 package core_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +50,7 @@ func TestTypedConfigs(t *testing.T) {
 // The typed configs of issue 17's keys and providers.
 func TestTypedConfigsJudgement(t *testing.T) {
 	t.Parallel()
-	h := core.HTTPConfig{URL: "https://127.0.0.1/", DegradedStatus: "429", FollowRedirects: new(false),
+	h := core.HTTPConfig{URL: "https://127.0.0.1/", DegradedStatus: "429", DisableRedirects: true,
 		ExpectJSON: []string{`$.status == "ok"`}, MaxDuration: 500 * time.Millisecond, TLSMinValid: 336 * time.Hour}
 	want := map[string]any{"url": "https://127.0.0.1/", "degraded_status": "429", "follow_redirects": false,
 		"expect_json": []any{`$.status == "ok"`}, "max_duration": "500ms", "tls_min_valid": "336h0m0s"}
@@ -76,5 +78,55 @@ func TestTypedConfigsJudgement(t *testing.T) {
 	err := e.Add(t.Context(), core.DNSConfig{Name: "a.test", Type: "PTR"}.Component("bad"))
 	if err == nil || !strings.Contains(err.Error(), `config.type: "PTR" is not one of`) {
 		t.Errorf("a bad typed config: %v", err)
+	}
+}
+
+// The typed configs' "off" switches are Disable… bools whose zero value
+// keeps the provider's default: DisableRedirects is follow_redirects:
+// false and DisableMinValid is min_valid: 0s. The deprecated
+// FollowRedirects is still honoured.
+func TestTypedConfigsOffSwitches(t *testing.T) {
+	t.Parallel()
+	const u = "http://127.0.0.1/"
+	for _, tc := range []struct {
+		name string
+		got  map[string]any
+		want map[string]any
+	}{
+		{"http zero value: follow", core.HTTPConfig{URL: u}.Map(), map[string]any{"url": u}},
+		{"DisableRedirects", core.HTTPConfig{URL: u, DisableRedirects: true}.Map(), map[string]any{"url": u, "follow_redirects": false}},
+		{"deprecated FollowRedirects false", core.HTTPConfig{URL: u, FollowRedirects: new(false)}.Map(), map[string]any{"url": u, "follow_redirects": false}},
+		{"deprecated FollowRedirects true", core.HTTPConfig{URL: u, FollowRedirects: new(true)}.Map(), map[string]any{"url": u, "follow_redirects": true}},
+		{"DisableRedirects wins", core.HTTPConfig{URL: u, DisableRedirects: true, FollowRedirects: new(true)}.Map(), map[string]any{"url": u, "follow_redirects": false}},
+		{"tls zero value: default min_valid", core.TLSCheckConfig{Address: "127.0.0.1:443"}.Map(), map[string]any{"address": "127.0.0.1:443"}},
+		{"DisableMinValid", core.TLSCheckConfig{Address: "127.0.0.1:443", DisableMinValid: true}.Map(), map[string]any{"address": "127.0.0.1:443", "min_valid": "0s"}},
+		{"DisableMinValid wins", core.TLSCheckConfig{Address: "127.0.0.1:443", MinValid: time.Hour, DisableMinValid: true}.Map(), map[string]any{"address": "127.0.0.1:443", "min_valid": "0s"}},
+	} {
+		if d := cmp.Diff(tc.want, tc.got); d != "" {
+			t.Errorf("%s: Map (-want +got):\n%s", tc.name, d)
+		}
+	}
+
+	// What the provider makes of it: a redirect is followed by default,
+	// and judged itself with DisableRedirects.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, "/ok", http.StatusFound)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	p := &core.HTTPProvider{}
+	for _, tc := range []struct {
+		cfg  core.HTTPConfig
+		want core.State
+		msg  string
+	}{
+		{core.HTTPConfig{URL: srv.URL + "/moved", ExpectStatus: "200"}, core.StateUp, "HTTP 200"},
+		{core.HTTPConfig{URL: srv.URL + "/moved", ExpectStatus: "200", DisableRedirects: true}, core.StateDown, "HTTP 302"},
+	} {
+		r := p.Check(t.Context(), tc.cfg.Component("web"))
+		if r.State != tc.want || !strings.Contains(r.Message, tc.msg) {
+			t.Errorf("DisableRedirects %v: %s %q, want %s and %q", tc.cfg.DisableRedirects, r.State, r.Message, tc.want, tc.msg)
+		}
 	}
 }

@@ -25,7 +25,7 @@ const (
 	DefaultStatusPath = "/status"
 )
 
-// Kubernetes-style aliases, served when Config.Aliases is on: /livez and
+// Kubernetes-style aliases, served unless Config.DisableAliases: /livez and
 // /healthz answer as HealthPath, /readyz as ReadyPath.
 const (
 	AliasLive    = "/livez"
@@ -54,19 +54,33 @@ const (
 
 // Toggle is an on/off setting whose zero value, ToggleDefault, means the
 // default documented on the field.
+//
+// Deprecated: the settings that took a Toggle are Disable… bools
+// (Config.DisableAliases, Config.DisablePerCheckPaths). Toggle goes away
+// in the next minor release.
 type Toggle int8
 
 const (
 	// ToggleDefault means the field's default.
+	//
+	// Deprecated: leave Config.DisableAliases and DisablePerCheckPaths
+	// false.
 	ToggleDefault Toggle = iota
 	// On turns the setting on.
+	//
+	// Deprecated: leave Config.DisableAliases and DisablePerCheckPaths
+	// false.
 	On
 	// Off turns the setting off.
+	//
+	// Deprecated: set Config.DisableAliases or DisablePerCheckPaths.
 	Off
 )
 
 // OnIf returns On when b is true and Off otherwise, for settings read from
 // a boolean configuration key.
+//
+// Deprecated: set Config.DisableAliases or DisablePerCheckPaths to !b.
 func OnIf(b bool) Toggle {
 	if b {
 		return On
@@ -138,13 +152,28 @@ type Config struct {
 	// (Handler.ShowDetails: Details, Token, Authorizer).
 	Status statuspage.Config
 
-	// Aliases also serves /livez and /healthz as HealthPath and /readyz as
-	// ReadyPath, per-check paths included (default On). An alias is not
-	// served when its endpoint is disabled or when it is a configured path
-	// itself.
+	// DisableAliases turns off the Kubernetes-style aliases. By default
+	// (false, the zero value) /livez and /healthz are also served as
+	// HealthPath and /readyz as ReadyPath, per-check paths included. An
+	// alias is not served when its endpoint is disabled or when it is a
+	// configured path itself.
+	DisableAliases bool
+	// DisablePerCheckPaths turns off the per-check paths. By default
+	// (false, the zero value) HealthPath/{name} and ReadyPath/{name} serve
+	// the state of one member of the group.
+	DisablePerCheckPaths bool
+
+	// Aliases is the former spelling of !DisableAliases, still honoured:
+	// Off turns the aliases off too.
+	//
+	// Deprecated: use DisableAliases. Aliases goes away in the next minor
+	// release.
 	Aliases Toggle
-	// PerCheckPaths serves HealthPath/{name} and ReadyPath/{name}: the state
-	// of one member of the group (default On).
+	// PerCheckPaths is the former spelling of !DisablePerCheckPaths, still
+	// honoured: Off turns the per-check paths off too.
+	//
+	// Deprecated: use DisablePerCheckPaths. PerCheckPaths goes away in the
+	// next minor release.
 	PerCheckPaths Toggle
 
 	// UnavailableStatusCode is the status of a failing /health or /ready and
@@ -202,8 +231,6 @@ func DefaultConfig() Config {
 		JobsPath:              DefaultJobsPath,
 		StatusPath:            DefaultStatusPath,
 		StatusPage:            statuspage.New,
-		Aliases:               On,
-		PerCheckPaths:         On,
 		UnavailableStatusCode: DefaultUnavailableStatusCode,
 		Details:               DetailsAuthorized,
 		Status:                statuspage.DefaultConfig(),
@@ -306,19 +333,16 @@ func resolve(cfg Config, fallback *slog.Logger, members []Member) (settings, err
 			s.reserved = append(s.reserved, ReservedPath{Path: p, Field: r.Field})
 		}
 	}
-	for i, t := range []struct {
+	for _, t := range []struct {
 		name string
 		v    Toggle
 	}{{"Aliases", cfg.Aliases}, {"PerCheckPaths", cfg.PerCheckPaths}} {
 		if t.v < ToggleDefault || t.v > Off {
-			bad(t.name, confkit.Problem(confkit.ErrRange, "%d is not a Toggle (want ToggleDefault, On or Off)", int(t.v)))
-		}
-		if i == 0 {
-			s.aliases = t.v.Enabled(true)
-		} else {
-			s.perCheck = t.v.Enabled(true)
+			bad(t.name, confkit.Problem(confkit.ErrRange, "%d is not a Toggle (want ToggleDefault, On or Off; better, use Disable%s)", int(t.v), t.name))
 		}
 	}
+	s.aliases = !cfg.DisableAliases && cfg.Aliases.Enabled(true)
+	s.perCheck = !cfg.DisablePerCheckPaths && cfg.PerCheckPaths.Enabled(true)
 	if s.unavailable == 0 {
 		s.unavailable = DefaultUnavailableStatusCode
 	} else if err := s.profile.ValidateUnavailableStatusCode(s.unavailable); err != nil {

@@ -12,7 +12,7 @@
 //	GET /health/{name}   one liveness check; /ready/{name} one readiness check
 //	GET /jobs            the JobsReport list of every jobs check, as JSON
 //	GET /status          the status page (package statuspage; Config.StatusPage)
-//	/livez, /healthz     aliases of /health; /readyz of /ready (Config.Aliases)
+//	/livez, /healthz     aliases of /health; /readyz of /ready (off: Config.DisableAliases)
 //	any group            at its own path, and its members under it (Config.Groups)
 //
 // Paths are configurable (Config); "-" disables one. One route table

@@ -83,12 +83,21 @@ func TestPathsAndAliases(t *testing.T) {
 		{"defaults", echomw.DefaultConfig(),
 			[]string{"/health", "/ready", "/jobs", "/status", "/livez", "/healthz", "/readyz", "/health/proc", "/ready/db", "/livez/proc", "/healthz/proc", "/readyz/db"},
 			[]string{"/jobs/x", "/status/x", "/ready/db/x", "/", "/readyz/"}},
-		{"aliases off", echomw.Config{Aliases: echomw.Off},
+		{"aliases off", echomw.Config{DisableAliases: true},
 			[]string{"/health", "/ready", "/ready/db"},
 			[]string{"/livez", "/healthz", "/readyz", "/readyz/db"}},
-		{"per-check paths off", echomw.Config{PerCheckPaths: echomw.Off},
+		{"per-check paths off", echomw.Config{DisablePerCheckPaths: true},
 			[]string{"/health", "/ready", "/readyz"},
 			[]string{"/ready/db", "/health/proc", "/readyz/db"}},
+		{"deprecated Aliases: Off", echomw.Config{Aliases: echomw.Off},
+			[]string{"/health", "/ready", "/ready/db"},
+			[]string{"/livez", "/healthz", "/readyz", "/readyz/db"}},
+		{"deprecated PerCheckPaths: Off", echomw.Config{PerCheckPaths: echomw.Off},
+			[]string{"/health", "/ready", "/readyz"},
+			[]string{"/ready/db", "/health/proc", "/readyz/db"}},
+		{"deprecated On does not override Disable", echomw.Config{Aliases: echomw.On, DisableAliases: true, PerCheckPaths: echomw.On, DisablePerCheckPaths: true},
+			[]string{"/health", "/ready"},
+			[]string{"/livez", "/healthz", "/readyz", "/ready/db", "/health/proc"}},
 		{"disabled endpoints", echomw.Config{HealthPath: "-", JobsPath: "-", StatusPath: "-"},
 			[]string{"/ready", "/readyz", "/ready/db"},
 			[]string{"/health", "/livez", "/healthz", "/health/proc", "/jobs", "/status"}},
@@ -128,7 +137,7 @@ func TestEchoGroup(t *testing.T) {
 			return next(c)
 		}
 	})
-	if err := echoroute.RegisterWithConfig(g, e, echomw.Config{Aliases: echomw.Off, StatusPage: statuspage.New}); err != nil {
+	if err := echoroute.RegisterWithConfig(g, e, echomw.Config{DisableAliases: true, StatusPage: statuspage.New}); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/internal/ready", "/internal/health", "/internal/ready/db", "/internal/jobs", "/internal/status"} {
@@ -215,7 +224,7 @@ func TestDefaultConfigIsTheZeroConfigWithThePage(t *testing.T) {
 	if a, b := do(t, zero, "GET", "/status"), do(t, def, "GET", "/status"); a.code != 404 || b.code != 200 {
 		t.Errorf("GET /status: zero config %d, DefaultConfig %d; want 404 and 200", a.code, b.code)
 	}
-	if c := echomw.DefaultConfig(); c.UnavailableStatusCode != 503 || c.Details != echomw.DetailsAuthorized || c.Aliases != echomw.On || c.PerCheckPaths != echomw.On {
+	if c := echomw.DefaultConfig(); c.UnavailableStatusCode != 503 || c.Details != echomw.DetailsAuthorized || c.DisableAliases || c.DisablePerCheckPaths {
 		t.Errorf("DefaultConfig = %+v", c)
 	}
 }

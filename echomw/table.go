@@ -21,7 +21,7 @@ import (
 // GroupPath serves an engine group at a path: its verdict there as /ready
 // answers the readiness group (the readiness rule: the engine must be
 // serving and every member must pass), and each member at Path/{name} when
-// Config.PerCheckPaths is on.
+// Config.DisablePerCheckPaths is not set.
 type GroupPath struct {
 	// Group is the engine group (core.Component.Groups).
 	Group string

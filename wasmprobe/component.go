@@ -29,17 +29,22 @@ type Config struct {
 	PoolSize int
 	// MaxOutputBytes (max_output_bytes) caps the probe's output.
 	MaxOutputBytes int
-	// MaxLogLines (max_log_lines) caps the log lines of one check.
+	// MaxLogLines (max_log_lines) caps the log lines of one check (0: the
+	// provider's; -1: none).
 	MaxLogLines int
 	// MaxLogLineBytes (max_log_line_bytes) caps one log line.
 	MaxLogLineBytes int
-	// MaxResponseBytes (max_response_bytes) caps an http_request response.
+	// MaxResponseBytes (max_response_bytes) caps an http_request response
+	// (0: the provider's; -1: empty bodies).
 	MaxResponseBytes int
-	// MaxStdioBytes (max_stdio_bytes) caps stdout and stderr.
+	// MaxStdioBytes (max_stdio_bytes) caps stdout and stderr (0: the
+	// provider's; -1: nothing kept).
 	MaxStdioBytes int
-	// MaxNetCalls (max_net_calls) caps network calls per check.
+	// MaxNetCalls (max_net_calls) caps network calls per check (0: the
+	// provider's; -1: none).
 	MaxNetCalls int
-	// MaxSockets (max_sockets) caps the sockets one check opens.
+	// MaxSockets (max_sockets) caps the sockets one check opens (0: the
+	// provider's; -1: none).
 	MaxSockets int
 	// CompileTimeout (compile_timeout) bounds compiling the module.
 	CompileTimeout time.Duration

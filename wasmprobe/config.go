@@ -74,10 +74,14 @@ type probeConfig struct {
 	limits           moduleLimits  // what the module may declare
 	compileTimeout   time.Duration // bounds compiling the module
 	guest            []byte        // the guest's "config", JSON encoded
+	zeroForNone      []string      // keys set to 0, the deprecated spelling of -1
 }
 
 // intKeys are the integer host keys of a component: the range a component
-// may set and where the parsed value goes.
+// may set and where the parsed value goes. A key whose range starts at -1
+// is a cap with a default that -1 turns to none (nothing kept, no calls);
+// 0 says none too, a deprecated spelling (it is to mean the default, as
+// it does in Options).
 func intKeys(pc *probeConfig) []struct {
 	key    string
 	dst    *int
@@ -90,12 +94,12 @@ func intKeys(pc *probeConfig) []struct {
 	}{
 		{KeyPoolSize, &pc.poolSize, 1, 64},
 		{KeyMaxOutputBytes, &pc.maxOutputBytes, 2, 16 << 20},
-		{KeyMaxLogLines, &pc.maxLogLines, 0, 10000},
+		{KeyMaxLogLines, &pc.maxLogLines, -1, 10000},
 		{KeyMaxLogLineBytes, &pc.maxLogLineBytes, 16, 1 << 20},
-		{KeyMaxResponseBytes, &pc.maxResponseBytes, 0, 64 << 20},
-		{KeyMaxStdioBytes, &pc.maxStdioBytes, 0, 1 << 20},
-		{KeyMaxNetCalls, &pc.maxNetCalls, 0, 100000},
-		{KeyMaxSockets, &pc.maxSockets, 0, 100000},
+		{KeyMaxResponseBytes, &pc.maxResponseBytes, -1, 64 << 20},
+		{KeyMaxStdioBytes, &pc.maxStdioBytes, -1, 1 << 20},
+		{KeyMaxNetCalls, &pc.maxNetCalls, -1, 100000},
+		{KeyMaxSockets, &pc.maxSockets, -1, 100000},
 		{KeyMaxTableElements, &pc.limits.tableElements, 0, maxTableElementsLimit},
 		{KeyMaxModuleBytes, &pc.limits.moduleBytes, 1 << 10, maxModuleBytesLimit},
 		{KeyMaxFunctions, &pc.limits.functions, 1, maxFunctionsLimit},
@@ -137,6 +141,12 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 	pc.allowPrivate = r.Bool(KeyAllowPrivate, false)
 	for _, f := range intKeys(&pc) {
 		*f.dst = int(r.Int(f.key, int64(*f.dst), int64(f.lo), int64(f.hi)))
+		if f.lo < 0 {
+			if _, set := cfg[f.key]; set && *f.dst == 0 {
+				pc.zeroForNone = append(pc.zeroForNone, f.key)
+			}
+			*f.dst = max(*f.dst, 0)
+		}
 	}
 	pc.memoryPages = uint32(r.Int(KeyMemoryPages, int64(pc.memoryPages), 1, 65536))
 	pc.limits.pages = pc.memoryPages
@@ -158,7 +168,9 @@ func (p *Provider) parseConfig(cfg map[string]any) (probeConfig, error) {
 
 // Validate reports every host-wide option out of its range, each as a
 // *confkit.FieldError named by its config key ("pool_size"): the rule
-// fxmodule/config applies to health.wasm.*. Zero means the default.
+// fxmodule/config applies to health.wasm.*. Zero means the default; -1
+// turns MaxNetCalls and MaxSockets to none (MaxLogLines, MaxResponseBytes
+// and MaxStdioBytes take any negative for none).
 func (o Options) Validate() error {
 	r := confkit.NewReader(map[string]any{
 		KeyMemoryPages: o.MemoryPages, KeyPoolSize: o.PoolSize, KeyMaxConcurrentCalls: o.MaxConcurrentCalls,
@@ -170,17 +182,17 @@ func (o Options) Validate() error {
 		KeyCompileTimeout: o.CompileTimeout,
 	})
 	for _, k := range []struct {
-		key string
-		hi  int64
+		key    string
+		lo, hi int64
 	}{
-		{KeyMemoryPages, 65536}, {KeyPoolSize, 64}, {KeyMaxConcurrentCalls, 1024},
-		{KeyMaxNetCalls, 100000}, {KeyMaxSockets, 100000},
-		{KeyMaxTableElements, maxTableElementsLimit}, {KeyMaxModuleBytes, maxModuleBytesLimit},
-		{KeyMaxFunctions, maxFunctionsLimit}, {KeyMaxFunctionBodyBytes, maxFunctionBodyBytesLimit},
-		{KeyMaxFunctionLocals, maxFunctionLocalsLimit}, {KeyMaxGlobals, maxGlobalsLimit},
-		{KeyMaxElementSegmentEntries, maxElementSegmentEntriesLimit}, {KeyMaxDataSegmentBytes, maxDataSegmentBytesLimit},
+		{KeyMemoryPages, 0, 65536}, {KeyPoolSize, 0, 64}, {KeyMaxConcurrentCalls, 0, 1024},
+		{KeyMaxNetCalls, -1, 100000}, {KeyMaxSockets, -1, 100000}, // -1: none
+		{KeyMaxTableElements, 0, maxTableElementsLimit}, {KeyMaxModuleBytes, 0, maxModuleBytesLimit},
+		{KeyMaxFunctions, 0, maxFunctionsLimit}, {KeyMaxFunctionBodyBytes, 0, maxFunctionBodyBytesLimit},
+		{KeyMaxFunctionLocals, 0, maxFunctionLocalsLimit}, {KeyMaxGlobals, 0, maxGlobalsLimit},
+		{KeyMaxElementSegmentEntries, 0, maxElementSegmentEntriesLimit}, {KeyMaxDataSegmentBytes, 0, maxDataSegmentBytesLimit},
 	} {
-		r.Int(k.key, 0, 0, k.hi)
+		r.Int(k.key, 0, k.lo, k.hi)
 	}
 	r.Duration(KeyCompileTimeout, 0, 0, maxCompileTimeout)
 	return r.Err()

@@ -57,6 +57,10 @@ func (p *Provider) newProbe(ctx context.Context, c core.Component, fromCheck boo
 	if mod.usesHTTP && cfg.allow.GrantsHTTP() {
 		pr.http = p.newHTTPClient(cfg.allow, cfg.allowPrivate)
 	}
+	for _, key := range cfg.zeroForNone {
+		pr.logger.Warn("wasm probe config: "+key+": 0 for none is deprecated: write -1 (0 is to mean the provider's default, as in health.wasm)",
+			slog.String("key", key), slog.Int("new", -1))
+	}
 	return pr, nil
 }
 

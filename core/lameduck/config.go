@@ -28,7 +28,7 @@ const (
 	// package closes the listener at once, on the first signal, and uses
 	// its period as the deadline of the server's Shutdown (what
 	// DrainTimeout is here), with no serving period at all. Its
-	// Period(x) is Config{SkipPeriod: true, DrainTimeout: x} (see the
+	// Period(x) is Config{DisablePeriod: true, DrainTimeout: x} (see the
 	// package doc). Serving through a period only helps when the period
 	// outlasts the load balancer's detection; 3 s would not with
 	// HAProxy's defaults.
@@ -56,12 +56,20 @@ type Config struct {
 	// Period to keep accepting and serving requests after the lame-duck
 	// sequence starts, so that load balancers see readiness fail and stop
 	// routing to the instance before it stops listening. Zero means
-	// DefaultPeriod; see SkipPeriod for none.
+	// DefaultPeriod; see DisablePeriod for none.
 	Period time.Duration
 
-	// SkipPeriod shuts the server down right after the OnLameDuck hooks,
-	// without a period (Period must then be zero). Use it when nothing
-	// routes by readiness, and in tests.
+	// DisablePeriod shuts the server down right after the OnLameDuck
+	// hooks, without a period (Period must then be zero). Use it when
+	// nothing routes by readiness, and in tests. False (the zero value)
+	// keeps the period.
+	DisablePeriod bool
+
+	// SkipPeriod is the former name of DisablePeriod, still honoured: either
+	// one turns the period off.
+	//
+	// Deprecated: use DisablePeriod. SkipPeriod goes away in the next minor
+	// release.
 	SkipPeriod bool
 
 	// DrainTimeout bounds the graceful shutdown after the period. Past it
@@ -78,17 +86,25 @@ type Config struct {
 	// non-nil slice means none: the caller calls Stop.
 	Signals []os.Signal
 
-	// ConnectionClose asks keep-alive clients to reconnect (through the load
-	// balancer, which then routes elsewhere) during the lame duck: the
-	// HTTPAdapter and Runner.Middleware answer every HTTP/1 request with
-	// "Connection: close", and the connection closes after that response.
-	// Nil means true; new(false) keeps connections open.
+	// DisableConnectionClose keeps keep-alive connections open during the
+	// lame duck. By default (false, the zero value) keep-alive clients are
+	// asked to reconnect (through the load balancer, which then routes
+	// elsewhere): the HTTPAdapter and Runner.Middleware answer every HTTP/1
+	// request with "Connection: close", and the connection closes after
+	// that response.
 	//
 	// Idle connections are deliberately not closed when the lame duck
 	// starts (http.Server.SetKeepAlivesEnabled(false) would): a proxy that
 	// reuses its idle connections (HAProxy, by default) may be sending a
 	// request on one at that very moment, and that request fails. They
 	// close at shutdown, once the load balancer has stopped routing here.
+	DisableConnectionClose bool
+
+	// ConnectionClose is the former spelling of !DisableConnectionClose,
+	// still honoured: new(false) keeps connections open too.
+	//
+	// Deprecated: use DisableConnectionClose. ConnectionClose goes away in
+	// the next minor release.
 	ConnectionClose *bool
 
 	// OnLameDuck hooks run in order as soon as the sequence starts, before
@@ -106,8 +122,24 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// connectionClose reports the effective ConnectionClose.
-func (c Config) connectionClose() bool { return c.ConnectionClose == nil || *c.ConnectionClose }
+// connectionClose reports whether the lame duck answers "Connection:
+// close": neither DisableConnectionClose nor the deprecated
+// ConnectionClose turns it off.
+func (c Config) connectionClose() bool {
+	return !c.DisableConnectionClose && (c.ConnectionClose == nil || *c.ConnectionClose)
+}
+
+// periodOff reports whether DisablePeriod (or the deprecated SkipPeriod)
+// is set, and the name of the field that is.
+func (c Config) periodOff() (bool, string) {
+	switch {
+	case c.DisablePeriod:
+		return true, "DisablePeriod"
+	case c.SkipPeriod:
+		return true, "SkipPeriod"
+	}
+	return false, ""
+}
 
 // withDefaults validates c and returns it with every zero value replaced by
 // its default. Each problem is a *confkit.FieldError naming the Go field
@@ -117,8 +149,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Period < 0 {
 		errs = append(errs, confkit.Errorf("Period", "%s must not be negative", c.Period))
 	}
-	if c.SkipPeriod && c.Period > 0 {
-		errs = append(errs, confkit.Errorf("Period", "%s is set together with SkipPeriod", c.Period))
+	off, offField := c.periodOff()
+	if off && c.Period > 0 {
+		errs = append(errs, confkit.Errorf("Period", "%s is set together with %s", c.Period, offField))
 	}
 	if c.DrainTimeout < 0 {
 		errs = append(errs, confkit.Errorf("DrainTimeout", "%s must not be negative", c.DrainTimeout))
@@ -141,7 +174,7 @@ func (c Config) withDefaults() (Config, error) {
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("lameduck: invalid config: %w", err)
 	}
-	if c.Period == 0 && !c.SkipPeriod {
+	if c.Period == 0 && !off {
 		c.Period = DefaultPeriod
 	}
 	if c.DrainTimeout == 0 {

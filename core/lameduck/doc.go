@@ -27,15 +27,15 @@
 // drain without a serving period:
 //
 //	seed                            this package
-//	lameduck.Run(ctx, svr)          Run(ctx, svr, Config{SkipPeriod: true, DrainTimeout: 3 * time.Second})
-//	Period(x)                       Config{SkipPeriod: true, DrainTimeout: x}
+//	lameduck.Run(ctx, svr)          Run(ctx, svr, Config{DisablePeriod: true, DrainTimeout: 3 * time.Second})
+//	Period(x)                       Config{DisablePeriod: true, DrainTimeout: x}
 //	Signals(s...)                   Config{Signals: []os.Signal{s...}}
 //	WithLogger(l), WithoutLogger()  Config{Logger: slog logger}, a nil Logger
 //	Server (Serve/Shutdown/Close)   Server: the same three methods and contract
 //	*LameDuckError{Expired, Err}    *LameDuckError{Expired, Err, After}
 //	NewRunner(svr), Runner.Ready    NewRunner(svr, cfg), Runner.Ready
 //
-// To gain what this package adds, drop SkipPeriod: readiness fails at once
+// To gain what this package adds, drop DisablePeriod: readiness fails at once
 // (OnLameDuck: the engine's EnterLameDuck) while the server keeps serving
 // for Period (DefaultPeriod), so that load balancers route elsewhere
 // before the listener closes.

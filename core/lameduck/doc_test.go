@@ -47,12 +47,12 @@ func TestDocMatchesTheSeed(t *testing.T) {
 	if strings.Contains(period, "closes the listener while") {
 		t.Errorf("DefaultPeriod's doc still says a 3 s period closes the listener while the load balancer routes:\n%s", period)
 	}
-	for _, want := range []string{"closes the listener at once", "Config{SkipPeriod: true, DrainTimeout: x}"} {
+	for _, want := range []string{"closes the listener at once", "Config{DisablePeriod: true, DrainTimeout: x}"} {
 		if !strings.Contains(period, want) {
 			t.Errorf("DefaultPeriod's doc lacks %q", want)
 		}
 	}
-	for _, want := range []string{"Period(x)                       Config{SkipPeriod: true, DrainTimeout: x}", "A second signal differs", "kills the process"} {
+	for _, want := range []string{"Period(x)                       Config{DisablePeriod: true, DrainTimeout: x}", "A second signal differs", "kills the process"} {
 		if !strings.Contains(p.Doc, want) {
 			t.Errorf("package doc lacks %q", want)
 		}

@@ -17,7 +17,7 @@ func TestDrainWaitsForInFlight(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	log, logs := logger(t)
-	r, run := running(t, a, lameduck.Config{SkipPeriod: true, Signals: noSignals, Logger: log})
+	r, run := running(t, a, lameduck.Config{DisablePeriod: true, Signals: noSignals, Logger: log})
 
 	slow := make(chan result, 1)
 	go func() { slow <- get(a.client(), a.url+"/slow") }()
@@ -50,7 +50,7 @@ func TestDrainTimeoutExpires(t *testing.T) {
 	log, logs := logger(t)
 	stopped := make(chan struct{})
 	r, run := running(t, a, lameduck.Config{
-		SkipPeriod: true, DrainTimeout: 300 * time.Millisecond, Signals: noSignals, Logger: log,
+		DisablePeriod: true, DrainTimeout: 300 * time.Millisecond, Signals: noSignals, Logger: log,
 		OnStopped: []func(context.Context) error{func(context.Context) error { close(stopped); return nil }},
 	})
 	slow := make(chan result, 1)

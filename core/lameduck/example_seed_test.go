@@ -13,7 +13,7 @@ import (
 
 // The lame-duck seed package's Period(5*time.Second): the listener closes
 // at once and in-flight requests get 5 s to finish. In this package that
-// is SkipPeriod with DrainTimeout; drop SkipPeriod to serve through a
+// is DisablePeriod with DrainTimeout; drop DisablePeriod to serve through a
 // period first, with readiness failing.
 func Example_seedPeriod() {
 	release := make(chan struct{})
@@ -30,9 +30,9 @@ func Example_seedPeriod() {
 	}
 	addr := ln.Addr().String()
 	r, err := lameduck.NewRunner(lameduck.HTTPServer(&http.Server{Handler: mux}, ln), lameduck.Config{
-		SkipPeriod:   true,            // the seed has no serving period...
-		DrainTimeout: 5 * time.Second, // ...its Period is the Shutdown deadline
-		Signals:      []os.Signal{},   // this example calls Shutdown instead of sending SIGTERM
+		DisablePeriod: true,            // the seed has no serving period...
+		DrainTimeout:  5 * time.Second, // ...its Period is the Shutdown deadline
+		Signals:       []os.Signal{},   // this example calls Shutdown instead of sending SIGTERM
 	})
 	if err != nil {
 		panic(err)

@@ -28,6 +28,7 @@ func TestConfigValidation(t *testing.T) {
 	}{
 		{"negative period", lameduck.Config{Period: -time.Second}, []string{"Period: -1s must not be negative"}},
 		{"negative drain", lameduck.Config{DrainTimeout: -1}, []string{"DrainTimeout: -1ns must not be negative"}},
+		{"period with DisablePeriod", lameduck.Config{Period: time.Second, DisablePeriod: true}, []string{"Period: 1s is set together with DisablePeriod"}},
 		{"period with skip", lameduck.Config{Period: time.Second, SkipPeriod: true}, []string{"Period: 1s is set together with SkipPeriod"}},
 		{"nil hooks", lameduck.Config{OnLameDuck: []func(){nil}, OnStopped: []func(context.Context) error{nil}},
 			[]string{"OnLameDuck[0]: is nil", "OnStopped[0]: is nil"}},
@@ -126,19 +127,25 @@ func TestPeriodKeepsServing(t *testing.T) {
 
 // During the lame duck the HTTPAdapter, or Middleware for another Server,
 // says Connection: close on a kept-alive connection, which stays open until
-// then; with ConnectionClose off nothing does.
+// then; with DisableConnectionClose (or the deprecated ConnectionClose
+// set to false) nothing does.
 func TestConnectionClose(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		plain     bool // a Server other than the HTTPAdapter
-		off       bool
+		off       bool // DisableConnectionClose
+		legacyOn  bool // the deprecated ConnectionClose: new(true)
+		legacyOff bool // the deprecated ConnectionClose: new(false)
 		wantClose bool
 	}{
 		{name: "http adapter", wantClose: true},
 		{name: "middleware", plain: true, wantClose: true},
+		{name: "deprecated on", legacyOn: true, wantClose: true},
 		{name: "off", off: true},
 		{name: "off with middleware", plain: true, off: true},
+		{name: "deprecated off", legacyOff: true},
+		{name: "deprecated off with middleware", plain: true, legacyOff: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -152,10 +159,12 @@ func TestConnectionClose(t *testing.T) {
 				srv = plainServer{srv: a.srv, ln: a.ln}
 			}
 			log, _ := logger(t)
+			cfg := lameduck.Config{Period: 30 * time.Second, Signals: noSignals, DisableConnectionClose: tc.off, Logger: log}
+			if tc.legacyOn || tc.legacyOff {
+				cfg.ConnectionClose = new(tc.legacyOn)
+			}
 			var err error
-			r, err = lameduck.NewRunner(srv, lameduck.Config{
-				Period: 30 * time.Second, Signals: noSignals, ConnectionClose: new(!tc.off), Logger: log,
-			})
+			r, err = lameduck.NewRunner(srv, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,7 +230,7 @@ func TestHooksOrder(t *testing.T) {
 func TestReadyAfterBind(t *testing.T) {
 	t.Parallel()
 	ad := lameduck.HTTPServer(&http.Server{Addr: "127.0.0.1:0", Handler: http.NotFoundHandler()}, nil)
-	r, err := lameduck.NewRunner(ad, lameduck.Config{SkipPeriod: true, Signals: noSignals})
+	r, err := lameduck.NewRunner(ad, lameduck.Config{DisablePeriod: true, Signals: noSignals})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +322,7 @@ func TestRunContextCancelled(t *testing.T) {
 func TestStartShutdown(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{SkipPeriod: true, Signals: noSignals})
+	r, err := lameduck.NewRunner(a.adapter, lameduck.Config{DisablePeriod: true, Signals: noSignals})
 	if err != nil {
 		t.Fatal(err)
 	}

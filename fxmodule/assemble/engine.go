@@ -107,17 +107,23 @@ func ValidateWithJobs(cfg *config.Config, checkers []string, providers ...core.P
 	return e.Stop(context.Background())
 }
 
-// NamedJobsCheckers returns the jobs checkers cfg's jobs checks name
-// (config.checker, else the check's name), once each, in config order:
-// what the app must provide in the group "vitals.jobs" for start to
-// succeed.
-func NamedJobsCheckers(cfg *config.Config) []string {
+// NamedJobsSources returns the names of the jobs sources cfg's jobs
+// checks select (config.checker, else the check's name), once each, in
+// config order: the JobsSources the app must provide in the group
+// "vitals.jobs" for start to succeed.
+func NamedJobsSources(cfg *config.Config) []string {
 	var out []string
 	for _, j := range standInJobs(cfg) {
 		out = append(out, j.Name)
 	}
 	return out
 }
+
+// NamedJobsCheckers is the former name of NamedJobsSources.
+//
+// Deprecated: use NamedJobsSources. NamedJobsCheckers goes away in the
+// next minor release.
+func NamedJobsCheckers(cfg *config.Config) []string { return NamedJobsSources(cfg) }
 
 func closeProviders(ps []core.Provider) {
 	for _, p := range ps {

@@ -24,8 +24,8 @@ func HandlerConfig(cfg *config.Config) echomw.Config {
 	if h.Metrics.Enabled && h.Metrics.Path != config.Off {
 		c.Reserved = []echomw.ReservedPath{{Path: h.Metrics.Path, Field: "health.metrics.path"}}
 	}
-	c.Aliases = echomw.OnIf(h.Paths.Aliases)
-	c.PerCheckPaths = echomw.OnIf(h.Paths.PerCheck)
+	c.DisableAliases = !h.Paths.Aliases
+	c.DisablePerCheckPaths = !h.Paths.PerCheck
 	c.UnavailableStatusCode = h.UnavailableStatusCode
 	c.Details = echomw.DetailsPolicy(h.Details)
 	c.Token = h.Token

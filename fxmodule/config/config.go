@@ -14,6 +14,7 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
+	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/wasmprobe"
 )
 
@@ -146,8 +147,10 @@ type Compat struct {
 	MovedStatusPath string
 }
 
-// Off is the value of a path key that turns its endpoint off.
-const Off = "-"
+// Off is the value of a path key that turns its endpoint off, and of
+// other string keys that turn something off (health.wasm.cache_dir): "-",
+// echomw.PathDisabled.
+const Off = echomw.PathDisabled
 
 // Status is the health.status.* section: the HTML status page.
 type Status struct {

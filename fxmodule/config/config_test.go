@@ -207,8 +207,8 @@ health:
 		{"memory pages", "health: {wasm: {memory_pages: 70000}}", nil, []string{"health.wasm.memory_pages: 70000 is out of range [0, 65536]"}},
 		{"pool size", "health: {wasm: {pool_size: 65}}", nil, []string{"health.wasm.pool_size: 65 is out of range [0, 64]"}},
 		{"wasm max concurrent calls", "health: {wasm: {max_concurrent_calls: -1}}", nil, []string{"health.wasm.max_concurrent_calls: -1 is out of range [0, 1024]"}},
-		{"wasm max net calls", "health: {wasm: {max_net_calls: 100001}}", nil, []string{"health.wasm.max_net_calls: 100001 is out of range [0, 100000]"}},
-		{"wasm max sockets", "health: {wasm: {max_sockets: -3}}", nil, []string{"health.wasm.max_sockets: -3 is out of range [0, 100000]"}},
+		{"wasm max net calls", "health: {wasm: {max_net_calls: 100001}}", nil, []string{"health.wasm.max_net_calls: 100001 is out of range [-1, 100000]"}},
+		{"wasm max sockets", "health: {wasm: {max_sockets: -3}}", nil, []string{"health.wasm.max_sockets: -3 is out of range [-1, 100000]"}},
 		{"table elements", "health: {wasm: {max_table_elements: 16777217}}", nil, []string{"health.wasm.max_table_elements: 16777217 is out of range [0, 16777216]"}},
 		{"function locals", "health: {wasm: {max_function_locals: -1}}", nil, []string{"health.wasm.max_function_locals: -1 is out of range [0, 1000000]"}},
 		{"compile timeout", "health: {wasm: {compile_timeout: 1h}}", nil, []string{"health.wasm.compile_timeout: 1h0m0s is out of range [0s, 10m0s]"}},
@@ -287,9 +287,9 @@ health:
 					t.Errorf("error\n%v\ndoes not contain %q", err, w)
 				}
 			}
-			var ke *KeyError
+			var ke *confkit.FieldError
 			if !errors.As(err, &ke) {
-				t.Errorf("error %v has no *KeyError", err)
+				t.Errorf("error %v has no *confkit.FieldError", err)
 			}
 		})
 	}
@@ -391,9 +391,9 @@ func TestComponentError(t *testing.T) {
 			t.Errorf("%+v:\ngot  %v\nwant %s", tc.c, err, tc.want)
 		}
 		for _, leaf := range err.(interface{ Unwrap() []error }).Unwrap() {
-			var ke *KeyError
+			var ke *confkit.FieldError
 			if !errors.As(leaf, &ke) || !strings.HasPrefix(ke.Path, "health.checks[1].") {
-				t.Errorf("%v is not a *KeyError below the check", leaf)
+				t.Errorf("%v is not a *confkit.FieldError below the check", leaf)
 			}
 		}
 	}

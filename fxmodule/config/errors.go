@@ -6,10 +6,14 @@ import (
 	"github.com/vitals-go/vitals/core/confkit"
 )
 
-// KeyError is a problem with one configuration key: confkit's field error,
-// with Path the full key ("health.checks[2].interval") and Source where the
-// value came from when it was not a file ("environment variable
-// VITALS_HEALTH__INTERVAL").
+// KeyError is another name for *confkit.FieldError, the type of every
+// configuration problem: Path is the full key ("health.checks[2].interval")
+// and Source where the value came from when it was not a file
+// ("environment variable VITALS_HEALTH__INTERVAL").
+//
+// Deprecated: use confkit.FieldError (errors.As with a
+// *confkit.FieldError, or confkit.Fields). KeyError goes away in the next
+// minor release.
 type KeyError = confkit.FieldError
 
 // IsUnknownKey reports whether err is, or joins, an unknown-key error.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/fxmodule/config"
 )
 
@@ -43,14 +44,14 @@ func ExampleLoad() {
 	// checks: db
 }
 
-// Every problem is reported at once, each naming its key; a key error is a
-// *config.KeyError.
+// Every problem is reported at once, each naming its key; each is a
+// *confkit.FieldError.
 func ExampleLoad_errors() {
 	_, err := config.Load(config.LoadOptions{Env: true, Environ: func() []string {
 		return []string{"VITALS_HEALTH__INTERVAL=soon", "VITALS_HEALTH__UNAVAILABLE_STATUS_CODE=200"}
 	}})
 	fmt.Println(err)
-	var ke *config.KeyError
+	var ke *confkit.FieldError
 	if errors.As(err, &ke) {
 		fmt.Println("first key:", ke.Path)
 	}

@@ -64,13 +64,13 @@ func finish(cfg *Config, decodeErr error) (*Config, error) {
 	}
 	var failed []string
 	for _, e := range flatten(decodeErr) {
-		if ke, ok := e.(*KeyError); ok {
+		if ke, ok := e.(*confkit.FieldError); ok {
 			failed = append(failed, ke.Path)
 		}
 	}
 	errs := flatten(decodeErr)
 	for _, e := range flatten(verr) {
-		if ke, ok := e.(*KeyError); ok && underAny(ke.Path, failed) {
+		if ke, ok := e.(*confkit.FieldError); ok && underAny(ke.Path, failed) {
 			continue
 		}
 		errs = append(errs, e)

@@ -39,7 +39,7 @@ func pprofConfig(r *confkit.Reader) Pprof {
 func (p Pprof) validate(detailsToken string) []error {
 	var errs []error
 	bad := func(key string, err error) {
-		errs = append(errs, &KeyError{Path: "health.pprof." + key, Err: err})
+		errs = append(errs, &confkit.FieldError{Path: "health.pprof." + key, Err: err})
 	}
 	if p.Token != "" {
 		if err := echomw.ValidateToken(p.Token); err != nil {

@@ -12,9 +12,9 @@ import (
 
 // decode builds a Config from koanf's raw map with a confkit.Reader (the
 // one decoder of loose config), reporting unknown keys and badly typed
-// values, each as a *KeyError with its full key and, when the value did
-// not come from a file, its source (sources maps keys to where they came
-// from). With strictRoot, top-level keys other than server and health are
+// values, each as a *confkit.FieldError with its full key and, when the
+// value did not come from a file, its source (sources maps keys to where
+// they came from). With strictRoot, top-level keys other than server and health are
 // unknown (a file of Vitals' own); otherwise they belong to the app and
 // only Vitals' keys are read from server.
 //

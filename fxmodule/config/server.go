@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/core/confkit"
 )
 
 // Bounds of the server.* and health.grpc.* limits.
@@ -21,7 +23,7 @@ const (
 func (s Server) validate() []error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &KeyError{Path: "server." + key, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, &confkit.FieldError{Path: "server." + key, Err: fmt.Errorf(format, args...)})
 	}
 	if s.Address != "" {
 		if err := checkHostPort(s.Address); err != nil {
@@ -56,7 +58,7 @@ func (s Server) validate() []error {
 func (g GRPC) validate(serverAddress string) []error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &KeyError{Path: "health.grpc." + key, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, &confkit.FieldError{Path: "health.grpc." + key, Err: fmt.Errorf(format, args...)})
 	}
 	if a := g.Address; a != "" {
 		if err := checkHostPort(a); err != nil {

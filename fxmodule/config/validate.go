@@ -16,21 +16,22 @@ import (
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
-// Details values.
+// Details values: echomw's DetailsPolicy values as the strings of
+// health.details.
 const (
-	DetailsNever      = "never"
-	DetailsAuthorized = "authorized"
-	DetailsAlways     = "always"
+	DetailsNever      = string(echomw.DetailsNever)
+	DetailsAuthorized = string(echomw.DetailsAuthorized)
+	DetailsAlways     = string(echomw.DetailsAlways)
 )
 
 // Validate reports every problem with the configuration that can be seen
 // without building an engine (providers check their own config when the
-// engine is built), each as a *KeyError naming the key. Resolved secrets
-// are redacted from the text.
+// engine is built), each as a *confkit.FieldError naming the key.
+// Resolved secrets are redacted from the text.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &KeyError{Path: key, Err: fmt.Errorf(format, args...)})
+		errs = append(errs, &confkit.FieldError{Path: key, Err: fmt.Errorf(format, args...)})
 	}
 	errs = append(errs, c.Server.validate()...)
 	h := c.Health
@@ -41,16 +42,16 @@ func (c *Config) Validate() error {
 		bad("health.interval", "%s must be positive", h.Interval)
 	}
 	if err := echomw.Profile(h.Compat.Profile).ValidateUnavailableStatusCode(h.UnavailableStatusCode); err != nil {
-		errs = append(errs, &KeyError{Path: "health.unavailable_status_code", Err: err})
+		errs = append(errs, &confkit.FieldError{Path: "health.unavailable_status_code", Err: err})
 	}
 	if err := echomw.DetailsPolicy(h.Details).Validate(); err != nil {
-		errs = append(errs, &KeyError{Path: "health.details", Err: err})
+		errs = append(errs, &confkit.FieldError{Path: "health.details", Err: err})
 	}
 	if err := core.ValidateDetailsLimits(h.DetailsMaxDepth, h.DetailsMaxBytes); err != nil {
 		errs = append(errs, confkit.Prefix("health", err))
 	}
 	if err := echomw.ValidateToken(h.Token); err != nil {
-		errs = append(errs, &KeyError{Path: "health.token", Err: err})
+		errs = append(errs, &confkit.FieldError{Path: "health.token", Err: err})
 	}
 	errs = append(errs, h.Pprof.validate(h.Token)...)
 	errs = append(errs, h.validatePaths()...)
@@ -85,7 +86,7 @@ func (h Health) validatePaths() []error {
 	_, err := echomw.PlanRoutes(cfg, h.members())
 	var errs []error
 	for _, fe := range confkit.Fields(err) {
-		out := &KeyError{Path: keys.Replace(fe.Path), Err: fe.Err}
+		out := &confkit.FieldError{Path: keys.Replace(fe.Path), Err: fe.Err}
 		var ce *echomw.CollisionError
 		if errors.As(fe.Err, &ce) {
 			c := *ce
@@ -120,12 +121,12 @@ func (h Health) routeConfig() (echomw.Config, *strings.Replacer) {
 	p := h.Paths
 	cfg := echomw.Config{
 		HealthPath: p.Health, ReadyPath: p.Ready, JobsPath: p.Jobs, StatusPath: p.Status,
-		StatusPage:      statuspage.New,
-		Aliases:         echomw.OnIf(p.Aliases),
-		PerCheckPaths:   echomw.OnIf(p.PerCheck),
-		Profile:         echomw.Profile(h.Compat.Profile),
-		MovedStatusPath: h.Compat.MovedStatusPath,
-		Groups:          h.GroupPaths(),
+		StatusPage:           statuspage.New,
+		DisableAliases:       !p.Aliases,
+		DisablePerCheckPaths: !p.PerCheck,
+		Profile:              echomw.Profile(h.Compat.Profile),
+		MovedStatusPath:      h.Compat.MovedStatusPath,
+		Groups:               h.GroupPaths(),
 	}
 	// Paths served next to the handler: one entry each, so that the route
 	// table refuses collisions with them (a profiler's path goes here).
@@ -164,9 +165,9 @@ func validateChecks(checks []Check) []error {
 	for i, c := range checks {
 		key := fmt.Sprintf("health.checks[%d]", i)
 		if c.Name == "" {
-			errs = append(errs, &KeyError{Path: key + ".name", Err: errors.New("is required")})
+			errs = append(errs, &confkit.FieldError{Path: key + ".name", Err: errors.New("is required")})
 		} else if j, dup := names[c.Name]; dup {
-			errs = append(errs, &KeyError{Path: key + ".name", Err: fmt.Errorf("%q is already used by health.checks[%d]", c.Name, j)})
+			errs = append(errs, &confkit.FieldError{Path: key + ".name", Err: fmt.Errorf("%q is already used by health.checks[%d]", c.Name, j)})
 		} else {
 			names[c.Name] = i
 		}

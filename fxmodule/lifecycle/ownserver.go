@@ -162,16 +162,15 @@ func (o *ownServer) lameDuckConfig() lameduck.Config {
 	if sigs == nil {
 		sigs = []os.Signal{}
 	}
-	cc := ld.ConnectionClose
 	return lameduck.Config{
-		Period:          ld.Period,
-		SkipPeriod:      ld.Period == 0,
-		DrainTimeout:    ld.DrainTimeout,
-		Signals:         sigs,
-		ConnectionClose: &cc,
-		OnLameDuck:      []func(){o.signalled},
-		OnStopped:       []func(context.Context) error{r.afterServer},
-		Logger:          r.log,
+		Period:                 ld.Period,
+		DisablePeriod:          ld.Period == 0,
+		DrainTimeout:           ld.DrainTimeout,
+		Signals:                sigs,
+		DisableConnectionClose: !ld.ConnectionClose,
+		OnLameDuck:             []func(){o.signalled},
+		OnStopped:              []func(context.Context) error{r.afterServer},
+		Logger:                 r.log,
 	}
 }
 

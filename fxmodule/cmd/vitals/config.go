@@ -74,7 +74,7 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintf(stdout, "%s: valid, %d check(s)\n", file, len(cfg.Health.Checks))
-	if named := assemble.NamedJobsCheckers(cfg); len(named) > 0 && !c.flags.Changed("jobs-checker") {
+	if named := assemble.NamedJobsSources(cfg); len(named) > 0 && !c.flags.Changed("jobs-checker") {
 		fmt.Fprintf(stdout, "  assumed: the app provides the jobs checker(s) %s (group vitals.jobs); start fails naming the key if not.\n  Pass --jobs-checker NAME for each one it provides to check this here.\n", strings.Join(named, ", "))
 	}
 	return exitOK
