@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/echoroute"
 )
@@ -170,8 +171,8 @@ func BenchmarkReadyExclude(b *testing.B) {
 // 9,990 deep and 4,000 nested objects; body-bytes is the answer's size.
 func BenchmarkReadyNestedDetails(b *testing.B) {
 	e, p := newEngine(b, comp("arrays"), comp("objects"))
-	set(p, "arrays", core.StateDown, "probe failed", nestedArrays(9990))
-	set(p, "objects", core.StateDown, "probe failed", nestedObjects(4000))
+	set(p, "arrays", core.StateDown, "probe failed", coretest.DeepArrays(9990))
+	set(p, "objects", core.StateDown, "probe failed", coretest.DeepObjects(4000))
 	start(b, e, p)
 	h, err := echomw.New(e, echomw.Config{Details: echomw.DetailsAlways})
 	if err != nil {

@@ -7,27 +7,10 @@ import (
 	"testing"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
-
-// nestedArrays is what a probe printing {"a":[[[…]]]} (n brackets) decodes to.
-func nestedArrays(n int) map[string]any {
-	var v any = []any{}
-	for range n - 1 {
-		v = []any{v}
-	}
-	return map[string]any{"a": v}
-}
-
-// nestedObjects is {"a":{"a":{…}}}, n objects in all.
-func nestedObjects(n int) map[string]any {
-	m := map[string]any{}
-	for range n - 1 {
-		m = map[string]any{"a": m}
-	}
-	return m
-}
 
 // hostileEngine has checks, in both groups, whose provider output is
 // ~20 KB of arrays nested 9,990 deep, 4,000 nested objects, and a flat
@@ -35,8 +18,8 @@ func nestedObjects(n int) map[string]any {
 func hostileEngine(t *testing.T) (*core.Engine, map[string]int) {
 	t.Helper()
 	outputs := map[string]map[string]any{
-		"arrays":  nestedArrays(9990),
-		"objects": nestedObjects(4000),
+		"arrays":  coretest.DeepArrays(9990),
+		"objects": coretest.DeepObjects(4000),
 		"flat":    {"l": make([]any, 8000)},
 	}
 	for i := range 8000 {

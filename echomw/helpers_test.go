@@ -18,14 +18,8 @@ import (
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
 
-// scripted is the test helpers' provider (coretest.Provider): results
-// set per component; held components do not answer until the engine stops.
-type scripted = coretest.Provider
-
-func newScripted(name string) *scripted { return coretest.NewProvider(name) }
-
 // set scripts the next results of component.
-func set(p *scripted, component string, st core.State, msg string, details map[string]any) {
+func set(p *coretest.Provider, component string, st core.State, msg string, details map[string]any) {
 	p.Set(component, core.Result{State: st, Message: msg, Details: details})
 }
 
@@ -37,7 +31,7 @@ func comp(name string, groups ...string) core.Component {
 
 // newEngine returns an engine with the scripted provider and the given
 // components, not started; it is stopped when the test ends.
-func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) {
+func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *coretest.Provider) {
 	t.Helper()
 	return coretest.NewEngine(t, core.WithComponents(comps...))
 }
@@ -46,7 +40,7 @@ func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) 
 // once the first check of each scheduling loop has begun (has ended, for
 // other providers' components): no loop checks anything after start
 // returns, so the snapshot stays as it is.
-func start(t testing.TB, e *core.Engine, p *scripted) {
+func start(t testing.TB, e *core.Engine, p *coretest.Provider) {
 	t.Helper()
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -71,7 +65,7 @@ func start(t testing.TB, e *core.Engine, p *scripted) {
 }
 
 // force checks now every component p does not hold.
-func force(t testing.TB, e *core.Engine, p *scripted) {
+func force(t testing.TB, e *core.Engine, p *coretest.Provider) {
 	t.Helper()
 	for _, c := range e.Components() {
 		if p.Held(c.Name) {

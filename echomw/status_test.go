@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/echoroute"
 )
@@ -111,7 +112,7 @@ func TestStatusCodesByPhase(t *testing.T) {
 		expect(t, hs, map[string]int{"/health": 503, "/ready": 503, "/health/proc": 503, "/ready/db": 503, "/jobs": 200})
 	})
 	t.Run("starting behind the serving gate", func(t *testing.T) {
-		p := newScripted("scripted")
+		p := coretest.NewProvider("scripted")
 		e, err := core.New(core.WithProviders(p), core.WithJitter(0), core.WithServingGate(),
 			core.WithComponents(comp("db"), comp("proc", core.GroupLiveness)))
 		if err != nil {
