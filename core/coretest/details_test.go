@@ -10,25 +10,23 @@ import (
 
 // TestDeepDetails: n containers in all, as their JSON shows.
 func TestDeepDetails(t *testing.T) {
-	for _, c := range []struct {
-		details map[string]any
-		want    string
-	}{
-		{coretest.DeepArrays(1), `{"a":[]}`},
-		{coretest.DeepArrays(3), `{"a":[[[]]]}`},
-		{coretest.DeepObjects(1), `{}`},
-		{coretest.DeepObjects(3), `{"a":{"a":{}}}`},
-	} {
-		if b, _ := json.Marshal(c.details); string(b) != c.want {
-			t.Errorf("got %s, want %s", b, c.want)
+	jsonOf := func(details map[string]any) string {
+		b, err := json.Marshal(details)
+		if err != nil {
+			t.Fatal(err)
 		}
+		return string(b)
 	}
-	b, _ := json.Marshal(coretest.DeepArrays(500))
-	if n := strings.Count(string(b), "["); n != 500 {
+	if got := jsonOf(coretest.DeepArrays(1)) + jsonOf(coretest.DeepArrays(3)); got != `{"a":[]}{"a":[[[]]]}` {
+		t.Errorf("DeepArrays(1), DeepArrays(3): %s", got)
+	}
+	if got := jsonOf(coretest.DeepObjects(1)) + jsonOf(coretest.DeepObjects(3)); got != `{}{"a":{"a":{}}}` {
+		t.Errorf("DeepObjects(1), DeepObjects(3): %s", got)
+	}
+	if n := strings.Count(jsonOf(coretest.DeepArrays(500)), "["); n != 500 {
 		t.Errorf("DeepArrays(500) has %d arrays", n)
 	}
-	b, _ = json.Marshal(coretest.DeepObjects(500))
-	if n := strings.Count(string(b), "{"); n != 500 {
+	if n := strings.Count(jsonOf(coretest.DeepObjects(500)), "{"); n != 500 {
 		t.Errorf("DeepObjects(500) has %d objects", n)
 	}
 }
