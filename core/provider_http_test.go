@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 var (
@@ -87,16 +88,7 @@ func httpTarget() http.Handler {
 
 // closedAddr returns a local address nothing listens on.
 func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
+	return net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))
 }
 
 func checkWithin(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration) core.Result {
