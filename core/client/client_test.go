@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core/client"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 func server(t *testing.T, code int, ctype, body string) *httptest.Server {
@@ -99,27 +101,13 @@ func TestRunning(t *testing.T) {
 	if occ, _, err := c.Running(ctx, other.URL); occ != client.Other || err != nil {
 		t.Fatalf("another server: %s %v", occ, err)
 	}
-	// Accepts, speaks no HTTP.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		conn, err := ln.Accept()
-		if err == nil {
-			<-time.After(time.Second)
-			conn.Close()
-		}
-	}()
-	if occ, _, err := c.Running(ctx, ln.Addr().String()); occ != client.Other || err == nil {
+	// Accepts, speaks no HTTP: reads until the client gives up.
+	silent := testnet.Serve(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	if occ, _, err := c.Running(ctx, silent); occ != client.Other || err == nil {
 		t.Fatalf("silent listener: %s %v", occ, err)
 	}
-	ln.Close()
-	<-done
-	// Nothing listens: the port of the closed listener.
-	if occ, _, err := c.Running(ctx, ln.Addr().String()); occ != client.Free || err != nil {
+	// Nothing listens.
+	if occ, _, err := c.Running(ctx, "127.0.0.1:"+testnet.ClosedPort(t)); occ != client.Free || err != nil {
 		t.Fatalf("closed port: %s %v", occ, err)
 	}
 	if occ, _, err := c.Running(ctx, "ftp://x"); occ != client.Unknown || err == nil {
