@@ -53,7 +53,7 @@ func TestTCPProviderStates(t *testing.T) {
 		}
 		waitForClient(c)
 	})
-	silent := testnet.Serve(t, waitForClient)
+	silent := testnet.Silent(t)
 	chatty := testnet.Serve(t, func(c net.Conn) {
 		_, _ = io.WriteString(c, strings.Repeat("noise ", 2000))
 		waitForClient(c)
@@ -121,7 +121,7 @@ func TestTCPProviderStates(t *testing.T) {
 
 func TestTCPProviderCanceled(t *testing.T) {
 	t.Parallel()
-	silent := testnet.Serve(t, waitForClient)
+	silent := testnet.Silent(t)
 	p := &core.TCPProvider{}
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(50*time.Millisecond, cancel)

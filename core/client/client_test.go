@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -102,7 +100,7 @@ func TestRunning(t *testing.T) {
 		t.Fatalf("another server: %s %v", occ, err)
 	}
 	// Accepts, speaks no HTTP: reads until the client gives up.
-	silent := testnet.Serve(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	silent := testnet.Silent(t)
 	if occ, _, err := c.Running(ctx, silent); occ != client.Other || err == nil {
 		t.Fatalf("silent listener: %s %v", occ, err)
 	}

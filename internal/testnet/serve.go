@@ -1,6 +1,7 @@
 package testnet
 
 import (
+	"io"
 	"net"
 	"sync"
 	"testing"
@@ -50,4 +51,12 @@ func Serve(t testing.TB, handle func(net.Conn)) string {
 		wg.Wait()
 	})
 	return ln.Addr().String()
+}
+
+// Silent returns the address of a loopback server (Serve) that accepts
+// and never answers: it reads and discards what a client sends until the
+// client closes the connection or the test ends.
+func Silent(t testing.TB) string {
+	t.Helper()
+	return Serve(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
 }
