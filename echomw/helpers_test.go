@@ -2,9 +2,7 @@ package echomw_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
 
 // set scripts the next results of component.
@@ -87,15 +86,8 @@ type response struct {
 // do sends a request to h.
 func do(t testing.TB, h http.Handler, method, target string, header ...string) response {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Add(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	b, _ := io.ReadAll(res.Body)
-	return response{code: res.StatusCode, header: res.Header, body: string(b)}
+	res, body := testhttp.Do(h, method, target, header...)
+	return response{code: res.StatusCode, header: res.Header, body: body}
 }
 
 // newEcho returns an echo instance with e's endpoints registered under cfg.

@@ -9,11 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
 
 // Engine returns a started engine with a database check, "db", that
@@ -41,14 +40,8 @@ func Engine() *core.Engine {
 }
 
 // Get sends a GET for target to h, with the header given as name, value
-// pairs, and prints "GET target: status" and the body.
+// pairs (testhttp.Do), and prints "GET target: status" and the body.
 func Get(h http.Handler, target string, header ...string) {
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	body, _ := io.ReadAll(rec.Result().Body)
-	fmt.Printf("GET %s: %d\n%s", target, rec.Code, body)
+	res, body := testhttp.Do(h, http.MethodGet, target, header...)
+	fmt.Printf("GET %s: %d\n%s", target, res.StatusCode, body)
 }
