@@ -7,12 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/coretest"
-	"github.com/vitals-go/vitals/echomw"
-	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 	"github.com/vitals-go/vitals/internal/testhttp"
 )
@@ -89,19 +85,6 @@ func do(t testing.TB, h http.Handler, method, target string, header ...string) r
 	res, body := testhttp.Do(h, method, target, header...)
 	return response{code: res.StatusCode, header: res.Header, body: body}
 }
-
-// newEcho returns an echo instance with e's endpoints registered under cfg.
-func newEcho(t testing.TB, e *core.Engine, cfg echomw.Config) *echo.Echo {
-	t.Helper()
-	ec := echo.New()
-	if err := echoroute.RegisterWithConfig(ec, e, cfg); err != nil {
-		t.Fatal(err)
-	}
-	return ec
-}
-
-// newEchoEmpty returns an echo instance without routes.
-func newEchoEmpty() *echo.Echo { return echo.New() }
 
 // statusCfg is a status page configuration with the given history.
 func statusCfg(history int) statuspage.Config { return statuspage.Config{History: history} }

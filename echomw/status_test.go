@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
@@ -20,7 +22,10 @@ func surfaces(t *testing.T, e *core.Engine, cfg echomw.Config) (*echomw.Handler,
 	if err != nil {
 		t.Fatal(err)
 	}
-	ec := newEcho(t, e, cfg)
+	ec := echo.New()
+	if err := echoroute.RegisterWithConfig(ec, e, cfg); err != nil {
+		t.Fatal(err)
+	}
 	return h, map[string]http.Handler{"net/http": h, "echo": ec}
 }
 
@@ -98,7 +103,7 @@ func TestStatusCodesByStateAndLameDuck(t *testing.T) {
 // echoWith returns an echo instance with h's routes.
 func echoWith(t *testing.T, h *echomw.Handler) http.Handler {
 	t.Helper()
-	hs := newEchoEmpty()
+	hs := echo.New()
 	if err := echoroute.Mount(hs, h); err != nil {
 		t.Fatal(err)
 	}

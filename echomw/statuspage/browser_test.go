@@ -1,13 +1,11 @@
 package statuspage_test
 
 import (
-	"errors"
 	"image/color"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -100,11 +98,7 @@ func TestBrowserRendersPage(t *testing.T) {
 		t.Error("the page does not say how uptime counts")
 	}
 
-	dir := testtool.ArtifactsDir(t)
-	shot := filepath.Join(dir, "statuspage.png")
-	if err := os.Remove(shot); err != nil && !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
-	}
+	shot := testtool.Artifact(t, "statuspage.png")
 	browse(t, bin, "--screenshot="+shot, "--window-size=1200,800", url)
 	checkScreenshot(t, shot)
 	t.Logf("screenshot: %s", shot)

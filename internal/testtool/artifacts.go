@@ -1,15 +1,16 @@
 package testtool
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// ArtifactsDir returns $CI_ARTIFACTS_DIR, made absolute and created, where
+// artifactsDir returns $CI_ARTIFACTS_DIR, made absolute and created, where
 // .ci/run collects what tests leave for a reader (screenshots); without
 // it, a temporary directory of the test's.
-func ArtifactsDir(t testing.TB) string {
+func artifactsDir(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("CI_ARTIFACTS_DIR")
 	if dir == "" {
@@ -23,4 +24,15 @@ func ArtifactsDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// Artifact returns the path of the file name in artifactsDir, with no
+// file there yet (one left by an earlier run is removed).
+func Artifact(t testing.TB, name string) string {
+	t.Helper()
+	path := filepath.Join(artifactsDir(t), name)
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return path
 }
