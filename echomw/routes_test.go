@@ -1,6 +1,7 @@
 package echomw_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/internal/testerr"
 )
 
 func TestOptionsIsNotEchosAutomatic204(t *testing.T) {
@@ -165,14 +167,8 @@ func TestConfigErrors(t *testing.T) {
 	for _, c := range cases {
 		ec := echo.New()
 		err := echoroute.RegisterWithConfig(ec, e, c.cfg)
-		if err == nil {
-			t.Errorf("%+v: no error", c.cfg)
+		if !testerr.Says(t, fmt.Sprintf("%+v", c.cfg), err, c.want...) {
 			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%+v: error %q does not say %q", c.cfg, err, w)
-			}
 		}
 		if n := strings.Count(strings.TrimPrefix(err.Error(), "echomw: "), "\n") + 1; len(confkit.Fields(err)) != n {
 			t.Errorf("%+v: %d problems, %d *confkit.FieldErrors: %v", c.cfg, n, len(confkit.Fields(err)), err)
