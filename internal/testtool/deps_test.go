@@ -8,12 +8,21 @@ import (
 	"github.com/vitals-go/vitals/internal/testtool"
 )
 
-// TestLinksNone: a forbidden package this package links is named once; a
-// forbidden path it does not link is not.
+// TestLinksNone: each linked package that is forbidden, or below a
+// forbidden path, is named once; a forbidden path not linked is not.
 func TestLinksNone(t *testing.T) {
-	r := &testerr.Recorder{TB: t}
-	testtool.LinksNone(r, "testtool", "os/exec", "github.com/labstack")
-	if want := []string{"testtool links os/exec"}; !slices.Equal(r.Errs, want) {
-		t.Errorf("errors %q, want %q", r.Errs, want)
+	for _, c := range []struct {
+		forbidden []string
+		want      []string
+	}{
+		{[]string{"os/exec", "github.com/labstack"}, []string{"testtool links os/exec"}},
+		{[]string{"os"}, []string{"testtool links os", "testtool links os/exec"}},
+		{[]string{"github.com/labstack"}, nil},
+	} {
+		r := &testerr.Recorder{TB: t}
+		testtool.LinksNone(r, "testtool", c.forbidden...)
+		if !slices.Equal(r.Errs, c.want) {
+			t.Errorf("forbidding %q: errors %q, want %q", c.forbidden, r.Errs, c.want)
+		}
 	}
 }
