@@ -4,6 +4,7 @@ package testerr
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -25,16 +26,24 @@ func Says(t testing.TB, label string, err error, want ...string) bool {
 	return true
 }
 
-// Recorder is a testing.TB whose Errorf records the failure in Errs
-// instead of failing the test: for testing test helpers. Everything else
-// (Fatal included) goes to the embedded TB.
-type Recorder struct {
-	testing.TB
-	// Errs are the messages given to Errorf, in order.
-	Errs []string
+// Fails runs f with a testing.TB over t whose Errorf records instead of
+// failing (Fatal and the rest still go to t), and fails t unless f
+// reported exactly want, in order: for testing test helpers.
+func Fails(t testing.TB, want []string, f func(testing.TB)) {
+	t.Helper()
+	r := &recorder{TB: t}
+	f(r)
+	if !slices.Equal(r.errs, want) {
+		t.Errorf("failures %q, want %q", r.errs, want)
+	}
 }
 
-// Errorf records the formatted message.
-func (r *Recorder) Errorf(format string, args ...any) {
-	r.Errs = append(r.Errs, fmt.Sprintf(format, args...))
+// recorder is a testing.TB whose Errorf records the message in errs.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }

@@ -2,7 +2,6 @@ package testerr_test
 
 import (
 	"errors"
-	"slices"
 	"testing"
 
 	"github.com/vitals-go/vitals/internal/testerr"
@@ -10,15 +9,19 @@ import (
 
 // TestSays: nil is one failure; each missing text is one failure.
 func TestSays(t *testing.T) {
-	r := &testerr.Recorder{TB: t}
-	if testerr.Says(r, "nil", nil, "x") {
-		t.Error("Says(nil) = true")
-	}
-	if !testerr.Says(r, "cfg", errors.New("Key: bad value"), "Key:", "bad", "missing") {
-		t.Error("Says(an error) = false")
-	}
-	want := []string{`nil: no error, want one saying ["x"]`, `cfg: error "Key: bad value" does not say "missing"`}
-	if !slices.Equal(r.Errs, want) {
-		t.Errorf("failures %q, want %q", r.Errs, want)
-	}
+	testerr.Fails(t, []string{`nil: no error, want one saying ["x"]`, `cfg: error "Key: bad value" does not say "missing"`}, func(tb testing.TB) {
+		if testerr.Says(tb, "nil", nil, "x") {
+			t.Error("Says(nil) = true")
+		}
+		if !testerr.Says(tb, "cfg", errors.New("Key: bad value"), "Key:", "bad", "missing") {
+			t.Error("Says(an error) = false")
+		}
+	})
+}
+
+// TestFailsWhenOthers: failures other than those wanted fail the test.
+func TestFailsWhenOthers(t *testing.T) {
+	testerr.Fails(t, []string{`failures ["a"], want []`}, func(tb testing.TB) {
+		testerr.Fails(tb, nil, func(tb testing.TB) { tb.Errorf("a") })
+	})
 }
