@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 var (
@@ -88,7 +87,16 @@ func httpTarget() http.Handler {
 
 // closedAddr returns a local address nothing listens on.
 func closedAddr(t *testing.T) string {
-	return net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
 }
 
 func checkWithin(t *testing.T, p core.Provider, cfg map[string]any, timeout time.Duration) core.Result {

@@ -6,17 +6,62 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 var (
 	_ core.Provider        = (*core.TCPProvider)(nil)
 	_ core.ConfigValidator = (*core.TCPProvider)(nil)
 )
+
+// serveTCP listens on a local port and runs handle for each connection
+// until the test ends; every goroutine it starts has ended by then.
+func serveTCP(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	conns := map[net.Conn]struct{}{}
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns[c] = struct{}{}
+			mu.Unlock()
+			wg.Go(func() {
+				defer func() {
+					mu.Lock()
+					delete(conns, c)
+					mu.Unlock()
+					_ = c.Close()
+				}()
+				handle(c)
+			})
+		}
+	})
+	t.Cleanup(func() {
+		close(done)
+		_ = ln.Close()
+		mu.Lock()
+		for c := range conns {
+			_ = c.Close() // unblocks handlers that wait on the client
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}
 
 // waitForClient blocks until the client closes the connection (or the
 // test server shuts down), reading and discarding what it sends.
@@ -36,12 +81,12 @@ func listenNoAccept(t *testing.T) string {
 
 func TestTCPProviderStates(t *testing.T) {
 	t.Parallel()
-	accepting := testnet.Serve(t, func(net.Conn) {})
-	banner := testnet.Serve(t, func(c net.Conn) {
+	accepting := serveTCP(t, func(net.Conn) {})
+	banner := serveTCP(t, func(c net.Conn) {
 		_, _ = io.WriteString(c, "220 mail.example ESMTP ready\r\n")
 		waitForClient(c)
 	})
-	pingPong := testnet.Serve(t, func(c net.Conn) {
+	pingPong := serveTCP(t, func(c net.Conn) {
 		line, err := bufio.NewReader(c).ReadString('\n')
 		if err != nil {
 			return
@@ -53,12 +98,12 @@ func TestTCPProviderStates(t *testing.T) {
 		}
 		waitForClient(c)
 	})
-	silent := testnet.Silent(t)
-	chatty := testnet.Serve(t, func(c net.Conn) {
+	silent := serveTCP(t, waitForClient)
+	chatty := serveTCP(t, func(c net.Conn) {
 		_, _ = io.WriteString(c, strings.Repeat("noise ", 2000))
 		waitForClient(c)
 	})
-	slowBanner := testnet.Serve(t, func(c net.Conn) {
+	slowBanner := serveTCP(t, func(c net.Conn) {
 		// The banner arrives in pieces, the marker split across writes.
 		for _, part := range []string{"SSH-2.0", "-Open", "SSH_9.6\r\n"} {
 			if _, err := io.WriteString(c, part); err != nil {
@@ -121,7 +166,7 @@ func TestTCPProviderStates(t *testing.T) {
 
 func TestTCPProviderCanceled(t *testing.T) {
 	t.Parallel()
-	silent := testnet.Silent(t)
+	silent := serveTCP(t, waitForClient)
 	p := &core.TCPProvider{}
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(50*time.Millisecond, cancel)
@@ -135,7 +180,7 @@ func TestTCPProviderCanceled(t *testing.T) {
 
 func TestTCPProviderDialer(t *testing.T) {
 	t.Parallel()
-	addr := testnet.Serve(t, func(net.Conn) {})
+	addr := serveTCP(t, func(net.Conn) {})
 	p := &core.TCPProvider{Dialer: &net.Dialer{Timeout: time.Second, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}}}
 	res := checkWithin(t, p, map[string]any{"address": addr}, 5*time.Second)
 	if res.State != core.StateUp {
@@ -176,7 +221,7 @@ func TestTCPProviderValidateConfig(t *testing.T) {
 // component timeout is the connect timeout.
 func TestTCPProviderInEngine(t *testing.T) {
 	t.Parallel()
-	up := testnet.Serve(t, func(net.Conn) {})
+	up := serveTCP(t, func(net.Conn) {})
 	e, err := core.New(core.WithProviders(&core.TCPProvider{}), core.WithJitter(0))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -99,13 +100,12 @@ func TestRunning(t *testing.T) {
 	if occ, _, err := c.Running(ctx, other.URL); occ != client.Other || err != nil {
 		t.Fatalf("another server: %s %v", occ, err)
 	}
-	// Accepts, speaks no HTTP: reads until the client gives up.
-	silent := testnet.Silent(t)
-	if occ, _, err := c.Running(ctx, silent); occ != client.Other || err == nil {
+	// Accepts, speaks no HTTP.
+	if occ, _, err := c.Running(ctx, testnet.Serve(t, testnet.WaitForClient)); occ != client.Other || err == nil {
 		t.Fatalf("silent listener: %s %v", occ, err)
 	}
-	// Nothing listens.
-	if occ, _, err := c.Running(ctx, "127.0.0.1:"+testnet.ClosedPort(t)); occ != client.Free || err != nil {
+	// Nothing listens: a port just freed.
+	if occ, _, err := c.Running(ctx, net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))); occ != client.Free || err != nil {
 		t.Fatalf("closed port: %s %v", occ, err)
 	}
 	if occ, _, err := c.Running(ctx, "ftp://x"); occ != client.Unknown || err == nil {
