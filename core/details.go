@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/internal/jsontext"
 )
 
 // Limits on a result's Details, applied by the engine when it accepts a
@@ -336,24 +337,16 @@ func intLen(i int64) int {
 // nesting returns the deepest nesting of containers in the JSON text raw.
 func nesting(raw []byte) int {
 	depth, deepest := 0, 0
-	inString, escaped := false, false
+	var str jsontext.Strings
 	for _, c := range raw {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
+		if str.Step(c) {
+			continue
+		}
+		switch c {
+		case '{', '[':
 			depth++
 			deepest = max(deepest, depth)
-		case c == '}' || c == ']':
+		case '}', ']':
 			depth--
 		}
 	}

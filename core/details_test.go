@@ -33,24 +33,6 @@ func fixedEngine(t *testing.T, details map[string]any, opts ...core.Option) *cor
 	return e
 }
 
-// deepArrays is what a probe printing {"a":[[[…]]]} (n brackets) decodes to.
-func deepArrays(n int) map[string]any {
-	var v any = []any{}
-	for range n - 1 {
-		v = []any{v}
-	}
-	return map[string]any{"a": v}
-}
-
-// deepObjects is {"a":{"a":{…}}}, n objects in all.
-func deepObjects(n int) map[string]any {
-	m := map[string]any{}
-	for range n - 1 {
-		m = map[string]any{"a": m}
-	}
-	return m
-}
-
 // depthOf returns the nesting of v: a map or list is 1 plus its deepest item.
 func depthOf(v any) int {
 	d := 0
@@ -83,8 +65,8 @@ func TestDetailsLimitedWhenAccepted(t *testing.T) {
 		details map[string]any
 		want    string
 	}{
-		{"arrays nested 9990 deep", deepArrays(9990), "nested deeper than 32 levels cut"},
-		{"4000 nested objects", deepObjects(4000), "nested deeper than 32 levels cut"},
+		{"arrays nested 9990 deep", coretest.DeepArrays(9990), "nested deeper than 32 levels cut"},
+		{"4000 nested objects", coretest.DeepObjects(4000), "nested deeper than 32 levels cut"},
 		{"a 1 MiB string", map[string]any{"out": strings.Repeat("<x>", 1<<20/3)}, "details cut at 16384 bytes"},
 		{"50,000 keys", huge, "details cut at 16384 bytes"},
 		{"a list of 100,000 items", map[string]any{"l": make([]any, 100000)}, "details cut at 16384 bytes"},
@@ -131,7 +113,7 @@ func TestDetailsLimitedWhenAccepted(t *testing.T) {
 // TestDetailsWithinLimitsKept: details within the limits are the
 // provider's own map, values and types untouched.
 func TestDetailsWithinLimitsKept(t *testing.T) {
-	d := deepArrays(core.DefaultDetailsMaxDepth - 1)
+	d := coretest.DeepArrays(core.DefaultDetailsMaxDepth - 1)
 	d["pipelines"] = []core.JobsReport{{Pipeline: "orders", Ready: true}}
 	d["latency"] = 1500 * time.Millisecond
 	d["s"] = "<&>"
@@ -163,7 +145,7 @@ func TestWithDetailsLimits(t *testing.T) {
 			t.Errorf("WithDetailsLimits(%d, %d) = %v, want an error saying %q", c.depth, c.bytes, err, c.want)
 		}
 	}
-	e := fixedEngine(t, deepObjects(10), core.WithDetailsLimits(3, 256))
+	e := fixedEngine(t, coretest.DeepObjects(10), core.WithDetailsLimits(3, 256))
 	res, err := e.Check(context.Background(), "probe")
 	if err != nil {
 		t.Fatal(err)

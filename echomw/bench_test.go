@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vitals-go/vitals/core"
-	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/echoroute"
 )
 
@@ -163,26 +162,4 @@ func BenchmarkReadyExclude(b *testing.B) {
 			serveLoop(b, ec, "/ready?"+q.String()[1:])
 		})
 	}
-}
-
-// BenchmarkReadyNestedDetails renders /ready with details (per request:
-// ?exclude) for two checks whose probes printed ~20 KB of arrays nested
-// 9,990 deep and 4,000 nested objects; body-bytes is the answer's size.
-func BenchmarkReadyNestedDetails(b *testing.B) {
-	e, p := newEngine(b, comp("arrays"), comp("objects"))
-	set(p, "arrays", core.StateDown, "probe failed", nestedArrays(9990))
-	set(p, "objects", core.StateDown, "probe failed", nestedObjects(4000))
-	start(b, e, p)
-	h, err := echomw.New(e, echomw.Config{Details: echomw.DetailsAlways})
-	if err != nil {
-		b.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodGet, "/ready?exclude=none", nil)
-	w := &benchWriter{h: http.Header{}}
-	b.ReportAllocs()
-	for b.Loop() {
-		w.reset()
-		h.ServeHTTP(w, req)
-	}
-	b.ReportMetric(float64(w.n), "body-bytes")
 }

@@ -87,27 +87,14 @@ func (h *Handler) writeRoadRunner(w http.ResponseWriter, r *http.Request, code i
 	}
 }
 
-// rrJobsReport is one entry of RoadRunner's /jobs answer
-// (roadrunner-server/status api.go, JobsReport): core.JobsReport's keys
-// in upstream's order, error_message always present.
-type rrJobsReport struct {
-	Pipeline     string `json:"pipeline"`
-	Priority     uint64 `json:"priority"`
-	Ready        bool   `json:"ready"`
-	Queue        string `json:"queue"`
-	Active       int64  `json:"active"`
-	Delayed      int64  `json:"delayed"`
-	Reserved     int64  `json:"reserved"`
-	Driver       string `json:"driver"`
-	ErrorMessage string `json:"error_message"`
-}
-
 // serveRoadRunnerJobs answers JobsPath as RoadRunner's jobs.go does: the
 // pipelines of every jobs check as one compact JSON list, 200; "jobs
 // plugin not found" with the unavailable status when no jobs check has
 // published pipelines; "service is shutting down" with it while shutting
-// down. error_message is "" unless details are shown (the details
-// policy; upstream always shows it).
+// down. Each entry is a core.JobsReport, whose JSON keys are upstream's
+// (roadrunner-server/status api.go, JobsReport) in upstream's order,
+// error_message always present; it is "" unless details are shown (the
+// details policy; upstream always shows it).
 func (h *Handler) serveRoadRunnerJobs(w http.ResponseWriter, r *http.Request) {
 	e := h.entry()
 	s := e.snap
@@ -116,7 +103,7 @@ func (h *Handler) serveRoadRunnerJobs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	details := h.ShowDetails(r)
-	reports := []rrJobsReport{}
+	reports := []core.JobsReport{}
 	found := false
 	for _, cs := range s.Components {
 		if cs.Component.Provider != core.ProviderJobs {
@@ -132,7 +119,7 @@ func (h *Handler) serveRoadRunnerJobs(w http.ResponseWriter, r *http.Request) {
 		}
 		found = true
 		for _, it := range items {
-			var rep rrJobsReport
+			var rep core.JobsReport
 			if err := json.Unmarshal(it, &rep); err != nil {
 				h.set.log.Warn("vitals: jobs report", "component", cs.Component.Name, "err", err)
 				continue

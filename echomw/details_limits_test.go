@@ -3,31 +3,15 @@ package echomw_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
-
-// nestedArrays is what a probe printing {"a":[[[…]]]} (n brackets) decodes to.
-func nestedArrays(n int) map[string]any {
-	var v any = []any{}
-	for range n - 1 {
-		v = []any{v}
-	}
-	return map[string]any{"a": v}
-}
-
-// nestedObjects is {"a":{"a":{…}}}, n objects in all.
-func nestedObjects(n int) map[string]any {
-	m := map[string]any{}
-	for range n - 1 {
-		m = map[string]any{"a": m}
-	}
-	return m
-}
 
 // hostileEngine has checks, in both groups, whose provider output is
 // ~20 KB of arrays nested 9,990 deep, 4,000 nested objects, and a flat
@@ -35,8 +19,8 @@ func nestedObjects(n int) map[string]any {
 func hostileEngine(t *testing.T) (*core.Engine, map[string]int) {
 	t.Helper()
 	outputs := map[string]map[string]any{
-		"arrays":  nestedArrays(9990),
-		"objects": nestedObjects(4000),
+		"arrays":  coretest.DeepArrays(9990),
+		"objects": coretest.DeepObjects(4000),
 		"flat":    {"l": make([]any, 8000)},
 	}
 	for i := range 8000 {
@@ -126,4 +110,26 @@ func TestNestedDetailsRenderedBounded(t *testing.T) {
 	if r := do(t, page, "GET", "/status"); r.code != 200 || len(r.body) > 64<<10 || !strings.Contains(r.body, "probe failed") {
 		t.Errorf("status page: %d, %d bytes", r.code, len(r.body))
 	}
+}
+
+// BenchmarkReadyNestedDetails renders /ready with details (per request:
+// ?exclude) for two checks whose probes printed ~20 KB of arrays nested
+// 9,990 deep and 4,000 nested objects; body-bytes is the answer's size.
+func BenchmarkReadyNestedDetails(b *testing.B) {
+	e, p := newEngine(b, comp("arrays"), comp("objects"))
+	set(p, "arrays", core.StateDown, "probe failed", coretest.DeepArrays(9990))
+	set(p, "objects", core.StateDown, "probe failed", coretest.DeepObjects(4000))
+	start(b, e, p)
+	h, err := echomw.New(e, echomw.Config{Details: echomw.DetailsAlways})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/ready?exclude=none", nil)
+	w := &benchWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, req)
+	}
+	b.ReportMetric(float64(w.n), "body-bytes")
 }

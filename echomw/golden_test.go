@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 )
 
@@ -42,9 +43,9 @@ func golden(t *testing.T, name, got string) {
 
 // goldenEngine is a service with a failing database, a slow optional
 // cache, a jobs check and a liveness check, started.
-func goldenEngine(t *testing.T) (*core.Engine, *scripted) {
+func goldenEngine(t *testing.T) (*core.Engine, *coretest.Provider) {
 	t.Helper()
-	p := newScripted("scripted")
+	p := coretest.NewProvider("scripted")
 	jobs := core.NewJobsProvider()
 	err := jobs.Register("queue", core.JobsCheckerFunc(func(context.Context) ([]core.JobsReport, error) {
 		return []core.JobsReport{

@@ -2,30 +2,19 @@ package echomw_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/coretest"
-	"github.com/vitals-go/vitals/echomw"
-	"github.com/vitals-go/vitals/echomw/echoroute"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
 
-// scripted is the test helpers' provider (coretest.Provider): results
-// set per component; held components do not answer until the engine stops.
-type scripted = coretest.Provider
-
-func newScripted(name string) *scripted { return coretest.NewProvider(name) }
-
 // set scripts the next results of component.
-func set(p *scripted, component string, st core.State, msg string, details map[string]any) {
+func set(p *coretest.Provider, component string, st core.State, msg string, details map[string]any) {
 	p.Set(component, core.Result{State: st, Message: msg, Details: details})
 }
 
@@ -37,7 +26,7 @@ func comp(name string, groups ...string) core.Component {
 
 // newEngine returns an engine with the scripted provider and the given
 // components, not started; it is stopped when the test ends.
-func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) {
+func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *coretest.Provider) {
 	t.Helper()
 	return coretest.NewEngine(t, core.WithComponents(comps...))
 }
@@ -46,7 +35,7 @@ func newEngine(t testing.TB, comps ...core.Component) (*core.Engine, *scripted) 
 // once the first check of each scheduling loop has begun (has ended, for
 // other providers' components): no loop checks anything after start
 // returns, so the snapshot stays as it is.
-func start(t testing.TB, e *core.Engine, p *scripted) {
+func start(t testing.TB, e *core.Engine, p *coretest.Provider) {
 	t.Helper()
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -71,7 +60,7 @@ func start(t testing.TB, e *core.Engine, p *scripted) {
 }
 
 // force checks now every component p does not hold.
-func force(t testing.TB, e *core.Engine, p *scripted) {
+func force(t testing.TB, e *core.Engine, p *coretest.Provider) {
 	t.Helper()
 	for _, c := range e.Components() {
 		if p.Held(c.Name) {
@@ -93,29 +82,9 @@ type response struct {
 // do sends a request to h.
 func do(t testing.TB, h http.Handler, method, target string, header ...string) response {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Add(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	b, _ := io.ReadAll(res.Body)
-	return response{code: res.StatusCode, header: res.Header, body: string(b)}
+	res, body := testhttp.Do(h, method, target, header...)
+	return response{code: res.StatusCode, header: res.Header, body: body}
 }
-
-// newEcho returns an echo instance with e's endpoints registered under cfg.
-func newEcho(t testing.TB, e *core.Engine, cfg echomw.Config) *echo.Echo {
-	t.Helper()
-	ec := echo.New()
-	if err := echoroute.RegisterWithConfig(ec, e, cfg); err != nil {
-		t.Fatal(err)
-	}
-	return ec
-}
-
-// newEchoEmpty returns an echo instance without routes.
-func newEchoEmpty() *echo.Echo { return echo.New() }
 
 // statusCfg is a status page configuration with the given history.
 func statusCfg(history int) statuspage.Config { return statuspage.Config{History: history} }

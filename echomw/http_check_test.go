@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 )
 
@@ -22,16 +23,8 @@ func TestReadyFailsWhenHTTPDependencyAnswers500(t *testing.T) {
 	}))
 	t.Cleanup(dep.Close)
 	hp := &core.HTTPProvider{}
-	e, err := core.New(core.WithProviders(hp), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-		_ = hp.Close(context.Background())
-	})
+	t.Cleanup(func() { _ = hp.Close(context.Background()) }) // after the engine's stop
+	e, _ := coretest.NewEngine(t, core.WithProviders(hp))
 	c := core.Component{Name: "dep", Provider: "http", Interval: time.Hour, Timeout: 5 * time.Second, Fall: 1, Rise: 1,
 		Config: map[string]any{"url": dep.URL + "/healthz"}}
 	if err := e.Add(t.Context(), c); err != nil {
@@ -41,14 +34,10 @@ func TestReadyFailsWhenHTTPDependencyAnswers500(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The loop checks the component once at start (then hourly).
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
-		if cs, _ := e.Snapshot().Get("dep"); cs.Checked {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the engine did not check dep within 10s")
-		}
-	}
+	coretest.Eventually(t, 10*time.Second, "the engine has checked dep", func() bool {
+		cs, _ := e.Snapshot().Get("dep")
+		return cs.Checked
+	})
 	h, err := echomw.New(e, echomw.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 )
 
@@ -30,7 +31,7 @@ func TestJobsAnyPipelinesValue(t *testing.T) {
 		"d-items":  []any{map[string]any{"pipeline": "p2", "ready": false}, 3},
 	}
 	var logs bytes.Buffer
-	p := newScripted("scripted")
+	p := coretest.NewProvider("scripted")
 	var comps []core.Component
 	for name := range jobs {
 		c := comp(name)

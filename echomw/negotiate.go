@@ -25,7 +25,8 @@ func wantsText(accept []string) bool {
 			media, params, _ := strings.Cut(part, ";")
 			media = strings.TrimSpace(media)
 			q := quality(params)
-			js, ts := jsonSpecificity(media), textSpecificity(media)
+			js := specificity(media, "application/*", mediaHealthJSON, mediaJSON)
+			ts := specificity(media, "text/*", "text/plain")
 			if js > jsonSpec {
 				jsonSpec, jsonQ = js, q
 			}
@@ -37,23 +38,17 @@ func wantsText(accept []string) bool {
 	return textSpec > 0 && textQ > 0 && (jsonSpec == 0 || textQ > jsonQ)
 }
 
-func jsonSpecificity(media string) int {
-	switch {
-	case strings.EqualFold(media, mediaHealthJSON), strings.EqualFold(media, mediaJSON):
-		return 3
-	case strings.EqualFold(media, "application/*"):
-		return 2
-	case media == "*/*":
-		return 1
+// specificity ranks how closely the media range matches an offer: 3 one
+// of the exact types, 2 the family's wildcard (family is "application/*"
+// or "text/*"), 1 "*/*", 0 no match.
+func specificity(media, family string, exact ...string) int {
+	for _, x := range exact {
+		if strings.EqualFold(media, x) {
+			return 3
+		}
 	}
-	return 0
-}
-
-func textSpecificity(media string) int {
 	switch {
-	case strings.EqualFold(media, "text/plain"):
-		return 3
-	case strings.EqualFold(media, "text/*"):
+	case strings.EqualFold(media, family):
 		return 2
 	case media == "*/*":
 		return 1

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/jsontext"
 )
 
 // Media types.
@@ -155,24 +156,13 @@ func appendIndented(b, raw []byte, prefix string, levels, limit int) []byte {
 		}
 	}
 	depth := 0
-	inString, escaped := false, false
+	var str jsontext.Strings
 	for i, c := range raw {
-		if inString {
+		if str.Step(c) {
 			b = append(b, c)
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
 			continue
 		}
 		switch c {
-		case '"':
-			inString = true
-			b = append(b, c)
 		case '{', '[':
 			b = append(b, c)
 			depth++

@@ -6,7 +6,10 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/echoroute"
 )
@@ -19,7 +22,10 @@ func surfaces(t *testing.T, e *core.Engine, cfg echomw.Config) (*echomw.Handler,
 	if err != nil {
 		t.Fatal(err)
 	}
-	ec := newEcho(t, e, cfg)
+	ec := echo.New()
+	if err := echoroute.RegisterWithConfig(ec, e, cfg); err != nil {
+		t.Fatal(err)
+	}
 	return h, map[string]http.Handler{"net/http": h, "echo": ec}
 }
 
@@ -97,7 +103,7 @@ func TestStatusCodesByStateAndLameDuck(t *testing.T) {
 // echoWith returns an echo instance with h's routes.
 func echoWith(t *testing.T, h *echomw.Handler) http.Handler {
 	t.Helper()
-	hs := newEchoEmpty()
+	hs := echo.New()
 	if err := echoroute.Mount(hs, h); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +117,7 @@ func TestStatusCodesByPhase(t *testing.T) {
 		expect(t, hs, map[string]int{"/health": 503, "/ready": 503, "/health/proc": 503, "/ready/db": 503, "/jobs": 200})
 	})
 	t.Run("starting behind the serving gate", func(t *testing.T) {
-		p := newScripted("scripted")
+		p := coretest.NewProvider("scripted")
 		e, err := core.New(core.WithProviders(p), core.WithJitter(0), core.WithServingGate(),
 			core.WithComponents(comp("db"), comp("proc", core.GroupLiveness)))
 		if err != nil {

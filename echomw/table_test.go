@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/statuspage"
 )
@@ -161,13 +161,13 @@ func TestRouteCollisions(t *testing.T) {
 func TestShadowLogged(t *testing.T) {
 	e, p := newEngine(t, comp("db"))
 	start(t, e, p)
-	logs := &strings.Builder{}
-	h, err := echomw.New(e, echomw.Config{Groups: []echomw.GroupPath{{Group: "g", Path: "/ready/late"}}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	logs := &coretest.LogBuffer{}
+	h, err := echomw.New(e, echomw.Config{Groups: []echomw.GroupPath{{Group: "g", Path: "/ready/late"}}, Logger: logs.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	do(t, h, "GET", "/ready")
-	if logs.Len() != 0 {
+	if logs.String() != "" {
 		t.Fatalf("logged before the check exists: %s", logs)
 	}
 	if err := e.Add(context.Background(), comp("late")); err != nil {

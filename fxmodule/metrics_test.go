@@ -14,8 +14,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
@@ -27,6 +25,7 @@ import (
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testprom"
 )
 
 // toggle is an app check whose result the test sets.
@@ -50,48 +49,12 @@ func (tg *toggle) provide(name string) fx.Option {
 // scrape GETs url and parses the text exposition.
 func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 	t.Helper()
-	resp, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s = %d", url, resp.StatusCode)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("parse %s: %v", url, err)
-	}
-	return fams
+	return testprom.Scrape(t, client, url)
 }
 
 // value returns the value of the sample of fam whose labels include want.
 func value(fam *dto.MetricFamily, want map[string]string) (float64, bool) {
-	if fam == nil {
-		return 0, false
-	}
-next:
-	for _, m := range fam.Metric {
-		labels := map[string]string{}
-		for _, l := range m.Label {
-			labels[l.GetName()] = l.GetValue()
-		}
-		for k, v := range want {
-			if labels[k] != v {
-				continue next
-			}
-		}
-		switch {
-		case m.Gauge != nil:
-			return m.Gauge.GetValue(), true
-		case m.Counter != nil:
-			return m.Counter.GetValue(), true
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount()), true
-		}
-	}
-	return 0, false
+	return testprom.Value(fam, want, false)
 }
 
 // With health.metrics.enabled and no registry of the app's, /metrics

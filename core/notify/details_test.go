@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/notify"
 )
 
@@ -17,11 +18,7 @@ type nestedProvider struct{}
 func (nestedProvider) Name() string { return "nested" }
 
 func (nestedProvider) Check(context.Context, core.Component) core.Result {
-	var v any = []any{}
-	for range 9989 {
-		v = []any{v}
-	}
-	return core.Result{State: core.StateDown, Message: "probe failed", Details: map[string]any{"a": v}}
+	return core.Result{State: core.StateDown, Message: "probe failed", Details: coretest.DeepArrays(9990)}
 }
 
 // TestNestedDetailsWebhookBounded: a state change whose check carries

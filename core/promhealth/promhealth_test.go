@@ -3,7 +3,6 @@ package promhealth_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -12,11 +11,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/promhealth"
+	"github.com/vitals-go/vitals/internal/testprom"
 )
 
 // fixture is an engine with two function components whose results the test
@@ -75,51 +73,18 @@ func (f *fixture) run(t *testing.T, name string) {
 // scrape fetches /metrics and parses the text exposition.
 func (f *fixture) scrape(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
-	resp, err := http.Get(f.srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fams
+	return testprom.Scrape(t, f.srv.Client(), f.srv.URL)
 }
 
 // value returns the value of the series of family name with exactly the
 // given labels ("k=v" pairs); ok is false when there is none.
 func value(fams map[string]*dto.MetricFamily, name string, labels ...string) (float64, bool) {
-	fam, ok := fams[name]
-	if !ok {
-		return 0, false
+	want := map[string]string{}
+	for _, kv := range labels {
+		k, v, _ := strings.Cut(kv, "=")
+		want[k] = v
 	}
-next:
-	for _, m := range fam.GetMetric() {
-		if len(m.GetLabel()) != len(labels) {
-			continue
-		}
-		for _, l := range m.GetLabel() {
-			found := false
-			for _, kv := range labels {
-				k, v, _ := strings.Cut(kv, "=")
-				found = found || (l.GetName() == k && l.GetValue() == v)
-			}
-			if !found {
-				continue next
-			}
-		}
-		switch {
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue(), true
-		case m.Counter != nil:
-			return m.GetCounter().GetValue(), true
-		case m.Histogram != nil:
-			return float64(m.GetHistogram().GetSampleCount()), true
-		}
-	}
-	return 0, false
+	return testprom.Value(fams[name], want, true)
 }
 
 // want asserts a series' value, polling for up to 5s since counters are fed

@@ -1,19 +1,13 @@
 package statuspage_test
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"image/color"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/net/html"
 
@@ -22,54 +16,19 @@ import (
 	"github.com/vitals-go/vitals/internal/testtool"
 )
 
-// findBrowser returns a Chromium or Chrome binary, or fails (CI=true) or
-// skips the test, saying why.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	return testtool.Find(t, "install Debian's chromium (apt-get install chromium) as .ci/run does",
-		"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-}
-
-// browse runs the browser headless, with a fresh profile, and returns what
+// browse runs the browser headless (testtool.Headless) and returns what
 // it wrote on stdout.
 func browse(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{
-		"--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-background-networking", "--disable-quic", "--no-first-run",
-		"--disable-component-update", "--disable-sync", "--disable-extensions",
-		"--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-		"--user-data-dir=" + t.TempDir(),
-	}, args...)...)
-	ownProcessGroup(cmd)
-	cmd.WaitDelay = 10 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	killProcessGroup(cmd)
-	if err != nil {
-		t.Fatalf("%s %s: %v after %s\n%s", filepath.Base(bin), strings.Join(args, " "), err, time.Since(start).Round(time.Millisecond), tail(stderr.String(), 40))
-	}
+	stdout, stderr := testtool.Headless(t, bin, args...)
 	// The page allows its own stylesheet by hash and nothing else: a
 	// refusal here means the hash and the style no longer match.
-	for _, line := range strings.Split(stderr.String(), "\n") {
+	for _, line := range strings.Split(stderr, "\n") {
 		if strings.Contains(line, "Content Security Policy") || strings.Contains(line, ":CONSOLE") {
 			t.Errorf("browser console: %s", line)
 		}
 	}
-	t.Logf("%s %s: %s", filepath.Base(bin), args[0], time.Since(start).Round(time.Millisecond))
-	return stdout.String()
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return stdout
 }
 
 // browserFixture is a serving engine with a realistic mix of states and
@@ -97,7 +56,7 @@ func browserFixture(t *testing.T) string {
 }
 
 func TestBrowserRendersPage(t *testing.T) {
-	bin := findBrowser(t)
+	bin := testtool.Browser(t)
 	url := browserFixture(t)
 
 	dom := browse(t, bin, "--dump-dom", url)
@@ -139,21 +98,7 @@ func TestBrowserRendersPage(t *testing.T) {
 		t.Error("the page does not say how uptime counts")
 	}
 
-	dir := os.Getenv("CI_ARTIFACTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	dir, err = filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(dir, "statuspage.png")
-	if err := os.Remove(shot); err != nil && !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
-	}
+	shot := testtool.Artifact(t, "statuspage.png")
 	browse(t, bin, "--screenshot="+shot, "--window-size=1200,800", url)
 	checkScreenshot(t, shot)
 	t.Logf("screenshot: %s", shot)

@@ -2,9 +2,7 @@ package statuspage_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -148,14 +147,7 @@ func mustNew(t *testing.T, e *core.Engine, cfg statuspage.Config) http.Handler {
 // get serves one request and returns the response and its body.
 func get(t *testing.T, h http.Handler, method, target string) (*http.Response, string) {
 	t.Helper()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
-	res := rec.Result()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, string(body)
+	return testhttp.Do(h, method, target)
 }
 
 // render GETs the page and parses it.

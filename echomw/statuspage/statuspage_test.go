@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/internal/testerr"
 )
 
 const hostile = `"><script>alert(1)</script><img src=x onerror=alert(2)>&amp;`
@@ -364,15 +366,7 @@ func TestConfig(t *testing.T) {
 		{statuspage.Config{History: -5, Refresh: -1}, []string{"History", "Refresh"}},
 	} {
 		_, err := statuspage.New(e, tc.cfg)
-		if err == nil {
-			t.Errorf("%+v: no error", tc.cfg)
-			continue
-		}
-		for _, w := range tc.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%+v: error %q does not name %s", tc.cfg, err, w)
-			}
-		}
+		testerr.Says(t, fmt.Sprintf("%+v", tc.cfg), err, tc.want...)
 	}
 	if _, err := statuspage.New(nil, statuspage.Config{}); err == nil {
 		t.Error("nil engine: no error")

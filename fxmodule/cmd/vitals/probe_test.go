@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 func wasm(name string) string { return filepath.Join(wasmDir, name) }
@@ -63,7 +64,7 @@ func TestProbeRunLoadErrors(t *testing.T) {
 // --allow (or allow in --config).
 func TestProbeRunNet(t *testing.T) {
 	t.Parallel()
-	addr := newTCPServer(t, func(net.Conn) {})
+	addr := testnet.Serve(t, func(net.Conn) {})
 	cfg := `{"addr":"` + addr + `"}`
 
 	r := vitals(t, nil, "probe", "run", "--config", cfg, wasm("net.wasm"))

@@ -6,9 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 func TestRunningVitals(t *testing.T) {
@@ -70,7 +71,7 @@ func TestRunningSomethingElse(t *testing.T) {
 	}
 
 	// TCP that never answers: it ends by the timeout.
-	silent := newTCPServer(t, func(c net.Conn) {
+	silent := testnet.Serve(t, func(c net.Conn) {
 		_, _ = c.Read(make([]byte, 4096))
 		<-t.Context().Done()
 	})
@@ -81,7 +82,7 @@ func TestRunningSomethingElse(t *testing.T) {
 	}
 
 	// TCP that speaks another protocol.
-	ssh := newTCPServer(t, func(c net.Conn) {
+	ssh := testnet.Serve(t, func(c net.Conn) {
 		fmt.Fprint(c, "SSH-2.0-OpenSSH_9.2\r\n")
 		_, _ = c.Read(make([]byte, 4096))
 	})
@@ -102,42 +103,4 @@ func TestRunningErrors(t *testing.T) {
 	if r.stdout != "" {
 		t.Errorf("stdout: %q", r.stdout)
 	}
-}
-
-// newTCPServer listens on loopback and serves each connection with handle
-// until the test ends; it returns the address.
-func newTCPServer(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Go(func() {
-				defer c.Close()
-				handle(c)
-			})
-		}
-	})
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return l.Addr().String()
 }

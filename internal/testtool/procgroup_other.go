@@ -1,6 +1,6 @@
 //go:build !unix
 
-package statuspage_test
+package testtool
 
 import "os/exec"
 
