@@ -27,7 +27,7 @@ type Engine struct {
 	funcMu   sync.Mutex // serializes AddFunc and Remove around func providers
 	hub      hub
 	snap     atomic.Pointer[Snapshot]
-	loops    sync.WaitGroup // scheduling loops
+	loops    sync.WaitGroup // the scheduler's goroutines
 	inflight sync.WaitGroup // provider calls, abandoned ones included
 	callsMu  sync.Mutex
 	calls    map[string]string // component name: provider of its running call
@@ -44,6 +44,7 @@ type Engine struct {
 	phase     Phase
 	runCtx    context.Context
 	cancel    context.CancelFunc
+	sched     *scheduler    // nil until Start
 	changed   chan struct{} // closed and replaced on every publication
 	counts    counters      // for Stats
 }
@@ -170,6 +171,9 @@ func (e *Engine) Start(ctx context.Context) error {
 		return fmt.Errorf("core: start: engine is %s, not idle", e.phase)
 	}
 	e.runCtx, e.cancel = context.WithCancel(context.Background())
+	e.sched = newScheduler(e, e.runCtx)
+	e.loops.Add(1)
+	go e.sched.dispatch()
 	e.phase = PhaseServing
 	if e.set.servingGate {
 		e.phase = PhaseStarting

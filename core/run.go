@@ -9,15 +9,14 @@ import (
 	"time"
 )
 
-// startLoopLocked starts ent's scheduling loop if the engine is running;
-// e.mu must be held.
+// startLoopLocked schedules ent's checks if the engine is running; e.mu
+// must be held.
 func (e *Engine) startLoopLocked(ent *entry) {
-	if e.runCtx == nil || e.phase == PhaseStopped || ent.looping {
+	if e.sched == nil || e.phase == PhaseStopped || ent.sched != nil {
 		return
 	}
-	ent.looping = true
-	e.loops.Add(1)
-	go e.loop(e.runCtx, ent)
+	ent.sched = e.sched
+	e.sched.add(ent, time.Now().Add(e.firstDelay(ent.comp.Interval)))
 }
 
 // jittered spreads d by ±jitter.
@@ -38,57 +37,50 @@ func (e *Engine) firstDelay(interval time.Duration) time.Duration {
 	return time.Duration(rand.Int64N(int64(min(interval, time.Second)/10) + 1))
 }
 
-// loop checks ent on its interval until the engine stops or ent is removed
-// or replaced. The first check comes after a short random delay so that
-// components added together do not all fire in the same instant.
-func (e *Engine) loop(ctx context.Context, ent *entry) {
-	defer e.loops.Done()
-	timer := time.NewTimer(e.firstDelay(ent.comp.Interval))
-	defer timer.Stop()
-	attempt := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ent.stop:
-			return
-		case <-timer.C:
+// scheduled runs ent's scheduled check that was due at ent.due and
+// returns when the next one is due; ok is false when the engine is
+// stopping. The next check is due an interval after this one was due
+// (fixed rate: the time this one waited does not add up), or at once when
+// that is past already (a check that took longer than its interval). The
+// first checks of a component that fails them are start-up retries (see
+// WithRetry): each comes its backoff after the previous one started.
+func (e *Engine) scheduled(ctx context.Context, ent *entry) (next time.Time, ok bool) {
+	next = ent.due.Add(e.jittered(ent.comp.Interval))
+	var res Result
+	if e.retrying(ent, ent.attempt) {
+		res = e.run(ctx, ent, recordNone)
+		if callerEnded(ctx, res) {
+			return next, false
 		}
-		next := e.jittered(ent.comp.Interval)
-		var res Result
-		if e.retrying(ent, attempt) {
-			res = e.run(ctx, ent, recordNone)
-			if callerEnded(ctx, res) {
-				return
+		if res.Observed != StateUp && ent.attempt < e.set.retry.MaxRetries {
+			ent.attempt++
+			backoff := e.set.retry.backoff(ent.attempt)
+			if f := e.set.retry.OnRetry; f != nil {
+				f(ent.comp.Name, ent.attempt, backoff, res)
 			}
-			if res.Observed != StateUp && attempt < e.set.retry.MaxRetries {
-				attempt++
-				next = e.set.retry.backoff(attempt)
-				if f := e.set.retry.OnRetry; f != nil {
-					f(ent.comp.Name, attempt, next, res)
-				}
-				e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", attempt, "backoff", next, "state", res.Observed.String(), "message", res.Message)
-			} else {
-				// The retries were failures in a row: they count toward fall.
-				e.mu.Lock()
-				ent.fails = max(ent.fails, attempt)
-				e.mu.Unlock()
-				e.record(ent, res, recordLoop)
-				attempt = e.set.retry.MaxRetries + 1
+			e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", ent.attempt, "backoff", backoff, "state", res.Observed.String(), "message", res.Message)
+			next = time.Now().Add(backoff)
+			if !res.Time.IsZero() {
+				next = res.Time.Add(backoff)
 			}
 		} else {
-			res = e.run(ctx, ent, recordLoop)
+			// The retries were failures in a row: they count toward fall.
+			e.mu.Lock()
+			ent.fails = max(ent.fails, ent.attempt)
+			e.mu.Unlock()
+			e.record(ent, res, recordLoop)
+			ent.attempt = e.set.retry.MaxRetries + 1
 		}
-		// The next check starts next after this one's provider call
-		// started (Check.Time): neither its duration nor its wait for the
-		// concurrency bound add up, and a burst of checks that had to
-		// queue keeps, the next time, the spread the queue gave it. After
-		// it ended when it took longer than that.
-		if took := time.Since(res.Time); !res.Time.IsZero() && took < next {
-			next -= took
+	} else {
+		res = e.run(ctx, ent, recordLoop)
+		if callerEnded(ctx, res) {
+			return next, false
 		}
-		timer.Reset(next)
 	}
+	if now := time.Now(); next.Before(now) {
+		next = now
+	}
+	return next, true
 }
 
 // retrying reports whether ent is still in its start-up retry phase.
@@ -129,13 +121,18 @@ const MaxResultStaleness = 100 * time.Millisecond
 const publishGap = 5 * time.Millisecond
 
 // run checks ent once, joining a run already in flight rather than starting
-// a second one, and records the result as mode says. A failure that comes
-// with the caller's ctx ended (Run or ForceCheck canceled, the engine
+// a second one, and records the result as mode says. Run and RunAll
+// (recordNow, recordBatched) join only a run that started once they were
+// called: one that started before may not see what changed since (a
+// dependency back up, a fix deployed), so they wait for it to end and then
+// check again, or join whichever run started meanwhile. A failure that
+// comes with the caller's ctx ended (Run or ForceCheck canceled, the engine
 // stopping) is returned but not recorded: it says nothing about the
-// component. A run in flight of the
-// definition ent replaced (Update) is waited for, not joined: ent's own
-// definition is checked after it.
+// component. A run in flight of the definition ent replaced (Update) is
+// waited for, not joined: ent's own definition is checked after it.
 func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
+	asked := time.Now()
+	fresh := mode == recordNow || mode == recordBatched
 	rs := ent.runs
 	rs.mu.Lock()
 	for rs.flight != nil {
@@ -143,7 +140,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 		rs.mu.Unlock()
 		select {
 		case <-f.done:
-			if f.ent == ent {
+			if f.ent == ent && (!fresh || !f.started.Before(asked)) {
 				return f.result
 			}
 		case <-ctx.Done():
@@ -151,7 +148,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 		}
 		rs.mu.Lock()
 	}
-	f := &flight{ent: ent, done: make(chan struct{})}
+	f := &flight{ent: ent, started: time.Now(), done: make(chan struct{})}
 	rs.flight = f
 	rs.mu.Unlock()
 
