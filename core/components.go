@@ -36,8 +36,9 @@ type entry struct {
 	sched   *scheduler
 	due     time.Time
 	seq     uint64
-	index   int // in sched.queue; -1 when not queued
-	attempt int // start-up retries made
+	index   int       // in sched.queue; -1 when not queued
+	attempt int       // start-up retries made
+	slot    time.Time // of the next check, before jitter (nextDue)
 
 	// runs is shared by the entries that replace one another through
 	// Update, so that never two provider calls of one component overlap.

@@ -39,18 +39,14 @@ func (e *Engine) firstDelay(interval time.Duration) time.Duration {
 
 // scheduled runs ent's scheduled check that was due at ent.due and
 // returns when the next one is due; ok is false when the engine is
-// stopping. The next check is due an interval after this one was due
-// (fixed rate: the time this one waited does not add up), or at once when
-// that is past already (a check that took longer than its interval). The
-// first checks of a component that fails them are start-up retries (see
-// WithRetry): each comes its backoff after the previous one started.
+// stopping. See nextDue; the first checks of a component that fails them
+// are start-up retries (see WithRetry), each its backoff after the
+// previous one started.
 func (e *Engine) scheduled(ctx context.Context, ent *entry) (next time.Time, ok bool) {
-	next = ent.due.Add(e.jittered(ent.comp.Interval))
-	var res Result
 	if e.retrying(ent, ent.attempt) {
-		res = e.run(ctx, ent, recordNone)
+		res := e.run(ctx, ent, recordNone)
 		if callerEnded(ctx, res) {
-			return next, false
+			return time.Time{}, false
 		}
 		if res.Observed != StateUp && ent.attempt < e.set.retry.MaxRetries {
 			ent.attempt++
@@ -59,28 +55,46 @@ func (e *Engine) scheduled(ctx context.Context, ent *entry) (next time.Time, ok 
 				f(ent.comp.Name, ent.attempt, backoff, res)
 			}
 			e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", ent.attempt, "backoff", backoff, "state", res.Observed.String(), "message", res.Message)
-			next = time.Now().Add(backoff)
-			if !res.Time.IsZero() {
-				next = res.Time.Add(backoff)
+			began := res.Time
+			if began.IsZero() {
+				began = time.Now()
 			}
-		} else {
-			// The retries were failures in a row: they count toward fall.
-			e.mu.Lock()
-			ent.fails = max(ent.fails, ent.attempt)
-			e.mu.Unlock()
-			e.record(ent, res, recordLoop)
-			ent.attempt = e.set.retry.MaxRetries + 1
+			return began.Add(backoff), true
 		}
+		// The retries were failures in a row: they count toward fall.
+		e.mu.Lock()
+		ent.fails = max(ent.fails, ent.attempt)
+		e.mu.Unlock()
+		e.record(ent, res, recordLoop)
+		ent.attempt = e.set.retry.MaxRetries + 1
+	} else if res := e.run(ctx, ent, recordLoop); callerEnded(ctx, res) {
+		return time.Time{}, false
+	}
+	return e.nextDue(ent, time.Now()), true
+}
+
+// nextDue is when ent's next scheduled check is due, now being the end of
+// its last. Each component has a slot in its interval, chosen at random
+// when its first check is done (its second check is due between half an
+// interval and an interval and a half after its first), and its checks
+// are due at that slot, an interval apart, whatever their start waited
+// for or their duration: so the checks of many components added together
+// (at start, jitter 0) run spread evenly over the interval from their
+// second on, rather than all at once every interval, and each
+// component's checks stay an interval apart. A check that ran past its
+// next slot skips the slots it missed (no burst to catch up). Jitter, if
+// any, moves each check around its slot. See DESIGN.md, "The scheduler".
+func (e *Engine) nextDue(ent *entry, now time.Time) time.Time {
+	iv := ent.comp.Interval
+	if ent.slot.IsZero() {
+		ent.slot = ent.due.Add(iv/2 + rand.N(iv))
 	} else {
-		res = e.run(ctx, ent, recordLoop)
-		if callerEnded(ctx, res) {
-			return next, false
-		}
+		ent.slot = ent.slot.Add(iv)
 	}
-	if now := time.Now(); next.Before(now) {
-		next = now
+	if late := now.Sub(ent.slot); late > 0 {
+		ent.slot = ent.slot.Add((late/iv + 1) * iv)
 	}
-	return next, true
+	return ent.slot.Add(e.jittered(iv) - iv)
 }
 
 // retrying reports whether ent is still in its start-up retry phase.
