@@ -57,7 +57,12 @@ type flight struct {
 	ent     *entry    // the definition being checked
 	started time.Time // when the run began, before any wait for the bound
 	done    chan struct{}
-	result  Result
+	result  Result // what the run returns, recorded
+
+	// The provider call, written by its goroutine before called is
+	// closed; an abandoned call writes it when it ends, unread.
+	called chan struct{}
+	call   Result
 }
 
 // stopLoop ends ent's scheduled checks; Engine.mu must be held.

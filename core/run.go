@@ -166,7 +166,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 	rs.flight = f
 	rs.mu.Unlock()
 
-	res := e.execute(ctx, ent)
+	res := e.execute(ctx, ent, f)
 	if cur, fresh := e.ttlFresh(ent, res); fresh {
 		res = cur // a TTL component's pushed result stands
 	} else if mode != recordNone && !callerEnded(ctx, res) {
@@ -201,7 +201,7 @@ func (e *Engine) interrupted(c Component, start time.Time, err error) Result {
 // that name report that it is still busy instead of stacking up calls, even
 // after the component was removed and added again: hung calls are bounded
 // by the number of names.
-func (e *Engine) execute(ctx context.Context, ent *entry) Result {
+func (e *Engine) execute(ctx context.Context, ent *entry, f *flight) Result {
 	c := ent.comp
 	select {
 	case e.sem <- struct{}{}:
@@ -223,23 +223,25 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Result {
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	out := make(chan Result, 1)
+	f.called = make(chan struct{})
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
-		r := e.callProvider(cctx, p, ent.probe)
+		f.call = e.callProvider(cctx, p, ent.probe)
 		// Not busy before the result is out: a run that follows this one at
 		// once must not find the component still busy.
 		e.callEnded(key)
-		out <- r
+		close(f.called)
 	}()
 	var res Result
 	select {
-	case res = <-out:
+	case <-f.called:
+		res = f.call
 	case <-cctx.Done():
 		grace := time.NewTimer(e.set.timeoutGrace)
 		select {
-		case res = <-out:
+		case <-f.called:
+			res = f.call
 		case <-grace.C:
 			res = e.interrupted(c, start, cctx.Err())
 		}

@@ -8,17 +8,12 @@ import (
 )
 
 // scheduler runs the scheduled checks of a started engine: one queue of
-// components ordered by when each is due, one goroutine that hands due
-// components to workers, and up to the concurrency bound of workers that
-// check them and queue them again. See DESIGN.md, "The scheduler".
-//
-// A component's next check is due an interval after its previous one was
-// due, not after it started: the time a check waited (for a worker, for
-// the concurrency bound, for the goroutine to be scheduled) does not add up
-// from one interval to the next. Components due at the same instant are
-// handed out in the order they were first scheduled, every time, so that a
-// burst (every component added at once, jitter 0) keeps its order and each
-// component's checks stay an interval apart.
+// components ordered by when each is due (Engine.nextDue), one goroutine
+// that hands due components to workers, and up to the concurrency bound of
+// workers that check them and queue them again. Goroutines and timers do
+// not grow with the number of components. Components due at the same
+// instant are handed out in the order they were first scheduled. See
+// DESIGN.md, "The scheduler".
 type scheduler struct {
 	e    *Engine
 	ctx  context.Context
@@ -78,6 +73,10 @@ func (s *scheduler) remove(ent *entry) {
 	}
 }
 
+// dispatchEarly is how much earlier than due a check may be handed out, so
+// that checks due within it share one wake-up of the dispatcher.
+const dispatchEarly = 2 * time.Millisecond
+
 // dispatch hands due components to workers until the engine stops.
 func (s *scheduler) dispatch() {
 	defer s.e.loops.Done()
@@ -90,7 +89,7 @@ func (s *scheduler) dispatch() {
 		now := time.Now()
 		s.mu.Lock()
 		for len(s.queue) > 0 {
-			if d := s.queue[0].due.Sub(now); d > 0 {
+			if d := s.queue[0].due.Sub(now); d > dispatchEarly {
 				wait = d
 				break
 			}
@@ -109,9 +108,7 @@ func (s *scheduler) dispatch() {
 		case <-s.ctx.Done():
 			return
 		case <-s.wake:
-			if !timer.Stop() {
-				<-timer.C
-			}
+			timer.Stop() // since Go 1.23, no stale tick is left to drain
 		case <-timer.C:
 		}
 	}
