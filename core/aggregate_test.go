@@ -10,7 +10,6 @@ import (
 )
 
 func TestAggregation(t *testing.T) {
-	U, Up, Deg, Down := core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown
 	tests := []struct {
 		name     string
 		states   map[string]core.State // "" means never checked
@@ -121,7 +120,6 @@ func member(name string, checked bool, st core.State, nonCritical bool, groups .
 }
 
 func TestReadinessAndLivenessRules(t *testing.T) {
-	U, Up, Deg, Down := core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown
 	R, L := core.GroupReadiness, core.GroupLiveness
 	startUp := member("warm", false, Up, false, R, L)
 	startUp.Component.StartUp = true

@@ -6,36 +6,24 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
 )
 
-// hung ignores its context and returns only when released; it records the
-// most calls of one component name that were ever running at once.
+// hung is a stubborn provider (it ignores its context and returns only
+// when released) that records the most calls of one component name that
+// were ever running at once.
 type hung struct {
-	release chan struct{}
-	calls   atomic.Int64
-	mu      sync.Mutex
-	running map[string]int
-	most    int
+	stubborn
+	inFlight
 }
 
 func (*hung) Name() string { return "hung" }
-func (h *hung) Check(_ context.Context, c core.Component) core.Result {
-	h.calls.Add(1)
-	h.mu.Lock()
-	h.running[c.Name]++
-	h.most = max(h.most, h.running[c.Name])
-	h.mu.Unlock()
-	<-h.release
-	h.mu.Lock()
-	h.running[c.Name]--
-	h.mu.Unlock()
-	return core.Result{State: core.StateUp}
+func (h *hung) Check(ctx context.Context, c core.Component) core.Result {
+	defer h.enter(c.Name)()
+	return h.stubborn.Check(ctx, c)
 }
 
 // Removing and adding a component again while its provider hangs must not
@@ -43,7 +31,7 @@ func (h *hung) Check(_ context.Context, c core.Component) core.Result {
 // number of names, not by the number of re-adds.
 func TestChurnKeepsOneHungCallPerName(t *testing.T) {
 	const names, rounds = 5, 40
-	h := &hung{release: make(chan struct{}), running: map[string]int{}}
+	h := &hung{stubborn: stubborn{release: make(chan struct{})}}
 	e, err := core.New(core.WithProviders(h), core.WithJitter(0))
 	if err != nil {
 		t.Fatal(err)
@@ -70,9 +58,7 @@ func TestChurnKeepsOneHungCallPerName(t *testing.T) {
 	if notBusy != "" {
 		t.Errorf("a re-added component's check did not find its hung call: %s", notBusy)
 	}
-	h.mu.Lock()
-	most := h.most
-	h.mu.Unlock()
+	_, most := h.peaks()
 	if n := h.calls.Load(); n != names || most != 1 {
 		t.Errorf("%d provider calls for %d names over %d re-adds (most at once for one name: %d), want %d and 1", n, names, rounds, most, names)
 	}

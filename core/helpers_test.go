@@ -12,6 +12,11 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 )
 
+// The states by short names, for the tables of state tests.
+const (
+	U, Up, Deg, Down = core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown
+)
+
 // scripted is the engine test helpers' provider (coretest.Provider).
 type scripted = coretest.Provider
 
@@ -69,6 +74,51 @@ func wantConfigError(t *testing.T, p core.ConfigValidator, name string, c core.C
 			t.Errorf("%d *confkit.FieldErrors for %d problems: %v", len(fields), len(lines), err)
 		}
 	})
+}
+
+// configCase is a row of a provider's ValidateConfig table: a config and
+// the substrings its error must contain (none: valid).
+type configCase struct {
+	name string
+	cfg  map[string]any
+	want []string
+}
+
+// wantConfigErrors runs wantConfigError for each case, with c's Config
+// set to the case's.
+func wantConfigErrors(t *testing.T, p core.ConfigValidator, c core.Component, cases []configCase) {
+	t.Helper()
+	for _, tc := range cases {
+		c.Config = tc.cfg
+		wantConfigError(t, p, tc.name, c, tc.want...)
+	}
+}
+
+// stateCase is a row of a provider's check table: a config, the check's
+// timeout (0: 5 s), the state and a substring of the message it must
+// give (checkJudged), and extra, what else the provider's test expects.
+type stateCase[X any] struct {
+	name    string
+	cfg     map[string]any
+	timeout time.Duration
+	want    core.State
+	msg     string
+	extra   X
+}
+
+// checkStates checks each case with p as a parallel subtest (checkJudged),
+// then calls also, when not nil, with the case and the result.
+func checkStates[X any](t *testing.T, p core.Provider, cases []stateCase[X], also func(t *testing.T, tc stateCase[X], res core.Result)) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
+			if also != nil {
+				also(t, tc, res)
+			}
+		})
+	}
 }
 
 // checkJudged checks cfg with p (checkWithin) within timeout, 5 s when 0,

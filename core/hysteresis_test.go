@@ -8,7 +8,6 @@ import (
 )
 
 func TestFallRise(t *testing.T) {
-	U, Up, Deg, Down := core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown
 	tests := []struct {
 		name       string
 		fall, rise int

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/vitals-go/vitals/core/internal/backoff"
 )
 
 // Option configures an Engine.
@@ -62,11 +64,17 @@ func WithLogger(l *slog.Logger) Option {
 // WithConcurrency bounds the number of checks running at once (default
 // DefaultConcurrency).
 func WithConcurrency(n int) Option {
+	return atLeastOne("concurrency", n, func(s *settings) *int { return &s.concurrency })
+}
+
+// atLeastOne is the Option that sets the setting field points to to n,
+// which must be at least 1: an error naming key otherwise.
+func atLeastOne(key string, n int, field func(*settings) *int) Option {
 	return func(s *settings) error {
 		if n < 1 {
-			return fmt.Errorf("concurrency: %d must be at least 1", n)
+			return fmt.Errorf("%s: %d must be at least 1", key, n)
 		}
-		s.concurrency = n
+		*field(s) = n
 		return nil
 	}
 }
@@ -98,13 +106,7 @@ func WithStores(components ComponentStore, checks ResultStore) Option {
 // WithHistory sets how many results per component the default in-memory
 // check store keeps (default DefaultHistory).
 func WithHistory(n int) Option {
-	return func(s *settings) error {
-		if n < 1 {
-			return fmt.Errorf("history: %d must be at least 1", n)
-		}
-		s.history = n
-		return nil
-	}
+	return atLeastOne("history", n, func(s *settings) *int { return &s.history })
 }
 
 // WithStoreQueue bounds the queue of results waiting for the check store
@@ -207,12 +209,9 @@ func WithStartupRetry(r RetryConfig) Option {
 	}
 }
 
+// backoff is the wait before retry number attempt (1-based).
 func (r RetryConfig) backoff(attempt int) time.Duration {
-	b := r.InitialBackoff
-	for i := 1; i < attempt && b < r.MaxBackoff; i++ {
-		b *= 2
-	}
-	return min(b, r.MaxBackoff)
+	return backoff.Exponential(r.InitialBackoff, r.MaxBackoff, attempt)
 }
 
 // notNegative names the option and the field when v is negative:

@@ -34,21 +34,12 @@ func TestTypedConfigs(t *testing.T) {
 		t.Errorf("JobsConfig.Map (-want +got):\n%s", d)
 	}
 
-	jp := core.NewJobsProvider()
-	if err := jp.Register("q", coretest.NewMemoryJobs()); err != nil {
-		t.Fatal(err)
-	}
-	e, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}, jp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.Stop(t.Context()) })
+	jp, _ := withMemoryJobs(t, "q")
+	e, _ := coretest.NewEngine(t, core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}, jp))
 	for _, c := range []core.Component{h.Component("web"), tc.Component("sock"), j.Component("jobs")} {
-		if err := e.Add(t.Context(), c); err != nil {
-			t.Errorf("%s: %v", c.Name, err)
-		}
+		mustAdd(t, e, c)
 	}
-	err = e.Add(t.Context(), core.HTTPConfig{URL: "ftp://x/", MaxBodyBytes: -1}.Component("bad"))
+	err := e.Add(t.Context(), core.HTTPConfig{URL: "ftp://x/", MaxBodyBytes: -1}.Component("bad"))
 	if err == nil || !strings.Contains(err.Error(), "config.url: ") || !strings.Contains(err.Error(), "config.max_body_bytes: -1 is out of range") {
 		t.Errorf("a bad typed config: %v", err)
 	}
@@ -78,17 +69,11 @@ func TestTypedConfigsJudgement(t *testing.T) {
 			t.Errorf("a zero typed config sets keys: %v", z)
 		}
 	}
-	e, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TLSProvider{}, &core.DNSProvider{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.Stop(t.Context()) })
+	e, _ := coretest.NewEngine(t, core.WithProviders(&core.HTTPProvider{}, &core.TLSProvider{}, &core.DNSProvider{}))
 	for _, c := range []core.Component{h.Component("web"), tc.Component("cert"), dc.Component("name")} {
-		if err := e.Add(t.Context(), c); err != nil {
-			t.Errorf("%s: %v", c.Name, err)
-		}
+		mustAdd(t, e, c)
 	}
-	err = e.Add(t.Context(), core.DNSConfig{Name: "a.test", Type: "PTR"}.Component("bad"))
+	err := e.Add(t.Context(), core.DNSConfig{Name: "a.test", Type: "PTR"}.Component("bad"))
 	if err == nil || !strings.Contains(err.Error(), `config.type: "PTR" is not one of`) {
 		t.Errorf("a bad typed config: %v", err)
 	}

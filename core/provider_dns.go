@@ -145,16 +145,13 @@ func dnsName(s string) string { return strings.ToLower(strings.TrimSuffix(string
 
 // ValidateConfig checks a component's config when it is added or updated.
 // Every error names its key ("name: is required ...").
-func (p *DNSProvider) ValidateConfig(c Component) error {
-	_, err := parseDNSConfig(c.Config)
-	return err
-}
+func (p *DNSProvider) ValidateConfig(c Component) error { return validateParsed(c, parseDNSConfig) }
 
 // Check looks the name up once and judges the answers.
 func (p *DNSProvider) Check(ctx context.Context, c Component) Result {
 	dc, err := parseDNSConfig(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	server := dc.server
 	if server == "" {

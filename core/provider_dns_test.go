@@ -2,42 +2,22 @@ package core_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
 
 	"github.com/vitals-go/vitals/core"
-)
-
-var (
-	_ core.Provider        = (*core.DNSProvider)(nil)
-	_ core.ConfigValidator = (*core.DNSProvider)(nil)
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // dnsZone is what the test DNS server knows: records by name.
 type dnsZone map[string][]dnsmessage.Resource
 
-func rr(name string, body dnsmessage.ResourceBody) dnsmessage.Resource {
-	var t dnsmessage.Type
-	switch body.(type) {
-	case *dnsmessage.AResource:
-		t = dnsmessage.TypeA
-	case *dnsmessage.AAAAResource:
-		t = dnsmessage.TypeAAAA
-	case *dnsmessage.CNAMEResource:
-		t = dnsmessage.TypeCNAME
-	case *dnsmessage.TXTResource:
-		t = dnsmessage.TypeTXT
-	case *dnsmessage.MXResource:
-		t = dnsmessage.TypeMX
-	case *dnsmessage.SRVResource:
-		t = dnsmessage.TypeSRV
-	}
+// rr is a record of name of type t.
+func rr(name string, t dnsmessage.Type, body dnsmessage.ResourceBody) dnsmessage.Resource {
 	return dnsmessage.Resource{
 		Header: dnsmessage.ResourceHeader{Name: dnsmessage.MustNewName(name), Type: t, Class: dnsmessage.ClassINET, TTL: 60},
 		Body:   body,
@@ -65,67 +45,51 @@ func (z dnsZone) answers(name string, t dnsmessage.Type) []dnsmessage.Resource {
 // "silent.vitals.test." is never answered.
 func dnsServer(t *testing.T, zone dnsZone) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		buf := make([]byte, 1500)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			var q dnsmessage.Message
-			if err := q.Unpack(buf[:n]); err != nil || len(q.Questions) != 1 {
-				continue
-			}
-			question := q.Questions[0]
-			name := strings.ToLower(question.Name.String())
-			if name == "silent.vitals.test." {
-				continue
-			}
-			resp := dnsmessage.Message{
-				Header:    dnsmessage.Header{ID: q.ID, Response: true, Authoritative: true, RecursionDesired: q.RecursionDesired, RecursionAvailable: true},
-				Questions: q.Questions,
-			}
-			switch _, known := zone[name]; {
-			case name == "servfail.vitals.test.":
-				resp.RCode = dnsmessage.RCodeServerFailure
-			case !known:
-				resp.RCode = dnsmessage.RCodeNameError
-			default:
-				resp.Answers = zone.answers(name, question.Type)
-			}
-			out, err := resp.Pack()
-			if err != nil {
-				t.Errorf("pack: %v", err)
-				continue
-			}
-			if _, err := pc.WriteTo(out, from); err != nil && !errors.Is(err, net.ErrClosed) {
-				t.Errorf("write: %v", err)
-			}
+	return testnet.ServeUDP(t, func(req []byte) []byte {
+		var q dnsmessage.Message
+		if err := q.Unpack(req); err != nil || len(q.Questions) != 1 {
+			return nil
 		}
+		question := q.Questions[0]
+		name := strings.ToLower(question.Name.String())
+		if name == "silent.vitals.test." {
+			return nil
+		}
+		resp := dnsmessage.Message{
+			Header:    dnsmessage.Header{ID: q.ID, Response: true, Authoritative: true, RecursionDesired: q.RecursionDesired, RecursionAvailable: true},
+			Questions: q.Questions,
+		}
+		switch _, known := zone[name]; {
+		case name == "servfail.vitals.test.":
+			resp.RCode = dnsmessage.RCodeServerFailure
+		case !known:
+			resp.RCode = dnsmessage.RCodeNameError
+		default:
+			resp.Answers = zone.answers(name, question.Type)
+		}
+		out, err := resp.Pack()
+		if err != nil {
+			t.Errorf("pack: %v", err)
+			return nil
+		}
+		return out
 	})
-	t.Cleanup(func() { _ = pc.Close(); wg.Wait() })
-	return pc.LocalAddr().String()
 }
 
 func testZone() dnsZone {
 	a := func(b ...byte) *dnsmessage.AResource { return &dnsmessage.AResource{A: [4]byte(b)} }
 	name := dnsmessage.MustNewName
 	return dnsZone{
-		"api.vitals.test.": {rr("api.vitals.test.", a(127, 0, 0, 10)), rr("api.vitals.test.", a(127, 0, 0, 11)),
-			rr("api.vitals.test.", &dnsmessage.AAAAResource{AAAA: [16]byte{15: 1}})},
-		"www.vitals.test.": {rr("www.vitals.test.", &dnsmessage.CNAMEResource{CNAME: name("API.vitals.test.")})},
+		"api.vitals.test.": {rr("api.vitals.test.", dnsmessage.TypeA, a(127, 0, 0, 10)), rr("api.vitals.test.", dnsmessage.TypeA, a(127, 0, 0, 11)),
+			rr("api.vitals.test.", dnsmessage.TypeAAAA, &dnsmessage.AAAAResource{AAAA: [16]byte{15: 1}})},
+		"www.vitals.test.": {rr("www.vitals.test.", dnsmessage.TypeCNAME, &dnsmessage.CNAMEResource{CNAME: name("API.vitals.test.")})},
 		"vitals.test.": {
-			rr("vitals.test.", &dnsmessage.TXTResource{TXT: []string{"v=spf1 -all"}}),
-			rr("vitals.test.", &dnsmessage.TXTResource{TXT: []string{"site-verification=abc"}}),
-			rr("vitals.test.", &dnsmessage.MXResource{Pref: 10, MX: name("mx1.vitals.test.")}),
-			rr("vitals.test.", &dnsmessage.MXResource{Pref: 20, MX: name("mx2.vitals.test.")}),
+			rr("vitals.test.", dnsmessage.TypeTXT, &dnsmessage.TXTResource{TXT: []string{"v=spf1 -all"}}),
+			rr("vitals.test.", dnsmessage.TypeTXT, &dnsmessage.TXTResource{TXT: []string{"site-verification=abc"}}),
+			rr("vitals.test.", dnsmessage.TypeMX, &dnsmessage.MXResource{Pref: 10, MX: name("mx1.vitals.test.")}),
+			rr("vitals.test.", dnsmessage.TypeMX, &dnsmessage.MXResource{Pref: 20, MX: name("mx2.vitals.test.")}),
 		},
-		"_pg._tcp.vitals.test.": {rr("_pg._tcp.vitals.test.", &dnsmessage.SRVResource{Priority: 1, Weight: 1, Port: 5432, Target: name("db.vitals.test.")})},
+		"_pg._tcp.vitals.test.": {rr("_pg._tcp.vitals.test.", dnsmessage.TypeSRV, &dnsmessage.SRVResource{Priority: 1, Weight: 1, Port: 5432, Target: name("db.vitals.test.")})},
 		"empty.vitals.test.":    {},
 		"servfail.vitals.test.": {},
 	}
@@ -134,44 +98,35 @@ func testZone() dnsZone {
 func TestDNSProviderStates(t *testing.T) {
 	t.Parallel()
 	server := dnsServer(t, testZone())
-	tests := []struct {
-		name    string
-		cfg     map[string]any
-		timeout time.Duration
-		want    core.State
-		msg     string
-		answers int // Details["answer_count"]; -1: absent
-	}{
-		{name: "A", cfg: map[string]any{"name": "api.vitals.test."}, want: core.StateUp, msg: "A api.vitals.test.: 127.0.0.10, 127.0.0.11", answers: 2},
-		{name: "A expected", cfg: map[string]any{"name": "api.vitals.test.", "expect": []any{"127.0.0.11", "127.0.0.10"}, "min_count": 2}, want: core.StateUp, answers: 2},
-		{name: "A expected missing", cfg: map[string]any{"name": "api.vitals.test.", "expect": "127.0.0.12"}, want: core.StateDown, msg: `"127.0.0.12" is not among the answers (127.0.0.10, 127.0.0.11)`, answers: 2},
-		{name: "too few", cfg: map[string]any{"name": "api.vitals.test.", "min_count": "3"}, want: core.StateDown, msg: "2 answers (127.0.0.10, 127.0.0.11), want at least 3", answers: 2},
-		{name: "AAAA", cfg: map[string]any{"name": "api.vitals.test.", "type": "aaaa", "expect": []any{"::1"}}, want: core.StateUp, msg: "AAAA api.vitals.test.: ::1", answers: 1},
-		{name: "CNAME", cfg: map[string]any{"name": "www.vitals.test.", "type": "CNAME", "expect": []any{"api.vitals.test"}}, want: core.StateUp, msg: "api.vitals.test", answers: 1},
-		{name: "A through a CNAME", cfg: map[string]any{"name": "www.vitals.test.", "expect": []any{"127.0.0.10"}}, want: core.StateUp, answers: 2},
-		{name: "TXT", cfg: map[string]any{"name": "vitals.test.", "type": "TXT", "expect": []any{"site-verification=abc"}}, want: core.StateUp, answers: 2},
-		{name: "MX", cfg: map[string]any{"name": "vitals.test.", "type": "MX", "expect": []any{"MX2.vitals.test."}}, want: core.StateUp, msg: "mx1.vitals.test, mx2.vitals.test", answers: 2},
-		{name: "SRV", cfg: map[string]any{"name": "_pg._tcp.vitals.test.", "type": "SRV", "expect": []any{"db.vitals.test:5432"}}, want: core.StateUp, msg: "db.vitals.test:5432", answers: 1},
-		{name: "no such name", cfg: map[string]any{"name": "nope.vitals.test."}, want: core.StateDown, msg: "lookup A nope.vitals.test.: no such name", answers: -1},
-		{name: "no records of the type", cfg: map[string]any{"name": "empty.vitals.test.", "type": "TXT"}, want: core.StateDown, msg: "no such name, or no records of this type", answers: -1},
-		{name: "server failure", cfg: map[string]any{"name": "servfail.vitals.test."}, want: core.StateDown, msg: "lookup A servfail.vitals.test.: server misbehaving", answers: -1},
-		{name: "silent server", cfg: map[string]any{"name": "silent.vitals.test."}, timeout: 300 * time.Millisecond, want: core.StateDown, msg: "timed out after", answers: -1},
-		{name: "slow is degraded", cfg: map[string]any{"name": "api.vitals.test.", "max_duration": "1ns"}, want: core.StateDegraded, msg: "more than max_duration 1ns", answers: 2},
+	// extra: Details["answer_count"]; -1: absent.
+	cases := []stateCase[int]{
+		{name: "A", cfg: map[string]any{"name": "api.vitals.test."}, want: core.StateUp, msg: "A api.vitals.test.: 127.0.0.10, 127.0.0.11", extra: 2},
+		{name: "A expected", cfg: map[string]any{"name": "api.vitals.test.", "expect": []any{"127.0.0.11", "127.0.0.10"}, "min_count": 2}, want: core.StateUp, extra: 2},
+		{name: "A expected missing", cfg: map[string]any{"name": "api.vitals.test.", "expect": "127.0.0.12"}, want: core.StateDown, msg: `"127.0.0.12" is not among the answers (127.0.0.10, 127.0.0.11)`, extra: 2},
+		{name: "too few", cfg: map[string]any{"name": "api.vitals.test.", "min_count": "3"}, want: core.StateDown, msg: "2 answers (127.0.0.10, 127.0.0.11), want at least 3", extra: 2},
+		{name: "AAAA", cfg: map[string]any{"name": "api.vitals.test.", "type": "aaaa", "expect": []any{"::1"}}, want: core.StateUp, msg: "AAAA api.vitals.test.: ::1", extra: 1},
+		{name: "CNAME", cfg: map[string]any{"name": "www.vitals.test.", "type": "CNAME", "expect": []any{"api.vitals.test"}}, want: core.StateUp, msg: "api.vitals.test", extra: 1},
+		{name: "A through a CNAME", cfg: map[string]any{"name": "www.vitals.test.", "expect": []any{"127.0.0.10"}}, want: core.StateUp, extra: 2},
+		{name: "TXT", cfg: map[string]any{"name": "vitals.test.", "type": "TXT", "expect": []any{"site-verification=abc"}}, want: core.StateUp, extra: 2},
+		{name: "MX", cfg: map[string]any{"name": "vitals.test.", "type": "MX", "expect": []any{"MX2.vitals.test."}}, want: core.StateUp, msg: "mx1.vitals.test, mx2.vitals.test", extra: 2},
+		{name: "SRV", cfg: map[string]any{"name": "_pg._tcp.vitals.test.", "type": "SRV", "expect": []any{"db.vitals.test:5432"}}, want: core.StateUp, msg: "db.vitals.test:5432", extra: 1},
+		{name: "no such name", cfg: map[string]any{"name": "nope.vitals.test."}, want: core.StateDown, msg: "lookup A nope.vitals.test.: no such name", extra: -1},
+		{name: "no records of the type", cfg: map[string]any{"name": "empty.vitals.test.", "type": "TXT"}, want: core.StateDown, msg: "no such name, or no records of this type", extra: -1},
+		{name: "server failure", cfg: map[string]any{"name": "servfail.vitals.test."}, want: core.StateDown, msg: "lookup A servfail.vitals.test.: server misbehaving", extra: -1},
+		{name: "silent server", cfg: map[string]any{"name": "silent.vitals.test."}, timeout: 300 * time.Millisecond, want: core.StateDown, msg: "timed out after", extra: -1},
+		{name: "slow is degraded", cfg: map[string]any{"name": "api.vitals.test.", "max_duration": "1ns"}, want: core.StateDegraded, msg: "more than max_duration 1ns", extra: 2},
 	}
-	p := &core.DNSProvider{}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.cfg["server"] = server
-			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
-			if n, ok := res.Details["answer_count"].(int); (tc.answers < 0 && ok) || (tc.answers >= 0 && n != tc.answers) {
-				t.Errorf("answer_count = %v, want %d", res.Details["answer_count"], tc.answers)
-			}
-			if res.Details["server"] != server || res.Details["duration_ms"] == nil {
-				t.Errorf("details = %v", res.Details)
-			}
-		})
+	for _, tc := range cases {
+		tc.cfg["server"] = server
 	}
+	checkStates(t, &core.DNSProvider{}, cases, func(t *testing.T, tc stateCase[int], res core.Result) {
+		if n, ok := res.Details["answer_count"].(int); (tc.extra < 0 && ok) || (tc.extra >= 0 && n != tc.extra) {
+			t.Errorf("answer_count = %v, want %d", res.Details["answer_count"], tc.extra)
+		}
+		if res.Details["server"] != server || res.Details["duration_ms"] == nil {
+			t.Errorf("details = %v", res.Details)
+		}
+	})
 }
 
 // TestDNSProviderResolver checks a component without server: it uses the
@@ -192,29 +147,21 @@ func TestDNSProviderResolver(t *testing.T) {
 
 func TestDNSProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want string // substring of the error; "": valid
-	}{
-		{"minimal", map[string]any{"name": "api.vitals.test"}, ""},
+	wantConfigErrors(t, &core.DNSProvider{}, core.Component{Name: "dns", Provider: "dns"}, []configCase{
+		{"minimal", map[string]any{"name": "api.vitals.test"}, nil},
 		{"everything", map[string]any{"name": "_pg._tcp.vitals.test.", "type": "srv", "server": "127.0.0.1:5353",
-			"expect": []any{"db.vitals.test:5432"}, "min_count": "1", "max_duration": "200ms"}, ""},
-		{"server without port", map[string]any{"name": "a.test", "server": "127.0.0.1"}, ""},
-		{"expect as text", map[string]any{"name": "a.test", "expect": "127.0.0.1,127.0.0.2"}, ""},
-		{"missing name", map[string]any{}, "name: is required"},
-		{"bad name", map[string]any{"name": "http://a.test/"}, `name: "http://a.test/" is not a DNS name`},
-		{"bad type", map[string]any{"name": "a.test", "type": "PTR"}, `type: "PTR" is not one of A, AAAA, CNAME, TXT, SRV, MX`},
-		{"bad server", map[string]any{"name": "a.test", "server": "dns.test"}, `server: "dns.test" is not host:port`},
-		{"A expects IPv4", map[string]any{"name": "a.test", "expect": []any{"::1"}}, `expect[0]: "::1" is not an IPv4 address`},
-		{"AAAA expects IPv6", map[string]any{"name": "a.test", "type": "AAAA", "expect": []any{"::1", "127.0.0.1"}}, `expect[1]: "127.0.0.1" is not an IPv6 address`},
-		{"SRV expects target:port", map[string]any{"name": "a.test", "type": "SRV", "expect": []any{"db"}}, `expect[0]: "db" is not "target:port"`},
-		{"min_count zero", map[string]any{"name": "a.test", "min_count": 0}, "min_count: 0 is out of range [1, 1000]"},
-		{"max_duration text", map[string]any{"name": "a.test", "max_duration": "quick"}, `max_duration: "quick" is not a duration`},
-		{"misspelt key", map[string]any{"name": "a.test", "expected": "x"}, "expected: unknown key"},
-	}
-	p := &core.DNSProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "dns", Provider: "dns", Config: tc.cfg}, tc.want)
-	}
+			"expect": []any{"db.vitals.test:5432"}, "min_count": "1", "max_duration": "200ms"}, nil},
+		{"server without port", map[string]any{"name": "a.test", "server": "127.0.0.1"}, nil},
+		{"expect as text", map[string]any{"name": "a.test", "expect": "127.0.0.1,127.0.0.2"}, nil},
+		{"missing name", map[string]any{}, []string{"name: is required"}},
+		{"bad name", map[string]any{"name": "http://a.test/"}, []string{`name: "http://a.test/" is not a DNS name`}},
+		{"bad type", map[string]any{"name": "a.test", "type": "PTR"}, []string{`type: "PTR" is not one of A, AAAA, CNAME, TXT, SRV, MX`}},
+		{"bad server", map[string]any{"name": "a.test", "server": "dns.test"}, []string{`server: "dns.test" is not host:port`}},
+		{"A expects IPv4", map[string]any{"name": "a.test", "expect": []any{"::1"}}, []string{`expect[0]: "::1" is not an IPv4 address`}},
+		{"AAAA expects IPv6", map[string]any{"name": "a.test", "type": "AAAA", "expect": []any{"::1", "127.0.0.1"}}, []string{`expect[1]: "127.0.0.1" is not an IPv6 address`}},
+		{"SRV expects target:port", map[string]any{"name": "a.test", "type": "SRV", "expect": []any{"db"}}, []string{`expect[0]: "db" is not "target:port"`}},
+		{"min_count zero", map[string]any{"name": "a.test", "min_count": 0}, []string{"min_count: 0 is out of range [1, 1000]"}},
+		{"max_duration text", map[string]any{"name": "a.test", "max_duration": "quick"}, []string{`max_duration: "quick" is not a duration`}},
+		{"misspelt key", map[string]any{"name": "a.test", "expected": "x"}, []string{"expected: unknown key"}},
+	})
 }

@@ -208,11 +208,11 @@ func (p *HTTPProvider) ValidateConfig(c Component) error {
 func (p *HTTPProvider) Check(ctx context.Context, c Component) Result {
 	hc, err := parseHTTPConfig(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	client, err := p.client(hc.skipVerify)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	target := hc.url.Redacted()
 	details := map[string]any{"method": hc.method, "url": target}

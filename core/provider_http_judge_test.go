@@ -184,41 +184,33 @@ func TestHTTPProviderTLSMinValid(t *testing.T) {
 
 func TestHTTPProviderValidateJudgementKeys(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want string // substring of the error; "": valid
-	}{
+	wantConfigErrors(t, &core.HTTPProvider{}, core.Component{Name: "web", Provider: "http"}, []configCase{
 		{"all of them", map[string]any{"url": "https://x/", "degraded_status": []any{429, "5xx"}, "follow_redirects": "false",
 			"expect_json":  []any{"$.a == 1", map[string]any{"path": "$.b[0]", "op": "matches", "value": "^ok$"}},
-			"max_duration": "2s", "tls_min_valid": "336h"}, ""},
-		{"degraded status", map[string]any{"url": "http://x/", "degraded_status": "6xx"}, `degraded_status: "6xx" is not a status code`},
-		{"follow not a bool", map[string]any{"url": "http://x/", "follow_redirects": "sometimes"}, `follow_redirects: "sometimes" is not a boolean`},
-		{"max duration text", map[string]any{"url": "http://x/", "max_duration": "fast"}, `max_duration: "fast" is not a duration`},
-		{"max duration negative", map[string]any{"url": "http://x/", "max_duration": "-1s"}, "max_duration: "},
-		{"max duration huge", map[string]any{"url": "http://x/", "max_duration": "2h"}, "max_duration: \"2h\" is out of range"},
-		{"min valid over http", map[string]any{"url": "http://x/", "tls_min_valid": "24h"}, `tls_min_valid: needs an https url, not "http://x/"`},
-		{"min valid text", map[string]any{"url": "https://x/", "tls_min_valid": "2 weeks"}, `tls_min_valid: "2 weeks" is not a duration`},
-		{"json not a list", map[string]any{"url": "http://x/", "expect_json": "$.a == 1"}, "expect_json: \"$.a == 1\" is not a list of conditions"},
-		{"json bad path", map[string]any{"url": "http://x/", "expect_json": []any{"status == ok"}}, `expect_json[0]: path "status" does not start with "$"`},
-		{"json bad index", map[string]any{"url": "http://x/", "expect_json": []any{"$.a[x] exists"}}, `expect_json[0]: path "$.a[x]" has "x", not an index`},
-		{"json unclosed", map[string]any{"url": "http://x/", "expect_json": []any{"$.a[1 exists"}}, `expect_json[0]: path "$.a[1" has a "[" without "]"`},
-		{"json empty key", map[string]any{"url": "http://x/", "expect_json": []any{"$..a exists"}}, "has an empty key"},
-		{"json bad op", map[string]any{"url": "http://x/", "expect_json": []any{"$.a === 1"}}, `expect_json[0]: operator "===" is not one of == != < <= > >= contains matches exists`},
-		{"json missing value", map[string]any{"url": "http://x/", "expect_json": []any{"$.a =="}}, "expect_json[0]: == needs a value"},
-		{"json exists with value", map[string]any{"url": "http://x/", "expect_json": []any{"$.a exists 1"}}, "expect_json[0]: exists takes no value"},
-		{"json order needs number", map[string]any{"url": "http://x/", "expect_json": []any{"$.a > big"}}, `expect_json[0]: > needs a number, not "big"`},
-		{"json bad regex", map[string]any{"url": "http://x/", "expect_json": []any{`$.a matches "(x"`}}, "expect_json[0]: \"(x\" is not a regular expression (RE2)"},
-		{"json regex not a string", map[string]any{"url": "http://x/", "expect_json": []any{"$.a matches 1"}}, "expect_json[0]: matches needs a pattern string"},
-		{"json map unknown key", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"path": "$.a", "operator": "=="}}}, "expect_json[0].operator: unknown key"},
-		{"json map no path", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"op": "exists"}}}, "expect_json[0].path: is required"},
-		{"json map value a list", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"path": "$", "value": []any{1}}}}, "expect_json[0]: value a list is not a string, number, boolean or null"},
-		{"json item a number", map[string]any{"url": "http://x/", "expect_json": []any{5}}, `expect_json[0]: 5 is neither "PATH OP VALUE" nor a map`},
-		{"json too many", map[string]any{"url": "http://x/", "expect_json": slices.Repeat([]any{"$ exists"}, 33)}, "expect_json: has 33 conditions, at most 32"},
-		{"json path too long", map[string]any{"url": "http://x/", "expect_json": []any{"$" + strings.Repeat(".a", 200) + " exists"}}, "expect_json[0]: path is 401 bytes, at most 256"},
-	}
-	p := &core.HTTPProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "web", Provider: "http", Config: tc.cfg}, tc.want)
-	}
+			"max_duration": "2s", "tls_min_valid": "336h"}, nil},
+		{"degraded status", map[string]any{"url": "http://x/", "degraded_status": "6xx"}, []string{`degraded_status: "6xx" is not a status code`}},
+		{"follow not a bool", map[string]any{"url": "http://x/", "follow_redirects": "sometimes"}, []string{`follow_redirects: "sometimes" is not a boolean`}},
+		{"max duration text", map[string]any{"url": "http://x/", "max_duration": "fast"}, []string{`max_duration: "fast" is not a duration`}},
+		{"max duration negative", map[string]any{"url": "http://x/", "max_duration": "-1s"}, []string{"max_duration: "}},
+		{"max duration huge", map[string]any{"url": "http://x/", "max_duration": "2h"}, []string{"max_duration: \"2h\" is out of range"}},
+		{"min valid over http", map[string]any{"url": "http://x/", "tls_min_valid": "24h"}, []string{`tls_min_valid: needs an https url, not "http://x/"`}},
+		{"min valid text", map[string]any{"url": "https://x/", "tls_min_valid": "2 weeks"}, []string{`tls_min_valid: "2 weeks" is not a duration`}},
+		{"json not a list", map[string]any{"url": "http://x/", "expect_json": "$.a == 1"}, []string{"expect_json: \"$.a == 1\" is not a list of conditions"}},
+		{"json bad path", map[string]any{"url": "http://x/", "expect_json": []any{"status == ok"}}, []string{`expect_json[0]: path "status" does not start with "$"`}},
+		{"json bad index", map[string]any{"url": "http://x/", "expect_json": []any{"$.a[x] exists"}}, []string{`expect_json[0]: path "$.a[x]" has "x", not an index`}},
+		{"json unclosed", map[string]any{"url": "http://x/", "expect_json": []any{"$.a[1 exists"}}, []string{`expect_json[0]: path "$.a[1" has a "[" without "]"`}},
+		{"json empty key", map[string]any{"url": "http://x/", "expect_json": []any{"$..a exists"}}, []string{"has an empty key"}},
+		{"json bad op", map[string]any{"url": "http://x/", "expect_json": []any{"$.a === 1"}}, []string{`expect_json[0]: operator "===" is not one of == != < <= > >= contains matches exists`}},
+		{"json missing value", map[string]any{"url": "http://x/", "expect_json": []any{"$.a =="}}, []string{"expect_json[0]: == needs a value"}},
+		{"json exists with value", map[string]any{"url": "http://x/", "expect_json": []any{"$.a exists 1"}}, []string{"expect_json[0]: exists takes no value"}},
+		{"json order needs number", map[string]any{"url": "http://x/", "expect_json": []any{"$.a > big"}}, []string{`expect_json[0]: > needs a number, not "big"`}},
+		{"json bad regex", map[string]any{"url": "http://x/", "expect_json": []any{`$.a matches "(x"`}}, []string{"expect_json[0]: \"(x\" is not a regular expression (RE2)"}},
+		{"json regex not a string", map[string]any{"url": "http://x/", "expect_json": []any{"$.a matches 1"}}, []string{"expect_json[0]: matches needs a pattern string"}},
+		{"json map unknown key", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"path": "$.a", "operator": "=="}}}, []string{"expect_json[0].operator: unknown key"}},
+		{"json map no path", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"op": "exists"}}}, []string{"expect_json[0].path: is required"}},
+		{"json map value a list", map[string]any{"url": "http://x/", "expect_json": []any{map[string]any{"path": "$", "value": []any{1}}}}, []string{"expect_json[0]: value a list is not a string, number, boolean or null"}},
+		{"json item a number", map[string]any{"url": "http://x/", "expect_json": []any{5}}, []string{`expect_json[0]: 5 is neither "PATH OP VALUE" nor a map`}},
+		{"json too many", map[string]any{"url": "http://x/", "expect_json": slices.Repeat([]any{"$ exists"}, 33)}, []string{"expect_json: has 33 conditions, at most 32"}},
+		{"json path too long", map[string]any{"url": "http://x/", "expect_json": []any{"$" + strings.Repeat(".a", 200) + " exists"}}, []string{"expect_json[0]: path is 401 bytes, at most 256"}},
+	})
 }

@@ -15,12 +15,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
-)
-
-var (
-	_ core.Provider        = (*core.HTTPProvider)(nil)
-	_ core.ConfigValidator = (*core.HTTPProvider)(nil)
-	_ core.Closer          = (*core.HTTPProvider)(nil)
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 // httpTarget is the test server's handler: a few paths that answer as
@@ -43,19 +38,13 @@ func httpTarget() http.Handler {
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		// Answers only after the client gave up (its timeout is far shorter).
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
+		sleep(r.Context(), 10*time.Second)
 	})
 	mux.HandleFunc("/hang-body", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		fmt.Fprint(w, "partial")
 		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
-		}
+		sleep(r.Context(), 10*time.Second)
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, _ *http.Request) {
 		// 1 MiB of filler, then a marker.
@@ -124,56 +113,46 @@ func TestHTTPProviderStates(t *testing.T) {
 	t.Cleanup(srv.Close)
 	refused := "http://" + closedAddr(t) + "/"
 
-	tests := []struct {
-		name    string
-		cfg     map[string]any
-		timeout time.Duration
-		want    core.State
-		msg     string // substring of the message
-		status  int    // Details["status_code"], 0: absent
-	}{
-		{name: "ok", cfg: map[string]any{"url": srv.URL + "/ok"}, want: core.StateUp, msg: "HTTP 200 OK", status: 200},
-		{name: "3xx within the default", cfg: map[string]any{"url": srv.URL + "/status/304"}, want: core.StateUp, status: 304},
-		{name: "503 is down", cfg: map[string]any{"url": srv.URL + "/status/503"}, want: core.StateDown, msg: "HTTP 503 Service Unavailable, want 200-399", status: 503},
-		{name: "404 is down", cfg: map[string]any{"url": srv.URL + "/nope"}, want: core.StateDown, msg: "404", status: 404},
-		{name: "expected 404", cfg: map[string]any{"url": srv.URL + "/nope", "expect_status": 404}, want: core.StateUp, status: 404},
-		{name: "range excludes 302 target", cfg: map[string]any{"url": srv.URL + "/status/302", "expect_status": "200-299"}, want: core.StateDown, msg: "want 200-299", status: 302},
-		{name: "list as string", cfg: map[string]any{"url": srv.URL + "/status/204", "expect_status": "200,204,300-399"}, want: core.StateUp, status: 204},
-		{name: "list of ints", cfg: map[string]any{"url": srv.URL + "/status/202", "expect_status": []int{200, 204}}, want: core.StateDown, msg: "want 200,204", status: 202},
-		{name: "yaml list", cfg: map[string]any{"url": srv.URL + "/status/418", "expect_status": []any{200, "400-499"}}, want: core.StateUp, status: 418},
-		{name: "json float", cfg: map[string]any{"url": srv.URL + "/status/201", "expect_status": float64(201)}, want: core.StateUp, status: 201},
-		{name: "class", cfg: map[string]any{"url": srv.URL + "/status/500", "expect_status": "5xx"}, want: core.StateUp, status: 500},
-		{name: "body found", cfg: map[string]any{"url": srv.URL + "/ok", "expect_body": `"ok"`}, want: core.StateUp, status: 200},
-		{name: "body missing", cfg: map[string]any{"url": srv.URL + "/ok", "expect_body": "healthy"}, want: core.StateDown, msg: `body does not contain "healthy"`, status: 200},
-		{name: "redirect followed", cfg: map[string]any{"url": srv.URL + "/redirect", "expect_status": 200, "expect_body": "ok"}, want: core.StateUp, status: 200},
+	// extra: Details["status_code"], 0: absent.
+	cases := []stateCase[int]{
+		{name: "ok", cfg: map[string]any{"url": srv.URL + "/ok"}, want: core.StateUp, msg: "HTTP 200 OK", extra: 200},
+		{name: "3xx within the default", cfg: map[string]any{"url": srv.URL + "/status/304"}, want: core.StateUp, extra: 304},
+		{name: "503 is down", cfg: map[string]any{"url": srv.URL + "/status/503"}, want: core.StateDown, msg: "HTTP 503 Service Unavailable, want 200-399", extra: 503},
+		{name: "404 is down", cfg: map[string]any{"url": srv.URL + "/nope"}, want: core.StateDown, msg: "404", extra: 404},
+		{name: "expected 404", cfg: map[string]any{"url": srv.URL + "/nope", "expect_status": 404}, want: core.StateUp, extra: 404},
+		{name: "range excludes 302 target", cfg: map[string]any{"url": srv.URL + "/status/302", "expect_status": "200-299"}, want: core.StateDown, msg: "want 200-299", extra: 302},
+		{name: "list as string", cfg: map[string]any{"url": srv.URL + "/status/204", "expect_status": "200,204,300-399"}, want: core.StateUp, extra: 204},
+		{name: "list of ints", cfg: map[string]any{"url": srv.URL + "/status/202", "expect_status": []int{200, 204}}, want: core.StateDown, msg: "want 200,204", extra: 202},
+		{name: "yaml list", cfg: map[string]any{"url": srv.URL + "/status/418", "expect_status": []any{200, "400-499"}}, want: core.StateUp, extra: 418},
+		{name: "json float", cfg: map[string]any{"url": srv.URL + "/status/201", "expect_status": float64(201)}, want: core.StateUp, extra: 201},
+		{name: "class", cfg: map[string]any{"url": srv.URL + "/status/500", "expect_status": "5xx"}, want: core.StateUp, extra: 500},
+		{name: "body found", cfg: map[string]any{"url": srv.URL + "/ok", "expect_body": `"ok"`}, want: core.StateUp, extra: 200},
+		{name: "body missing", cfg: map[string]any{"url": srv.URL + "/ok", "expect_body": "healthy"}, want: core.StateDown, msg: `body does not contain "healthy"`, extra: 200},
+		{name: "redirect followed", cfg: map[string]any{"url": srv.URL + "/redirect", "expect_status": 200, "expect_body": "ok"}, want: core.StateUp, extra: 200},
 		{name: "redirect loop", cfg: map[string]any{"url": srv.URL + "/loop"}, want: core.StateDown, msg: "redirects"},
-		{name: "headers and host", cfg: map[string]any{"url": srv.URL + "/needs-token", "headers": map[string]any{"X-Token": "s3cret", "Host": "svc.internal"}}, want: core.StateUp, status: 200},
-		{name: "missing header", cfg: map[string]any{"url": srv.URL + "/needs-token"}, want: core.StateDown, msg: "403", status: 403},
-		{name: "method", cfg: map[string]any{"url": srv.URL + "/post-only", "method": "post", "expect_body": "posted"}, want: core.StateUp, status: 200},
-		{name: "wrong method", cfg: map[string]any{"url": srv.URL + "/post-only"}, want: core.StateDown, msg: "405", status: 405},
-		{name: "HEAD", cfg: map[string]any{"url": srv.URL + "/ok", "method": "HEAD"}, want: core.StateUp, status: 200},
+		{name: "headers and host", cfg: map[string]any{"url": srv.URL + "/needs-token", "headers": map[string]any{"X-Token": "s3cret", "Host": "svc.internal"}}, want: core.StateUp, extra: 200},
+		{name: "missing header", cfg: map[string]any{"url": srv.URL + "/needs-token"}, want: core.StateDown, msg: "403", extra: 403},
+		{name: "method", cfg: map[string]any{"url": srv.URL + "/post-only", "method": "post", "expect_body": "posted"}, want: core.StateUp, extra: 200},
+		{name: "wrong method", cfg: map[string]any{"url": srv.URL + "/post-only"}, want: core.StateDown, msg: "405", extra: 405},
+		{name: "HEAD", cfg: map[string]any{"url": srv.URL + "/ok", "method": "HEAD"}, want: core.StateUp, extra: 200},
 		{name: "refused", cfg: map[string]any{"url": refused}, want: core.StateDown, msg: "connection refused"},
 		{name: "slow server times out", cfg: map[string]any{"url": srv.URL + "/slow"}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: "timed out"},
-		{name: "hanging body times out", cfg: map[string]any{"url": srv.URL + "/hang-body"}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: "timed out reading the body", status: 200},
-		{name: "big body head", cfg: map[string]any{"url": srv.URL + "/big", "expect_body": "HEAD-MARKER"}, want: core.StateUp, status: 200},
-		{name: "big body tail beyond the bound", cfg: map[string]any{"url": srv.URL + "/big", "expect_body": "TAIL-MARKER"}, want: core.StateDown, msg: "in its first 65536 bytes", status: 200},
-		{name: "big body tail within a larger bound", cfg: map[string]any{"url": srv.URL + "/big", "expect_body": "TAIL-MARKER", "max_body_bytes": 2 << 20}, want: core.StateUp, status: 200},
-		{name: "small bound", cfg: map[string]any{"url": srv.URL + "/ok", "expect_body": "ok", "max_body_bytes": "4"}, want: core.StateDown, msg: "first 4 bytes", status: 200},
+		{name: "hanging body times out", cfg: map[string]any{"url": srv.URL + "/hang-body"}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: "timed out reading the body", extra: 200},
+		{name: "big body head", cfg: map[string]any{"url": srv.URL + "/big", "expect_body": "HEAD-MARKER"}, want: core.StateUp, extra: 200},
+		{name: "big body tail beyond the bound", cfg: map[string]any{"url": srv.URL + "/big", "expect_body": "TAIL-MARKER"}, want: core.StateDown, msg: "in its first 65536 bytes", extra: 200},
+		{name: "big body tail within a larger bound", cfg: map[string]any{"url": srv.URL + "/big", "expect_body": "TAIL-MARKER", "max_body_bytes": 2 << 20}, want: core.StateUp, extra: 200},
+		{name: "small bound", cfg: map[string]any{"url": srv.URL + "/ok", "expect_body": "ok", "max_body_bytes": "4"}, want: core.StateDown, msg: "first 4 bytes", extra: 200},
 	}
 	p := &core.HTTPProvider{}
 	t.Cleanup(func() { _ = p.Close(context.Background()) })
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
-			if tc.status != 0 && res.Details["status_code"] != tc.status {
-				t.Errorf("status_code = %v, want %d", res.Details["status_code"], tc.status)
-			}
-			if tc.status == 0 && res.Details["status_code"] != nil {
-				t.Errorf("status_code = %v, want none", res.Details["status_code"])
-			}
-		})
-	}
+	checkStates(t, p, cases, func(t *testing.T, tc stateCase[int], res core.Result) {
+		if tc.extra != 0 && res.Details["status_code"] != tc.extra {
+			t.Errorf("status_code = %v, want %d", res.Details["status_code"], tc.extra)
+		}
+		if tc.extra == 0 && res.Details["status_code"] != nil {
+			t.Errorf("status_code = %v, want none", res.Details["status_code"])
+		}
+	})
 }
 
 func TestHTTPProviderDetails(t *testing.T) {
@@ -273,11 +252,7 @@ func TestHTTPProviderCustomTransport(t *testing.T) {
 
 func TestHTTPProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want []string // substrings of the error; none: valid
-	}{
+	wantConfigErrors(t, &core.HTTPProvider{}, core.Component{Name: "web", Provider: "http"}, []configCase{
 		{"minimal", map[string]any{"url": "http://localhost:8080/healthz"}, nil},
 		{"everything", map[string]any{
 			"url": "https://db.internal/health", "method": "POST",
@@ -314,11 +289,7 @@ func TestHTTPProviderValidateConfig(t *testing.T) {
 		{"expect longer than bound", map[string]any{"url": "http://x/", "expect_body": "abcdef", "max_body_bytes": 3}, []string{"expect_body: "}},
 		{"misspelt key", map[string]any{"url": "http://x/", "expect_stauts": 200}, []string{"expect_stauts: unknown key", "expect_status"}},
 		{"every problem at once", map[string]any{"method": "", "max_body_bytes": -1}, []string{"url: is required", "method: ", "max_body_bytes: "}},
-	}
-	p := &core.HTTPProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "web", Provider: "http", Config: tc.cfg}, tc.want...)
-	}
+	})
 }
 
 func TestHTTPProviderInvalidConfigAtCheckTime(t *testing.T) {
@@ -338,17 +309,9 @@ func TestHTTPProviderInEngine(t *testing.T) {
 	srv := httptest.NewServer(httpTarget())
 	t.Cleanup(srv.Close)
 	p := &core.HTTPProvider{}
-	e, err := core.New(core.WithProviders(p), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	e, _ := coretest.NewEngine(t, core.WithProviders(p))
 
-	err = e.Add(t.Context(), core.Component{Name: "web", Provider: "http", Config: map[string]any{"url": "localhost:8080"}})
+	err := e.Add(t.Context(), core.Component{Name: "web", Provider: "http", Config: map[string]any{"url": "localhost:8080"}})
 	if err == nil || !strings.Contains(err.Error(), `component "web": config.url: `) {
 		t.Fatalf("Add with a bad url = %v", err)
 	}

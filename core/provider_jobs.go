@@ -163,8 +163,9 @@ func (p *JobsProvider) ValidateConfig(c Component) error {
 func (p *JobsProvider) Check(ctx context.Context, c Component) Result {
 	cfg, checker, err := p.parseConfig(c)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err,
-			Details: map[string]any{JobsDetailsKey: []JobsReport{}}}
+		res := invalidConfig(err)
+		res.Details = map[string]any{JobsDetailsKey: []JobsReport{}}
+		return res
 	}
 	reports, err := checker.JobsState(ctx)
 	if err != nil {

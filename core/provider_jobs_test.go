@@ -14,12 +14,17 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 )
 
-var (
-	_ core.Provider        = (*core.JobsProvider)(nil)
-	_ core.ConfigValidator = (*core.JobsProvider)(nil)
-	_ core.JobsChecker     = (*coretest.MemoryJobs)(nil)
-	_ core.JobsChecker     = core.JobsCheckerFunc(nil)
-)
+// withMemoryJobs returns a JobsProvider and the MemoryJobs registered in
+// it under name.
+func withMemoryJobs(t *testing.T, name string) (*core.JobsProvider, *coretest.MemoryJobs) {
+	t.Helper()
+	p := core.NewJobsProvider()
+	m := coretest.NewMemoryJobs()
+	if err := p.Register(name, m); err != nil {
+		t.Fatal(err)
+	}
+	return p, m
+}
 
 func ready(name string) core.JobsReport {
 	return core.JobsReport{Pipeline: name, Ready: true, Driver: "memory", Queue: name + "-q", Priority: 10}
@@ -106,10 +111,7 @@ func TestJobsProviderStates(t *testing.T) {
 
 func TestJobsProviderRegister(t *testing.T) {
 	t.Parallel()
-	p := core.NewJobsProvider()
-	if err := p.Register("main", coretest.NewMemoryJobs()); err != nil {
-		t.Fatal(err)
-	}
+	p, _ := withMemoryJobs(t, "main")
 	tests := []struct {
 		name string
 		jc   core.JobsChecker
@@ -222,11 +224,7 @@ func TestMemoryJobs(t *testing.T) {
 // pipelines at once; run with -race.
 func TestJobsProviderConcurrent(t *testing.T) {
 	t.Parallel()
-	p := core.NewJobsProvider()
-	m := coretest.NewMemoryJobs()
-	if err := p.Register("main", m); err != nil {
-		t.Fatal(err)
-	}
+	p, m := withMemoryJobs(t, "main")
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Go(func() {
@@ -256,20 +254,8 @@ func TestJobsProviderConcurrent(t *testing.T) {
 // does and reads the pipelines back from the snapshot, as /jobs does.
 func TestJobsProviderInEngine(t *testing.T) {
 	t.Parallel()
-	jobs := core.NewJobsProvider()
-	queues := coretest.NewMemoryJobs()
-	if err := jobs.Register("queues", queues); err != nil {
-		t.Fatal(err)
-	}
-	e, err := core.New(core.WithProviders(jobs), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	jobs, queues := withMemoryJobs(t, "queues")
+	e, _ := coretest.NewEngine(t, core.WithProviders(jobs))
 	if err := e.Add(t.Context(), core.Component{Name: "jobs", Provider: "jobs"}); err == nil ||
 		!strings.Contains(err.Error(), `component "jobs": config.checker: "jobs" is not registered (known: queues)`) {
 		t.Fatalf("Add with an unknown checker = %v", err)

@@ -8,15 +8,21 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 )
 
+// Every built-in provider validates its config; the http one closes its
+// idle connections; a MemoryJobs and a function are jobs sources.
+var (
+	_ = []core.Provider{(*core.HTTPProvider)(nil), (*core.TCPProvider)(nil), (*core.TLSProvider)(nil), (*core.DNSProvider)(nil), (*core.JobsProvider)(nil)}
+	_ = []core.ConfigValidator{(*core.HTTPProvider)(nil), (*core.TCPProvider)(nil), (*core.TLSProvider)(nil), (*core.DNSProvider)(nil), (*core.JobsProvider)(nil)}
+	_ = []core.JobsChecker{(*coretest.MemoryJobs)(nil), core.JobsCheckerFunc(nil)}
+
+	_ core.Closer = (*core.HTTPProvider)(nil)
+)
+
 // JobsReports reads a jobs check's reports as the provider set them, and
 // nothing from another result.
 func TestJobsReports(t *testing.T) {
-	jobs := coretest.NewMemoryJobs()
+	p, jobs := withMemoryJobs(t, "q")
 	jobs.Set(core.JobsReport{Pipeline: "emails", Ready: true})
-	p := core.NewJobsProvider()
-	if err := p.Register("q", jobs); err != nil {
-		t.Fatal(err)
-	}
 	if p.Name() != core.ProviderJobs {
 		t.Fatalf("name %q", p.Name())
 	}

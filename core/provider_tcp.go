@@ -68,12 +68,7 @@ func parseTCPConfig(cfg map[string]any) (tcpConfig, error) {
 	r := confkit.NewReader(cfg)
 	r.Only(tcpKeyAddress, tcpKeySend, tcpKeyExpect, tcpKeyMaxReadBytes)
 	var tc tcpConfig
-	tc.address = strings.TrimSpace(r.RequiredString(tcpKeyAddress, "host:port to connect to"))
-	if tc.address != "" {
-		if err := validHostPort(tc.address); err != nil {
-			r.Failf(tcpKeyAddress, "%v", err)
-		}
-	}
+	tc.address, _ = readHostPort(r, tcpKeyAddress)
 	tc.send = r.String(tcpKeySend, "")
 	tc.expect = r.String(tcpKeyExpect, "")
 	tc.maxRead = r.Int(tcpKeyMaxReadBytes, tcpDefaultMaxRead, 1, tcpMaxMaxRead)
@@ -81,6 +76,22 @@ func parseTCPConfig(cfg map[string]any) (tcpConfig, error) {
 		r.Failf(tcpKeyExpect, "is %d bytes, longer than max_read_bytes (%d)", n, tc.maxRead)
 	}
 	return tc, r.Err()
+}
+
+// readHostPort reads key, a required host:port to connect to, and returns
+// it and its host ("" when it is not a valid host:port: the problem is
+// recorded in r).
+func readHostPort(r *confkit.Reader, key string) (addr, host string) {
+	addr = strings.TrimSpace(r.RequiredString(key, "host:port to connect to"))
+	if addr == "" {
+		return addr, ""
+	}
+	if err := validHostPort(addr); err != nil {
+		r.Failf(key, "%v", err)
+		return addr, ""
+	}
+	host, _, _ = net.SplitHostPort(addr)
+	return addr, host
 }
 
 func validHostPort(addr string) error {
@@ -104,33 +115,21 @@ func validHostPort(addr string) error {
 
 // ValidateConfig checks a component's config when it is added or updated.
 // Every error names its key ("address: is required ...").
-func (p *TCPProvider) ValidateConfig(c Component) error {
-	_, err := parseTCPConfig(c.Config)
-	return err
-}
+func (p *TCPProvider) ValidateConfig(c Component) error { return validateParsed(c, parseTCPConfig) }
 
 // Check connects once, and sends and reads if configured.
 func (p *TCPProvider) Check(ctx context.Context, c Component) Result {
 	tc, err := parseTCPConfig(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	details := map[string]any{"address": tc.address}
-	d := p.Dialer
-	if d == nil {
-		d = &net.Dialer{KeepAlive: -1}
-	}
 	start := time.Now()
-	conn, err := d.DialContext(ctx, "tcp", tc.address)
-	if err != nil {
-		msg := fmt.Sprintf("connect to %s: %v", tc.address, dialCause(err))
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
-			msg = fmt.Sprintf("connect to %s: timed out after %s", tc.address, since(start))
-		}
-		return Result{State: StateDown, Message: msg, Err: err, Details: details}
+	conn, down := dialTarget(ctx, p.Dialer, tc.address, details)
+	if down != nil {
+		return *down
 	}
 	defer conn.Close()
-	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
 	details["remote_addr"] = conn.RemoteAddr().String()
 	if tc.send == "" && tc.expect == "" {
 		return Result{State: StateUp, Message: "connected", Details: details}
@@ -215,6 +214,39 @@ func quoteTruncated(b []byte, n int) string {
 		return strconv.Quote(string(b))
 	}
 	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(string(b[:n])), len(b))
+}
+
+// dialTarget connects to address over TCP with d (nil: a dialer without
+// keep-alive) and records connect_ms in details. A failure is the Down
+// result to return, with a message that names the address and says why.
+func dialTarget(ctx context.Context, d *net.Dialer, address string, details map[string]any) (net.Conn, *Result) {
+	if d == nil {
+		d = &net.Dialer{KeepAlive: -1}
+	}
+	start := time.Now()
+	conn, err := d.DialContext(ctx, "tcp", address)
+	if err != nil {
+		msg := fmt.Sprintf("connect to %s: %v", address, dialCause(err))
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
+			msg = fmt.Sprintf("connect to %s: timed out after %s", address, since(start))
+		}
+		return nil, &Result{State: StateDown, Message: msg, Err: err, Details: details}
+	}
+	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
+	return conn, nil
+}
+
+// validateParsed is the ValidateConfig of a provider whose config parse reads:
+// parse's error.
+func validateParsed[T any](c Component, parse func(map[string]any) (T, error)) error {
+	_, err := parse(c.Config)
+	return err
+}
+
+// invalidConfig is the result of a check whose component's config does
+// not parse: Unknown, "invalid config: config.<key>: ...".
+func invalidConfig(err error) Result {
+	return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
 }
 
 // dialCause strips the "dial tcp <addr>:" prefix of a dial error, which the

@@ -6,87 +6,22 @@ import (
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
-
-var (
-	_ core.Provider        = (*core.TCPProvider)(nil)
-	_ core.ConfigValidator = (*core.TCPProvider)(nil)
-)
-
-// serveTCP listens on a local port and runs handle for each connection
-// until the test ends; every goroutine it starts has ended by then.
-func serveTCP(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	conns := map[net.Conn]struct{}{}
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns[c] = struct{}{}
-			mu.Unlock()
-			wg.Go(func() {
-				defer func() {
-					mu.Lock()
-					delete(conns, c)
-					mu.Unlock()
-					_ = c.Close()
-				}()
-				handle(c)
-			})
-		}
-	})
-	t.Cleanup(func() {
-		close(done)
-		_ = ln.Close()
-		mu.Lock()
-		for c := range conns {
-			_ = c.Close() // unblocks handlers that wait on the client
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
-
-// waitForClient blocks until the client closes the connection (or the
-// test server shuts down), reading and discarding what it sends.
-func waitForClient(c net.Conn) { _, _ = io.Copy(io.Discard, c) }
-
-// listenNoAccept returns the address of a listener that never accepts: the
-// kernel completes handshakes into its backlog, nobody ever reads.
-func listenNoAccept(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	return ln.Addr().String()
-}
 
 func TestTCPProviderStates(t *testing.T) {
 	t.Parallel()
-	accepting := serveTCP(t, func(net.Conn) {})
-	banner := serveTCP(t, func(c net.Conn) {
+	accepting := testnet.Serve(t, func(net.Conn) {})
+	banner := testnet.Serve(t, func(c net.Conn) {
 		_, _ = io.WriteString(c, "220 mail.example ESMTP ready\r\n")
-		waitForClient(c)
+		testnet.WaitForClient(c)
 	})
-	pingPong := serveTCP(t, func(c net.Conn) {
+	pingPong := testnet.Serve(t, func(c net.Conn) {
 		line, err := bufio.NewReader(c).ReadString('\n')
 		if err != nil {
 			return
@@ -96,14 +31,14 @@ func TestTCPProviderStates(t *testing.T) {
 		} else {
 			_, _ = io.WriteString(c, "-ERR unknown command\r\n")
 		}
-		waitForClient(c)
+		testnet.WaitForClient(c)
 	})
-	silent := serveTCP(t, waitForClient)
-	chatty := serveTCP(t, func(c net.Conn) {
+	silent := testnet.Serve(t, testnet.WaitForClient)
+	chatty := testnet.Serve(t, func(c net.Conn) {
 		_, _ = io.WriteString(c, strings.Repeat("noise ", 2000))
-		waitForClient(c)
+		testnet.WaitForClient(c)
 	})
-	slowBanner := serveTCP(t, func(c net.Conn) {
+	slowBanner := testnet.Serve(t, func(c net.Conn) {
 		// The banner arrives in pieces, the marker split across writes.
 		for _, part := range []string{"SSH-2.0", "-Open", "SSH_9.6\r\n"} {
 			if _, err := io.WriteString(c, part); err != nil {
@@ -111,18 +46,12 @@ func TestTCPProviderStates(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		waitForClient(c)
+		testnet.WaitForClient(c)
 	})
-	noAccept := listenNoAccept(t)
+	noAccept := testnet.Listen(t).Addr().String()
 	refused := closedAddr(t)
 
-	tests := []struct {
-		name    string
-		cfg     map[string]any
-		timeout time.Duration
-		want    core.State
-		msg     string
-	}{
+	cases := []stateCase[struct{}]{
 		{name: "connect", cfg: map[string]any{"address": accepting}, want: core.StateUp, msg: "connected"},
 		{name: "refused", cfg: map[string]any{"address": refused}, want: core.StateDown, msg: "connection refused"},
 		{name: "banner", cfg: map[string]any{"address": banner, "expect": "220 "}, want: core.StateUp, msg: `read "220 "`},
@@ -146,27 +75,22 @@ func TestTCPProviderStates(t *testing.T) {
 		{name: "backlog exchange", cfg: map[string]any{"address": noAccept, "send": "PING\r\n", "expect": "PONG"}, timeout: 200 * time.Millisecond,
 			want: core.StateDown, msg: "timed out"},
 	}
-	p := &core.TCPProvider{}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
-			if res.Details["address"] != tc.cfg["address"] {
-				t.Errorf("details = %v", res.Details)
-			}
-			if res.State == core.StateUp && res.Details["remote_addr"] == nil {
-				t.Errorf("no remote_addr in %v", res.Details)
-			}
-			if len(res.Message) > 300 {
-				t.Errorf("message of %d bytes is not truncated: %q", len(res.Message), res.Message)
-			}
-		})
-	}
+	checkStates(t, &core.TCPProvider{}, cases, func(t *testing.T, tc stateCase[struct{}], res core.Result) {
+		if res.Details["address"] != tc.cfg["address"] {
+			t.Errorf("details = %v", res.Details)
+		}
+		if res.State == core.StateUp && res.Details["remote_addr"] == nil {
+			t.Errorf("no remote_addr in %v", res.Details)
+		}
+		if len(res.Message) > 300 {
+			t.Errorf("message of %d bytes is not truncated: %q", len(res.Message), res.Message)
+		}
+	})
 }
 
 func TestTCPProviderCanceled(t *testing.T) {
 	t.Parallel()
-	silent := serveTCP(t, waitForClient)
+	silent := testnet.Serve(t, testnet.WaitForClient)
 	p := &core.TCPProvider{}
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(50*time.Millisecond, cancel)
@@ -180,7 +104,7 @@ func TestTCPProviderCanceled(t *testing.T) {
 
 func TestTCPProviderDialer(t *testing.T) {
 	t.Parallel()
-	addr := serveTCP(t, func(net.Conn) {})
+	addr := testnet.Serve(t, func(net.Conn) {})
 	p := &core.TCPProvider{Dialer: &net.Dialer{Timeout: time.Second, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}}}
 	res := checkWithin(t, p, map[string]any{"address": addr}, 5*time.Second)
 	if res.State != core.StateUp {
@@ -190,11 +114,7 @@ func TestTCPProviderDialer(t *testing.T) {
 
 func TestTCPProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want []string
-	}{
+	wantConfigErrors(t, &core.TCPProvider{}, core.Component{Name: "db", Provider: "tcp"}, []configCase{
 		{"minimal", map[string]any{"address": "db:5432"}, nil},
 		{"ipv6", map[string]any{"address": "[::1]:6379", "send": "PING\r\n", "expect": "PONG", "max_read_bytes": float64(64)}, nil},
 		{"env string", map[string]any{"address": "db:5432", "max_read_bytes": "128"}, nil},
@@ -210,27 +130,15 @@ func TestTCPProviderValidateConfig(t *testing.T) {
 		{"max read text", map[string]any{"address": "db:1", "max_read_bytes": "lots"}, []string{"max_read_bytes: \"lots\" is not an integer"}},
 		{"expect longer than bound", map[string]any{"address": "db:1", "expect": "0123456789", "max_read_bytes": 4}, []string{"expect: "}},
 		{"misspelt", map[string]any{"address": "db:1", "expected": "x"}, []string{"expected: unknown key", "expect, max_read_bytes"}},
-	}
-	p := &core.TCPProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "db", Provider: "tcp", Config: tc.cfg}, tc.want...)
-	}
+	})
 }
 
 // TestTCPProviderInEngine checks components through the engine, whose
 // component timeout is the connect timeout.
 func TestTCPProviderInEngine(t *testing.T) {
 	t.Parallel()
-	up := serveTCP(t, func(net.Conn) {})
-	e, err := core.New(core.WithProviders(&core.TCPProvider{}), core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Stop(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
+	up := testnet.Serve(t, func(net.Conn) {})
+	e, _ := coretest.NewEngine(t, core.WithProviders(&core.TCPProvider{}))
 	if err := e.Add(t.Context(), core.Component{Name: "db", Provider: "tcp"}); err == nil ||
 		!strings.Contains(err.Error(), `component "db": config.address: is required`) {
 		t.Fatalf("Add without address = %v", err)

@@ -68,14 +68,7 @@ func parseTLSCheckConfig(cfg map[string]any) (tlsCheckConfig, error) {
 	r := confkit.NewReader(cfg)
 	r.Only(tlsKeyAddress, tlsKeyServerName, tlsKeySkipVerify, tlsKeyMinValid)
 	var tc tlsCheckConfig
-	tc.address = strings.TrimSpace(r.RequiredString(tlsKeyAddress, "host:port to connect to"))
-	if tc.address != "" {
-		if err := validHostPort(tc.address); err != nil {
-			r.Failf(tlsKeyAddress, "%v", err)
-		} else {
-			tc.serverName, _, _ = net.SplitHostPort(tc.address)
-		}
-	}
+	tc.address, tc.serverName = readHostPort(r, tlsKeyAddress)
 	if name := strings.TrimSpace(r.String(tlsKeyServerName, "")); name != "" {
 		if strings.ContainsAny(name, " /:") {
 			r.Failf(tlsKeyServerName, "%q is not a host name", name)
@@ -90,31 +83,20 @@ func parseTLSCheckConfig(cfg map[string]any) (tlsCheckConfig, error) {
 // ValidateConfig checks a component's config when it is added or updated.
 // Every error names its key ("address: is required ...").
 func (p *TLSProvider) ValidateConfig(c Component) error {
-	_, err := parseTLSCheckConfig(c.Config)
-	return err
+	return validateParsed(c, parseTLSCheckConfig)
 }
 
 // Check connects, handshakes and judges the certificates.
 func (p *TLSProvider) Check(ctx context.Context, c Component) Result {
 	tc, err := parseTLSCheckConfig(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	details := map[string]any{"address": tc.address, "server_name": tc.serverName, "verified": !tc.skipVerify}
-	d := p.Dialer
-	if d == nil {
-		d = &net.Dialer{KeepAlive: -1}
+	raw, down := dialTarget(ctx, p.Dialer, tc.address, details)
+	if down != nil {
+		return *down
 	}
-	start := time.Now()
-	raw, err := d.DialContext(ctx, "tcp", tc.address)
-	if err != nil {
-		msg := fmt.Sprintf("connect to %s: %v", tc.address, dialCause(err))
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) || isTimeout(err) {
-			msg = fmt.Sprintf("connect to %s: timed out after %s", tc.address, since(start))
-		}
-		return Result{State: StateDown, Message: msg, Err: err, Details: details}
-	}
-	details["connect_ms"] = float64(time.Since(start).Microseconds()) / 1000
 	conn := tls.Client(raw, &tls.Config{
 		ServerName:         tc.serverName,
 		RootCAs:            p.RootCAs,

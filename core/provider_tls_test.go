@@ -1,48 +1,14 @@
 package core_test
 
 import (
-	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
-
-var (
-	_ core.Provider        = (*core.TLSProvider)(nil)
-	_ core.ConfigValidator = (*core.TLSProvider)(nil)
-)
-
-// silentListener accepts connections and never writes: a handshake with
-// it can only time out. The connections are closed when the test ends.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				_ = c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() { _ = ln.Close(); <-done })
-	return ln.Addr().String()
-}
 
 func TestTLSProviderStates(t *testing.T) {
 	t.Parallel()
@@ -58,71 +24,53 @@ func TestTLSProviderStates(t *testing.T) {
 	plain := httptest.NewServer(httpTarget())
 	t.Cleanup(plain.Close)
 
-	tests := []struct {
-		name     string
-		cfg      map[string]any
-		timeout  time.Duration
-		want     core.State
-		msg      string
-		verified bool // Details["verified"], when the handshake was done
-	}{
-		{name: "valid", cfg: map[string]any{"address": valid}, want: core.StateUp, msg: `certificate "CN=127.0.0.1,O=Vitals tests" valid until`, verified: true},
-		{name: "expiring within the default", cfg: map[string]any{"address": expiring}, want: core.StateDegraded, msg: "less than min_valid 336h0m0s", verified: true},
-		{name: "expiring after min_valid", cfg: map[string]any{"address": expiring, "min_valid": "24h"}, want: core.StateUp, msg: "TLS 1.3", verified: true},
-		{name: "expiry not judged", cfg: map[string]any{"address": expiring, "min_valid": "0s"}, want: core.StateUp, verified: true},
+	// extra: Details["verified"], when the handshake was done.
+	cases := []stateCase[bool]{
+		{name: "valid", cfg: map[string]any{"address": valid}, want: core.StateUp, msg: `certificate "CN=127.0.0.1,O=Vitals tests" valid until`, extra: true},
+		{name: "expiring within the default", cfg: map[string]any{"address": expiring}, want: core.StateDegraded, msg: "less than min_valid 336h0m0s", extra: true},
+		{name: "expiring after min_valid", cfg: map[string]any{"address": expiring, "min_valid": "24h"}, want: core.StateUp, msg: "TLS 1.3", extra: true},
+		{name: "expiry not judged", cfg: map[string]any{"address": expiring, "min_valid": "0s"}, want: core.StateUp, extra: true},
 		{name: "expired", cfg: map[string]any{"address": expired}, want: core.StateDown, msg: "TLS handshake with " + expired + ": tls: failed to verify certificate: x509: certificate has expired"},
 		{name: "expired, skip verify", cfg: map[string]any{"address": expired, "skip_verify": true}, want: core.StateDown, msg: `certificate "CN=127.0.0.1,O=Vitals tests" expired at`},
 		{name: "not yet valid, skip verify", cfg: map[string]any{"address": future, "skip_verify": "true"}, want: core.StateDown, msg: "is not valid before"},
 		{name: "wrong host", cfg: map[string]any{"address": wrongHost}, want: core.StateDown, msg: "127.0.0.1"},
-		{name: "right server_name", cfg: map[string]any{"address": wrongHost, "server_name": "svc.test"}, want: core.StateUp, msg: `"CN=svc.test,O=Vitals tests"`, verified: true},
+		{name: "right server_name", cfg: map[string]any{"address": wrongHost, "server_name": "svc.test"}, want: core.StateUp, msg: `"CN=svc.test,O=Vitals tests"`, extra: true},
 		{name: "other server_name", cfg: map[string]any{"address": wrongHost, "server_name": "db.test"}, want: core.StateDown, msg: "db.test"},
 		{name: "self-signed", cfg: map[string]any{"address": selfSigned}, want: core.StateDown, msg: "unknown authority"},
 		{name: "self-signed, skip verify", cfg: map[string]any{"address": selfSigned, "skip_verify": true}, want: core.StateUp, msg: "valid until"},
 		{name: "not TLS", cfg: map[string]any{"address": plain.Listener.Addr().String()}, want: core.StateDown, msg: "TLS handshake with"},
 		{name: "refused", cfg: map[string]any{"address": closedAddr(t)}, want: core.StateDown, msg: "connection refused"},
-		{name: "silent", cfg: map[string]any{"address": silentListener(t)}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: ": timed out after"},
+		{name: "silent", cfg: map[string]any{"address": testnet.Serve(t, testnet.WaitForClient)}, timeout: 200 * time.Millisecond, want: core.StateDown, msg: ": timed out after"},
 	}
-	p := &core.TLSProvider{RootCAs: ca.pool}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			res := checkJudged(t, p, tc.cfg, tc.timeout, tc.want, tc.msg)
-			if res.Details["address"] != tc.cfg["address"] {
-				t.Errorf("address detail = %v", res.Details["address"])
-			}
-			if res.Details["handshake_ms"] == nil {
-				return
-			}
-			if res.Details["verified"] != tc.verified || res.Details["version"] != "TLS 1.3" || res.Details["cipher"] == "" ||
-				res.Details["subject"] == nil || res.Details["issuer"] == nil || res.Details["not_after"] == nil || res.Details["expires_in"] == nil {
-				t.Errorf("details = %v", res.Details)
-			}
-		})
-	}
+	checkStates(t, &core.TLSProvider{RootCAs: ca.pool}, cases, func(t *testing.T, tc stateCase[bool], res core.Result) {
+		if res.Details["address"] != tc.cfg["address"] {
+			t.Errorf("address detail = %v", res.Details["address"])
+		}
+		if res.Details["handshake_ms"] == nil {
+			return
+		}
+		if res.Details["verified"] != tc.extra || res.Details["version"] != "TLS 1.3" || res.Details["cipher"] == "" ||
+			res.Details["subject"] == nil || res.Details["issuer"] == nil || res.Details["not_after"] == nil || res.Details["expires_in"] == nil {
+			t.Errorf("details = %v", res.Details)
+		}
+	})
 }
 
 func TestTLSProviderValidateConfig(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		cfg  map[string]any
-		want string // substring of the error; "": valid
-	}{
-		{"minimal", map[string]any{"address": "db.test:5432"}, ""},
-		{"everything", map[string]any{"address": "127.0.0.1:443", "server_name": "svc.test", "skip_verify": "false", "min_valid": "720h"}, ""},
-		{"missing address", map[string]any{}, "address: is required"},
-		{"no port", map[string]any{"address": "db.test"}, `address: "db.test" is not host:port`},
-		{"bad port", map[string]any{"address": "db.test:https"}, "address: "},
-		{"bad server_name", map[string]any{"address": "db.test:443", "server_name": "https://db.test"}, `server_name: "https://db.test" is not a host name`},
-		{"skip_verify text", map[string]any{"address": "db.test:443", "skip_verify": "perhaps"}, `skip_verify: "perhaps" is not a boolean`},
-		{"min_valid text", map[string]any{"address": "db.test:443", "min_valid": "2 weeks"}, `min_valid: "2 weeks" is not a duration`},
-		{"min_valid negative", map[string]any{"address": "db.test:443", "min_valid": "-1h"}, "min_valid: "},
-		{"http key", map[string]any{"address": "db.test:443", "tls_skip_verify": true}, "tls_skip_verify: unknown key (known keys: address, min_valid, server_name, skip_verify)"},
-	}
 	p := &core.TLSProvider{}
-	for _, tc := range tests {
-		wantConfigError(t, p, tc.name, core.Component{Name: "cert", Provider: "tls", Config: tc.cfg}, tc.want)
-	}
+	wantConfigErrors(t, p, core.Component{Name: "cert", Provider: "tls"}, []configCase{
+		{"minimal", map[string]any{"address": "db.test:5432"}, nil},
+		{"everything", map[string]any{"address": "127.0.0.1:443", "server_name": "svc.test", "skip_verify": "false", "min_valid": "720h"}, nil},
+		{"missing address", map[string]any{}, []string{"address: is required"}},
+		{"no port", map[string]any{"address": "db.test"}, []string{`address: "db.test" is not host:port`}},
+		{"bad port", map[string]any{"address": "db.test:https"}, []string{"address: "}},
+		{"bad server_name", map[string]any{"address": "db.test:443", "server_name": "https://db.test"}, []string{`server_name: "https://db.test" is not a host name`}},
+		{"skip_verify text", map[string]any{"address": "db.test:443", "skip_verify": "perhaps"}, []string{`skip_verify: "perhaps" is not a boolean`}},
+		{"min_valid text", map[string]any{"address": "db.test:443", "min_valid": "2 weeks"}, []string{`min_valid: "2 weeks" is not a duration`}},
+		{"min_valid negative", map[string]any{"address": "db.test:443", "min_valid": "-1h"}, []string{"min_valid: "}},
+		{"http key", map[string]any{"address": "db.test:443", "tls_skip_verify": true}, []string{"tls_skip_verify: unknown key (known keys: address, min_valid, server_name, skip_verify)"}},
+	})
 	res := p.Check(t.Context(), core.Component{Name: "cert", Config: map[string]any{"address": 5}})
 	if res.State != core.StateUnknown || !strings.Contains(res.Message, "invalid config: config.address") {
 		t.Errorf("invalid config at check time: %s %q", res.State, res.Message)

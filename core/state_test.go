@@ -31,7 +31,6 @@ func TestStateStringAndJSON(t *testing.T) {
 }
 
 func TestWorst(t *testing.T) {
-	U, Up, Deg, Down := core.StateUnknown, core.StateUp, core.StateDegraded, core.StateDown
 	tests := []struct {
 		in   []core.State
 		want core.State

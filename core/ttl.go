@@ -73,10 +73,7 @@ type ttlProvider struct{ e *Engine }
 func (p ttlProvider) Name() string { return TTLProviderName }
 
 // ValidateConfig requires ttl in [MinTTL, MaxTTL].
-func (p ttlProvider) ValidateConfig(c Component) error {
-	_, err := parseTTL(c.Config)
-	return err
-}
+func (p ttlProvider) ValidateConfig(c Component) error { return validateParsed(c, parseTTL) }
 
 // Check is Down when the last report (or the component's addition, when
 // none came yet) is older than the ttl; otherwise it says "fresh", which
@@ -84,7 +81,7 @@ func (p ttlProvider) ValidateConfig(c Component) error {
 func (p ttlProvider) Check(_ context.Context, c Component) Result {
 	ttl, err := parseTTL(c.Config)
 	if err != nil {
-		return Result{State: StateUnknown, Message: "invalid config: " + confkit.Prefix("config", err).Error(), Err: err}
+		return invalidConfig(err)
 	}
 	e := p.e
 	e.mu.Lock()

@@ -14,27 +14,17 @@ import (
 // slowProvider takes delay per check and records how many of its calls
 // overlap at most.
 type slowProvider struct {
-	delay    time.Duration
-	cur, max atomic.Int64
-	calls    atomic.Int64
+	inFlight
+	delay time.Duration
+	calls atomic.Int64
 }
 
 func (p *slowProvider) Name() string { return "slow" }
 
 func (p *slowProvider) Check(ctx context.Context, c core.Component) core.Result {
 	p.calls.Add(1)
-	n := p.cur.Add(1)
-	defer p.cur.Add(-1)
-	for {
-		m := p.max.Load()
-		if n <= m || p.max.CompareAndSwap(m, n) {
-			break
-		}
-	}
-	select {
-	case <-time.After(p.delay):
-	case <-ctx.Done():
-	}
+	defer p.enter(c.Name)()
+	sleep(ctx, p.delay)
 	return core.Result{State: core.StateUp}
 }
 
@@ -77,7 +67,7 @@ func TestUpdateDuringSlowCheckDoesNotOverlap(t *testing.T) {
 	if err := e.ForceCheck(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if m := p.max.Load(); m != 1 {
+	if m, _ := p.peaks(); m != 1 {
 		t.Fatalf("%d provider calls of one component overlapped (%d calls)", m, p.calls.Load())
 	}
 	cs, _ := e.Snapshot().Get("db")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core/client"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 func server(t *testing.T, code int, ctype, body string) *httptest.Server {
@@ -100,26 +101,11 @@ func TestRunning(t *testing.T) {
 		t.Fatalf("another server: %s %v", occ, err)
 	}
 	// Accepts, speaks no HTTP.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		conn, err := ln.Accept()
-		if err == nil {
-			<-time.After(time.Second)
-			conn.Close()
-		}
-	}()
-	if occ, _, err := c.Running(ctx, ln.Addr().String()); occ != client.Other || err == nil {
+	if occ, _, err := c.Running(ctx, testnet.Serve(t, testnet.WaitForClient)); occ != client.Other || err == nil {
 		t.Fatalf("silent listener: %s %v", occ, err)
 	}
-	ln.Close()
-	<-done
-	// Nothing listens: the port of the closed listener.
-	if occ, _, err := c.Running(ctx, ln.Addr().String()); occ != client.Free || err != nil {
+	// Nothing listens: a port just freed.
+	if occ, _, err := c.Running(ctx, net.JoinHostPort("127.0.0.1", testnet.ClosedPort(t))); occ != client.Free || err != nil {
 		t.Fatalf("closed port: %s %v", occ, err)
 	}
 	if occ, _, err := c.Running(ctx, "ftp://x"); occ != client.Unknown || err == nil {

@@ -83,17 +83,22 @@ func Unknown(m map[string]any, known ...string) []*FieldError {
 
 // String returns the text of key (numbers and booleans in their usual
 // form), or def when absent.
-func (r *Reader) String(key, def string) string {
+func (r *Reader) String(key, def string) string { return get(r, key, def, String) }
+
+// get returns parse of key's value, or def when key is absent or parse
+// fails (the error recorded as key's problem): the shape of every getter
+// of one value.
+func get[T any](r *Reader, key string, def T, parse func(any) (T, error)) T {
 	v, ok := r.Value(key)
 	if !ok {
 		return def
 	}
-	s, err := String(v)
+	x, err := parse(v)
 	if err != nil {
 		r.Fail(key, err)
 		return def
 	}
-	return s
+	return x
 }
 
 // RequiredString returns the text of key, which must be set and not
@@ -117,56 +122,29 @@ func (r *Reader) RequiredString(key, what string) string {
 // Int returns the integer value of key, which must be in [lo, hi], or def
 // when absent.
 func (r *Reader) Int(key string, def, lo, hi int64) int64 {
-	v, ok := r.Value(key)
-	if !ok {
-		return def
-	}
-	n, err := IntIn(v, lo, hi)
-	if err != nil {
-		r.Fail(key, err)
-		return def
-	}
-	return n
+	return get(r, key, def, func(v any) (int64, error) { return IntIn(v, lo, hi) })
 }
 
 // Bool returns the boolean value of key, or def when absent.
-func (r *Reader) Bool(key string, def bool) bool {
-	v, ok := r.Value(key)
-	if !ok {
-		return def
-	}
-	b, err := Bool(v)
-	if err != nil {
-		r.Fail(key, err)
-		return def
-	}
-	return b
-}
+func (r *Reader) Bool(key string, def bool) bool { return get(r, key, def, Bool) }
 
 // Duration returns the duration value of key, which must be in [lo, hi]
 // (hi <= 0: no upper bound), or def when absent.
 func (r *Reader) Duration(key string, def, lo, hi time.Duration) time.Duration {
-	v, ok := r.Value(key)
-	if !ok {
-		return def
-	}
-	d, err := Duration(v)
-	if err != nil {
-		r.Fail(key, err)
-		return def
-	}
-	switch {
-	case hi > 0 && (d < lo || d > hi):
-		r.Fail(key, Problem(ErrRange, "%s is out of range [%s, %s]", Literal(v), lo, hi))
-		return def
-	case d < 0 && lo == 0:
-		r.Fail(key, Problem(ErrRange, "%s must not be negative", Literal(v)))
-		return def
-	case d < lo:
-		r.Fail(key, Problem(ErrRange, "%s must be at least %s", Literal(v), lo))
-		return def
-	}
-	return d
+	return get(r, key, def, func(v any) (time.Duration, error) {
+		d, err := Duration(v)
+		switch {
+		case err != nil:
+			return 0, err
+		case hi > 0 && (d < lo || d > hi):
+			return 0, Problem(ErrRange, "%s is out of range [%s, %s]", Literal(v), lo, hi)
+		case d < 0 && lo == 0:
+			return 0, Problem(ErrRange, "%s must not be negative", Literal(v))
+		case d < lo:
+			return 0, Problem(ErrRange, "%s must be at least %s", Literal(v), lo)
+		}
+		return d, nil
+	})
 }
 
 // Strings returns the list of strings of key (one string is split on
@@ -205,18 +183,7 @@ func (r *Reader) StringMap(key string) map[string]string {
 // AnyMap returns the map of key as it is, its keys not checked, or nil
 // when absent. A map with non-string keys (some YAML decoders) is
 // converted.
-func (r *Reader) AnyMap(key string) map[string]any {
-	v, ok := r.Value(key)
-	if !ok {
-		return nil
-	}
-	m, err := Map(v)
-	if err != nil {
-		r.Fail(key, err)
-		return nil
-	}
-	return m
-}
+func (r *Reader) AnyMap(key string) map[string]any { return get(r, key, nil, Map) }
 
 // Object returns a reader of the map of key, reporting keys outside known
 // (when any are given). An absent key reads as an empty map.

@@ -124,14 +124,5 @@ func parseStatusRange(s, whole string) (StatusRange, error) {
 
 // StatusSet returns the status set of key, or def when absent.
 func (r *Reader) StatusSet(key string, def StatusSet) StatusSet {
-	v, ok := r.Value(key)
-	if !ok {
-		return def
-	}
-	s, err := ParseStatusSet(v)
-	if err != nil {
-		r.Fail(key, err)
-		return def
-	}
-	return s
+	return get(r, key, def, ParseStatusSet)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -87,26 +88,10 @@ func exactInt(v any) (string, bool) {
 // an ErrRange error quoting it.
 func Int(v any) (int64, error) {
 	switch x := v.(type) {
-	case int:
-		return int64(x), nil
-	case int8:
-		return int64(x), nil
-	case int16:
-		return int64(x), nil
-	case int32:
-		return int64(x), nil
-	case int64:
-		return x, nil
-	case uint8:
-		return int64(x), nil
-	case uint16:
-		return int64(x), nil
-	case uint32:
-		return int64(x), nil
-	case uint:
-		return uintToInt(uint64(x))
-	case uint64:
-		return uintToInt(x)
+	case int, int8, int16, int32, int64:
+		return reflect.ValueOf(x).Int(), nil
+	case uint, uint8, uint16, uint32, uint64:
+		return uintToInt(reflect.ValueOf(x).Uint())
 	case float32:
 		return floatToInt(float64(x), v)
 	case float64:

@@ -2,9 +2,7 @@ package grpchealth_test
 
 import (
 	"context"
-	"errors"
 	"net"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/grpchealth"
 )
 
@@ -23,31 +22,20 @@ type fixture struct {
 	adapter *grpchealth.Adapter
 	addr    string
 	client  healthpb.HealthClient
-	fail    map[string]*atomic.Bool
+	results *coretest.Provider
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	e, err := core.New(core.WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{engine: e, fail: map[string]*atomic.Bool{}}
+	e, results := coretest.NewEngine(t) // stopped after the cleanup below
+	f := &fixture{engine: e, results: results}
 	for _, c := range []core.Component{
-		{Name: "db"},
-		{Name: "cache", Groups: []string{"readiness", "extras"}},
-		{Name: "heart", Groups: []string{"liveness"}},
+		coretest.Manual("db"),
+		coretest.Manual("cache", "readiness", "extras"),
+		coretest.Manual("heart", "liveness"),
 	} {
-		c.Interval, c.Fall, c.Rise = time.Hour, 1, 1
-		b := new(atomic.Bool)
-		f.fail[c.Name] = b
-		err := e.AddFunc(context.Background(), c, func(context.Context) error {
-			if b.Load() {
-				return errors.New("boom")
-			}
-			return nil
-		})
-		if err != nil {
+		c.Fall, c.Rise = 1, 1
+		if err := e.Add(context.Background(), c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -75,7 +63,6 @@ func newFixture(t *testing.T) *fixture {
 		_ = conn.Close()
 		srv.Stop()
 		<-served
-		_ = e.Stop(context.Background())
 	})
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -111,7 +98,11 @@ func (f *fixture) want(t *testing.T, service string, st healthpb.HealthCheckResp
 
 func (f *fixture) set(t *testing.T, component string, failing bool) {
 	t.Helper()
-	f.fail[component].Store(failing)
+	st := core.StateUp
+	if failing {
+		st = core.StateDown
+	}
+	f.results.SetState(component, st)
 	if _, err := f.engine.Check(context.Background(), component); err != nil {
 		t.Fatal(err)
 	}

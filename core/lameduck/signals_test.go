@@ -27,9 +27,7 @@ func TestSecondSignalEndsPeriod(t *testing.T) {
 		Logger:     log,
 	})
 
-	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
-		t.Fatal(err)
-	}
+	kill(t, syscall.SIGUSR1)
 	coretest.Eventually(t, waitLimit, "the signal starts the lame duck", r.InLameDuck)
 	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 	if res := get(a.freshClient(), a.url+"/ready"); res.status != http.StatusServiceUnavailable {
@@ -41,16 +39,7 @@ func TestSecondSignalEndsPeriod(t *testing.T) {
 	if !pending(run) {
 		t.Fatal("Run returned after the first signal")
 	}
-	start := time.Now()
-	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(t, run, "Run after the second signal"); err != nil {
-		t.Errorf("Run = %v", err)
-	}
-	if took := time.Since(start); took > 15*time.Second {
-		t.Errorf("Run took %s after the second signal, want the 30 s period cut short", took)
-	}
+	signalEndsPeriod(t, syscall.SIGUSR2, run, "Run")
 	for _, want := range []string{"reason=\"signal user defined signal 1\"", "second signal: ending the lame-duck period now", "reason=\"second signal\""} {
 		if !logs.Contains(want) {
 			t.Errorf("log lacks %q", want)
@@ -71,9 +60,7 @@ func TestShutdownJoinsSignal(t *testing.T) {
 		OnStopped:  []func(context.Context) error{func(context.Context) error { stops.Add(1); return errors.New("engine stop failed") }},
 		Logger:     log,
 	})
-	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
-		t.Fatal(err)
-	}
+	kill(t, syscall.SIGUSR1)
 	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -99,24 +86,13 @@ func TestShutdownJoinsSignal(t *testing.T) {
 // one does.
 func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
 	run, shut, logs := stoppingOnSIGUSR1(t)
-	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
-		t.Fatal(err)
-	}
+	kill(t, syscall.SIGUSR1)
 	coretest.Eventually(t, waitLimit, "the first signal is seen", func() bool { return logs.Contains("taken for the one that caused it") })
 	time.Sleep(200 * time.Millisecond)
 	if !pending(shut) {
 		t.Fatal("the signal that caused Shutdown ended the period")
 	}
-	start := time.Now()
-	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(t, shut, "Shutdown after the second signal"); err != nil {
-		t.Errorf("Shutdown = %v", err)
-	}
-	if took := time.Since(start); took > 15*time.Second {
-		t.Errorf("Shutdown took %s after the second signal", took)
-	}
+	signalEndsPeriod(t, syscall.SIGUSR1, shut, "Shutdown")
 	wait(t, run, "Run")
 }
 
@@ -125,9 +101,7 @@ func TestShutdownThenTwoSignalsEndPeriod(t *testing.T) {
 func TestShutdownThenLateSignalEndsPeriod(t *testing.T) {
 	run, shut, logs := stoppingOnSIGUSR1(t)
 	time.Sleep(lameduck.SameSignalWindow + 100*time.Millisecond)
-	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
-		t.Fatal(err)
-	}
+	kill(t, syscall.SIGUSR1)
 	if err := wait(t, shut, "Shutdown after a late signal"); err != nil {
 		t.Errorf("Shutdown = %v", err)
 	}
@@ -154,4 +128,27 @@ func stoppingOnSIGUSR1(t *testing.T) (run, shut <-chan error, logs *logBuffer) {
 	shut = async(func() error { return r.Stop(context.Background()) })
 	coretest.Eventually(t, waitLimit, "the period starts", func() bool { return logs.Contains("serving through the lame-duck period") })
 	return run, shut, logs
+}
+
+// kill sends sig to this process.
+func kill(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if err := syscall.Kill(os.Getpid(), sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// signalEndsPeriod sends sig, a second signal, and fails the test unless
+// done (what: a pending Run or Shutdown) then returns nil within 15 s,
+// well before the 30 s period ends.
+func signalEndsPeriod(t *testing.T, sig syscall.Signal, done <-chan error, what string) {
+	t.Helper()
+	start := time.Now()
+	kill(t, sig)
+	if err := wait(t, done, what+" after the second signal"); err != nil {
+		t.Errorf("%s = %v", what, err)
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("%s took %s after the second signal, want the 30 s period cut short", what, took)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/core/internal/backoff"
 )
 
 // Defaults applied to zero fields of Config and Webhook.
@@ -161,9 +162,5 @@ func (c Config) withDefaults() Config {
 
 // backoff is the wait before retry number attempt (1-based).
 func (c Config) backoff(attempt int) time.Duration {
-	b := c.Backoff
-	for i := 1; i < attempt && b < c.MaxBackoff; i++ {
-		b *= 2
-	}
-	return min(b, c.MaxBackoff)
+	return backoff.Exponential(c.Backoff, c.MaxBackoff, attempt)
 }
