@@ -51,6 +51,7 @@ type entry struct {
 type runState struct {
 	mu     sync.Mutex
 	flight *flight
+	last   *flight // the latest that ended, for Run calls that waited
 }
 
 type flight struct {

@@ -149,7 +149,14 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 	fresh := mode == recordNow || mode == recordBatched
 	rs := ent.runs
 	rs.mu.Lock()
-	for rs.flight != nil {
+	for {
+		if l := rs.last; fresh && l != nil && l.ent == ent && !l.started.Before(asked) {
+			rs.mu.Unlock() // a run that started since, ended already
+			return l.result
+		}
+		if rs.flight == nil {
+			break
+		}
 		f := rs.flight
 		rs.mu.Unlock()
 		select {
@@ -174,7 +181,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 	}
 	f.result = res
 	rs.mu.Lock()
-	rs.flight = nil
+	rs.flight, rs.last = nil, f
 	rs.mu.Unlock()
 	close(f.done)
 	return res
