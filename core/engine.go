@@ -141,9 +141,9 @@ func (e *Engine) StoreStats() StoreStats { return e.writer.stats() }
 // happens when a subscriber falls behind.
 func (e *Engine) Subscribe(buffer int) *Subscription { return e.hub.add(buffer) }
 
-// Start loads components from the component store, starts a scheduling loop
-// per component and moves to PhaseServing (PhaseStarting with
-// WithServingGate). It returns at once; ctx only bounds the store read.
+// Start loads components from the component store, starts the scheduler
+// (every component's first check at once) and moves to PhaseServing
+// (PhaseStarting with WithServingGate). It returns at once; ctx only bounds the store read.
 func (e *Engine) Start(ctx context.Context) error {
 	var stored []Component
 	if e.comps != nil {
@@ -209,7 +209,7 @@ func (e *Engine) setPhase(to Phase, from ...Phase) {
 	}
 }
 
-// Stop stops the scheduling loops, waits for running checks (a provider that
+// Stop stops the scheduler, waits for running checks (a provider that
 // ignores its context is waited for until ctx ends), closes providers that
 // implement Closer and closes every subscription. When ctx ends first, Stop
 // returns anyway, with an error wrapping ctx's that names the provider calls
@@ -235,7 +235,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 
 	var errs []error
 	if err := waitGroup(ctx, &e.loops); err != nil {
-		errs = append(errs, fmt.Errorf("core: stop: scheduling loops still running: %w", err))
+		errs = append(errs, fmt.Errorf("core: stop: scheduler still running: %w", err))
 	}
 	if err := waitGroup(ctx, &e.inflight); err != nil {
 		errs = append(errs, fmt.Errorf("core: stop: provider calls still running, abandoned (their providers ignore the context; they end on their own later): %s: %w", strings.Join(e.runningCalls(), ", "), err))
