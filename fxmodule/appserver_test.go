@@ -1,8 +1,6 @@
 package fxmodule_test
 
 import (
-	"context"
-	"net"
 	"net/http"
 	"os"
 	"syscall"
@@ -17,6 +15,7 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // appServer is an app that runs its own echo, from a root fx.Invoke:
@@ -25,20 +24,8 @@ func appServer(t *testing.T, e **echo.Echo) fx.Option {
 	return fx.Options(
 		fx.Provide(newEcho),
 		fx.Invoke(func(lc fx.Lifecycle, ee *echo.Echo, _ *lifecycle.Runtime) error {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				return err
-			}
-			ee.Listener = ln
 			*e = ee
-			lc.Append(fx.Hook{
-				OnStart: func(context.Context) error {
-					go func() { _ = ee.Start("") }()
-					return nil
-				},
-				OnStop: ee.Shutdown,
-			})
-			return nil
+			return serveOwn(lc, ee)
 		}),
 	)
 }
@@ -49,12 +36,7 @@ func connClose(t *testing.T, url string) (int, bool) {
 	t.Helper()
 	c := &http.Client{Timeout: 3 * time.Second}
 	defer c.CloseIdleConnections()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode, resp.Close
+	return testnet.GetConnClose(t, c, url)
 }
 
 // When the app runs its own server, a lame-duck signal makes readiness

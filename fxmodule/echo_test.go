@@ -8,12 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
-
 	"github.com/vitals-go/vitals/core/coretest"
-	"github.com/vitals-go/vitals/fxmodule"
-	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 // get GETs url with an optional bearer token and returns status and body.
@@ -39,8 +34,7 @@ func get(t *testing.T, url, token string) (int, string) {
 // and the service keys.
 func TestRoutesFromConfig(t *testing.T) {
 	var tg toggle
-	var rt *lifecycle.Runtime
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, `
+	rt, app := startApp(t, `
 server: {address: "127.0.0.1:0"}
 health:
   unavailable_status_code: 500
@@ -49,7 +43,7 @@ health:
   service: {id: orders, version: "1.2"}
   paths: {ready: /rdy, health: /alive, jobs: "-", status: /st, aliases: false}
   lameduck: {period: 0s, signals: []}
-`)).RequireStart()
+`, tg.provide("db"))
 	defer app.RequireStop()
 	url := base(t, rt)
 	coretest.Eventually(t, 3*time.Second, "/rdy 200", func() bool { return status(url+"/rdy") == http.StatusOK })
@@ -82,12 +76,11 @@ health:
 func TestStatusPage(t *testing.T) {
 	var tg toggle
 	tg.down.Store(true)
-	var rt *lifecycle.Runtime
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, baseConfig+`
+	rt, app := startApp(t, baseConfig+`
   token: s3cret
   service: {id: orders}
   status: {title: Orders status, refresh: 5s, history: 20}
-`)).RequireStart()
+`, tg.provide("db"))
 	defer app.RequireStop()
 	url := base(t, rt) + "/status"
 	coretest.Eventually(t, 3*time.Second, "db checked", func() bool {

@@ -15,99 +15,119 @@ import (
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
-// With the gate's event logger, /ready stays unavailable until every
-// OnStart hook has returned, whatever the order of the modules.
-func TestReadinessWaitsForTheWholeApp(t *testing.T) {
-	for _, tc := range []struct {
-		name        string
-		vitalsFirst bool
-	}{{"app module first", false}, {"vitals module first", true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			entered, release := make(chan struct{}), make(chan struct{})
-			mods := []fx.Option{blockingStart(entered, release), fxmodule.Module}
-			if tc.vitalsFirst {
-				mods[0], mods[1] = mods[1], mods[0]
-			}
-			var rt *lifecycle.Runtime
-			app := fx.New(append(mods,
-				fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger)),
-				fx.Provide(newEcho),
-				supplyConfig(t, baseConfig),
-				fx.Populate(&rt),
-			)...)
-			if err := app.Err(); err != nil {
-				t.Fatal(err)
-			}
-			started := make(chan error, 1)
-			go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
-			<-entered
-			if tc.vitalsFirst {
-				// Our hook ran: the server listens, /hello answers, /ready must not pass.
-				url := base(t, rt)
-				if got := status(url + "/hello"); got != http.StatusOK {
-					t.Fatalf("/hello = %d while the app starts", got)
-				}
-				never(t, 300*time.Millisecond, "/ready passed while an app OnStart hook was still running", func() bool {
-					return status(url+"/ready") == http.StatusOK
-				})
-				if got := status(url + "/ready"); got != http.StatusServiceUnavailable {
-					t.Errorf("/ready = %d while starting, want 503", got)
-				}
-			} else if rt.Addr() != nil {
-				t.Fatal("the runtime started before the app hook listed before it returned")
-			}
-			close(release)
-			if err := <-started; err != nil {
-				t.Fatal(err)
-			}
-			// fxevent.Started is logged before Start returns: ready at once.
-			if got := status(base(t, rt) + "/ready"); got != http.StatusOK {
-				t.Errorf("/ready = %d after Start returned, want 200", got)
-			}
-			if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
-				t.Fatal(err)
-			}
-		})
+// blockingStart is an app module whose OnStart closes entered, then blocks
+// until release is closed.
+func blockingStart(entered chan<- struct{}, release <-chan struct{}) fx.Option {
+	return fx.Module("app", fx.Invoke(func(lc fx.Lifecycle) { appendBlocking(lc, entered, release) }))
+}
+
+// appendBlocking appends an OnStart hook that closes entered, then blocks
+// until release is closed (or start gives up).
+func appendBlocking(lc fx.Lifecycle, entered chan<- struct{}, release <-chan struct{}) {
+	lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
+		close(entered)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}})
+}
+
+// whileStartBlocks starts app in the background and, once an app OnStart
+// hook has closed entered, runs during; then it closes release. Start must
+// succeed and /ready pass at once (fxevent.Started, or the module's hook,
+// came before Start returned); the app is stopped at the end.
+func whileStartBlocks(t *testing.T, app *fx.App, rt *lifecycle.Runtime, entered <-chan struct{}, release chan<- struct{}, during func()) {
+	t.Helper()
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan error, 1)
+	go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
+	<-entered
+	during()
+	close(release)
+	if err := <-started; err != nil {
+		t.Fatal(err)
+	}
+	if got := status(base(t, rt) + "/ready"); got != http.StatusOK {
+		t.Errorf("/ready = %d after Start returned, want 200", got)
+	}
+	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
+		t.Fatal(err)
 	}
 }
 
-// Without the event logger the gate opens when the module's own hook has
-// started: hooks listed before it are covered, later ones are not. This is
-// the documented limitation; the test pins it down.
-func TestReadinessWithoutEventLoggerFollowsHookOrder(t *testing.T) {
+// heldBack asserts that while an app hook (what) still runs the server
+// answers /hello but /ready does not pass.
+func heldBack(t *testing.T, url, what string) {
+	t.Helper()
+	if got := status(url + "/hello"); got != http.StatusOK {
+		t.Fatalf("/hello = %d while the app starts", got)
+	}
+	never(t, 300*time.Millisecond, "/ready passed while "+what+" was still running", func() bool {
+		return status(url+"/ready") == http.StatusOK
+	})
+	if got := status(url + "/ready"); got != http.StatusServiceUnavailable {
+		t.Errorf("/ready = %d while starting, want 503", got)
+	}
+}
+
+// never asserts that f stays false for d.
+func never(t *testing.T, d time.Duration, what string, f func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if f() {
+			t.Fatalf("%s", what)
+		}
+	}
+}
+
+// /ready stays unavailable until the app has started. With the gate's
+// event logger that is until every OnStart hook has returned, whatever the
+// order of the modules. Without it the gate opens when the module's own
+// hook has started: hooks listed before it are covered, later ones are
+// not. This is the documented limitation; the cases pin it down.
+func TestReadinessFollowsTheApp(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
+		eventLogger bool
 		vitalsFirst bool
-		wantEarly   bool // /ready passes while the app hook still runs
-	}{{"app module first: covered", false, false}, {"vitals module first: not covered", true, true}} {
+		wantEarly   bool // without the event logger: /ready passes while the app hook still runs
+	}{
+		{"event logger, app module first", true, false, false},
+		{"event logger, vitals module first", true, true, false},
+		{"no event logger, app module first: covered", false, false, false},
+		{"no event logger, vitals module first: not covered", false, true, true},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			entered, release := make(chan struct{}), make(chan struct{})
 			mods := []fx.Option{blockingStart(entered, release), fxmodule.Module}
 			if tc.vitalsFirst {
 				mods[0], mods[1] = mods[1], mods[0]
 			}
+			logger := fx.NopLogger
+			if tc.eventLogger {
+				logger = fx.WithLogger(fxmodule.EventLogger(fxevent.NopLogger))
+			}
 			var rt *lifecycle.Runtime
-			app := fx.New(append(mods, fx.NopLogger, fx.Provide(newEcho), supplyConfig(t, baseConfig), fx.Populate(&rt))...)
-			started := make(chan error, 1)
-			go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
-			<-entered
-			if tc.wantEarly {
-				if got := status(base(t, rt) + "/ready"); got != http.StatusOK {
-					t.Errorf("/ready = %d; the limitation changed, update the docs", got)
+			app := fx.New(append(mods, logger, fx.Provide(newEcho), supplyConfig(t, baseConfig), fx.Populate(&rt))...)
+			whileStartBlocks(t, app, rt, entered, release, func() {
+				switch {
+				case !tc.vitalsFirst:
+					if rt.Addr() != nil {
+						t.Fatal("the runtime started before the app hook listed before it returned")
+					}
+				case tc.wantEarly:
+					if got := status(base(t, rt) + "/ready"); got != http.StatusOK {
+						t.Errorf("/ready = %d; the limitation changed, update the docs", got)
+					}
+				default: // our hook ran: the server listens, /hello answers, /ready must not pass
+					heldBack(t, base(t, rt), "an app OnStart hook")
 				}
-			} else if rt.Addr() != nil {
-				t.Fatal("the runtime started before the app hook listed before it returned")
-			}
-			close(release)
-			if err := <-started; err != nil {
-				t.Fatal(err)
-			}
-			if got := status(base(t, rt) + "/ready"); got != http.StatusOK {
-				t.Errorf("/ready = %d after start, want 200", got)
-			}
-			if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
-				t.Fatal(err)
-			}
+			})
 		})
 	}
 }
@@ -190,44 +210,16 @@ func TestOptionsBundleCoversRootInvokes(t *testing.T) {
 	app := fx.New(
 		fxmodule.Options(fxevent.NopLogger),
 		fx.Provide(newEcho),
-		fx.Supply(l.logger()),
+		fx.Supply(l.Logger()),
 		supplyConfig(t, baseConfig),
 		fx.Populate(&rt),
 		fx.Invoke(func(lc fx.Lifecycle, _ *lifecycle.Runtime) { // after Vitals' hook
-			lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
-				close(entered)
-				select {
-				case <-release:
-					return nil
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}})
+			appendBlocking(lc, entered, release)
 		}),
 	)
-	if err := app.Err(); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan error, 1)
-	go func() { started <- app.Start(ctxTimeout(t, 10*time.Second)) }()
-	<-entered
-	url := base(t, rt) // Vitals' hook ran first: the server listens
-	if got := status(url + "/hello"); got != http.StatusOK {
-		t.Fatalf("/hello = %d while the app starts", got)
-	}
-	never(t, 300*time.Millisecond, "/ready passed while a root OnStart hook was still running", func() bool {
-		return status(url+"/ready") == http.StatusOK
+	whileStartBlocks(t, app, rt, entered, release, func() {
+		heldBack(t, base(t, rt), "a root OnStart hook") // Vitals' hook ran first: the server listens
 	})
-	close(release)
-	if err := <-started; err != nil {
-		t.Fatal(err)
-	}
-	if got := status(url + "/ready"); got != http.StatusOK {
-		t.Errorf("/ready = %d after Start returned, want 200", got)
-	}
-	if err := app.Stop(ctxTimeout(t, 10*time.Second)); err != nil {
-		t.Fatal(err)
-	}
 	if strings.Contains(l.String(), "level=WARN") {
 		t.Errorf("a warning with the gate watching:\n%s", l.String())
 	}
@@ -237,7 +229,7 @@ func TestOptionsBundleCoversRootInvokes(t *testing.T) {
 // follow the whole app.
 func TestWarnsWhenTheGateIsNotWatching(t *testing.T) {
 	var l logs
-	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Supply(l.logger()), supplyConfig(t, baseConfig))
+	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Supply(l.Logger()), supplyConfig(t, baseConfig))
 	if err := app.Start(ctxTimeout(t, 10*time.Second)); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package fxmodule_test
 
 import (
 	"context"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/fxmodule"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // health.grpc.address: grpc.health.v1 follows readiness (NOT_SERVING
@@ -23,13 +23,12 @@ import (
 // in the lame duck, and the server is gone after stop.
 func TestGRPCHealth(t *testing.T) {
 	var tg toggle
-	var rt *lifecycle.Runtime
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), tg.provide("db"), fx.Populate(&rt), supplyConfig(t, `
+	rt, app := startApp(t, `
 server: {address: "127.0.0.1:0"}
 health:
   lameduck: {period: 600ms, drain_timeout: 2s, signals: []}
   grpc: {address: "127.0.0.1:0"}
-`)).RequireStart()
+`, tg.provide("db"))
 	addr := rt.GRPCAddr()
 	if addr == nil {
 		t.Fatal("no gRPC address after start")
@@ -98,19 +97,14 @@ health:
 // A gRPC bind error fails start, naming health.grpc.address, and leaves
 // nothing running.
 func TestGRPCBindError(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	var rt *lifecycle.Runtime
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health:
   lameduck: {signals: []}
-  grpc: {address: "`+ln.Addr().String()+`"}
+  grpc: {address: "`+testnet.AcceptAndClose(t)+`"}
 `))
-	err = app.Start(ctxTimeout(t, 5*time.Second))
+	err := app.Start(ctxTimeout(t, 5*time.Second))
 	if err == nil || !strings.Contains(err.Error(), "health.grpc.address:") || !strings.Contains(err.Error(), "address already in use") {
 		t.Fatalf("Start = %v, want a bind error naming health.grpc.address", err)
 	}

@@ -2,22 +2,24 @@ package fxmodule_test
 
 import (
 	"context"
-	"log/slog"
+	"errors"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
 	"go.uber.org/goleak"
 
+	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/coretest"
+	"github.com/vitals-go/vitals/fxmodule"
+	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -33,11 +35,45 @@ health:
 // supplyConfig supplies LoadOptions for a YAML file holding body.
 func supplyConfig(t *testing.T, body string) fx.Option {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "vitals.yaml")
-	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
+	return fx.Supply(&config.LoadOptions{File: testfile.Write(t, "vitals.yaml", body)})
+}
+
+// startApp starts fxmodule.Module with the app's echo (newEcho), the
+// config body and opts, and returns the runtime and the started app.
+func startApp(t *testing.T, body string, opts ...fx.Option) (*lifecycle.Runtime, *fxtest.App) {
+	t.Helper()
+	var rt *lifecycle.Runtime
+	opts = append([]fx.Option{fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, body)}, opts...)
+	return rt, fxtest.New(t, opts...).RequireStart()
+}
+
+// appCheck supplies an app check for the group "vitals.checks".
+func appCheck(c core.Component, f func(context.Context) error) fx.Option {
+	return fx.Supply(fx.Annotate(assemble.Check{Component: c, Func: f}, fx.ResultTags(`group:"vitals.checks"`)))
+}
+
+// refusedDB is an app check "db", run every 50ms, that always fails.
+func refusedDB() fx.Option {
+	return appCheck(core.Component{Name: "db", Interval: 50 * time.Millisecond},
+		func(context.Context) error { return errors.New("connection refused") })
+}
+
+// serveOwn makes e serve on a loopback port of its own from lc's hooks, as
+// an app that runs its own server does.
+func serveOwn(lc fx.Lifecycle, e *echo.Echo) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
 	}
-	return fx.Supply(&config.LoadOptions{File: f})
+	e.Listener = ln
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			go func() { _ = e.Start("") }()
+			return nil
+		},
+		OnStop: e.Shutdown,
+	})
+	return nil
 }
 
 // newEcho is the app's echo, with a fast /hello and a /slow route that
@@ -49,13 +85,9 @@ func newEcho() *echo.Echo {
 	return e
 }
 
-// logs is a concurrency-safe slog sink for asserting the order of steps.
-type logs struct{ coretest.LogBuffer }
-
-func (l *logs) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
-
-// index returns where msg first appears in the logs, -1 when it does not.
-func (l *logs) index(msg string) int { return strings.Index(l.String(), msg) }
+// logs is the tests' concurrency-safe slog sink: Logger() to log to it,
+// Index to assert the order of steps.
+type logs = coretest.LogBuffer
 
 var client = &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 
@@ -77,32 +109,6 @@ func base(t *testing.T, rt *lifecycle.Runtime) string {
 		t.Fatal("runtime has no listener")
 	}
 	return "http://" + a.String()
-}
-
-// never asserts that f stays false for d.
-func never(t *testing.T, d time.Duration, what string, f func() bool) {
-	t.Helper()
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if f() {
-			t.Fatalf("%s", what)
-		}
-	}
-}
-
-// blockingStart is an app module whose OnStart closes entered, then blocks
-// until release is closed.
-func blockingStart(entered chan<- struct{}, release <-chan struct{}) fx.Option {
-	return fx.Module("app", fx.Invoke(func(lc fx.Lifecycle) {
-		lc.Append(fx.Hook{OnStart: func(ctx context.Context) error {
-			close(entered)
-			select {
-			case <-release:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}})
-	}))
 }
 
 // dialable reports whether something listens on addr.

@@ -3,7 +3,6 @@ package fxmodule_test
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -20,8 +19,8 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/core/lameduck"
 	"github.com/vitals-go/vitals/fxmodule"
-	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // Stop: readiness fails at once, the server serves through the period,
@@ -32,7 +31,7 @@ func TestStopRunsTheLameDuckSequence(t *testing.T) {
 	app := fxtest.New(t,
 		fxmodule.Module,
 		fx.Provide(newEcho),
-		fx.Supply(l.logger()),
+		fx.Supply(l.Logger()),
 		supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health: {lameduck: {period: 400ms, drain_timeout: 2s, signals: []}}
@@ -64,7 +63,7 @@ health: {lameduck: {period: 400ms, drain_timeout: 2s, signals: []}}
 	}
 	order := []string{"lame duck: readiness fails", "lameduck: serving through the lame-duck period", "lameduck: drained", "vitals engine stopped"}
 	for i := 1; i < len(order); i++ {
-		if a, b := l.index(order[i-1]), l.index(order[i]); a < 0 || b < 0 || a > b {
+		if a, b := l.Index(order[i-1]), l.Index(order[i]); a < 0 || b < 0 || a > b {
 			t.Errorf("log %q (at %d) should come before %q (at %d):\n%s", order[i-1], a, order[i], b, l.String())
 		}
 	}
@@ -103,15 +102,10 @@ health: {lameduck: {period: 0s, drain_timeout: 100ms, signals: []}}
 
 // A bind error fails start, naming server.address, and leaves nothing running.
 func TestStartBindError(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	var eng *core.Engine
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&eng),
-		supplyConfig(t, "server: {address: \""+ln.Addr().String()+"\"}\nhealth: {lameduck: {signals: []}}"))
-	err = app.Start(ctxTimeout(t, 5*time.Second))
+		supplyConfig(t, "server: {address: \""+testnet.AcceptAndClose(t)+"\"}\nhealth: {lameduck: {signals: []}}"))
+	err := app.Start(ctxTimeout(t, 5*time.Second))
 	if err == nil || !strings.Contains(err.Error(), "server.address:") || !strings.Contains(err.Error(), "address already in use") {
 		t.Fatalf("Start = %v, want a bind error naming server.address", err)
 	}
@@ -125,10 +119,7 @@ func TestStartBindError(t *testing.T) {
 func TestStartWaitForReadyTimeout(t *testing.T) {
 	var rt *lifecycle.Runtime
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
-		fx.Supply(fx.Annotate(assemble.Check{
-			Component: core.Component{Name: "db", Interval: 50 * time.Millisecond},
-			Func:      func(context.Context) error { return errors.New("connection refused") },
-		}, fx.ResultTags(`group:"vitals.checks"`))),
+		refusedDB(),
 		supplyConfig(t, baseConfig+"  wait_for_ready: 300ms\n"))
 	if err := app.Err(); err != nil {
 		t.Fatal(err)
@@ -141,23 +132,13 @@ func TestStartWaitForReadyTimeout(t *testing.T) {
 	if _, ok := nre.NotReady["db"]; !ok {
 		t.Errorf("NotReady = %v, want db", nre.NotReady)
 	}
-	if got := rt.Engine().Phase(); got != core.PhaseStopped {
-		t.Errorf("engine phase = %s after a failed start", got)
-	}
-	if rt.Addr() != nil && dialable(rt.Addr().String()) {
-		t.Error("still listening after a failed start")
-	}
+	nothingRunning(t, rt)
 }
 
 // health.wait_for_ready passes as soon as the readiness group does.
 func TestStartWaitForReadyPasses(t *testing.T) {
-	var rt *lifecycle.Runtime
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
-		fx.Supply(fx.Annotate(assemble.Check{
-			Component: core.Component{Name: "db"},
-			Func:      func(context.Context) error { return nil },
-		}, fx.ResultTags(`group:"vitals.checks"`))),
-		supplyConfig(t, baseConfig+"  wait_for_ready: 5s\n")).RequireStart()
+	rt, app := startApp(t, baseConfig+"  wait_for_ready: 5s\n",
+		appCheck(core.Component{Name: "db"}, func(context.Context) error { return nil }))
 	defer app.RequireStop()
 	if got := rt.Engine().Snapshot().Groups[core.GroupReadiness].State; got != core.StateUp {
 		t.Errorf("readiness group = %s right after start, want up", got)
@@ -188,12 +169,10 @@ health: {lameduck: {period: 10s, signals: []}}
 	if took := time.Since(begin); took > 5*time.Second {
 		t.Errorf("failed start took %s: a lame-duck period ran although readiness never opened", took)
 	}
-	if got := rt.Engine().Phase(); got != core.PhaseStopped {
-		t.Errorf("engine phase = %s after a failed start", got)
+	if rt.Addr() == nil {
+		t.Fatal("the module's server never bound server.address")
 	}
-	if dialable(rt.Addr().String()) {
-		t.Error("still listening after a failed start")
-	}
+	nothingRunning(t, rt)
 }
 
 // When the app runs its own server (no server.address), the module's stop
@@ -202,19 +181,7 @@ health: {lameduck: {period: 10s, signals: []}}
 func TestAppRunsItsOwnServer(t *testing.T) {
 	appEcho := func(lc fx.Lifecycle) (*echo.Echo, error) {
 		e := newEcho()
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		e.Listener = ln
-		lc.Append(fx.Hook{
-			OnStart: func(context.Context) error {
-				go func() { _ = e.Start("") }()
-				return nil
-			},
-			OnStop: e.Shutdown,
-		})
-		return e, nil
+		return e, serveOwn(lc, e)
 	}
 	var e *echo.Echo
 	var rt *lifecycle.Runtime
@@ -264,11 +231,10 @@ func TestWithoutEcho(t *testing.T) {
 // module runs and asks the app to stop (fx.Shutdowner): readiness fails at
 // once, and app.Wait reports the stop.
 func TestLameDuckSignalStopsTheApp(t *testing.T) {
-	var rt *lifecycle.Runtime
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, `
+	rt, app := startApp(t, `
 server: {address: "127.0.0.1:0"}
 health: {lameduck: {period: 300ms, signals: [SIGUSR1]}}
-`)).RequireStart()
+`)
 	url := base(t, rt)
 	wait := app.Wait()
 	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
@@ -294,10 +260,7 @@ health: {lameduck: {period: 300ms, signals: [SIGUSR1]}}
 func TestSignalDuringWaitForReady(t *testing.T) {
 	var rt *lifecycle.Runtime
 	app := fx.New(fx.NopLogger, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt),
-		fx.Supply(fx.Annotate(assemble.Check{
-			Component: core.Component{Name: "db", Interval: 50 * time.Millisecond},
-			Func:      func(context.Context) error { return errors.New("connection refused") },
-		}, fx.ResultTags(`group:"vitals.checks"`))),
+		refusedDB(),
 		supplyConfig(t, `
 server: {address: "127.0.0.1:0"}
 health: {wait_for_ready: 20s, lameduck: {period: 5s, drain_timeout: 1s, signals: [SIGUSR2]}}
@@ -320,10 +283,17 @@ health: {wait_for_ready: 20s, lameduck: {period: 5s, drain_timeout: 1s, signals:
 	if took := time.Since(begin); took > 10*time.Second {
 		t.Errorf("start took %s: the signal did not end the wait", took)
 	}
+	nothingRunning(t, rt)
+}
+
+// nothingRunning asserts that after a failed start the engine has stopped
+// and the server, if it had bound its address, no longer listens.
+func nothingRunning(t *testing.T, rt *lifecycle.Runtime) {
+	t.Helper()
 	if got := rt.Engine().Phase(); got != core.PhaseStopped {
 		t.Errorf("engine phase = %s after a failed start", got)
 	}
-	if dialable(rt.Addr().String()) {
+	if a := rt.Addr(); a != nil && dialable(a.String()) {
 		t.Error("still listening after a failed start")
 	}
 }

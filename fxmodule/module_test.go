@@ -42,9 +42,7 @@ func TestBadConfigFailsNew(t *testing.T) {
 			[]string{`health.paths.status: "/healthz" is already used by health.paths.aliases`}},
 		{"server without echo", `server: {address: "127.0.0.1:0"}`, nil,
 			[]string{`server.address: "127.0.0.1:0" is set but the app provides no *echo.Echo`}},
-		{"bad app check", "", []fx.Option{fx.Supply(fx.Annotate(
-			assemble.Check{Component: core.Component{Name: "bad name"}, Func: func(context.Context) error { return nil }},
-			fx.ResultTags(`group:"vitals.checks"`)))},
+		{"bad app check", "", []fx.Option{appCheck(core.Component{Name: "bad name"}, func(context.Context) error { return nil })},
 			[]string{`vitals.checks[0].name: "bad name" must be`}},
 		{"provider name taken", "", []fx.Option{fx.Supply(fx.Annotate(
 			core.CheckerFunc(func(context.Context) error { return nil }).Provider("wasm"),

@@ -30,7 +30,7 @@ func TestNotifyWebhook(t *testing.T) {
 
 	var l logs
 	var tg toggle
-	app := fxtest.New(t, fxmodule.Module, tg.provide("db"), fx.Supply(l.logger()), supplyConfig(t, `
+	app := fxtest.New(t, fxmodule.Module, tg.provide("db"), fx.Supply(l.Logger()), supplyConfig(t, `
 health:
   lameduck: {period: 0s, signals: []}
   service: {id: orders}
@@ -52,7 +52,7 @@ health:
 	}
 	coretest.Eventually(t, 3*time.Second, "the failing webhook retried", func() bool { return failed.Load() >= 2 })
 	app.RequireStop()
-	if i, j := l.index("vitals engine stopped"), l.index("vitals: notifier stopped"); i < 0 || j < 0 || i > j {
+	if i, j := l.Index("vitals engine stopped"), l.Index("vitals: notifier stopped"); i < 0 || j < 0 || i > j {
 		t.Errorf("the notifier should stop after the engine:\n%s", l.String())
 	}
 }
@@ -73,7 +73,7 @@ func TestNotifyHangingWebhookStop(t *testing.T) {
 	defer close(release)
 	var l logs
 	var tg toggle
-	app := fxtest.New(t, fxmodule.Module, tg.provide("db"), fx.Supply(l.logger()), supplyConfig(t, `
+	app := fxtest.New(t, fxmodule.Module, tg.provide("db"), fx.Supply(l.Logger()), supplyConfig(t, `
 health:
   lameduck: {period: 0s, drain_timeout: 300ms, signals: []}
   notify: {webhooks: [{url: "`+hang.URL+`", timeout: 1m}]}
@@ -86,7 +86,7 @@ health:
 	if took := time.Since(begin); took > 3*time.Second {
 		t.Errorf("stop took %s with a hanging webhook", took)
 	}
-	if l.index("vitals: notifier stopped before delivering everything") < 0 {
+	if l.Index("vitals: notifier stopped before delivering everything") < 0 {
 		t.Errorf("no warning about the undelivered notification:\n%s", l.String())
 	}
 }

@@ -6,10 +6,8 @@ import (
 	"testing"
 
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/fxmodule"
-	"github.com/vitals-go/vitals/fxmodule/lifecycle"
 )
 
 const (
@@ -19,8 +17,7 @@ const (
 
 func pprofApp(t *testing.T, health string) string {
 	t.Helper()
-	var rt *lifecycle.Runtime
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt), supplyConfig(t, baseConfig+health)).RequireStart()
+	rt, app := startApp(t, baseConfig+health)
 	t.Cleanup(app.RequireStop)
 	return base(t, rt)
 }

@@ -5,22 +5,17 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/core/confkit"
-	"github.com/vitals-go/vitals/fxmodule"
-	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
-	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
 // planted is a secret no surface may print.
@@ -29,11 +24,7 @@ const planted = "pl4nted-s3cret-7f3a"
 // plantSecret writes planted to a file and returns the file's path.
 func plantSecret(t *testing.T) string {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "secret")
-	if err := os.WriteFile(f, []byte(planted+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return testfile.Write(t, "secret", planted+"\n")
 }
 
 // A secret resolved from ${file:PATH} is used by the check (the request
@@ -44,22 +35,15 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	secret := plantSecret(t)
 
 	// Load errors that would quote the value.
-	f := filepath.Join(t.TempDir(), "bad.yaml")
 	bad := "health: {interval: '${file:" + secret + "}', checks: [{name: a, provider: tcp, timeout: 'x${file:" + secret + "}'}]}"
-	if err := os.WriteFile(f, []byte(bad), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	_, err := config.Load(config.LoadOptions{File: f})
+	_, err := config.Load(config.LoadOptions{File: testfile.Write(t, "bad.yaml", bad)})
 	if err == nil || strings.Contains(err.Error(), planted) || !strings.Contains(err.Error(), `health.interval: "[redacted]" is not a duration`) {
 		t.Errorf("load error = %v", err)
 	}
 	if len(confkit.Fields(err)) != 2 {
 		t.Errorf("load error lost its structure: %v", err)
 	}
-	f2 := filepath.Join(t.TempDir(), "missing.yaml")
-	if err := os.WriteFile(f2, []byte("health: {token: '${env:VITALS_TEST_NOT_SET_ANYWHERE}'}"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	f2 := testfile.Write(t, "missing.yaml", "health: {token: '${env:VITALS_TEST_NOT_SET_ANYWHERE}'}")
 	if _, err := config.Load(config.LoadOptions{File: f2}); err == nil ||
 		!strings.Contains(err.Error(), "health.token: ${env:VITALS_TEST_NOT_SET_ANYWHERE}: the environment variable VITALS_TEST_NOT_SET_ANYWHERE is not set") {
 		t.Errorf("missing variable: %v", err)
@@ -76,22 +60,18 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}))
 	defer up.Close()
 	var l logs
-	var rt *lifecycle.Runtime
-	var eng *core.Engine
 	// An app's own check that puts the secret in its error.
-	leaky := fx.Supply(fx.Annotate(assemble.Check{
-		Component: core.Component{Name: "leaky", Interval: time.Hour},
-		Func:      func(context.Context) error { return core.Degraded(errors.New("token " + planted + " rejected")) },
-	}, fx.ResultTags(`group:"vitals.checks"`)))
-	app := fxtest.New(t, fxmodule.Module, fx.Provide(newEcho), fx.Populate(&rt, &eng), fx.Supply(l.logger()), leaky,
-		supplyConfig(t, baseConfig+`
+	leaky := appCheck(core.Component{Name: "leaky", Interval: time.Hour},
+		func(context.Context) error { return core.Degraded(errors.New("token " + planted + " rejected")) })
+	rt, app := startApp(t, baseConfig+`
   details: always
   token: "${file:`+secret+`}"
   checks:
     - name: upstream
       provider: http
       config: {url: "`+up.URL+`/${file:`+secret+`}", expect_body: "${file:`+secret+`}", headers: {X-Key: "${file:`+secret+`}"}}
-`)).RequireStart()
+`, fx.Supply(l.Logger()), leaky)
+	eng := rt.Engine()
 	if err := eng.ForceCheck(ctxTimeout(t, 5*time.Second)); err != nil {
 		t.Fatal(err)
 	}

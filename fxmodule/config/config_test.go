@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,16 +14,26 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/confkit"
 	"github.com/vitals-go/vitals/core/notify"
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
+// writeFile writes a config file, vitals.yaml, holding body.
 func writeFile(t *testing.T, body string) string {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "vitals.yaml")
-	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
+	return testfile.Write(t, "vitals.yaml", body)
+}
+
+// koanfOf returns a koanf holding the flat keys of m, as an app's own
+// koanf would.
+func koanfOf(t *testing.T, m map[string]any) *koanf.Koanf {
+	t.Helper()
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(m, "."), nil); err != nil {
 		t.Fatal(err)
 	}
-	return f
+	return k
 }
 
 func environ(vars ...string) func() []string { return func() []string { return vars } }
@@ -337,15 +346,12 @@ func TestLoadBadYAML(t *testing.T) {
 }
 
 func TestFromKoanf(t *testing.T) {
-	k := koanf.New(".")
-	if err := k.Load(confmap.Provider(map[string]any{
+	k := koanfOf(t, map[string]any{
 		"server.address":  "127.0.0.1:0",
 		"server.port":     8080, // the app's own key
 		"db.dsn":          "postgres://",
 		"health.interval": "2s",
-	}, "."), nil); err != nil {
-		t.Fatal(err)
-	}
+	})
 	cfg, err := FromKoanf(k)
 	if err != nil {
 		t.Fatal(err)
@@ -400,5 +406,40 @@ func TestComponentError(t *testing.T) {
 	}
 	if err := ComponentError("health.checks[1]", errors.New("no field")); fmt.Sprint(err) != "health.checks[1]: no field" {
 		t.Errorf("plain error: %v", err)
+	}
+}
+
+// Vitals' own keys follow the providers' rule (confkit): text is parsed,
+// and a bad value is an error of the same kind a provider reports.
+func TestDecodeKinds(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		v    any
+		kind confkit.Kind // "" for none
+	}{
+		{"health.status.history", "8", ""},
+		{"health.status.history", "many", confkit.ErrType},
+		{"health.status.history", 1.5, confkit.ErrType},
+		{"health.status.history", "99999999999999999999", confkit.ErrRange},
+		{"health.interval", "5s", ""},
+		{"health.interval", "5 sec", confkit.ErrType},
+		{"health.interval", "-1s", confkit.ErrRange},
+		{"health.paths.aliases", "false", ""},
+		{"health.paths.aliases", "maybe", confkit.ErrType},
+		{"health.token", 1234, ""},
+		{"health.token", map[string]any{}, confkit.ErrType},
+		{"health.lameduk", 1, confkit.ErrUnknownKey},
+	} {
+		_, err := Load(LoadOptions{Defaults: map[string]any{tc.key: tc.v}})
+		if tc.kind == "" {
+			if err != nil {
+				t.Errorf("%s = %#v: %v", tc.key, tc.v, err)
+			}
+			continue
+		}
+		fields := confkit.Fields(err)
+		if len(fields) != 1 || fields[0].Path != tc.key || !errors.Is(err, tc.kind) {
+			t.Errorf("%s = %#v: %v, want one %q error", tc.key, tc.v, err, tc.kind)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vitals-go/vitals/core/confkit"
+	"github.com/vitals-go/vitals/internal/errlist"
 )
 
 // EnvPrefix starts the environment variables Load reads. After it, "__"
@@ -93,19 +94,8 @@ func lookupEnv(environ func() []string) func(string) (string, bool) {
 	}
 }
 
-func flatten(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []error{err}
-}
+// flatten lists the problems in a loader's joined errors.
+func flatten(err error) []error { return errlist.Leaves(err) }
 
 // underAny reports whether key is one of keys or below one of them.
 func underAny(key string, keys []string) bool {

@@ -4,9 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/knadh/koanf/providers/confmap"
-	"github.com/knadh/koanf/v2"
 )
 
 // Addresses that net.SplitHostPort accepts but no server can listen on
@@ -47,16 +44,12 @@ func TestServerAddressesAccepted(t *testing.T) {
 
 // An app's koanf carries its own server.* keys beside Vitals' ones.
 func TestFromKoanfServerKeys(t *testing.T) {
-	k := koanf.New(".")
-	if err := k.Load(confmap.Provider(map[string]any{
+	cfg, err := FromKoanf(koanfOf(t, map[string]any{
 		"server.address":             "127.0.0.1:0",
 		"server.port":                8080, // the app's own key
 		"server.read_header_timeout": "3s",
 		"server.max_connections":     500,
-	}, "."), nil); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := FromKoanf(k)
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,9 @@ package lifecycle_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,16 +16,14 @@ import (
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
 	"github.com/vitals-go/vitals/fxmodule/lifecycle"
+	"github.com/vitals-go/vitals/internal/testfile"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // load loads a YAML config file holding body, as a net/http app would.
 func load(t *testing.T, body string) *config.Config {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "vitals.yaml")
-	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.LoadOptions{File: f})
+	cfg, err := config.Load(config.LoadOptions{File: testfile.Write(t, "vitals.yaml", body)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,12 +59,21 @@ func app(t *testing.T, cfg *config.Config, opts ...lifecycle.Option) (*lifecycle
 // the answer said "Connection: close".
 func get(t *testing.T, c *http.Client, url string) (int, bool) {
 	t.Helper()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Fatal(err)
+	return testnet.GetConnClose(t, c, url)
+}
+
+// returned waits for Run's result: nil, within 10s; what says what did
+// not happen otherwise.
+func returned(t *testing.T, done <-chan error, what string) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal(what)
 	}
-	resp.Body.Close()
-	return resp.StatusCode, resp.Close
 }
 
 // A net/http app that runs its own server, configured from YAML, without
@@ -78,7 +83,7 @@ func get(t *testing.T, c *http.Client, url string) (int, bool) {
 func TestNetHTTPAppConnectionClose(t *testing.T) {
 	cfg := load(t, "health:\n  lameduck: {period: 1s, drain_timeout: 1s, signals: []}\n")
 	var logs syncBuffer
-	rt, mux := app(t, cfg, lifecycle.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	rt, mux := app(t, cfg, lifecycle.WithLogger(logs.Logger()))
 	srv := httptest.NewServer(rt.ConnectionClose(mux))
 	defer srv.Close()
 	c := srv.Client()
@@ -139,14 +144,7 @@ func TestNetHTTPRun(t *testing.T) {
 		t.Errorf("ReadHeaderTimeout = %s, want server.read_header_timeout %s", srv.ReadHeaderTimeout, cfg.Server.ReadHeaderTimeout)
 	}
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after its context ended")
-	}
+	returned(t, done, "Run did not return after its context ended")
 	if _, err := c.Get(url + "/hello"); err == nil {
 		t.Error("the server still answers after Run returned")
 	}
@@ -189,12 +187,5 @@ func TestNetHTTPRunUntilSignal(t *testing.T) {
 	if code, closed := get(t, c, srv.URL+"/hello"); code != http.StatusOK || !closed {
 		t.Errorf("/hello in the period = %d, Connection: close %v; want 200 and close", code, closed)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after the signal's period")
-	}
+	returned(t, done, "Run did not return after the signal's period")
 }

@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -75,9 +76,7 @@ func (o *ownServer) run(ctx context.Context) error {
 	o.mu.Lock()
 	ln := o.ln
 	o.mu.Unlock()
-	r.mu.Lock()
-	g := r.grpc
-	r.mu.Unlock()
+	g, _ := r.running()
 	o.limitsOnce.Do(func() { o.applyServerLimits(o.server) })
 	srv := lameduck.HTTPServer(o.server, ln)
 	var run lameduck.Server = srv
@@ -185,21 +184,11 @@ func (o *ownServer) lameDuckConfig() lameduck.Config {
 func (o *ownServer) applyServerLimits(srv *http.Server) {
 	r := o.rt
 	c := r.cfg.Server
-	if srv.ReadHeaderTimeout == 0 {
-		srv.ReadHeaderTimeout = c.ReadHeaderTimeout
-	}
-	if srv.IdleTimeout == 0 {
-		srv.IdleTimeout = c.IdleTimeout
-	}
-	if srv.ReadTimeout == 0 {
-		srv.ReadTimeout = c.ReadTimeout
-	}
-	if srv.WriteTimeout == 0 {
-		srv.WriteTimeout = c.WriteTimeout
-	}
-	if srv.MaxHeaderBytes == 0 {
-		srv.MaxHeaderBytes = c.MaxHeaderBytes
-	}
+	srv.ReadHeaderTimeout = cmp.Or(srv.ReadHeaderTimeout, c.ReadHeaderTimeout)
+	srv.IdleTimeout = cmp.Or(srv.IdleTimeout, c.IdleTimeout)
+	srv.ReadTimeout = cmp.Or(srv.ReadTimeout, c.ReadTimeout)
+	srv.WriteTimeout = cmp.Or(srv.WriteTimeout, c.WriteTimeout)
+	srv.MaxHeaderBytes = cmp.Or(srv.MaxHeaderBytes, c.MaxHeaderBytes)
 	if c.MaxConnections > 0 {
 		srv.ConnContext = markOverCap(srv.ConnContext)
 		srv.Handler = limitHandler(srv.Handler, r.healthPaths())

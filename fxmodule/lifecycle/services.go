@@ -169,12 +169,18 @@ func (r *Runtime) startServices() error {
 	return nil
 }
 
+// running returns the gRPC health server and the services of the current
+// start; either is nil when there is none.
+func (r *Runtime) running() (*grpcServer, *services) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.grpc, r.svc
+}
+
 // stopGRPC shuts the gRPC health server down (see grpcServer.Shutdown)
 // within the drain timeout, if it is still running.
 func (r *Runtime) stopGRPC(ctx context.Context) error {
-	r.mu.Lock()
-	g := r.grpc
-	r.mu.Unlock()
+	g, _ := r.running()
 	if g == nil {
 		return nil
 	}
@@ -189,9 +195,7 @@ func (r *Runtime) stopGRPC(ctx context.Context) error {
 // gives up on are logged, not returned: a dead webhook must not fail
 // every stop.
 func (r *Runtime) stopServices(ctx context.Context) error {
-	r.mu.Lock()
-	svc := r.svc
-	r.mu.Unlock()
+	_, svc := r.running()
 	if svc == nil {
 		return nil
 	}

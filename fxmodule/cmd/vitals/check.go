@@ -31,13 +31,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	timeout := c.flags.Duration("timeout", 2*time.Second, "give up after this long (exit 2)")
 	token := c.flags.String("token", "", "bearer token (health.token) that lets the answer include details; @FILE reads it from FILE")
 	verbose := c.flags.BoolP("verbose", "v", false, "also print the body when healthy")
-	rest, code, ok := c.parse(args, 1)
+	u, code, ok := c.parseTarget(args, "URL")
 	if !ok {
 		return code
-	}
-	u, err := client.ParseTarget(rest[0], "/health")
-	if err != nil {
-		return c.usageError("bad URL: %v", err)
 	}
 	tok, err := bearer(*token)
 	if err != nil {

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
 const (
@@ -127,10 +127,7 @@ func TestCheckToken(t *testing.T) {
 	defer srv.Close()
 	expect(t, vitals(t, nil, "check", srv.URL+"/health"), 1, []string{"401 Unauthorized", "unauthorized"}, nil)
 	expect(t, vitals(t, nil, "check", "--token", "s3cret", srv.URL+"/health"), 0, nil, nil)
-	file := filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(file, []byte("s3cret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := testfile.Write(t, "token", "s3cret\n")
 	expect(t, vitals(t, nil, "check", "--token", "@"+file, srv.URL+"/health"), 0, nil, nil)
 	expect(t, vitals(t, nil, "check", "--token", "@"+file+".missing", srv.URL+"/health"), 2, nil, []string{"--token", "no such file"})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/internal/errlist"
 )
 
 const configUsage = `Usage: vitals config validate [flags] FILE
@@ -62,7 +63,7 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		problems := leaves(err)
+		problems := errlist.Leaves(err)
 		fmt.Fprintf(stdout, "%s: invalid, %d problem(s):\n", file, len(problems))
 		for _, p := range problems {
 			fmt.Fprintf(stdout, "  %v\n", p)

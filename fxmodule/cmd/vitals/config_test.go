@@ -1,20 +1,17 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vitals-go/vitals/internal/testfile"
 )
 
 // writeConfig writes a config file; {wasm} stands for testdata/wasm.
 func writeConfig(t *testing.T, text string) string {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "vitals.yaml")
-	if err := os.WriteFile(file, []byte(strings.ReplaceAll(text, "{wasm}", wasmDir)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return file
+	return testfile.Write(t, "vitals.yaml", strings.ReplaceAll(text, "{wasm}", wasmDir))
 }
 
 const goodConfig = `

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 
@@ -16,6 +17,22 @@ const (
 	maxLines     = 20
 	maxLineBytes = 200
 )
+
+// parseTarget parses the arguments of a command that takes one address or
+// URL (client.ParseTarget; an empty path means /health); what names it in
+// the usage error ("URL", "address"). When it returns false the command
+// ends with code (see parse).
+func (c *cli) parseTarget(args []string, what string) (u *url.URL, code int, ok bool) {
+	rest, code, ok := c.parse(args, 1)
+	if !ok {
+		return nil, code, false
+	}
+	u, err := client.ParseTarget(rest[0], "/health")
+	if err != nil {
+		return nil, c.usageError("bad %s: %v", what, err), false
+	}
+	return u, 0, true
+}
 
 // bearer returns the bearer token given as T or @FILE.
 func bearer(token string) (string, error) {

@@ -17,6 +17,7 @@ import (
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/fxmodule/assemble"
 	"github.com/vitals-go/vitals/fxmodule/config"
+	"github.com/vitals-go/vitals/internal/errlist"
 	"github.com/vitals-go/vitals/wasmprobe"
 )
 
@@ -92,7 +93,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		scfg, err := config.Load(config.LoadOptions{File: *serverConfig, Env: *env})
 		if err != nil {
 			fmt.Fprintf(stderr, "vitals probe run: --server-config %s is invalid:\n", *serverConfig)
-			for _, e := range leaves(err) {
+			for _, e := range errlist.Leaves(err) {
 				fmt.Fprintf(stderr, "  %v\n", e)
 			}
 			return exitError
@@ -120,7 +121,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	if err := p.ValidateConfig(comp); err != nil {
 		fmt.Fprintf(stderr, "vitals probe run: cannot load the probe:\n")
-		for _, e := range leaves(err) {
+		for _, e := range errlist.Leaves(err) {
 			fmt.Fprintf(stderr, "  %v\n", e)
 		}
 		return exitError
@@ -284,18 +285,6 @@ func componentConfig(file, config string, allow []string) (map[string]any, error
 		cfg[wasmprobe.KeyAllow] = list
 	}
 	return cfg, nil
-}
-
-// leaves flattens joined errors, one problem a line.
-func leaves(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, leaves(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
 
 // round keeps durations readable: 3 significant digits or so.

@@ -36,13 +36,9 @@ Examples:
 func runRunning(args []string, stdout, stderr io.Writer) int {
 	c := newCLI("running", runningUsage, stdout, stderr)
 	timeout := c.flags.Duration("timeout", 2*time.Second, "wait this long for an answer")
-	rest, code, ok := c.parse(args, 1)
+	u, code, ok := c.parseTarget(args, "address")
 	if !ok {
 		return code
-	}
-	u, err := client.ParseTarget(rest[0], "/health")
-	if err != nil {
-		return c.usageError("bad address: %v", err)
 	}
 	occ, resp, err := (&client.Client{Timeout: *timeout, MaxBody: maxBody}).Running(context.Background(), u.String())
 	switch {
