@@ -27,9 +27,18 @@ type entry struct {
 	reported time.Time
 	pushed   bool // whether reported is a RecordResult's
 
-	stop     chan struct{} // closed to end the scheduling loop
+	stop     chan struct{} // closed when the component is no longer scheduled
 	stopOnce sync.Once
-	looping  bool
+
+	// Scheduling (schedule.go): sched is set once the entry is scheduled
+	// (under Engine.mu); due, seq and index are guarded by sched.mu;
+	// attempt is the worker's that holds the entry.
+	sched   *scheduler
+	due     time.Time
+	seq     uint64
+	index   int       // in sched.queue; -1 when not queued
+	attempt int       // start-up retries made
+	slot    time.Time // of the next check, before jitter (nextDue)
 
 	// runs is shared by the entries that replace one another through
 	// Update, so that never two provider calls of one component overlap.
@@ -42,18 +51,31 @@ type entry struct {
 type runState struct {
 	mu     sync.Mutex
 	flight *flight
+	last   *flight // the latest that ended, for Run calls that waited
 }
 
 type flight struct {
-	ent    *entry // the definition being checked
-	done   chan struct{}
-	result Result
+	ent     *entry    // the definition being checked
+	started time.Time // when the run began, before any wait for the bound
+	done    chan struct{}
+	result  Result // what the run returns, recorded
+
+	// The provider call, written by its goroutine before called is
+	// closed; an abandoned call writes it when it ends, unread.
+	called chan struct{}
+	call   Result
 }
 
-func (ent *entry) stopLoop() { ent.stopOnce.Do(func() { close(ent.stop) }) }
+// stopLoop ends ent's scheduled checks; Engine.mu must be held.
+func (ent *entry) stopLoop() {
+	ent.stopOnce.Do(func() { close(ent.stop) })
+	if ent.sched != nil {
+		ent.sched.remove(ent)
+	}
+}
 
 func newEntry(c Component, now time.Time) *entry {
-	ent := &entry{comp: c, probe: c.Clone(), stop: make(chan struct{}), runs: &runState{}, reported: now}
+	ent := &entry{comp: c, probe: c.Clone(), stop: make(chan struct{}), index: -1, runs: &runState{}, reported: now}
 	ent.status = &ComponentStatus{Component: c, Result: Result{Component: c.Name}}
 	if c.StartUp {
 		ent.status.Result.State = StateUp

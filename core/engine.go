@@ -27,7 +27,7 @@ type Engine struct {
 	funcMu   sync.Mutex // serializes AddFunc and Remove around func providers
 	hub      hub
 	snap     atomic.Pointer[Snapshot]
-	loops    sync.WaitGroup // scheduling loops
+	loops    sync.WaitGroup // the scheduler's goroutines
 	inflight sync.WaitGroup // provider calls, abandoned ones included
 	callsMu  sync.Mutex
 	calls    map[string]string // component name: provider of its running call
@@ -44,6 +44,7 @@ type Engine struct {
 	phase     Phase
 	runCtx    context.Context
 	cancel    context.CancelFunc
+	sched     *scheduler    // nil until Start
 	changed   chan struct{} // closed and replaced on every publication
 	counts    counters      // for Stats
 }
@@ -140,9 +141,9 @@ func (e *Engine) StoreStats() StoreStats { return e.writer.stats() }
 // happens when a subscriber falls behind.
 func (e *Engine) Subscribe(buffer int) *Subscription { return e.hub.add(buffer) }
 
-// Start loads components from the component store, starts a scheduling loop
-// per component and moves to PhaseServing (PhaseStarting with
-// WithServingGate). It returns at once; ctx only bounds the store read.
+// Start loads components from the component store, starts the scheduler
+// (every component's first check at once) and moves to PhaseServing
+// (PhaseStarting with WithServingGate). It returns at once; ctx only bounds the store read.
 func (e *Engine) Start(ctx context.Context) error {
 	var stored []Component
 	if e.comps != nil {
@@ -170,6 +171,9 @@ func (e *Engine) Start(ctx context.Context) error {
 		return fmt.Errorf("core: start: engine is %s, not idle", e.phase)
 	}
 	e.runCtx, e.cancel = context.WithCancel(context.Background())
+	e.sched = newScheduler(e, e.runCtx)
+	e.loops.Add(1)
+	go e.sched.dispatch()
 	e.phase = PhaseServing
 	if e.set.servingGate {
 		e.phase = PhaseStarting
@@ -205,7 +209,7 @@ func (e *Engine) setPhase(to Phase, from ...Phase) {
 	}
 }
 
-// Stop stops the scheduling loops, waits for running checks (a provider that
+// Stop stops the scheduler, waits for running checks (a provider that
 // ignores its context is waited for until ctx ends), closes providers that
 // implement Closer and closes every subscription. When ctx ends first, Stop
 // returns anyway, with an error wrapping ctx's that names the provider calls
@@ -231,7 +235,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 
 	var errs []error
 	if err := waitGroup(ctx, &e.loops); err != nil {
-		errs = append(errs, fmt.Errorf("core: stop: scheduling loops still running: %w", err))
+		errs = append(errs, fmt.Errorf("core: stop: scheduler still running: %w", err))
 	}
 	if err := waitGroup(ctx, &e.inflight); err != nil {
 		errs = append(errs, fmt.Errorf("core: stop: provider calls still running, abandoned (their providers ignore the context; they end on their own later): %s: %w", strings.Join(e.runningCalls(), ", "), err))

@@ -9,15 +9,14 @@ import (
 	"time"
 )
 
-// startLoopLocked starts ent's scheduling loop if the engine is running;
-// e.mu must be held.
+// startLoopLocked schedules ent's checks if the engine is running; e.mu
+// must be held.
 func (e *Engine) startLoopLocked(ent *entry) {
-	if e.runCtx == nil || e.phase == PhaseStopped || ent.looping {
+	if e.sched == nil || e.phase == PhaseStopped || ent.sched != nil {
 		return
 	}
-	ent.looping = true
-	e.loops.Add(1)
-	go e.loop(e.runCtx, ent)
+	ent.sched = e.sched
+	e.sched.add(ent, time.Now().Add(e.firstDelay(ent.comp.Interval)))
 }
 
 // jittered spreads d by ±jitter.
@@ -38,57 +37,64 @@ func (e *Engine) firstDelay(interval time.Duration) time.Duration {
 	return time.Duration(rand.Int64N(int64(min(interval, time.Second)/10) + 1))
 }
 
-// loop checks ent on its interval until the engine stops or ent is removed
-// or replaced. The first check comes after a short random delay so that
-// components added together do not all fire in the same instant.
-func (e *Engine) loop(ctx context.Context, ent *entry) {
-	defer e.loops.Done()
-	timer := time.NewTimer(e.firstDelay(ent.comp.Interval))
-	defer timer.Stop()
-	attempt := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ent.stop:
-			return
-		case <-timer.C:
+// scheduled runs ent's scheduled check that was due at ent.due and
+// returns when the next one is due; ok is false when the engine is
+// stopping. See nextDue; the first checks of a component that fails them
+// are start-up retries (see WithRetry), each its backoff after the
+// previous one started.
+func (e *Engine) scheduled(ctx context.Context, ent *entry) (next time.Time, ok bool) {
+	if e.retrying(ent, ent.attempt) {
+		res := e.run(ctx, ent, recordNone)
+		if callerEnded(ctx, res) {
+			return time.Time{}, false
 		}
-		next := e.jittered(ent.comp.Interval)
-		var res Result
-		if e.retrying(ent, attempt) {
-			res = e.run(ctx, ent, recordNone)
-			if callerEnded(ctx, res) {
-				return
+		if res.Observed != StateUp && ent.attempt < e.set.retry.MaxRetries {
+			ent.attempt++
+			backoff := e.set.retry.backoff(ent.attempt)
+			if f := e.set.retry.OnRetry; f != nil {
+				f(ent.comp.Name, ent.attempt, backoff, res)
 			}
-			if res.Observed != StateUp && attempt < e.set.retry.MaxRetries {
-				attempt++
-				next = e.set.retry.backoff(attempt)
-				if f := e.set.retry.OnRetry; f != nil {
-					f(ent.comp.Name, attempt, next, res)
-				}
-				e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", attempt, "backoff", next, "state", res.Observed.String(), "message", res.Message)
-			} else {
-				// The retries were failures in a row: they count toward fall.
-				e.mu.Lock()
-				ent.fails = max(ent.fails, attempt)
-				e.mu.Unlock()
-				e.record(ent, res, recordLoop)
-				attempt = e.set.retry.MaxRetries + 1
+			e.log.Info("vitals start-up retry", "component", ent.comp.Name, "attempt", ent.attempt, "backoff", backoff, "state", res.Observed.String(), "message", res.Message)
+			began := res.Time
+			if began.IsZero() {
+				began = time.Now()
 			}
-		} else {
-			res = e.run(ctx, ent, recordLoop)
+			return began.Add(backoff), true
 		}
-		// The next check starts next after this one's provider call
-		// started (Check.Time): neither its duration nor its wait for the
-		// concurrency bound add up, and a burst of checks that had to
-		// queue keeps, the next time, the spread the queue gave it. After
-		// it ended when it took longer than that.
-		if took := time.Since(res.Time); !res.Time.IsZero() && took < next {
-			next -= took
-		}
-		timer.Reset(next)
+		// The retries were failures in a row: they count toward fall.
+		e.mu.Lock()
+		ent.fails = max(ent.fails, ent.attempt)
+		e.mu.Unlock()
+		e.record(ent, res, recordLoop)
+		ent.attempt = e.set.retry.MaxRetries + 1
+	} else if res := e.run(ctx, ent, recordLoop); callerEnded(ctx, res) {
+		return time.Time{}, false
 	}
+	return e.nextDue(ent, time.Now()), true
+}
+
+// nextDue is when ent's next scheduled check is due, now being the end of
+// its last. Each component has a slot in its interval, chosen at random
+// when its first check is done (its second check is due between half an
+// interval and an interval and a half after its first), and its checks
+// are due at that slot, an interval apart, whatever their start waited
+// for or their duration: so the checks of many components added together
+// (at start, jitter 0) run spread evenly over the interval from their
+// second on, rather than all at once every interval, and each
+// component's checks stay an interval apart. A check that ran past its
+// next slot skips the slots it missed (no burst to catch up). Jitter, if
+// any, moves each check around its slot. See DESIGN.md, "The scheduler".
+func (e *Engine) nextDue(ent *entry, now time.Time) time.Time {
+	iv := ent.comp.Interval
+	if ent.slot.IsZero() {
+		ent.slot = ent.due.Add(iv/2 + rand.N(iv))
+	} else {
+		ent.slot = ent.slot.Add(iv)
+	}
+	if late := now.Sub(ent.slot); late > 0 {
+		ent.slot = ent.slot.Add((late/iv + 1) * iv)
+	}
+	return ent.slot.Add(e.jittered(iv) - iv)
 }
 
 // retrying reports whether ent is still in its start-up retry phase.
@@ -129,21 +135,33 @@ const MaxResultStaleness = 100 * time.Millisecond
 const publishGap = 5 * time.Millisecond
 
 // run checks ent once, joining a run already in flight rather than starting
-// a second one, and records the result as mode says. A failure that comes
-// with the caller's ctx ended (Run or ForceCheck canceled, the engine
+// a second one, and records the result as mode says. Run and RunAll
+// (recordNow, recordBatched) join only a run that started once they were
+// called: one that started before may not see what changed since (a
+// dependency back up, a fix deployed), so they wait for it to end and then
+// check again, or join whichever run started meanwhile. A failure that
+// comes with the caller's ctx ended (Run or ForceCheck canceled, the engine
 // stopping) is returned but not recorded: it says nothing about the
-// component. A run in flight of the
-// definition ent replaced (Update) is waited for, not joined: ent's own
-// definition is checked after it.
+// component. A run in flight of the definition ent replaced (Update) is
+// waited for, not joined: ent's own definition is checked after it.
 func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
+	asked := time.Now()
+	fresh := mode == recordNow || mode == recordBatched
 	rs := ent.runs
 	rs.mu.Lock()
-	for rs.flight != nil {
+	for {
+		if l := rs.last; fresh && l != nil && l.ent == ent && !l.started.Before(asked) {
+			rs.mu.Unlock() // a run that started since, ended already
+			return l.result
+		}
+		if rs.flight == nil {
+			break
+		}
 		f := rs.flight
 		rs.mu.Unlock()
 		select {
 		case <-f.done:
-			if f.ent == ent {
+			if f.ent == ent && (!fresh || !f.started.Before(asked)) {
 				return f.result
 			}
 		case <-ctx.Done():
@@ -151,11 +169,11 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 		}
 		rs.mu.Lock()
 	}
-	f := &flight{ent: ent, done: make(chan struct{})}
+	f := &flight{ent: ent, started: time.Now(), done: make(chan struct{})}
 	rs.flight = f
 	rs.mu.Unlock()
 
-	res := e.execute(ctx, ent)
+	res := e.execute(ctx, ent, f)
 	if cur, fresh := e.ttlFresh(ent, res); fresh {
 		res = cur // a TTL component's pushed result stands
 	} else if mode != recordNone && !callerEnded(ctx, res) {
@@ -163,7 +181,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 	}
 	f.result = res
 	rs.mu.Lock()
-	rs.flight = nil
+	rs.flight, rs.last = nil, f
 	rs.mu.Unlock()
 	close(f.done)
 	return res
@@ -190,7 +208,7 @@ func (e *Engine) interrupted(c Component, start time.Time, err error) Result {
 // that name report that it is still busy instead of stacking up calls, even
 // after the component was removed and added again: hung calls are bounded
 // by the number of names.
-func (e *Engine) execute(ctx context.Context, ent *entry) Result {
+func (e *Engine) execute(ctx context.Context, ent *entry, f *flight) Result {
 	c := ent.comp
 	select {
 	case e.sem <- struct{}{}:
@@ -212,23 +230,25 @@ func (e *Engine) execute(ctx context.Context, ent *entry) Result {
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	out := make(chan Result, 1)
+	f.called = make(chan struct{})
 	e.inflight.Add(1)
 	go func() {
 		defer e.inflight.Done()
-		r := e.callProvider(cctx, p, ent.probe)
+		f.call = e.callProvider(cctx, p, ent.probe)
 		// Not busy before the result is out: a run that follows this one at
 		// once must not find the component still busy.
 		e.callEnded(key)
-		out <- r
+		close(f.called)
 	}()
 	var res Result
 	select {
-	case res = <-out:
+	case <-f.called:
+		res = f.call
 	case <-cctx.Done():
 		grace := time.NewTimer(e.set.timeoutGrace)
 		select {
-		case res = <-out:
+		case <-f.called:
+			res = f.call
 		case <-grace.C:
 			res = e.interrupted(c, start, cctx.Err())
 		}

@@ -24,7 +24,7 @@ type SyncResult struct {
 	// Removed are the components that are no longer wanted.
 	Removed []string
 	// Unchanged are the components whose definition is the same: nothing
-	// about them changes, their scheduling loop included.
+	// about them changes, their scheduled checks included.
 	Unchanged []string
 }
 
@@ -40,7 +40,7 @@ func (r SyncResult) Changed() bool {
 // compared with the engine's after defaults are applied:
 //
 //   - the same definition: left alone, state, counters, history and
-//     scheduling loop included;
+//     scheduled checks included;
 //   - another definition with the same provider (its config, interval,
 //     fall/rise, groups changed): updated as Update does, keeping its
 //     published state, fall/rise counters and history, and checked again

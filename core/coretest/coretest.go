@@ -53,7 +53,7 @@ func NewEngine(t testing.TB, opts ...core.Option) (*core.Engine, *Provider) {
 
 // Manual returns a component of the scripted provider that does not run on
 // its own within a test (an hour's interval, a second's timeout): the test
-// drives its checks with Engine.Run or ForceCheck. Fall and rise are left
+// drives its checks with Engine.Check or ForceCheck. Fall and rise are left
 // to the engine's defaults.
 func Manual(name string, groups ...string) core.Component {
 	return core.Component{Name: name, Provider: ProviderName, Interval: time.Hour, Timeout: time.Second, Groups: groups}

@@ -1,0 +1,100 @@
+package core
+
+import (
+	"container/heap"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestNextDueKeepsASlot: the second check is due in [first + interval/2,
+// first + 3/2 interval), at a slot that spreads components over the
+// interval; from there every check is due an interval after the previous
+// one's slot, whatever the check waited for or took, and one that ran past
+// its slots skips them.
+func TestNextDueKeepsASlot(t *testing.T) {
+	e, err := New(WithJitter(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const iv = 10 * time.Second
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var seconds []time.Duration
+	for range 1000 {
+		ent := newEntry(Component{Name: "c", Interval: iv}, t0)
+		ent.due = t0
+		second := e.nextDue(ent, t0.Add(3*time.Millisecond))
+		if off := second.Sub(t0); off < iv/2 || off >= iv*3/2 {
+			t.Fatalf("second check due %v after the first, want in [%v, %v)", off, iv/2, iv*3/2)
+		}
+		seconds = append(seconds, second.Sub(t0))
+
+		// Started 40ms late and took 2s: the next is still an interval on.
+		ent.due = second
+		if third := e.nextDue(ent, second.Add(2040*time.Millisecond)); third != second.Add(iv) {
+			t.Fatalf("third due %v after the second, want %v", third.Sub(second), iv)
+		}
+		// A check that ended 25s past its slot skips the two it missed.
+		ent.due = second.Add(iv)
+		if fourth := e.nextDue(ent, second.Add(iv+25*time.Second)); fourth != second.Add(4*iv) {
+			t.Fatalf("after an overrun: due %v after the second, want %v", fourth.Sub(second), 4*iv)
+		}
+	}
+	slices.Sort(seconds)
+	// 1000 components' slots cover the interval: no burst from the second
+	// round on.
+	if lo, hi := seconds[0], seconds[len(seconds)-1]; lo > iv/2+iv/10 || hi < iv*3/2-iv/10 {
+		t.Errorf("slots of 1000 components span %v..%v, want most of %v..%v", lo, hi, iv/2, iv*3/2)
+	}
+}
+
+// TestNextDueJitterAroundTheSlot: jitter moves each check around its slot
+// without moving the slot.
+func TestNextDueJitterAroundTheSlot(t *testing.T) {
+	e, err := New(WithJitter(0.2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const iv = 10 * time.Second
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ent := newEntry(Component{Name: "c", Interval: iv}, t0)
+	ent.due = t0
+	e.nextDue(ent, t0)
+	for i := range 200 {
+		slot := ent.slot
+		got := e.nextDue(ent, slot)
+		if ent.slot != slot.Add(iv) {
+			t.Fatalf("round %d: slot moved by %v, want %v", i, ent.slot.Sub(slot), iv)
+		}
+		if d := got.Sub(ent.slot); d < -iv/5 || d > iv/5 {
+			t.Fatalf("round %d: due %v from its slot, want within ±%v", i, d, iv/5)
+		}
+	}
+}
+
+// TestDueQueueOrder: earliest due first; equal dues in the order the
+// components were first scheduled, every time; a removed one is gone.
+func TestDueQueueOrder(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var q dueQueue
+	ents := make([]*entry, 6)
+	for i := range ents {
+		ents[i] = newEntry(Component{Name: string(rune('a' + i))}, t0)
+		ents[i].seq = uint64(len(ents) - i) // f first, a last on ties
+		ents[i].due = t0
+		heap.Push(&q, ents[i])
+	}
+	ents[2].due = t0.Add(-time.Second) // c is due first
+	heap.Fix(&q, ents[2].index)
+	heap.Remove(&q, ents[4].index) // e is removed
+	if ents[4].index != -1 {
+		t.Fatalf("removed entry keeps index %d", ents[4].index)
+	}
+	var got string
+	for q.Len() > 0 {
+		got += heap.Pop(&q).(*entry).comp.Name
+	}
+	if got != "cfdba" {
+		t.Fatalf("popped %q, want %q", got, "cfdba")
+	}
+}
