@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -157,10 +158,11 @@ func (c *Client) get(ctx context.Context, u *url.URL) (resp *Response, connected
 		Proxy: nil, // health endpoints are reached directly: a proxy would answer for them
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			conn, err := d.DialContext(ctx, network, addr)
-			if err == nil {
-				connected = true
+			if err != nil {
+				return nil, err
 			}
-			return conn, err
+			connected = true
+			return &askFirst{Conn: conn, asked: make(chan struct{})}, nil
 		},
 		DisableKeepAlives: true,
 	}
@@ -259,4 +261,32 @@ func (c *Client) Running(ctx context.Context, target string) (Occupancy, *Respon
 		return Vitals, resp, nil
 	}
 	return Other, resp, nil
+}
+
+// askFirst is a connection whose reads wait for the request to be written.
+// A server that speaks first (SSH, SMTP, a database) would otherwise have
+// its greeting read before the request, which net/http reports as an
+// "unsolicited response" (logged through the standard logger) and a
+// meaningless error; read after the request, the greeting is a malformed
+// HTTP response, which says what happened.
+type askFirst struct {
+	net.Conn
+	once  sync.Once
+	asked chan struct{} // closed after the first write, or on Close
+}
+
+func (c *askFirst) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	c.once.Do(func() { close(c.asked) })
+	return n, err
+}
+
+func (c *askFirst) Read(b []byte) (int, error) {
+	<-c.asked
+	return c.Conn.Read(b)
+}
+
+func (c *askFirst) Close() error {
+	c.once.Do(func() { close(c.asked) })
+	return c.Conn.Close()
 }

@@ -113,6 +113,24 @@ func TestRunning(t *testing.T) {
 	}
 }
 
+// TestRunningServerSpeaksFirst: a server that greets before the request
+// (SSH) is another protocol, reported as such, every time: its greeting is
+// not read before the request goes out (which net/http would take for an
+// "unsolicited response" with a meaningless error).
+func TestRunningServerSpeaksFirst(t *testing.T) {
+	ssh := testnet.Serve(t, func(c net.Conn) {
+		fmt.Fprint(c, "SSH-2.0-OpenSSH_9.2\r\n")
+		_, _ = c.Read(make([]byte, 4096))
+	})
+	c := &client.Client{Timeout: 2 * time.Second}
+	for i := range 30 {
+		occ, _, err := c.Running(context.Background(), ssh)
+		if occ != client.Other || err == nil || !strings.Contains(err.Error(), "malformed HTTP") {
+			t.Fatalf("try %d: %s %v, want other, a malformed HTTP response", i, occ, err)
+		}
+	}
+}
+
 func TestParseTarget(t *testing.T) {
 	for in, want := range map[string]string{
 		"8080":                      "http://localhost:8080/health",
