@@ -336,6 +336,21 @@ func (e *Engine) changes() <-chan struct{} {
 // missed between the two, though several may be seen as one.
 func (e *Engine) Changed() <-chan struct{} { return e.changes() }
 
+// Watch calls f with the current snapshot, then again after each
+// publication, until ctx ends; several publications while f runs are seen
+// as one, the latest. f runs on Watch's goroutine.
+func (e *Engine) Watch(ctx context.Context, f func(*Snapshot)) {
+	for {
+		changed := e.changes()
+		f(e.Snapshot())
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
 // prefixed puts "core: " before an option's error, before each of them when
 // the option names several (one per field).
 func prefixed(err error) error {

@@ -44,8 +44,8 @@ type Adapter struct {
 	mu    sync.Mutex // guards known
 	known map[string]healthpb.HealthCheckResponse_ServingStatus
 	runs  sync.WaitGroup
-	quit  chan struct{}
-	once  sync.Once
+	done  context.Context    // canceled by Shutdown
+	quit  context.CancelFunc // cancels done
 }
 
 // New returns an adapter for e, already holding the statuses of e's
@@ -55,8 +55,8 @@ func New(e *core.Engine) *Adapter {
 		engine: e,
 		srv:    health.NewServer(),
 		known:  map[string]healthpb.HealthCheckResponse_ServingStatus{},
-		quit:   make(chan struct{}),
 	}
+	a.done, a.quit = context.WithCancel(context.Background())
 	a.sync(e.Snapshot())
 	return a
 }
@@ -73,29 +73,18 @@ func (a *Adapter) Server() *health.Server { return a.srv }
 func (a *Adapter) Run(ctx context.Context) {
 	a.runs.Add(1)
 	defer a.runs.Done()
-	a.follow(ctx)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(a.done, cancel)()
+	a.engine.Watch(ctx, a.sync)
 }
 
 // Shutdown ends Run, waits for it and turns every service NOT_SERVING for
 // good, as health.Server.Shutdown does. It is safe to call more than once.
 func (a *Adapter) Shutdown() {
-	a.once.Do(func() { close(a.quit) })
+	a.quit()
 	a.runs.Wait()
 	a.srv.Shutdown()
-}
-
-func (a *Adapter) follow(ctx context.Context) {
-	for {
-		changed := a.engine.Changed()
-		a.sync(a.engine.Snapshot())
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return
-		case <-a.quit:
-			return
-		}
-	}
 }
 
 // sync sets the status of every service name from s, and SERVICE_UNKNOWN

@@ -10,17 +10,7 @@ import (
 
 // Run counts results until ctx ends. Gauges work without it; they need
 // no goroutine.
-func (m *Metrics) Run(ctx context.Context) {
-	for {
-		changed := m.engine.Changed()
-		m.observe(m.engine.Snapshot())
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return
-		}
-	}
-}
+func (m *Metrics) Run(ctx context.Context) { m.engine.Watch(ctx, m.observe) }
 
 // observe counts every component result of s not seen before, and forgets
 // the components s no longer has.
