@@ -185,9 +185,7 @@ func (e *Engine) AddFunc(ctx context.Context, c Component, f CheckerFunc) error 
 		return fmt.Errorf("core: component %q: %w", c.Name, confkit.Errorf("name", "already exists"))
 	}
 	c.Provider = funcProviderPrefix + c.Name
-	e.provMu.Lock()
-	e.provs[c.Provider] = f.Provider(c.Provider)
-	e.provMu.Unlock()
+	e.provs.add(c.Provider, f.Provider(c.Provider)) // free: the name is c's
 	if err := e.Add(ctx, c); err != nil {
 		if _, added := e.lookup(c.Name); !added {
 			e.dropFuncProvider(c.Name)
@@ -199,9 +197,7 @@ func (e *Engine) AddFunc(ctx context.Context, c Component, f CheckerFunc) error 
 
 // dropFuncProvider unregisters the func provider of component name.
 func (e *Engine) dropFuncProvider(name string) {
-	e.provMu.Lock()
-	delete(e.provs, funcProviderPrefix+name)
-	e.provMu.Unlock()
+	e.provs.remove(funcProviderPrefix + name)
 }
 
 // Update replaces a component's definition. Its published state and

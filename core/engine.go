@@ -22,8 +22,7 @@ type Engine struct {
 	checks   ResultStore
 	writer   storeWriter // the queue in front of checks
 	sem      chan struct{}
-	provMu   sync.RWMutex
-	provs    map[string]Provider
+	provs    registry[Provider]
 	funcMu   sync.Mutex // serializes AddFunc and Remove around func providers
 	hub      hub
 	snap     atomic.Pointer[Snapshot]
@@ -65,7 +64,6 @@ func New(opts ...Option) (*Engine, error) {
 		comps:   s.components,
 		checks:  s.checks,
 		sem:     make(chan struct{}, s.concurrency),
-		provs:   map[string]Provider{},
 		entries: map[string]*entry{},
 		changed: make(chan struct{}),
 	}
@@ -73,7 +71,7 @@ func New(opts ...Option) (*Engine, error) {
 		e.checks = mem
 	}
 	e.writer = storeWriter{store: e.checks, log: e.log, max: s.storeQueue, timeout: s.storeTimeout}
-	e.provs[TTLProviderName] = ttlProvider{e}
+	e.provs.add(TTLProviderName, ttlProvider{e})
 	for _, p := range s.providers {
 		if err := e.RegisterProvider(p); err != nil {
 			return nil, err
@@ -98,21 +96,15 @@ func (e *Engine) RegisterProvider(p Provider) error {
 	if !namePattern.MatchString(name) && !isFuncProvider(name) {
 		return fmt.Errorf("core: provider name %q is not valid", name)
 	}
-	e.provMu.Lock()
-	defer e.provMu.Unlock()
-	if _, dup := e.provs[name]; dup {
+	if !e.provs.add(name, p) {
 		return fmt.Errorf("core: provider %q is already registered", name)
 	}
-	e.provs[name] = p
 	return nil
 }
 
 // Provider returns the provider registered under name.
 func (e *Engine) Provider(name string) (Provider, bool) {
-	e.provMu.RLock()
-	defer e.provMu.RUnlock()
-	p, ok := e.provs[name]
-	return p, ok
+	return e.provs.get(name)
 }
 
 // Logger returns the engine's logger, for components built around it.
@@ -243,15 +235,13 @@ func (e *Engine) Stop(ctx context.Context) error {
 	if err := e.writer.sync(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("core: stop: check store: %w (the store ignores its context; its writes end on their own later)", err))
 	}
-	e.provMu.RLock()
-	for name, p := range e.provs {
+	for _, p := range e.provs.all() {
 		if c, ok := p.(Closer); ok {
 			if err := c.Close(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("core: stop: close provider %q: %w", name, err))
+				errs = append(errs, fmt.Errorf("core: stop: close provider %q: %w", p.Name(), err))
 			}
 		}
 	}
-	e.provMu.RUnlock()
 	e.hub.closeAll()
 	e.log.Info("vitals engine stopped")
 	return errors.Join(errs...)

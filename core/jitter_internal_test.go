@@ -7,10 +7,7 @@ import (
 
 func TestJitteredStaysWithinBoundsAndSpreads(t *testing.T) {
 	for _, j := range []float64{0.1, 0.5} {
-		e, err := New(WithJitter(j))
-		if err != nil {
-			t.Fatal(err)
-		}
+		e := engineWithJitter(t, j)
 		d := 10 * time.Second
 		lo, hi := time.Duration(float64(d)*(1-j)), time.Duration(float64(d)*(1+j))
 		minSeen, maxSeen := hi, lo
@@ -26,20 +23,14 @@ func TestJitteredStaysWithinBoundsAndSpreads(t *testing.T) {
 			t.Errorf("jitter %v: draws span %v..%v, want most of %v..%v", j, minSeen, maxSeen, lo, hi)
 		}
 	}
-	e, err := New(WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := engineWithJitter(t, 0)
 	if got := e.jittered(time.Second); got != time.Second {
 		t.Fatalf("no jitter: jittered = %v", got)
 	}
 }
 
 func TestFirstDelaySpread(t *testing.T) {
-	e, err := New(WithJitter(0.1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := engineWithJitter(t, 0.1)
 	for _, tt := range []struct{ interval, bound time.Duration }{
 		{time.Minute, 100 * time.Millisecond}, // capped at a tenth of a second
 		{time.Second, 100 * time.Millisecond},

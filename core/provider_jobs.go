@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/vitals-go/vitals/core/confkit"
 )
@@ -74,14 +72,11 @@ func (f JobsCheckerFunc) JobsState(ctx context.Context) ([]JobsReport, error) { 
 //
 // Create it with NewJobsProvider; it is safe for concurrent use.
 type JobsProvider struct {
-	mu       sync.RWMutex
-	checkers map[string]JobsChecker
+	checkers registry[JobsChecker]
 }
 
 // NewJobsProvider returns a jobs provider with no checkers.
-func NewJobsProvider() *JobsProvider {
-	return &JobsProvider{checkers: map[string]JobsChecker{}}
-}
+func NewJobsProvider() *JobsProvider { return &JobsProvider{} }
 
 // Name returns "jobs".
 func (p *JobsProvider) Name() string { return ProviderJobs }
@@ -98,27 +93,19 @@ func (p *JobsProvider) Register(name string, jc JobsChecker) error {
 	if f, ok := jc.(JobsCheckerFunc); ok && f == nil {
 		return fmt.Errorf("core: jobs: checker %q is a nil func", name)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.checkers == nil {
-		p.checkers = map[string]JobsChecker{}
-	}
-	if _, dup := p.checkers[name]; dup {
+	if !p.checkers.add(name, jc) {
 		return fmt.Errorf("core: jobs: checker %q is already registered", name)
 	}
-	p.checkers[name] = jc
 	return nil
 }
 
 // checker returns the named checker and, when it is missing, an error that
 // lists the known ones.
 func (p *JobsProvider) checker(name string) (JobsChecker, error) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if jc, ok := p.checkers[name]; ok {
+	if jc, ok := p.checkers.get(name); ok {
 		return jc, nil
 	}
-	known := slices.Sorted(maps.Keys(p.checkers))
+	known := p.checkers.names()
 	if len(known) == 0 {
 		return nil, fmt.Errorf("%q is not registered (no jobs checkers are registered)", name)
 	}

@@ -7,18 +7,27 @@ import (
 	"time"
 )
 
+// The interval and start time of the scheduling tests.
+const iv = 10 * time.Second
+
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func engineWithJitter(t *testing.T, jitter float64) *Engine {
+	t.Helper()
+	e, err := New(WithJitter(jitter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // TestNextDueKeepsASlot: the second check is due in [first + interval/2,
 // first + 3/2 interval), at a slot that spreads components over the
 // interval; from there every check is due an interval after the previous
 // one's slot, whatever the check waited for or took, and one that ran past
 // its slots skips them.
 func TestNextDueKeepsASlot(t *testing.T) {
-	e, err := New(WithJitter(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const iv = 10 * time.Second
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := engineWithJitter(t, 0)
 	var seconds []time.Duration
 	for range 1000 {
 		ent := newEntry(Component{Name: "c", Interval: iv}, t0)
@@ -51,12 +60,7 @@ func TestNextDueKeepsASlot(t *testing.T) {
 // TestNextDueJitterAroundTheSlot: jitter moves each check around its slot
 // without moving the slot.
 func TestNextDueJitterAroundTheSlot(t *testing.T) {
-	e, err := New(WithJitter(0.2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const iv = 10 * time.Second
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := engineWithJitter(t, 0.2)
 	ent := newEntry(Component{Name: "c", Interval: iv}, t0)
 	ent.due = t0
 	e.nextDue(ent, t0)
@@ -75,7 +79,6 @@ func TestNextDueJitterAroundTheSlot(t *testing.T) {
 // TestDueQueueOrder: earliest due first; equal dues in the order the
 // components were first scheduled, every time; a removed one is gone.
 func TestDueQueueOrder(t *testing.T) {
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var q dueQueue
 	ents := make([]*entry, 6)
 	for i := range ents {
