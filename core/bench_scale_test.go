@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"os/exec"
 	"runtime"
@@ -18,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // The scale benchmarks, with the environment variables that widen them
@@ -27,7 +26,7 @@ const (
 	componentsEnv = "VITALS_BENCH_COMPONENTS" // an extra size for BenchmarkScheduledTCP
 	intervalEnv   = "VITALS_BENCH_INTERVAL"   // its interval (default 10s)
 	jitterEnv     = "VITALS_BENCH_JITTER"     // jitter of every size (default 0)
-	warmupEnv     = "VITALS_BENCH_WARMUP"     // rounds before measuring (default 1)
+	warmupEnv     = "VITALS_BENCH_WARMUP"     // rounds before measuring (default 2)
 )
 
 // serveListeners is the listener process: it opens the number of loopback
@@ -39,24 +38,10 @@ func serveListeners() int {
 		fmt.Fprintf(os.Stderr, "%s: %q is not a positive number\n", listenersEnv, os.Getenv(listenersEnv))
 		return 2
 	}
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		fmt.Println(ln.Addr())
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				_ = c.Close()
-			}
-		}()
+	if err := testnet.AcceptAndCloseUntil(n, os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	_, _ = io.Copy(io.Discard, os.Stdin)
 	return 0
 }
 
@@ -134,8 +119,8 @@ func envOr[T any](b *testing.B, name string, def T, parse func(string) (T, error
 // BenchmarkScheduledTCP runs an engine as a service does: n tcp
 // components checked on their interval (10 s) by the scheduler, against 8
 // loopback listeners in another process, memory stores, jitter 0 (every
-// component's first check at once, the worst burst). After a warm-up
-// round, an op is one scheduled check: B/op and allocs/op are the
+// component's first check at once, the worst burst). After two warm-up
+// rounds, an op is one scheduled check: B/op and allocs/op are the
 // process's allocations per check. Metrics: cpu-us/check (user+system,
 // this process), late-p50-ms and late-p99-ms (gap between two starts of a
 // component's check minus its interval), ran-% (checks run over checks
@@ -155,7 +140,9 @@ func BenchmarkScheduledTCP(b *testing.B) {
 func benchScheduled(b *testing.B, n int) {
 	interval := envOr(b, intervalEnv, 10*time.Second, time.ParseDuration)
 	jitter := envOr(b, jitterEnv, 0.0, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
-	warmup := envOr(b, warmupEnv, 1, strconv.Atoi)
+	// Two rounds: the first checks all at once, the second each at its
+	// slot in the interval; from the third on, checks are an interval apart.
+	warmup := envOr(b, warmupEnv, 2, strconv.Atoi)
 	addrs := startListeners(b, 8)
 	p := &timedTCP{interval: interval, index: make(map[string]int, n), last: make([]atomic.Int64, n)}
 	comps := make([]core.Component, n)

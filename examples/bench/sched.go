@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // schedCell is one size of the scheduling matrix.
@@ -177,23 +177,9 @@ func serveListeners(count string) int {
 		fmt.Fprintf(os.Stderr, "listeners: %q is not a positive number\n", count)
 		return 2
 	}
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		fmt.Println(ln.Addr())
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				_ = c.Close()
-			}
-		}()
+	if err := testnet.AcceptAndCloseUntil(n, os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	_, _ = io.Copy(io.Discard, os.Stdin)
 	return 0
 }
