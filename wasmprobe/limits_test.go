@@ -3,6 +3,7 @@ package wasmprobe
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
@@ -212,16 +213,7 @@ func TestSizeCaps(t *testing.T) {
 // that is cheap to write and slow to compile.
 func manyFunctions(t *testing.T, n int) string {
 	t.Helper()
-	leb := func(b []byte, v uint64) []byte {
-		for {
-			c := byte(v & 0x7f)
-			v >>= 7
-			if v == 0 {
-				return append(b, c)
-			}
-			b = append(b, c|0x80)
-		}
-	}
+	leb := binary.AppendUvarint // LEB128
 	sec := func(out []byte, id byte, body []byte) []byte {
 		return append(leb(append(out, id), uint64(len(body))), body...)
 	}

@@ -1,7 +1,6 @@
 package wasmbin
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -44,14 +43,7 @@ func TestTableBudget(t *testing.T) {
 }
 
 func TestCapTables(t *testing.T) {
-	b, err := os.ReadFile("../../../testdata/wasm/table_grow.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := Scan(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, info := scanWasm(t, "table_grow")
 	if len(info.Tables) != 1 || info.Tables[0] != (Table{RefType: 0x70, Min: 1}) {
 		t.Fatalf("tables %+v", info.Tables)
 	}
@@ -78,25 +70,16 @@ func TestCapTables(t *testing.T) {
 }
 
 func TestSizes(t *testing.T) {
-	b, err := os.ReadFile("../../../testdata/wasm/net.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := Scan(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, info := scanWasm(t, "net")
 	want := Sizes{Functions: 8, Body: Largest{7, 417}, Locals: Largest{7, 8}, Data: Largest{4, 51}}
 	if info.Sizes != want {
 		t.Fatalf("sizes %+v, want %+v", info.Sizes, want)
 	}
-	b, _ = os.ReadFile("../../../testdata/wasm/locals.wasm")
-	if info, err = Scan(b); err != nil || info.Sizes.Locals != (Largest{3, 0xffffffff}) {
-		t.Fatalf("locals: %+v %v", info.Sizes, err)
+	if _, info = scanWasm(t, "locals"); info.Sizes.Locals != (Largest{3, 0xffffffff}) {
+		t.Fatalf("locals: %+v", info.Sizes)
 	}
-	b, _ = os.ReadFile("../../../testdata/wasm/table_grow.wasm")
-	if info, err = Scan(b); err != nil || info.Sizes.Element != (Largest{0, 1}) {
-		t.Fatalf("elements: %+v %v", info.Sizes, err)
+	if _, info = scanWasm(t, "table_grow"); info.Sizes.Element != (Largest{0, 1}) {
+		t.Fatalf("elements: %+v", info.Sizes)
 	}
 }
 
@@ -105,9 +88,9 @@ func TestSizes(t *testing.T) {
 func TestScanCounts(t *testing.T) {
 	hdr := "\x00asm\x01\x00\x00\x00"
 	for name, tc := range map[string]struct{ in, want string }{
-		"functions":    {"functions.wasm", "section 3: declares 134217728 entries in 4 bytes"},
-		"globals":      {"globals.wasm", "section 6: declares 4294967295 entries in 5 bytes"},
-		"names":        {"names.wasm", "name section: subsection 1 declares 4294967295 entries in 3 bytes"},
+		"functions":    {"functions", "section 3: declares 134217728 entries in 4 bytes"},
+		"globals":      {"globals", "section 6: declares 4294967295 entries in 5 bytes"},
+		"names":        {"names", "name section: subsection 1 declares 4294967295 entries in 3 bytes"},
 		"types":        {hdr + "\x01\x05\xff\xff\xff\xff\x0f", "section 1: declares 4294967295 entries in 0 bytes"},
 		"tags":         {hdr + "\x0d\x02\x10\x00", "section 13: declares 16 entries in 1 bytes"},
 		"local names":  {hdr + "\x00\x10\x04name\x02\x09\x01\x00\xff\xff\xff\xff\x0f\x00\x00", "local names declare 4294967295 entries in 2 bytes"},
@@ -119,12 +102,8 @@ func TestScanCounts(t *testing.T) {
 		"const opcode": {hdr + "\x0b\x06\x01\x00\x01\x0b\x00\x00", "data section: segment 0: offset: opcode 0x01 in a constant expression"},
 	} {
 		in := tc.in
-		if strings.HasSuffix(in, ".wasm") {
-			b, err := os.ReadFile("../../../testdata/wasm/" + in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in = string(b)
+		if !strings.HasPrefix(in, hdr) {
+			in = string(readWasm(t, in))
 		}
 		_, err := Scan([]byte(in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -135,9 +114,7 @@ func TestScanCounts(t *testing.T) {
 
 func FuzzCapTables(f *testing.F) {
 	for _, name := range []string{"table_grow", "table_big", "noop", "net"} {
-		if b, err := os.ReadFile("../../../testdata/wasm/" + name + ".wasm"); err == nil {
-			f.Add(b, uint32(1000))
-		}
+		f.Add(readWasm(f, name), uint32(1000))
 	}
 	f.Fuzz(func(t *testing.T, b []byte, budget uint32) {
 		info, err := Scan(b)

@@ -7,15 +7,30 @@ import (
 	"testing"
 )
 
-func TestScan(t *testing.T) {
-	b, err := os.ReadFile("../../../testdata/wasm/net.wasm")
+// readWasm returns the test module testdata/wasm/name.wasm.
+func readWasm(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../../testdata/wasm/" + name + ".wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// scanWasm returns the test module testdata/wasm/name.wasm and what Scan
+// reads in it, and fails the test if Scan fails.
+func scanWasm(t *testing.T, name string) ([]byte, Info) {
+	t.Helper()
+	b := readWasm(t, name)
 	info, err := Scan(b)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", name, err)
 	}
+	return b, info
+}
+
+func TestScan(t *testing.T) {
+	_, info := scanWasm(t, "net")
 	if len(info.Imports) != 2 || info.Imports[0] != (Import{"vitals", "http_request", KindFunc}) {
 		t.Fatalf("imports %+v", info.Imports)
 	}
@@ -26,9 +41,8 @@ func TestScan(t *testing.T) {
 		t.Fatalf("exports %+v", info.Exports)
 	}
 
-	b, _ = os.ReadFile("../../../testdata/wasm/import_memory.wasm")
-	if info, err = Scan(b); err != nil || len(info.Imports) != 1 || info.Imports[0].Kind != KindMemory || !info.Memories[0].Import {
-		t.Fatalf("import_memory: %+v %v", info, err)
+	if _, info = scanWasm(t, "import_memory"); len(info.Imports) != 1 || info.Imports[0].Kind != KindMemory || !info.Memories[0].Import {
+		t.Fatalf("import_memory: %+v", info)
 	}
 }
 
@@ -57,9 +71,7 @@ func TestScanBad(t *testing.T) {
 
 func FuzzScan(f *testing.F) {
 	for _, name := range []string{"noop", "net", "import_memory", "garbage", "bigmem", "table_grow", "locals", "names", "globals"} {
-		if b, err := os.ReadFile("../../../testdata/wasm/" + name + ".wasm"); err == nil {
-			f.Add(b)
-		}
+		f.Add(readWasm(f, name))
 	}
 	f.Add([]byte("\x00asm\x01\x00\x00\x00\x02\x07\x01\x01m\x01n\x09\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
