@@ -203,34 +203,11 @@ func sameConfig(a, b map[string]any) bool {
 
 func sameValue(a, b any) bool {
 	switch x := a.(type) {
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case int:
-		y, ok := b.(int)
-		return ok && x == y
-	case int64:
-		y, ok := b.(int64)
-		return ok && x == y
-	case float64:
-		y, ok := b.(float64)
-		return ok && x == y
-	case nil:
-		return b == nil
+	case string, bool, int, int64, float64, nil:
+		return a == b // the same type and value
 	case []any:
 		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !sameValue(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
+		return ok && slices.EqualFunc(x, y, sameValue)
 	case []string:
 		y, ok := b.([]string)
 		return ok && slices.Equal(x, y)

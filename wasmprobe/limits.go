@@ -107,26 +107,22 @@ func (o *Options) limitDefaults() {
 // checkSizes refuses a module that declares more than lim allows; the
 // error names the limit's key.
 func checkSizes(s wasmbin.Sizes, lim moduleLimits) error {
-	raise := func(key string) string { return fmt.Sprintf("raise %s or make the module smaller", key) }
-	switch {
-	case uint64(s.Functions) > uint64(lim.functions):
-		return fmt.Errorf("declares %d functions, more than %s %d: %s",
-			s.Functions, KeyMaxFunctions, lim.functions, raise(KeyMaxFunctions))
-	case s.Body.Size > uint64(lim.bodyBytes):
-		return fmt.Errorf("function body %d is %d bytes, more than %s %d: %s",
-			s.Body.Index, s.Body.Size, KeyMaxFunctionBodyBytes, lim.bodyBytes, raise(KeyMaxFunctionBodyBytes))
-	case s.Locals.Size > uint64(lim.locals):
-		return fmt.Errorf("function body %d declares %d locals, more than %s %d: %s",
-			s.Locals.Index, s.Locals.Size, KeyMaxFunctionLocals, lim.locals, raise(KeyMaxFunctionLocals))
-	case uint64(s.Globals) > uint64(lim.globals):
-		return fmt.Errorf("declares %d globals, more than %s %d: %s",
-			s.Globals, KeyMaxGlobals, lim.globals, raise(KeyMaxGlobals))
-	case s.Element.Size > uint64(lim.elementEntries):
-		return fmt.Errorf("element segment %d has %d entries, more than %s %d: %s",
-			s.Element.Index, s.Element.Size, KeyMaxElementSegmentEntries, lim.elementEntries, raise(KeyMaxElementSegmentEntries))
-	case s.Data.Size > uint64(lim.dataBytes):
-		return fmt.Errorf("data segment %d is %d bytes, more than %s %d: %s",
-			s.Data.Index, s.Data.Size, KeyMaxDataSegmentBytes, lim.dataBytes, raise(KeyMaxDataSegmentBytes))
+	for _, c := range []struct {
+		what        string // a format of the index and the size
+		index, size uint64
+		key         string
+		limit       uint64
+	}{
+		{"declares %[2]d functions", 0, uint64(s.Functions), KeyMaxFunctions, uint64(lim.functions)},
+		{"function body %d is %d bytes", uint64(s.Body.Index), s.Body.Size, KeyMaxFunctionBodyBytes, uint64(lim.bodyBytes)},
+		{"function body %d declares %d locals", uint64(s.Locals.Index), s.Locals.Size, KeyMaxFunctionLocals, uint64(lim.locals)},
+		{"declares %[2]d globals", 0, uint64(s.Globals), KeyMaxGlobals, uint64(lim.globals)},
+		{"element segment %d has %d entries", uint64(s.Element.Index), s.Element.Size, KeyMaxElementSegmentEntries, uint64(lim.elementEntries)},
+		{"data segment %d is %d bytes", uint64(s.Data.Index), s.Data.Size, KeyMaxDataSegmentBytes, uint64(lim.dataBytes)},
+	} {
+		if c.size > c.limit {
+			return fmt.Errorf(c.what+", more than %s %d: raise %s or make the module smaller", c.index, c.size, c.key, c.limit, c.key)
+		}
 	}
 	return nil
 }

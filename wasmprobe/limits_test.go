@@ -168,8 +168,8 @@ func TestSizeCaps(t *testing.T) {
 		want        string
 	}{
 		{"net", KeyMaxModuleBytes, 1024, "larger than max_module_bytes 1024 bytes: raise max_module_bytes or make the module smaller"},
-		{"net", KeyMaxFunctions, 7, "declares 8 functions, more than max_functions 7"},
-		{"net", KeyMaxFunctionBodyBytes, 416, "function body 7 is 417 bytes, more than max_function_body_bytes 416"},
+		{"net", KeyMaxFunctions, 7, "declares 8 functions, more than max_functions 7: raise max_functions or make the module smaller"},
+		{"net", KeyMaxFunctionBodyBytes, 416, "function body 7 is 417 bytes, more than max_function_body_bytes 416: raise max_function_body_bytes or make the module smaller"},
 		{"net", KeyMaxFunctionLocals, 7, "function body 7 declares 8 locals, more than max_function_locals 7"},
 		{"echo", KeyMaxGlobals, 0, "declares 1 globals, more than max_globals 0"},
 		{"table_grow", KeyMaxElementSegmentEntries, 0, "element segment 0 has 1 entries, more than max_element_segment_entries 0"},
