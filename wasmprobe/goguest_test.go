@@ -259,10 +259,7 @@ func TestSDKGoGuests(t *testing.T) {
 			if !ok {
 				t.Fatalf("testdata/wasm/go/%s has no entry in sdkGoGuests", name)
 			}
-			out := filepath.Join(t.TempDir(), name+".wasm")
-			if b, err := testtool.GoWasm("..", out, "./testdata/wasm/go/"+name); err != nil {
-				t.Fatalf("build: %v\n%s", err, b)
-			}
+			out := buildSDKGuest(t, t.TempDir(), name)
 			c := core.Component{Name: "sdk-" + name, Provider: Name, Timeout: 2 * time.Second,
 				Config: map[string]any{KeyModule: out}}
 			if err := p.ValidateConfig(c); err != nil {
