@@ -76,18 +76,18 @@ type probeConfig struct {
 	guest            []byte        // the guest's "config", JSON encoded
 }
 
-// intKeys are the integer host keys of a component: the range a component
-// may set and where the parsed value goes.
-func intKeys(pc *probeConfig) []struct {
+// intKey is an integer host key: the range a component may set and where
+// the parsed value goes.
+type intKey struct {
 	key    string
 	dst    *int
 	lo, hi int
-} {
-	return []struct {
-		key    string
-		dst    *int
-		lo, hi int
-	}{
+}
+
+// intKeys are the integer host keys of a component: the range a component
+// may set and where the parsed value goes.
+func intKeys(pc *probeConfig) []intKey {
+	keys := []intKey{
 		{KeyPoolSize, &pc.poolSize, 1, 64},
 		{KeyMaxOutputBytes, &pc.maxOutputBytes, 2, 16 << 20},
 		{KeyMaxLogLines, &pc.maxLogLines, 0, 10000},
@@ -96,15 +96,11 @@ func intKeys(pc *probeConfig) []struct {
 		{KeyMaxStdioBytes, &pc.maxStdioBytes, 0, 1 << 20},
 		{KeyMaxNetCalls, &pc.maxNetCalls, 0, 100000},
 		{KeyMaxSockets, &pc.maxSockets, 0, 100000},
-		{KeyMaxTableElements, &pc.limits.tableElements, 0, maxTableElementsLimit},
-		{KeyMaxModuleBytes, &pc.limits.moduleBytes, 1 << 10, maxModuleBytesLimit},
-		{KeyMaxFunctions, &pc.limits.functions, 1, maxFunctionsLimit},
-		{KeyMaxFunctionBodyBytes, &pc.limits.bodyBytes, 16, maxFunctionBodyBytesLimit},
-		{KeyMaxFunctionLocals, &pc.limits.locals, 0, maxFunctionLocalsLimit},
-		{KeyMaxGlobals, &pc.limits.globals, 0, maxGlobalsLimit},
-		{KeyMaxElementSegmentEntries, &pc.limits.elementEntries, 0, maxElementSegmentEntriesLimit},
-		{KeyMaxDataSegmentBytes, &pc.limits.dataBytes, 0, maxDataSegmentBytesLimit},
 	}
+	for _, k := range sizeKeys(new(Options), &pc.limits) {
+		keys = append(keys, intKey{k.key, k.lim, k.lo, k.hi})
+	}
+	return keys
 }
 
 // parseConfig reads the host keys of a component config with confkit (so
@@ -175,12 +171,11 @@ func (o Options) Validate() error {
 	}{
 		{KeyMemoryPages, 65536}, {KeyPoolSize, 64}, {KeyMaxConcurrentCalls, 1024},
 		{KeyMaxNetCalls, 100000}, {KeyMaxSockets, 100000},
-		{KeyMaxTableElements, maxTableElementsLimit}, {KeyMaxModuleBytes, maxModuleBytesLimit},
-		{KeyMaxFunctions, maxFunctionsLimit}, {KeyMaxFunctionBodyBytes, maxFunctionBodyBytesLimit},
-		{KeyMaxFunctionLocals, maxFunctionLocalsLimit}, {KeyMaxGlobals, maxGlobalsLimit},
-		{KeyMaxElementSegmentEntries, maxElementSegmentEntriesLimit}, {KeyMaxDataSegmentBytes, maxDataSegmentBytesLimit},
 	} {
 		r.Int(k.key, 0, 0, k.hi)
+	}
+	for _, k := range sizeKeys(&o, new(moduleLimits)) {
+		r.Int(k.key, 0, 0, int64(k.hi))
 	}
 	r.Duration(KeyCompileTimeout, 0, 0, maxCompileTimeout)
 	return r.Err()

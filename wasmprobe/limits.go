@@ -28,18 +28,10 @@ const (
 	DefaultCompileTimeout           = 2 * time.Minute
 )
 
-// The ranges of those keys.
+// The range of compile_timeout (those of the other keys are in sizeKeys).
 const (
-	maxTableElementsLimit         = 1 << 24
-	maxModuleBytesLimit           = 128 << 20
-	maxFunctionsLimit             = 1000000
-	maxFunctionBodyBytesLimit     = 8 << 20
-	maxFunctionLocalsLimit        = 1000000
-	maxGlobalsLimit               = 1000000
-	maxElementSegmentEntriesLimit = 1 << 24
-	maxDataSegmentBytesLimit      = 128 << 20
-	minCompileTimeout             = time.Millisecond
-	maxCompileTimeout             = 10 * time.Minute
+	minCompileTimeout = time.Millisecond
+	maxCompileTimeout = 10 * time.Minute
 )
 
 // moduleLimits bound what a module may declare. A module is loaded for one
@@ -56,48 +48,50 @@ type moduleLimits struct {
 	dataBytes      int
 }
 
+// sizeKey is a key bounding what a module declares: its field in Options
+// and in moduleLimits, its default and its range.
+type sizeKey struct {
+	key         string
+	opt, lim    *int
+	def, lo, hi int
+}
+
+// sizeKeys lists the keys bounding what a module declares, with their
+// fields in o and in l.
+func sizeKeys(o *Options, l *moduleLimits) []sizeKey {
+	return []sizeKey{
+		{KeyMaxTableElements, &o.MaxTableElements, &l.tableElements, DefaultMaxTableElements, 0, 1 << 24},
+		{KeyMaxModuleBytes, &o.MaxModuleBytes, &l.moduleBytes, DefaultMaxModuleBytes, 1 << 10, 128 << 20},
+		{KeyMaxFunctions, &o.MaxFunctions, &l.functions, DefaultMaxFunctions, 1, 1000000},
+		{KeyMaxFunctionBodyBytes, &o.MaxFunctionBodyBytes, &l.bodyBytes, DefaultMaxFunctionBodyBytes, 16, 8 << 20},
+		{KeyMaxFunctionLocals, &o.MaxFunctionLocals, &l.locals, DefaultMaxFunctionLocals, 0, 1000000},
+		{KeyMaxGlobals, &o.MaxGlobals, &l.globals, DefaultMaxGlobals, 0, 1000000},
+		{KeyMaxElementSegmentEntries, &o.MaxElementSegmentEntries, &l.elementEntries, DefaultMaxElementSegmentEntries, 0, 1 << 24},
+		{KeyMaxDataSegmentBytes, &o.MaxDataSegmentBytes, &l.dataBytes, DefaultMaxDataSegmentBytes, 0, 128 << 20},
+	}
+}
+
 // moduleLimits returns the limits of o for a memory cap of pages.
 func (o Options) moduleLimits(pages uint32) moduleLimits {
-	return moduleLimits{
-		pages:          pages,
-		tableElements:  o.MaxTableElements,
-		moduleBytes:    o.MaxModuleBytes,
-		functions:      o.MaxFunctions,
-		bodyBytes:      o.MaxFunctionBodyBytes,
-		locals:         o.MaxFunctionLocals,
-		globals:        o.MaxGlobals,
-		elementEntries: o.MaxElementSegmentEntries,
-		dataBytes:      o.MaxDataSegmentBytes,
+	l := moduleLimits{pages: pages}
+	for _, k := range sizeKeys(&o, &l) {
+		*k.lim = *k.opt
 	}
+	return l
 }
 
 // limitDefaults applies the defaults and ranges of the module limits and
 // the compile timeout to o.
 func (o *Options) limitDefaults() {
-	for _, f := range []struct {
-		v        *int
-		def, top int
-	}{
-		{&o.MaxTableElements, DefaultMaxTableElements, maxTableElementsLimit},
-		{&o.MaxModuleBytes, DefaultMaxModuleBytes, maxModuleBytesLimit},
-		{&o.MaxFunctions, DefaultMaxFunctions, maxFunctionsLimit},
-		{&o.MaxFunctionBodyBytes, DefaultMaxFunctionBodyBytes, maxFunctionBodyBytesLimit},
-		{&o.MaxFunctionLocals, DefaultMaxFunctionLocals, maxFunctionLocalsLimit},
-		{&o.MaxGlobals, DefaultMaxGlobals, maxGlobalsLimit},
-		{&o.MaxElementSegmentEntries, DefaultMaxElementSegmentEntries, maxElementSegmentEntriesLimit},
-		{&o.MaxDataSegmentBytes, DefaultMaxDataSegmentBytes, maxDataSegmentBytesLimit},
-	} {
+	for _, k := range sizeKeys(o, new(moduleLimits)) {
 		switch {
-		case *f.v == 0:
-			*f.v = f.def
-		case *f.v < 0:
-			*f.v = 0
+		case *k.opt == 0:
+			*k.opt = k.def
+		case *k.opt < 0:
+			*k.opt = 0
 		}
-		*f.v = min(*f.v, f.top)
+		*k.opt = max(min(*k.opt, k.hi), k.lo)
 	}
-	o.MaxModuleBytes = max(o.MaxModuleBytes, 1<<10)
-	o.MaxFunctions = max(o.MaxFunctions, 1)
-	o.MaxFunctionBodyBytes = max(o.MaxFunctionBodyBytes, 16)
 	if o.CompileTimeout <= 0 {
 		o.CompileTimeout = DefaultCompileTimeout
 	}

@@ -383,3 +383,22 @@ func TestCheckCompileOutlivesDeadline(t *testing.T) {
 		t.Fatalf("the module was compiled %d times, want once", n)
 	}
 }
+
+// TestLimitDefaults checks the defaults and ranges applied to the module
+// size options, and that moduleLimits carries them.
+func TestLimitDefaults(t *testing.T) {
+	var o Options
+	o.limitDefaults()
+	if o.MaxTableElements != DefaultMaxTableElements || o.MaxDataSegmentBytes != DefaultMaxDataSegmentBytes ||
+		o.MaxFunctions != DefaultMaxFunctions || o.CompileTimeout != DefaultCompileTimeout {
+		t.Errorf("defaults: %+v", o)
+	}
+	o = Options{MaxTableElements: 1 << 30, MaxModuleBytes: 1, MaxFunctions: -5, MaxFunctionBodyBytes: 3, MaxGlobals: -1,
+		CompileTimeout: time.Hour}
+	o.limitDefaults()
+	want := moduleLimits{pages: 9, tableElements: 1 << 24, moduleBytes: 1 << 10, functions: 1, bodyBytes: 16,
+		locals: DefaultMaxFunctionLocals, globals: 0, elementEntries: DefaultMaxElementSegmentEntries, dataBytes: DefaultMaxDataSegmentBytes}
+	if got := o.moduleLimits(9); got != want || o.CompileTimeout != maxCompileTimeout {
+		t.Errorf("clamped: %+v %s, want %+v", got, o.CompileTimeout, want)
+	}
+}
