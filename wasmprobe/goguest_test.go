@@ -164,9 +164,7 @@ func TestGoGuest(t *testing.T) {
 		return c
 	}
 	good := comp("ok", 10*time.Second)
-	if err := p.ValidateConfig(good); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, good)
 	assertGo := func() {
 		t.Helper()
 		res := run(t, p, good)
@@ -262,9 +260,7 @@ func TestSDKGoGuests(t *testing.T) {
 			out := buildSDKGuest(t, t.TempDir(), name)
 			c := core.Component{Name: "sdk-" + name, Provider: Name, Timeout: 2 * time.Second,
 				Config: map[string]any{KeyModule: out}}
-			if err := p.ValidateConfig(c); err != nil {
-				t.Fatal(err)
-			}
+			load(t, p, c)
 			res := run(t, p, c)
 			if res.State != want.state || !strings.Contains(res.Message, want.message) {
 				t.Errorf("%s: got %s %q (err %v), want %s containing %q", name, res.State, res.Message, res.Err, want.state, want.message)

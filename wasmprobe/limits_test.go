@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -74,9 +73,7 @@ func TestHostileRSSChild(t *testing.T) {
 	}
 	p, _ := newProvider(t, Options{})
 	c := component("table-bomb", "table_grow", 10*time.Second, KeyMemoryPages, 2, KeyPoolSize, 1)
-	if err := p.ValidateConfig(c); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, c)
 	for i := range 3 {
 		res := run(t, p, c)
 		if res.State != core.StateDown || res.Message != "table exhausted" || res.Details["size"] != float64(DefaultMaxTableElements) {
@@ -84,20 +81,7 @@ func TestHostileRSSChild(t *testing.T) {
 		}
 	}
 	// then the whole hostile corpus at once, with good probes in between
-	comps := make([]core.Component, len(hostileCases))
-	for i, tc := range hostileCases {
-		comps[i] = component(tc.module+"-"+strconv.Itoa(i), tc.module, tc.timeout, tc.config...)
-		_ = p.ValidateConfig(comps[i]) // loaded first, as the engine does
-	}
-	var wg sync.WaitGroup
-	for i, tc := range hostileCases {
-		wg.Go(func() {
-			checkHostile(t, tc, run(t, p, comps[i]))
-		})
-		wg.Go(func() { assertServing(t, p) })
-	}
-	wg.Wait()
-	assertServing(t, p)
+	checkHostileAtOnce(t, p)
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	t.Logf("peak rss %d KiB heap %d KiB", vmHWM(t), m.HeapInuse>>10)
@@ -278,9 +262,7 @@ func TestCompileTimeout(t *testing.T) {
 	if n := cacheFiles(t, dir); n != 0 {
 		t.Fatalf("%d files in the cache after stopped compilations", n)
 	}
-	if err := p.ValidateConfig(comp("ok")); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, comp("ok"))
 	if n := cacheFiles(t, dir); n == 0 {
 		t.Fatal("nothing in the cache after a compilation")
 	}

@@ -208,9 +208,7 @@ func BenchmarkSDKGoGuestWarm(b *testing.B) {
 			for k, v := range bc.config {
 				c.Config[k] = v
 			}
-			if err := p.ValidateConfig(c); err != nil {
-				b.Fatal(err)
-			}
+			load(b, p, c)
 			benchChecks(b, p, c, func(res core.Result) bool { return res.Message == bc.message })
 		})
 	}
@@ -235,9 +233,7 @@ func TestSDKGoGuestMemoryPages(t *testing.T) {
 		}
 	}
 	c := comp(64)
-	if err := p.ValidateConfig(c); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, c)
 	res := run(t, p, c)
 	if res.State != core.StateUp || res.Message != "config ok" {
 		t.Fatalf("memory_pages 64: %s %q (%v)", res.State, res.Message, res.Err)
