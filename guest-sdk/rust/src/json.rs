@@ -139,31 +139,17 @@ impl From<bool> for Value {
         Value::Bool(b)
     }
 }
-impl From<f64> for Value {
-    fn from(n: f64) -> Value {
-        Value::Number(n)
-    }
+// Numbers of each of these types convert to a Value::Number (f64).
+macro_rules! from_number {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(n: $t) -> Value {
+                Value::Number(n as f64)
+            }
+        }
+    )*};
 }
-impl From<i64> for Value {
-    fn from(n: i64) -> Value {
-        Value::Number(n as f64)
-    }
-}
-impl From<i32> for Value {
-    fn from(n: i32) -> Value {
-        Value::Number(n as f64)
-    }
-}
-impl From<u32> for Value {
-    fn from(n: u32) -> Value {
-        Value::Number(n as f64)
-    }
-}
-impl From<usize> for Value {
-    fn from(n: usize) -> Value {
-        Value::Number(n as f64)
-    }
-}
+from_number!(f64, i64, i32, u32, usize);
 
 struct Parser<'a> {
     b: &'a [u8],
@@ -363,5 +349,8 @@ mod tests {
         assert_eq!(Value::parse("7.5").unwrap().as_i64(), None);
         assert_eq!(Value::Number(f64::NAN).to_json(), "null");
         assert_eq!(Value::from("\u{1}").to_json(), "\"\\u0001\"");
+        let n = [Value::from(-7i32), Value::from(-7i64), Value::from(-7.0f64)];
+        assert!(n.iter().all(|v| *v == Value::Number(-7.0)), "{:?}", n);
+        assert_eq!([Value::from(7u32), Value::from(7usize)], [Value::Number(7.0), Value::Number(7.0)]);
     }
 }
