@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/internal/testnet"
 )
 
 // schedCell is one size of the scheduling matrix.
@@ -156,7 +156,7 @@ func startListeners(n int) ([]string, func(), error) {
 // WARMUP MEASURED ADDRS".
 func child(args []string) int {
 	if len(args) == 2 && args[0] == "listeners" {
-		return serveListeners(args[1])
+		return testnet.ServeListeners("listeners", args[1])
 	}
 	if len(args) == 7 && args[0] == "sched" {
 		m, err := schedChild(args[1:], false)
@@ -169,31 +169,4 @@ func child(args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "bench child: bad arguments %q\n", args)
 	return 2
-}
-
-func serveListeners(count string) int {
-	n, err := strconv.Atoi(count)
-	if err != nil || n < 1 {
-		fmt.Fprintf(os.Stderr, "listeners: %q is not a positive number\n", count)
-		return 2
-	}
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		fmt.Println(ln.Addr())
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				_ = c.Close()
-			}
-		}()
-	}
-	_, _ = io.Copy(io.Discard, os.Stdin)
-	return 0
 }
