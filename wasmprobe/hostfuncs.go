@@ -14,6 +14,7 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/vitals-go/vitals/wasmprobe/policy"
+	"github.com/vitals-go/vitals/wasmprobe/wire"
 )
 
 // hostLog is vitals.log(level, ptr, len).
@@ -105,7 +106,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if _, ok := mem.Read(respPtr, respCap); !ok {
 		return CodeBadRequest
 	}
-	var in policy.HTTPRequest
+	var in wire.HTTPRequest
 	if len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '{' || json.Unmarshal(raw, &in) != nil {
 		return CodeBadRequest
 	}
@@ -149,7 +150,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if err != nil {
 		return int64(netCode(ctx, err))
 	}
-	out := policy.HTTPResponse{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
+	out := wire.HTTPResponse{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
 	for k, vs := range resp.Header {
 		out.Headers[k] = strings.Join(vs, ", ")
 	}
