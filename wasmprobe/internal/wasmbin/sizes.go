@@ -61,22 +61,9 @@ func scanCode(r *reader, s *Sizes) error {
 // scanElements reads the number of entries of each element segment.
 func scanElements(r *reader, s *Sizes) error {
 	return r.vec("segment", func(i uint32) error {
-		flags, err := r.u32()
+		flags, err := r.segment(7)
 		if err != nil {
 			return err
-		}
-		if flags > 7 {
-			return fmt.Errorf("bad flags %d", flags)
-		}
-		if flags&2 != 0 && flags&1 == 0 { // explicit table index
-			if _, err := r.u32(); err != nil {
-				return err
-			}
-		}
-		if flags&1 == 0 { // active: an offset expression
-			if err := r.skipConstExpr(); err != nil {
-				return fmt.Errorf("offset: %w", err)
-			}
 		}
 		if flags&3 != 0 { // element kind (0x00) or reference type
 			if _, err := r.valType(); err != nil {
@@ -105,28 +92,37 @@ func scanElements(r *reader, s *Sizes) error {
 // scanData reads the size of each data segment.
 func scanData(r *reader, s *Sizes) error {
 	return r.vec("segment", func(i uint32) error {
-		flags, err := r.u32()
-		if err != nil {
+		if _, err := r.segment(2); err != nil {
 			return err
-		}
-		switch flags {
-		case 0:
-			err = r.skipConstExpr()
-		case 1:
-		case 2:
-			if _, err = r.u32(); err == nil {
-				err = r.skipConstExpr()
-			}
-		default:
-			return fmt.Errorf("bad flags %d", flags)
-		}
-		if err != nil {
-			return fmt.Errorf("offset: %w", err)
 		}
 		data, err := r.bytes()
 		s.Data.see(i, uint64(len(data)))
 		return err
 	})
+}
+
+// segment reads the flags of an element or data segment, refusing flags
+// above maxFlags, and for an active segment (bit 0 clear) its explicit
+// table or memory index (bit 1) and its offset expression.
+func (r *reader) segment(maxFlags uint32) (uint32, error) {
+	flags, err := r.u32()
+	if err != nil {
+		return 0, err
+	}
+	if flags > maxFlags {
+		return 0, fmt.Errorf("bad flags %d", flags)
+	}
+	if flags&1 == 0 { // active
+		if flags&2 != 0 {
+			if _, err := r.u32(); err != nil {
+				return 0, err
+			}
+		}
+		if err := r.skipConstExpr(); err != nil {
+			return 0, fmt.Errorf("offset: %w", err)
+		}
+	}
+	return flags, nil
 }
 
 // valType reads a value or reference type: one byte, or for a typed
