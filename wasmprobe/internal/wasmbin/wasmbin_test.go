@@ -47,29 +47,6 @@ func TestScan(t *testing.T) {
 	}
 }
 
-func TestScanBad(t *testing.T) {
-	for name, in := range map[string]string{
-		"empty":     "",
-		"garbage":   "hello world, not wasm",
-		"component": "\x00asm\x0d\x00\x01\x00",
-		"version":   "\x00asm\x02\x00\x00\x00",
-		"truncated": "\x00asm\x01\x00\x00\x00\x02\x10\x01",
-		"long leb":  "\x00asm\x01\x00\x00\x00\x02\xff\xff\xff\xff\xff\xff\x01",
-		"bad kind":  "\x00asm\x01\x00\x00\x00\x02\x07\x01\x01m\x01n\x09\x00",
-	} {
-		_, err := Scan([]byte(in))
-		if err == nil {
-			t.Errorf("%s: no error", name)
-		}
-		if (name == "empty" || name == "garbage") != errors.Is(err, ErrNotWasm) {
-			t.Errorf("%s: %v", name, err)
-		}
-		if name == "component" && !strings.Contains(err.Error(), "component") {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-}
-
 func FuzzScan(f *testing.F) {
 	for _, name := range []string{"noop", "net", "import_memory", "garbage", "bigmem", "table_grow", "locals", "names", "globals"} {
 		f.Add(readWasm(f, name))
@@ -157,14 +134,22 @@ func TestSizes(t *testing.T) {
 	}
 }
 
-// TestScanCounts checks that declared counts larger than their sections
-// are refused, for the sections the runtime allocates for first.
-func TestScanCounts(t *testing.T) {
+// TestScanRefuses checks the errors of Scan: input that is not a core
+// module, malformed sections, and declared counts larger than their
+// sections, for the sections the runtime allocates for first.
+func TestScanRefuses(t *testing.T) {
 	hdr := "\x00asm\x01\x00\x00\x00"
 	for name, tc := range map[string]struct{ in, want string }{
-		"functions":    {"functions", "section 3: declares 134217728 entries in 4 bytes"},
-		"globals":      {"globals", "section 6: declares 4294967295 entries in 5 bytes"},
-		"names":        {"names", "name section: subsection 1 declares 4294967295 entries in 3 bytes"},
+		"empty":        {"", "not a WebAssembly module (bad magic number)"},
+		"garbage":      {"hello world, not wasm", "not a WebAssembly module (bad magic number)"},
+		"component":    {"\x00asm\x0d\x00\x01\x00", "a WebAssembly component, not a core module (components are not supported)"},
+		"version":      {"\x00asm\x02\x00\x00\x00", "unsupported WebAssembly binary version 2"},
+		"truncated":    {hdr + "\x02\x10\x01", "section 2: unexpected end of data"},
+		"long leb":     {hdr + "\x02\xff\xff\xff\xff\xff\xff\x01", "section 2: integer too long"},
+		"bad kind":     {hdr + "\x02\x07\x01\x01m\x01n\x09\x00", "import section: import m.n: unknown kind 0x09"},
+		"functions":    {string(readWasm(t, "functions")), "section 3: declares 134217728 entries in 4 bytes"},
+		"globals":      {string(readWasm(t, "globals")), "section 6: declares 4294967295 entries in 5 bytes"},
+		"names":        {string(readWasm(t, "names")), "name section: subsection 1 declares 4294967295 entries in 3 bytes"},
 		"types":        {hdr + "\x01\x05\xff\xff\xff\xff\x0f", "section 1: declares 4294967295 entries in 0 bytes"},
 		"tags":         {hdr + "\x0d\x02\x10\x00", "section 13: declares 16 entries in 1 bytes"},
 		"local names":  {hdr + "\x00\x10\x04name\x02\x09\x01\x00\xff\xff\xff\xff\x0f\x00\x00", "local names declare 4294967295 entries in 2 bytes"},
@@ -175,13 +160,12 @@ func TestScanCounts(t *testing.T) {
 		"table 64":     {hdr + "\x04\x04\x01\x70\x04\x01", "table section: table 0: limits flags 0x04 are not supported"},
 		"const opcode": {hdr + "\x0b\x06\x01\x00\x01\x0b\x00\x00", "data section: segment 0: offset: opcode 0x01 in a constant expression"},
 	} {
-		in := tc.in
-		if !strings.HasPrefix(in, hdr) {
-			in = string(readWasm(t, in))
-		}
-		_, err := Scan([]byte(in))
+		_, err := Scan([]byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", name, err, tc.want)
+		}
+		if errors.Is(err, ErrNotWasm) != strings.Contains(tc.want, "bad magic number") {
+			t.Errorf("%s: %v is ErrNotWasm: %v", name, err, errors.Is(err, ErrNotWasm))
 		}
 	}
 }
