@@ -144,6 +144,8 @@ func Scan(b []byte) (Info, error) {
 	return info, nil
 }
 
+// scanImports reads the import section, and the limits of the memories
+// it imports.
 func scanImports(r *reader, info *Info) error {
 	return r.vec("", func(uint32) error {
 		mod, err := r.name()
@@ -186,6 +188,7 @@ func scanImports(r *reader, info *Info) error {
 	})
 }
 
+// scanExports reads the export section.
 func scanExports(r *reader, info *Info) error {
 	return r.vec("", func(uint32) error {
 		name, kind, err := r.nameKind()
