@@ -29,21 +29,9 @@ const (
 	warmupEnv     = "VITALS_BENCH_WARMUP"     // rounds before measuring (default 2)
 )
 
-// serveListeners is the listener process: it opens the number of loopback
-// listeners listenersEnv says, prints their addresses, and accepts and
-// closes connections until its stdin ends.
-func serveListeners() int {
-	n, err := strconv.Atoi(os.Getenv(listenersEnv))
-	if err != nil || n < 1 {
-		fmt.Fprintf(os.Stderr, "%s: %q is not a positive number\n", listenersEnv, os.Getenv(listenersEnv))
-		return 2
-	}
-	if err := testnet.AcceptAndCloseUntil(n, os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
-}
+// serveListeners is the listener process (testnet.ServeListeners), with
+// the number of listeners listenersEnv says.
+func serveListeners() int { return testnet.ServeListeners(listenersEnv, os.Getenv(listenersEnv)) }
 
 // startListeners runs n loopback listeners in another process (this test
 // binary, see TestMain), as the dependencies checked would be: the

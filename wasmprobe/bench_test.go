@@ -22,9 +22,7 @@ import (
 func noopProvider(b *testing.B) (*Provider, core.Component) {
 	p, _ := newProvider(b, Options{})
 	c := component("noop", "noop", time.Minute)
-	if err := p.ValidateConfig(c); err != nil {
-		b.Fatal(err)
-	}
+	load(b, p, c)
 	return p, c
 }
 
@@ -181,9 +179,7 @@ func goNoop(b *testing.B, name string, kv ...any) (*Provider, core.Component) {
 	for i := 0; i+1 < len(kv); i += 2 {
 		c.Config[kv[i].(string)] = kv[i+1]
 	}
-	if err := p.ValidateConfig(c); err != nil {
-		b.Fatal(err)
-	}
+	load(b, p, c)
 	return p, c
 }
 
@@ -230,9 +226,7 @@ func BenchmarkGoGuestInstanceRSS(b *testing.B) {
 		for i := range comps {
 			comps[i] = core.Component{Name: fmt.Sprintf("rss-%d", i), Provider: Name, Timeout: time.Minute,
 				Config: map[string]any{KeyModule: buildGoGuest(b), "mode": "noop", KeyPoolSize: pool}}
-			if err := p.ValidateConfig(comps[i]); err != nil {
-				b.Fatal(err)
-			}
+			load(b, p, comps[i])
 		}
 		runtime.GC()
 		before := vmRSS(b)

@@ -150,23 +150,14 @@ func TestNetBudget(t *testing.T) {
 func TestMaxConcurrentCalls(t *testing.T) {
 	p, _ := newProvider(t, Options{MaxConcurrentCalls: 1})
 	spin := component("hog", "spin", 400*time.Millisecond)
-	if err := p.ValidateConfig(spin); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, spin)
 	waiter := component("waiter", "noop", 5*time.Second)
 	late := component("late", "noop", 100*time.Millisecond)
-	for _, c := range []core.Component{waiter, late} {
-		if err := p.ValidateConfig(c); err != nil {
-			t.Fatal(err)
-		}
-	}
+	load(t, p, waiter, late)
 
 	hogging := make(chan core.Result)
 	go func() { hogging <- run(t, p, spin) }()
-	// Wait until the spinning call holds the only slot.
-	for p.calls.inUse() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitCalls(p, 1) // the spinning call holds the only slot
 	var wg sync.WaitGroup
 	var waited, timedOut core.Result
 	var lateTook time.Duration
@@ -211,16 +202,10 @@ func TestCloseWakesCallWaiters(t *testing.T) {
 	}
 	spinner := component("spinner", "spin", 3*time.Second)
 	waiter := component("waiter", "noop", 10*time.Second)
-	for _, c := range []core.Component{spinner, waiter} {
-		if err := p.ValidateConfig(c); err != nil {
-			t.Fatal(err)
-		}
-	}
+	load(t, p, spinner, waiter)
 	var wg sync.WaitGroup
 	wg.Go(func() { run(t, p, spinner) })
-	for p.calls.inUse() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitCalls(p, 1)
 	done := make(chan core.Result)
 	go func() { done <- run(t, p, waiter) }()
 	time.Sleep(100 * time.Millisecond) // let it queue for the slot
@@ -258,11 +243,7 @@ func TestHostWideCapDefault(t *testing.T) {
 	for i := range waiters {
 		comps = append(comps, component(fmt.Sprintf("wait-%d", i), "noop", 200*time.Millisecond))
 	}
-	for _, c := range comps {
-		if err := p.ValidateConfig(c); err != nil {
-			t.Fatal(err)
-		}
-	}
+	load(t, p, comps...)
 	var wg sync.WaitGroup
 	for _, c := range comps[:holders] {
 		wg.Go(func() { run(t, p, c) })
@@ -287,9 +268,7 @@ func TestHostWideCapDefault(t *testing.T) {
 func TestLoadWhileCallSlotsBusy(t *testing.T) {
 	p, sink := newProvider(t, Options{MaxConcurrentCalls: 1})
 	spin := component("hog", "spin", 500*time.Millisecond)
-	if err := p.ValidateConfig(spin); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, spin)
 	var wg sync.WaitGroup
 	wg.Go(func() { run(t, p, spin) })
 	waitCalls(p, 1)

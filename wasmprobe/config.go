@@ -77,21 +77,21 @@ type probeConfig struct {
 	zeroForNone      []string      // keys set to 0, the deprecated spelling of -1
 }
 
+// intKey is an integer host key: the range a component may set and where
+// the parsed value goes.
+type intKey struct {
+	key    string
+	dst    *int
+	lo, hi int
+}
+
 // intKeys are the integer host keys of a component: the range a component
 // may set and where the parsed value goes. A key whose range starts at -1
 // is a cap with a default that -1 turns to none (nothing kept, no calls);
 // 0 says none too, a deprecated spelling (it is to mean the default, as
 // it does in Options).
-func intKeys(pc *probeConfig) []struct {
-	key    string
-	dst    *int
-	lo, hi int
-} {
-	return []struct {
-		key    string
-		dst    *int
-		lo, hi int
-	}{
+func intKeys(pc *probeConfig) []intKey {
+	keys := []intKey{
 		{KeyPoolSize, &pc.poolSize, 1, 64},
 		{KeyMaxOutputBytes, &pc.maxOutputBytes, 2, 16 << 20},
 		{KeyMaxLogLines, &pc.maxLogLines, -1, 10000},
@@ -100,15 +100,11 @@ func intKeys(pc *probeConfig) []struct {
 		{KeyMaxStdioBytes, &pc.maxStdioBytes, -1, 1 << 20},
 		{KeyMaxNetCalls, &pc.maxNetCalls, -1, 100000},
 		{KeyMaxSockets, &pc.maxSockets, -1, 100000},
-		{KeyMaxTableElements, &pc.limits.tableElements, 0, maxTableElementsLimit},
-		{KeyMaxModuleBytes, &pc.limits.moduleBytes, 1 << 10, maxModuleBytesLimit},
-		{KeyMaxFunctions, &pc.limits.functions, 1, maxFunctionsLimit},
-		{KeyMaxFunctionBodyBytes, &pc.limits.bodyBytes, 16, maxFunctionBodyBytesLimit},
-		{KeyMaxFunctionLocals, &pc.limits.locals, 0, maxFunctionLocalsLimit},
-		{KeyMaxGlobals, &pc.limits.globals, 0, maxGlobalsLimit},
-		{KeyMaxElementSegmentEntries, &pc.limits.elementEntries, 0, maxElementSegmentEntriesLimit},
-		{KeyMaxDataSegmentBytes, &pc.limits.dataBytes, 0, maxDataSegmentBytesLimit},
 	}
+	for _, k := range sizeKeys(new(Options), &pc.limits) {
+		keys = append(keys, intKey{k.key, k.lim, k.lo, k.hi})
+	}
+	return keys
 }
 
 // parseConfig reads the host keys of a component config with confkit (so
@@ -187,12 +183,11 @@ func (o Options) Validate() error {
 	}{
 		{KeyMemoryPages, 0, 65536}, {KeyPoolSize, 0, 64}, {KeyMaxConcurrentCalls, 0, 1024},
 		{KeyMaxNetCalls, -1, 100000}, {KeyMaxSockets, -1, 100000}, // -1: none
-		{KeyMaxTableElements, 0, maxTableElementsLimit}, {KeyMaxModuleBytes, 0, maxModuleBytesLimit},
-		{KeyMaxFunctions, 0, maxFunctionsLimit}, {KeyMaxFunctionBodyBytes, 0, maxFunctionBodyBytesLimit},
-		{KeyMaxFunctionLocals, 0, maxFunctionLocalsLimit}, {KeyMaxGlobals, 0, maxGlobalsLimit},
-		{KeyMaxElementSegmentEntries, 0, maxElementSegmentEntriesLimit}, {KeyMaxDataSegmentBytes, 0, maxDataSegmentBytesLimit},
 	} {
 		r.Int(k.key, 0, k.lo, k.hi)
+	}
+	for _, k := range sizeKeys(&o, new(moduleLimits)) {
+		r.Int(k.key, 0, 0, int64(k.hi))
 	}
 	r.Duration(KeyCompileTimeout, 0, 0, maxCompileTimeout)
 	return r.Err()
@@ -215,34 +210,11 @@ func sameConfig(a, b map[string]any) bool {
 
 func sameValue(a, b any) bool {
 	switch x := a.(type) {
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case int:
-		y, ok := b.(int)
-		return ok && x == y
-	case int64:
-		y, ok := b.(int64)
-		return ok && x == y
-	case float64:
-		y, ok := b.(float64)
-		return ok && x == y
-	case nil:
-		return b == nil
+	case string, bool, int, int64, float64, nil:
+		return a == b // the same type and value
 	case []any:
 		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !sameValue(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
+		return ok && slices.EqualFunc(x, y, sameValue)
 	case []string:
 		y, ok := b.([]string)
 		return ok && slices.Equal(x, y)

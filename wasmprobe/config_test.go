@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/vitals-go/vitals/core"
 )
 
@@ -32,5 +34,29 @@ func TestConfigStringsAndLiterals(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "2147483648") {
 			t.Errorf("pool_size %T %v: %v, want %q", tc.v, tc.v, err, tc.want)
 		}
+	}
+}
+
+// A typed Config produces the map the provider reads.
+func TestTypedConfig(t *testing.T) {
+	p, _ := newProvider(t, Options{})
+	c := Config{Module: wasmFile("noop"), Allow: []string{"127.0.0.1:*"}, MemoryPages: 32, PoolSize: 1,
+		MaxLogLines: 5, CompileTimeout: time.Minute, Guest: map[string]any{"shard": 7}}
+	want := map[string]any{KeyModule: wasmFile("noop"), KeyAllow: []any{"127.0.0.1:*"}, KeyMemoryPages: 32,
+		KeyPoolSize: 1, KeyMaxLogLines: 5, KeyCompileTimeout: time.Minute, "shard": 7}
+	if d := cmp.Diff(want, c.Map()); d != "" {
+		t.Errorf("Map (-want +got):\n%s", d)
+	}
+	comp := c.Component("orders")
+	comp.Timeout = time.Second
+	load(t, p, comp)
+	pc, err := p.parseConfig(comp.Config)
+	if err != nil || pc.poolSize != 1 || pc.memoryPages != 32 || string(pc.guest) != `{"shard":7}` {
+		t.Errorf("parsed %+v, %v", pc, err)
+	}
+	bad := Config{PoolSize: 100}.Component("bad")
+	if err := p.ValidateConfig(bad); err == nil || !strings.Contains(err.Error(), "module: is required") ||
+		!strings.Contains(err.Error(), "pool_size: 100 is out of range [1, 64]") {
+		t.Errorf("bad typed config: %v", err)
 	}
 }

@@ -100,17 +100,23 @@ func serveFakeDNS(c net.Conn, answers map[string]string) {
 	}
 }
 
+// hostEcho serves a loopback HTTP server, closed at the end of the test,
+// answering "host " and the request's Host, and returns it and its port.
+func hostEcho(t *testing.T) (*httptest.Server, string) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "host "+r.Host)
+	}))
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	return srv, u.Port()
+}
+
 // TestDNSAnswersOfNameGrants checks that a grant by host name is not
 // dialed when the name resolves to a loopback, link-local (the cloud
 // metadata address), private or unspecified address, unless the component
 // sets allow_private; an IP literal grant dials what it names.
 func TestDNSAnswersOfNameGrants(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "host "+r.Host)
-	}))
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	port := u.Port()
+	srv, port := hostEcho(t)
 	p, _ := newProvider(t, Options{Resolver: fakeResolver(t, map[string]string{
 		"loopback.test": "127.0.0.1",
 		"metadata.test": "169.254.169.254",
@@ -170,12 +176,7 @@ func TestTimeoutCode(t *testing.T) {
 // TestHostHeader checks that a guest's Host header must name a granted
 // host itself: it cannot reach another virtual host of a granted server.
 func TestHostHeader(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "host "+r.Host)
-	}))
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	port := u.Port()
+	srv, port := hostEcho(t)
 	p, _ := newProvider(t, Options{})
 	for _, tc := range []struct {
 		name, host string

@@ -164,9 +164,7 @@ func TestGoGuest(t *testing.T) {
 		return c
 	}
 	good := comp("ok", 10*time.Second)
-	if err := p.ValidateConfig(good); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, good)
 	assertGo := func() {
 		t.Helper()
 		res := run(t, p, good)
@@ -259,15 +257,10 @@ func TestSDKGoGuests(t *testing.T) {
 			if !ok {
 				t.Fatalf("testdata/wasm/go/%s has no entry in sdkGoGuests", name)
 			}
-			out := filepath.Join(t.TempDir(), name+".wasm")
-			if b, err := testtool.GoWasm("..", out, "./testdata/wasm/go/"+name); err != nil {
-				t.Fatalf("build: %v\n%s", err, b)
-			}
+			out := buildSDKGuest(t, t.TempDir(), name)
 			c := core.Component{Name: "sdk-" + name, Provider: Name, Timeout: 2 * time.Second,
 				Config: map[string]any{KeyModule: out}}
-			if err := p.ValidateConfig(c); err != nil {
-				t.Fatal(err)
-			}
+			load(t, p, c)
 			res := run(t, p, c)
 			if res.State != want.state || !strings.Contains(res.Message, want.message) {
 				t.Errorf("%s: got %s %q (err %v), want %s containing %q", name, res.State, res.Message, res.Err, want.state, want.message)

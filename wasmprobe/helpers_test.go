@@ -99,6 +99,17 @@ func component(name, module string, timeout time.Duration, kv ...any) core.Compo
 	return core.Component{Name: name, Provider: Name, Config: cfg, Timeout: timeout}
 }
 
+// load loads comps on p with ValidateConfig, as the engine does when a
+// component is added, and fails the test if one does not load.
+func load(t testing.TB, p *Provider, comps ...core.Component) {
+	t.Helper()
+	for _, c := range comps {
+		if err := p.ValidateConfig(c); err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+	}
+}
+
 // run checks c under its timeout and fails the test if the check outlived
 // it by more than margin.
 func run(t *testing.T, p *Provider, c core.Component) core.Result {
@@ -143,9 +154,7 @@ func checkGuest(t *testing.T, p *Provider, prefix string, tc guestCase, runs int
 	cfg := map[string]any{KeyModule: tc.module}
 	maps.Copy(cfg, tc.config)
 	c := core.Component{Name: prefix + tc.name, Provider: Name, Timeout: 5 * time.Second, Config: cfg}
-	if err := p.ValidateConfig(c); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, c)
 	var res core.Result
 	for range runs {
 		res = run(t, p, c)

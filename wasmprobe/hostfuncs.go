@@ -14,6 +14,7 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/vitals-go/vitals/wasmprobe/policy"
+	"github.com/vitals-go/vitals/wasmprobe/wire"
 )
 
 // hostLog is vitals.log(level, ptr, len).
@@ -70,20 +71,42 @@ func (rt *runtimeEntry) hostHTTPRequest(ctx context.Context, mod api.Module, sta
 	stack[0] = api.EncodeI64(code)
 }
 
-func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, reqLen, respPtr, respCap uint32) int64 {
-	pr := inst.pr
+// startCall takes a network call from the check's budget and reads the
+// guest's request at ptr: it returns the request, or the code to return.
+func (inst *instance) startCall(ctx context.Context, mem api.Memory, ptr, n uint32) ([]byte, int32) {
 	if err := inst.net.takeCall(); err != nil {
 		inst.spent(ctx, err)
-		return CodeBudget
+		return nil, CodeBudget
 	}
-	raw, ok := mem.Read(reqPtr, reqLen)
+	raw, ok := mem.Read(ptr, n)
 	if !ok {
-		return CodeBadRequest
+		return nil, CodeBadRequest
+	}
+	return raw, 0
+}
+
+// callFailed logs the failure of a network call (http_request or
+// tcp_connect, to target) and returns its code, marking the check's
+// budget spent when that is what failed.
+func (inst *instance) callFailed(ctx context.Context, call string, target slog.Attr, err error) int32 {
+	inst.pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe "+call+" failed", target, slog.String("error", err.Error()))
+	code := netCode(ctx, err)
+	if code == CodeBudget {
+		inst.spent(ctx, err)
+	}
+	return code
+}
+
+func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, reqLen, respPtr, respCap uint32) int64 {
+	pr := inst.pr
+	raw, code := inst.startCall(ctx, mem, reqPtr, reqLen)
+	if code != 0 {
+		return int64(code)
 	}
 	if _, ok := mem.Read(respPtr, respCap); !ok {
 		return CodeBadRequest
 	}
-	var in policy.HTTPRequest
+	var in wire.HTTPRequest
 	if len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '{' || json.Unmarshal(raw, &in) != nil {
 		return CodeBadRequest
 	}
@@ -119,12 +142,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	}
 	resp, err := pr.http.Do(req)
 	if err != nil {
-		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe http_request failed", slog.String("url", u.Redacted()), slog.String("error", err.Error()))
-		code := netCode(ctx, err)
-		if code == CodeBudget {
-			inst.spent(ctx, err)
-		}
-		return int64(code)
+		return int64(inst.callFailed(ctx, "http_request", slog.String("url", u.Redacted()), err))
 	}
 	defer resp.Body.Close()
 	limit := int64(pr.cfg.maxResponseBytes)
@@ -132,7 +150,7 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 	if err != nil {
 		return int64(netCode(ctx, err))
 	}
-	out := policy.HTTPResponse{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
+	out := wire.HTTPResponse{Status: resp.StatusCode, Headers: make(map[string]string, len(resp.Header))}
 	for k, vs := range resp.Header {
 		out.Headers[k] = strings.Join(vs, ", ")
 	}
@@ -140,9 +158,9 @@ func (inst *instance) httpRequest(ctx context.Context, mem api.Memory, reqPtr, r
 		b, out.Truncated = b[:limit], true
 	}
 	out.Body = string(b)
-	enc, code := policy.FitResponse(&out, int(respCap))
-	if code != 0 {
-		return int64(code)
+	enc, fit := policy.FitResponse(&out, int(respCap))
+	if fit != 0 {
+		return int64(fit)
 	}
 	mem.Write(respPtr, enc)
 	return int64(len(enc))
@@ -160,13 +178,9 @@ func (rt *runtimeEntry) hostTCPConnect(ctx context.Context, mod api.Module, stac
 
 func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uint32, timeoutMs int32) int32 {
 	pr := inst.pr
-	if err := inst.net.takeCall(); err != nil {
-		inst.spent(ctx, err)
-		return CodeBudget
-	}
-	raw, ok := mem.Read(ptr, n)
-	if !ok {
-		return CodeBadRequest
+	raw, code := inst.startCall(ctx, mem, ptr, n)
+	if code != 0 {
+		return code
 	}
 	addr := string(raw)
 	if code := pr.cfg.allow.CheckAddr(addr); code != 0 {
@@ -182,12 +196,7 @@ func (inst *instance) tcpConnect(ctx context.Context, mem api.Memory, ptr, n uin
 	}
 	conn, err := pr.p.dialGranted(ctx, "tcp", addr, pr.cfg.allowPrivate, pr.cfg.allow.AllowTCP, &inst.net)
 	if err != nil {
-		pr.logger.LogAttrs(ctx, slog.LevelDebug, "wasm probe tcp_connect failed", slog.String("addr", addr), slog.String("error", err.Error()))
-		code := netCode(ctx, err)
-		if code == CodeBudget {
-			inst.spent(ctx, err)
-		}
-		return code
+		return inst.callFailed(ctx, "tcp_connect", slog.String("addr", addr), err)
 	}
 	_ = conn.Close()
 	return 0

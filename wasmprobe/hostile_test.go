@@ -27,9 +27,7 @@ func TestGoodProbes(t *testing.T) {
 	} {
 		t.Run(tc.module, func(t *testing.T) {
 			c := component(tc.module, tc.module, time.Second)
-			if err := p.ValidateConfig(c); err != nil {
-				t.Fatal(err)
-			}
+			load(t, p, c)
 			for range 3 {
 				res := run(t, p, c)
 				if res.State != tc.state || res.Message != tc.message || res.Err != nil {
@@ -149,9 +147,16 @@ func TestHostile(t *testing.T) {
 // in between.
 func TestHostileConcurrent(t *testing.T) {
 	p, _ := newProvider(t, Options{})
+	checkHostileAtOnce(t, p)
+}
+
+// checkHostileAtOnce checks the whole hostile corpus on p at once, with
+// good probes in between, and then a good probe.
+func checkHostileAtOnce(t *testing.T, p *Provider) {
+	t.Helper()
 	comps := make([]core.Component, len(hostileCases))
 	for i, tc := range hostileCases {
-		comps[i] = component(tc.module+"-"+string(rune('a'+i)), tc.module, tc.timeout, tc.config...)
+		comps[i] = component(tc.module+"-"+strconv.Itoa(i), tc.module, tc.timeout, tc.config...)
 		// Loaded first, as the engine does when a component is added, so
 		// that the checks below, all at once, do not also compile.
 		_ = p.ValidateConfig(comps[i])

@@ -28,18 +28,10 @@ const (
 	DefaultCompileTimeout           = 2 * time.Minute
 )
 
-// The ranges of those keys.
+// The range of compile_timeout (those of the other keys are in sizeKeys).
 const (
-	maxTableElementsLimit         = 1 << 24
-	maxModuleBytesLimit           = 128 << 20
-	maxFunctionsLimit             = 1000000
-	maxFunctionBodyBytesLimit     = 8 << 20
-	maxFunctionLocalsLimit        = 1000000
-	maxGlobalsLimit               = 1000000
-	maxElementSegmentEntriesLimit = 1 << 24
-	maxDataSegmentBytesLimit      = 128 << 20
-	minCompileTimeout             = time.Millisecond
-	maxCompileTimeout             = 10 * time.Minute
+	minCompileTimeout = time.Millisecond
+	maxCompileTimeout = 10 * time.Minute
 )
 
 // moduleLimits bound what a module may declare. A module is loaded for one
@@ -56,48 +48,50 @@ type moduleLimits struct {
 	dataBytes      int
 }
 
+// sizeKey is a key bounding what a module declares: its field in Options
+// and in moduleLimits, its default and its range.
+type sizeKey struct {
+	key         string
+	opt, lim    *int
+	def, lo, hi int
+}
+
+// sizeKeys lists the keys bounding what a module declares, with their
+// fields in o and in l.
+func sizeKeys(o *Options, l *moduleLimits) []sizeKey {
+	return []sizeKey{
+		{KeyMaxTableElements, &o.MaxTableElements, &l.tableElements, DefaultMaxTableElements, 0, 1 << 24},
+		{KeyMaxModuleBytes, &o.MaxModuleBytes, &l.moduleBytes, DefaultMaxModuleBytes, 1 << 10, 128 << 20},
+		{KeyMaxFunctions, &o.MaxFunctions, &l.functions, DefaultMaxFunctions, 1, 1000000},
+		{KeyMaxFunctionBodyBytes, &o.MaxFunctionBodyBytes, &l.bodyBytes, DefaultMaxFunctionBodyBytes, 16, 8 << 20},
+		{KeyMaxFunctionLocals, &o.MaxFunctionLocals, &l.locals, DefaultMaxFunctionLocals, 0, 1000000},
+		{KeyMaxGlobals, &o.MaxGlobals, &l.globals, DefaultMaxGlobals, 0, 1000000},
+		{KeyMaxElementSegmentEntries, &o.MaxElementSegmentEntries, &l.elementEntries, DefaultMaxElementSegmentEntries, 0, 1 << 24},
+		{KeyMaxDataSegmentBytes, &o.MaxDataSegmentBytes, &l.dataBytes, DefaultMaxDataSegmentBytes, 0, 128 << 20},
+	}
+}
+
 // moduleLimits returns the limits of o for a memory cap of pages.
 func (o Options) moduleLimits(pages uint32) moduleLimits {
-	return moduleLimits{
-		pages:          pages,
-		tableElements:  o.MaxTableElements,
-		moduleBytes:    o.MaxModuleBytes,
-		functions:      o.MaxFunctions,
-		bodyBytes:      o.MaxFunctionBodyBytes,
-		locals:         o.MaxFunctionLocals,
-		globals:        o.MaxGlobals,
-		elementEntries: o.MaxElementSegmentEntries,
-		dataBytes:      o.MaxDataSegmentBytes,
+	l := moduleLimits{pages: pages}
+	for _, k := range sizeKeys(&o, &l) {
+		*k.lim = *k.opt
 	}
+	return l
 }
 
 // limitDefaults applies the defaults and ranges of the module limits and
 // the compile timeout to o.
 func (o *Options) limitDefaults() {
-	for _, f := range []struct {
-		v        *int
-		def, top int
-	}{
-		{&o.MaxTableElements, DefaultMaxTableElements, maxTableElementsLimit},
-		{&o.MaxModuleBytes, DefaultMaxModuleBytes, maxModuleBytesLimit},
-		{&o.MaxFunctions, DefaultMaxFunctions, maxFunctionsLimit},
-		{&o.MaxFunctionBodyBytes, DefaultMaxFunctionBodyBytes, maxFunctionBodyBytesLimit},
-		{&o.MaxFunctionLocals, DefaultMaxFunctionLocals, maxFunctionLocalsLimit},
-		{&o.MaxGlobals, DefaultMaxGlobals, maxGlobalsLimit},
-		{&o.MaxElementSegmentEntries, DefaultMaxElementSegmentEntries, maxElementSegmentEntriesLimit},
-		{&o.MaxDataSegmentBytes, DefaultMaxDataSegmentBytes, maxDataSegmentBytesLimit},
-	} {
+	for _, k := range sizeKeys(o, new(moduleLimits)) {
 		switch {
-		case *f.v == 0:
-			*f.v = f.def
-		case *f.v < 0:
-			*f.v = 0
+		case *k.opt == 0:
+			*k.opt = k.def
+		case *k.opt < 0:
+			*k.opt = 0
 		}
-		*f.v = min(*f.v, f.top)
+		*k.opt = max(min(*k.opt, k.hi), k.lo)
 	}
-	o.MaxModuleBytes = max(o.MaxModuleBytes, 1<<10)
-	o.MaxFunctions = max(o.MaxFunctions, 1)
-	o.MaxFunctionBodyBytes = max(o.MaxFunctionBodyBytes, 16)
 	if o.CompileTimeout <= 0 {
 		o.CompileTimeout = DefaultCompileTimeout
 	}
@@ -107,26 +101,22 @@ func (o *Options) limitDefaults() {
 // checkSizes refuses a module that declares more than lim allows; the
 // error names the limit's key.
 func checkSizes(s wasmbin.Sizes, lim moduleLimits) error {
-	raise := func(key string) string { return fmt.Sprintf("raise %s or make the module smaller", key) }
-	switch {
-	case uint64(s.Functions) > uint64(lim.functions):
-		return fmt.Errorf("declares %d functions, more than %s %d: %s",
-			s.Functions, KeyMaxFunctions, lim.functions, raise(KeyMaxFunctions))
-	case s.Body.Size > uint64(lim.bodyBytes):
-		return fmt.Errorf("function body %d is %d bytes, more than %s %d: %s",
-			s.Body.Index, s.Body.Size, KeyMaxFunctionBodyBytes, lim.bodyBytes, raise(KeyMaxFunctionBodyBytes))
-	case s.Locals.Size > uint64(lim.locals):
-		return fmt.Errorf("function body %d declares %d locals, more than %s %d: %s",
-			s.Locals.Index, s.Locals.Size, KeyMaxFunctionLocals, lim.locals, raise(KeyMaxFunctionLocals))
-	case uint64(s.Globals) > uint64(lim.globals):
-		return fmt.Errorf("declares %d globals, more than %s %d: %s",
-			s.Globals, KeyMaxGlobals, lim.globals, raise(KeyMaxGlobals))
-	case s.Element.Size > uint64(lim.elementEntries):
-		return fmt.Errorf("element segment %d has %d entries, more than %s %d: %s",
-			s.Element.Index, s.Element.Size, KeyMaxElementSegmentEntries, lim.elementEntries, raise(KeyMaxElementSegmentEntries))
-	case s.Data.Size > uint64(lim.dataBytes):
-		return fmt.Errorf("data segment %d is %d bytes, more than %s %d: %s",
-			s.Data.Index, s.Data.Size, KeyMaxDataSegmentBytes, lim.dataBytes, raise(KeyMaxDataSegmentBytes))
+	for _, c := range []struct {
+		what        string // a format of the index and the size
+		index, size uint64
+		key         string
+		limit       uint64
+	}{
+		{"declares %[2]d functions", 0, uint64(s.Functions), KeyMaxFunctions, uint64(lim.functions)},
+		{"function body %d is %d bytes", uint64(s.Body.Index), s.Body.Size, KeyMaxFunctionBodyBytes, uint64(lim.bodyBytes)},
+		{"function body %d declares %d locals", uint64(s.Locals.Index), s.Locals.Size, KeyMaxFunctionLocals, uint64(lim.locals)},
+		{"declares %[2]d globals", 0, uint64(s.Globals), KeyMaxGlobals, uint64(lim.globals)},
+		{"element segment %d has %d entries", uint64(s.Element.Index), s.Element.Size, KeyMaxElementSegmentEntries, uint64(lim.elementEntries)},
+		{"data segment %d is %d bytes", uint64(s.Data.Index), s.Data.Size, KeyMaxDataSegmentBytes, uint64(lim.dataBytes)},
+	} {
+		if c.size > c.limit {
+			return fmt.Errorf(c.what+", more than %s %d: raise %s or make the module smaller", c.index, c.size, c.key, c.limit, c.key)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package wasmprobe
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,7 +11,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -73,9 +73,7 @@ func TestHostileRSSChild(t *testing.T) {
 	}
 	p, _ := newProvider(t, Options{})
 	c := component("table-bomb", "table_grow", 10*time.Second, KeyMemoryPages, 2, KeyPoolSize, 1)
-	if err := p.ValidateConfig(c); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, c)
 	for i := range 3 {
 		res := run(t, p, c)
 		if res.State != core.StateDown || res.Message != "table exhausted" || res.Details["size"] != float64(DefaultMaxTableElements) {
@@ -83,20 +81,7 @@ func TestHostileRSSChild(t *testing.T) {
 		}
 	}
 	// then the whole hostile corpus at once, with good probes in between
-	comps := make([]core.Component, len(hostileCases))
-	for i, tc := range hostileCases {
-		comps[i] = component(tc.module+"-"+strconv.Itoa(i), tc.module, tc.timeout, tc.config...)
-		_ = p.ValidateConfig(comps[i]) // loaded first, as the engine does
-	}
-	var wg sync.WaitGroup
-	for i, tc := range hostileCases {
-		wg.Go(func() {
-			checkHostile(t, tc, run(t, p, comps[i]))
-		})
-		wg.Go(func() { assertServing(t, p) })
-	}
-	wg.Wait()
-	assertServing(t, p)
+	checkHostileAtOnce(t, p)
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	t.Logf("peak rss %d KiB heap %d KiB", vmHWM(t), m.HeapInuse>>10)
@@ -167,8 +152,8 @@ func TestSizeCaps(t *testing.T) {
 		want        string
 	}{
 		{"net", KeyMaxModuleBytes, 1024, "larger than max_module_bytes 1024 bytes: raise max_module_bytes or make the module smaller"},
-		{"net", KeyMaxFunctions, 7, "declares 8 functions, more than max_functions 7"},
-		{"net", KeyMaxFunctionBodyBytes, 416, "function body 7 is 417 bytes, more than max_function_body_bytes 416"},
+		{"net", KeyMaxFunctions, 7, "declares 8 functions, more than max_functions 7: raise max_functions or make the module smaller"},
+		{"net", KeyMaxFunctionBodyBytes, 416, "function body 7 is 417 bytes, more than max_function_body_bytes 416: raise max_function_body_bytes or make the module smaller"},
 		{"net", KeyMaxFunctionLocals, 7, "function body 7 declares 8 locals, more than max_function_locals 7"},
 		{"echo", KeyMaxGlobals, 0, "declares 1 globals, more than max_globals 0"},
 		{"table_grow", KeyMaxElementSegmentEntries, 0, "element segment 0 has 1 entries, more than max_element_segment_entries 0"},
@@ -212,16 +197,7 @@ func TestSizeCaps(t *testing.T) {
 // that is cheap to write and slow to compile.
 func manyFunctions(t *testing.T, n int) string {
 	t.Helper()
-	leb := func(b []byte, v uint64) []byte {
-		for {
-			c := byte(v & 0x7f)
-			v >>= 7
-			if v == 0 {
-				return append(b, c)
-			}
-			b = append(b, c|0x80)
-		}
-	}
+	leb := binary.AppendUvarint // LEB128
 	sec := func(out []byte, id byte, body []byte) []byte {
 		return append(leb(append(out, id), uint64(len(body))), body...)
 	}
@@ -286,9 +262,7 @@ func TestCompileTimeout(t *testing.T) {
 	if n := cacheFiles(t, dir); n != 0 {
 		t.Fatalf("%d files in the cache after stopped compilations", n)
 	}
-	if err := p.ValidateConfig(comp("ok")); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, comp("ok"))
 	if n := cacheFiles(t, dir); n == 0 {
 		t.Fatal("nothing in the cache after a compilation")
 	}
@@ -389,5 +363,24 @@ func TestCheckCompileOutlivesDeadline(t *testing.T) {
 	}
 	if n := p.compiles.Load(); n != 1 {
 		t.Fatalf("the module was compiled %d times, want once", n)
+	}
+}
+
+// TestLimitDefaults checks the defaults and ranges applied to the module
+// size options, and that moduleLimits carries them.
+func TestLimitDefaults(t *testing.T) {
+	var o Options
+	o.limitDefaults()
+	if o.MaxTableElements != DefaultMaxTableElements || o.MaxDataSegmentBytes != DefaultMaxDataSegmentBytes ||
+		o.MaxFunctions != DefaultMaxFunctions || o.CompileTimeout != DefaultCompileTimeout {
+		t.Errorf("defaults: %+v", o)
+	}
+	o = Options{MaxTableElements: 1 << 30, MaxModuleBytes: 1, MaxFunctions: -5, MaxFunctionBodyBytes: 3, MaxGlobals: -1,
+		CompileTimeout: time.Hour}
+	o.limitDefaults()
+	want := moduleLimits{pages: 9, tableElements: 1 << 24, moduleBytes: 1 << 10, functions: 1, bodyBytes: 16,
+		locals: DefaultMaxFunctionLocals, globals: 0, elementEntries: DefaultMaxElementSegmentEntries, dataBytes: DefaultMaxDataSegmentBytes}
+	if got := o.moduleLimits(9); got != want || o.CompileTimeout != maxCompileTimeout {
+		t.Errorf("clamped: %+v %s, want %+v", got, o.CompileTimeout, want)
 	}
 }

@@ -2,6 +2,7 @@ package wasmprobe
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -98,9 +99,7 @@ func TestEngineRunsProbes(t *testing.T) {
 func TestConfigChangeRebuildsProbe(t *testing.T) {
 	p, _ := newProvider(t, Options{})
 	c := component("changing", "noop", time.Second)
-	if err := p.ValidateConfig(c); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, c)
 	first, _ := p.probeFor(context.Background(), c, false)
 	again, _ := p.probeFor(context.Background(), c.Clone(), false)
 	if first != again {
@@ -163,26 +162,7 @@ func TestDiskCompileCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.CacheDir() != dir {
-			t.Fatalf("cache dir %q", p.CacheDir())
-		}
-		res := run(t, p, component("cached", "noop", time.Second))
-		if err := p.Close(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if res.State != core.StateUp {
-			t.Fatalf("run %d: %s %q", i, res.State, res.Message)
-		}
-		n := 0
-		_ = filepath.WalkDir(dir, func(_ string, d os.DirEntry, _ error) error {
-			if d != nil && !d.IsDir() {
-				n++
-			}
-			return nil
-		})
-		if n == 0 {
-			t.Fatalf("run %d: nothing in the cache dir", i)
-		}
+		checkCached(t, fmt.Sprintf("run %d", i), p, dir)
 	}
 	if _, err := NewProvider(context.Background(), Options{CacheDir: "/proc/nope/cache"}); err == nil {
 		t.Fatal("an unusable explicit cache dir was accepted")
@@ -202,26 +182,33 @@ func TestDefaultCacheDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := filepath.Join(base, "vitals", "wasm")
-	if p.CacheDir() != want {
-		t.Fatalf("cache dir %q, want %q", p.CacheDir(), want)
+	checkCached(t, "default", p, filepath.Join(base, "vitals", "wasm"))
+}
+
+// checkCached checks that p's cache dir is dir, runs a check with p,
+// closes p, and checks that the check passed and that dir holds the
+// compiled module.
+func checkCached(t *testing.T, what string, p *Provider, dir string) {
+	t.Helper()
+	if p.CacheDir() != dir {
+		t.Fatalf("%s: cache dir %q, want %q", what, p.CacheDir(), dir)
 	}
 	res := run(t, p, component("cached", "noop", time.Second))
 	if err := p.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if res.State != core.StateUp {
-		t.Fatalf("%s %q", res.State, res.Message)
+		t.Fatalf("%s: %s %q", what, res.State, res.Message)
 	}
 	n := 0
-	_ = filepath.WalkDir(want, func(_ string, d os.DirEntry, _ error) error {
+	_ = filepath.WalkDir(dir, func(_ string, d os.DirEntry, _ error) error {
 		if d != nil && !d.IsDir() {
 			n++
 		}
 		return nil
 	})
 	if n == 0 {
-		t.Fatal("nothing in the default cache dir")
+		t.Fatalf("%s: nothing in the cache dir", what)
 	}
 }
 
@@ -231,9 +218,7 @@ func TestDefaultCacheDir(t *testing.T) {
 func TestCheckAfterValidateDoesNotCompile(t *testing.T) {
 	p, _ := newProvider(t, Options{})
 	c := component("once", "degraded", time.Second)
-	if err := p.ValidateConfig(c); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, c)
 	if n := p.compiles.Load(); n != 1 {
 		t.Fatalf("%d compilations after ValidateConfig, want 1", n)
 	}
@@ -243,9 +228,7 @@ func TestCheckAfterValidateDoesNotCompile(t *testing.T) {
 			t.Fatalf("%s %q", res.State, res.Message)
 		}
 	}
-	if err := p.ValidateConfig(c); err != nil {
-		t.Fatal(err)
-	}
+	load(t, p, c)
 	if res := run(t, p, component("twice", "degraded", time.Second)); res.State != core.StateDegraded {
 		t.Fatalf("%s %q", res.State, res.Message)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"regexp"
-	"runtime"
 	"strconv"
 	"time"
 )
@@ -84,24 +83,16 @@ func benchHTTP(o opts, res *results) error {
 func serveInProcess(ep *endpoint, d time.Duration) (ns, allocs, bytes float64, err error) {
 	req := httptest.NewRequest(http.MethodGet, ep.path, nil)
 	w := &sink{h: http.Header{}}
-	var m0, m1 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&m0)
-	start, reqs := time.Now(), 0
-	for time.Since(start) < d {
-		for range 100 {
-			clear(w.h)
-			w.code, w.n = 0, 0
-			ep.handler.ServeHTTP(w, req)
-		}
-		reqs += 100
-	}
-	el := time.Since(start)
-	runtime.ReadMemStats(&m1)
+	ns, allocs, _ = loop(func() error {
+		clear(w.h)
+		w.code, w.n = 0, 0
+		ep.handler.ServeHTTP(w, req)
+		return nil
+	}, d)
 	if w.code != http.StatusOK && w.code != 0 {
 		return 0, 0, 0, fmt.Errorf("%s: GET %s = %d", ep.lib, ep.path, w.code)
 	}
-	return float64(el.Nanoseconds()) / float64(reqs), float64(m1.Mallocs-m0.Mallocs) / float64(reqs), float64(w.n), nil
+	return ns, allocs, float64(w.n), nil
 }
 
 var reqPerSec = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)

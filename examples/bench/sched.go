@@ -156,7 +156,7 @@ func startListeners(n int) ([]string, func(), error) {
 // WARMUP MEASURED ADDRS".
 func child(args []string) int {
 	if len(args) == 2 && args[0] == "listeners" {
-		return serveListeners(args[1])
+		return testnet.ServeListeners("listeners", args[1])
 	}
 	if len(args) == 7 && args[0] == "sched" {
 		m, err := schedChild(args[1:], false)
@@ -169,17 +169,4 @@ func child(args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "bench child: bad arguments %q\n", args)
 	return 2
-}
-
-func serveListeners(count string) int {
-	n, err := strconv.Atoi(count)
-	if err != nil || n < 1 {
-		fmt.Fprintf(os.Stderr, "listeners: %q is not a positive number\n", count)
-		return 2
-	}
-	if err := testnet.AcceptAndCloseUntil(n, os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
 }

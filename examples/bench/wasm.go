@@ -150,6 +150,8 @@ func benchWasm(o opts, res *results) error {
 	return nil
 }
 
+// loop calls call in batches of 100 for d and returns the time and the
+// allocations per call, or call's first error.
 func loop(call func() error, d time.Duration) (ns, allocs float64, err error) {
 	var m0, m1 runtime.MemStats
 	runtime.GC()
@@ -174,8 +176,7 @@ func loop(call func() error, d time.Duration) (ns, allocs float64, err error) {
 func firstCall(lib string, vitalsBin []byte, filled bool, runs int) (float64, error) {
 	ctx := context.Background()
 	once := func(dir string) error {
-		switch lib {
-		case "vitals":
+		if lib == "vitals" {
 			p, err := wasmprobe.NewProvider(ctx, wasmprobe.Options{CacheDir: dir})
 			if err != nil {
 				return err
@@ -188,14 +189,17 @@ func firstCall(lib string, vitalsBin []byte, filled bool, runs int) (float64, er
 				return fmt.Errorf("%s %q", res.State, res.Message)
 			}
 			return nil
+		}
+		cache, err := wazero.NewCompilationCacheWithDir(dir)
+		if err != nil {
+			return err
+		}
+		defer cache.Close(ctx)
+		rc := wazero.NewRuntimeConfig().WithCompilationCache(cache)
+		switch lib {
 		case "extism":
-			cache, err := wazero.NewCompilationCacheWithDir(dir)
-			if err != nil {
-				return err
-			}
-			defer cache.Close(ctx)
 			m := extism.Manifest{Wasm: []extism.Wasm{extism.WasmData{Data: extismNoop}}, Timeout: 60000}
-			p, err := extism.NewPlugin(ctx, m, extism.PluginConfig{RuntimeConfig: wazero.NewRuntimeConfig().WithCompilationCache(cache)}, nil)
+			p, err := extism.NewPlugin(ctx, m, extism.PluginConfig{RuntimeConfig: rc}, nil)
 			if err != nil {
 				return err
 			}
@@ -203,12 +207,7 @@ func firstCall(lib string, vitalsBin []byte, filled bool, runs int) (float64, er
 			_, _, err = p.Call("noop", nil)
 			return err
 		case "wazero":
-			cache, err := wazero.NewCompilationCacheWithDir(dir)
-			if err != nil {
-				return err
-			}
-			defer cache.Close(ctx)
-			r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache).WithCloseOnContextDone(true))
+			r := wazero.NewRuntimeWithConfig(ctx, rc.WithCloseOnContextDone(true))
 			defer r.Close(ctx)
 			mod, err := r.InstantiateWithConfig(ctx, vitalsBin, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 			if err != nil {

@@ -465,29 +465,21 @@ int vitals_config_string(const vitals_ctx *ctx, const char *key, char *dst, size
 	return vitals_json_string(v, dst, cap);
 }
 
-int64_t vitals_config_int(const vitals_ctx *ctx, const char *key, int64_t def) {
-	vitals_json v;
-	int64_t out;
-	if (vitals_json_get(ctx->config, key, &v) || vitals_json_int(v, &out))
-		return def;
-	return out;
-}
+/* Defines vitals_config_<name>, which returns the value of key decoded
+ * by vitals_json_<name>, or def. */
+#define VITALS__CONFIG_GETTER(name, type)                                          \
+	type vitals_config_##name(const vitals_ctx *ctx, const char *key, type def) { \
+		vitals_json v;                                                            \
+		type out;                                                                 \
+		if (vitals_json_get(ctx->config, key, &v) || vitals_json_##name(v, &out)) \
+			return def;                                                           \
+		return out;                                                               \
+	}
 
-double vitals_config_number(const vitals_ctx *ctx, const char *key, double def) {
-	vitals_json v;
-	double out;
-	if (vitals_json_get(ctx->config, key, &v) || vitals_json_number(v, &out))
-		return def;
-	return out;
-}
-
-int vitals_config_bool(const vitals_ctx *ctx, const char *key, int def) {
-	vitals_json v;
-	int out;
-	if (vitals_json_get(ctx->config, key, &v) || vitals_json_bool(v, &out))
-		return def;
-	return out;
-}
+VITALS__CONFIG_GETTER(int, int64_t)
+VITALS__CONFIG_GETTER(number, double)
+VITALS__CONFIG_GETTER(bool, int)
+#undef VITALS__CONFIG_GETTER
 
 /* ---- JSON writing ---------------------------------------------------- */
 

@@ -10,11 +10,23 @@ import (
 )
 
 // TestImports keeps the package importable by the native test harness
-// without a WebAssembly runtime: the standard library and httpguts only.
+// without a WebAssembly runtime: the standard library, httpguts and
+// wasmprobe/wire only; and wire, which guests import too, imports nothing.
 func TestImports(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	checkImports(t, "*.go", "the standard library, httpguts and wire only", func(p string) bool {
+		return !strings.Contains(strings.SplitN(p, "/", 2)[0], ".") ||
+			p == "golang.org/x/net/http/httpguts" || p == "github.com/vitals-go/vitals/wasmprobe/wire"
+	})
+	checkImports(t, "../wire/*.go", "nothing", func(string) bool { return false })
+}
+
+// checkImports fails the test for each import of the non-test files glob
+// matches that allow refuses (allowed says what is).
+func checkImports(t *testing.T, glob, allowed string, allow func(path string) bool) {
+	t.Helper()
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("%s: %v %v", glob, files, err)
 	}
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -25,9 +37,8 @@ func TestImports(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, imp := range ast.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			if strings.Contains(strings.SplitN(p, "/", 2)[0], ".") && p != "golang.org/x/net/http/httpguts" {
-				t.Errorf("%s imports %s: policy must stay standard library (and httpguts) only", f, p)
+			if p, _ := strconv.Unquote(imp.Path.Value); !allow(p) {
+				t.Errorf("%s imports %s: it may import %s", f, p, allowed)
 			}
 		}
 	}

@@ -4,31 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/vitals-go/vitals/wasmprobe/wire"
 )
-
-// HTTPRequest is the request JSON of http_request (ABI.md section 4).
-type HTTPRequest struct {
-	Method  string            `json:"method"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body"`
-}
-
-// HTTPResponse is the response JSON of http_request. The field order is
-// part of the ABI: the output starts with {"status":.
-type HTTPResponse struct {
-	Status    int               `json:"status"`
-	Headers   map[string]string `json:"headers"`
-	Body      string            `json:"body"`
-	Truncated bool              `json:"truncated"`
-}
 
 // FitResponse encodes out (no HTML escaping), cutting its body at a UTF-8
 // boundary until the encoding fits in capacity bytes and marking it
 // truncated. It returns CodeTooLarge when even an empty body does not fit.
 // Each body byte encodes to at least one byte, so cutting the excess is
 // enough, or close to it.
-func FitResponse(out *HTTPResponse, capacity int) ([]byte, int) {
+func FitResponse(out *wire.HTTPResponse, capacity int) ([]byte, int) {
 	var buf bytes.Buffer
 	for {
 		buf.Reset()

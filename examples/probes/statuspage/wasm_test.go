@@ -22,9 +22,7 @@ func TestWasm(t *testing.T) {
 		t.Skip("builds and compiles a Go wasm module")
 	}
 	mod := filepath.Join(t.TempDir(), "statuspage.wasm")
-	if out, err := testtool.GoWasm(".", mod, "."); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	testtool.BuildGo(t, ".", mod, ".")
 	srv := httptest.NewServer(statusServer())
 	defer srv.Close()
 

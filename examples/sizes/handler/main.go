@@ -4,26 +4,15 @@
 package main
 
 import (
-	"context"
 	"log"
 	"net/http"
 
-	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/examples/sizes/internal/refengine"
 )
 
 func main() {
-	eng, err := core.New(core.WithProviders(&core.HTTPProvider{}, &core.TCPProvider{}))
-	if err != nil {
-		log.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := eng.AddFunc(ctx, core.Component{Name: "self"}, func(context.Context) error { return nil }); err != nil {
-		log.Fatal(err)
-	}
-	if err := eng.Start(ctx); err != nil {
-		log.Fatal(err)
-	}
+	eng := refengine.Start()
 	h, err := echomw.New(eng, echomw.Config{})
 	if err != nil {
 		log.Fatal(err)

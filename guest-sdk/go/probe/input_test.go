@@ -7,38 +7,38 @@ import (
 	"testing"
 )
 
+// TestParseInput checks the inputs parseInput reads, and those it refuses.
 func TestParseInput(t *testing.T) {
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
 	for _, tc := range []struct {
-		in      string
-		want    input
-		wantErr bool
+		in   string
+		want input
 	}{
-		{in: `{"name":"orders-db","config":{"shard":7,"target":"orders"},"timeout_ms":4998}`,
-			want: input{Name: "orders-db", Config: json.RawMessage(`{"shard":7,"target":"orders"}`), TimeoutMs: 4998}},
-		{in: " { \"timeout_ms\" : 12 ,\n\"extra\": [1, {\"a\": \"}]\\\"\"}], \"config\" : { \"a\" : [ ] } , \"name\":\"n\\u00e9\\\"\\ud83d\\ude00\" } ",
-			want: input{Name: "né\"😀", Config: json.RawMessage(`{ "a" : [ ] }`), TimeoutMs: 12}},
-		{in: `{"name":"x","config":null,"timeout_ms":0}`, want: input{Name: "x"}},
-		{in: `{"name":"x","config":{"a":",\"timeout_ms\":5}"},"timeout_ms":7}`,
-			want: input{Name: "x", Config: json.RawMessage(`{"a":",\"timeout_ms\":5}"}`), TimeoutMs: 7}},
-		{in: `{"name":"x\"y","config":{},"timeout_ms":7}`, want: input{Name: `x"y`, Config: json.RawMessage(`{}`), TimeoutMs: 7}},
-		{in: `{}`, want: input{}},
-		{in: `{"name":"x","timeout_ms":1e3}`, want: input{Name: "x", TimeoutMs: 1000}},
-		{in: `{"name":"x"`, wantErr: true},
-		{in: `{"name":x}`, wantErr: true},
-		{in: `{"name":"x"} trailing`, wantErr: true},
-		{in: `{"name":"x",}`, wantErr: true},
-		{in: `{"config":{"a":"}`, wantErr: true},
-		{in: `{"timeout_ms":"5"}`, wantErr: true},
-		{in: `[]`, wantErr: true},
-		{in: ``, wantErr: true},
+		{`{"name":"orders-db","config":{"shard":7,"target":"orders"},"timeout_ms":4998}`, input{Name: "orders-db", Config: raw(`{"shard":7,"target":"orders"}`), TimeoutMs: 4998}},
+		{" { \"timeout_ms\" : 12 ,\n\"extra\": [1, {\"a\": \"}]\\\"\"}], \"config\" : { \"a\" : [ ] } , \"name\":\"n\\u00e9\\\"\\ud83d\\ude00\" } ", input{Name: "né\"😀", Config: raw(`{ "a" : [ ] }`), TimeoutMs: 12}},
+		{`{"name":"x","config":null,"timeout_ms":0}`, input{Name: "x"}},
+		{`{"name":"x","config":{"a":",\"timeout_ms\":5}"},"timeout_ms":7}`, input{Name: "x", Config: raw(`{"a":",\"timeout_ms\":5}"}`), TimeoutMs: 7}},
+		{`{"name":"x\"y","config":{},"timeout_ms":7}`, input{Name: `x"y`, Config: raw(`{}`), TimeoutMs: 7}},
+		{`{}`, input{}},
+		{`{"name":"x","timeout_ms":1e3}`, input{Name: "x", TimeoutMs: 1000}},
 	} {
 		got, err := parseInput([]byte(tc.in))
-		if (err != nil) != tc.wantErr {
-			t.Errorf("%s: err %v", tc.in, err)
-			continue
+		if err != nil || got.Name != tc.want.Name || string(got.Config) != string(tc.want.Config) || got.TimeoutMs != tc.want.TimeoutMs {
+			t.Errorf("%s:\n got %+v %s (%v)\nwant %+v %s", tc.in, got, got.Config, err, tc.want, tc.want.Config)
 		}
-		if !tc.wantErr && (got.Name != tc.want.Name || string(got.Config) != string(tc.want.Config) || got.TimeoutMs != tc.want.TimeoutMs) {
-			t.Errorf("%s:\n got %+v %s\nwant %+v %s", tc.in, got, got.Config, tc.want, tc.want.Config)
+	}
+	for _, in := range []string{
+		`{"name":"x"`,
+		`{"name":x}`,
+		`{"name":"x"} trailing`,
+		`{"name":"x",}`,
+		`{"config":{"a":"}`,
+		`{"timeout_ms":"5"}`,
+		`[]`,
+		``,
+	} {
+		if got, err := parseInput([]byte(in)); err == nil {
+			t.Errorf("%s: accepted as %+v", in, got)
 		}
 	}
 }

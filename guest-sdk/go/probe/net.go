@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/vitals-go/vitals/wasmprobe/wire"
 )
 
 // Errors of the host's network functions (ABI.md section 5). A *NetError
@@ -122,20 +124,6 @@ func (r *Response) JSON(v any) error {
 	return nil
 }
 
-type wireRequest struct {
-	Method  string            `json:"method,omitempty"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers,omitempty"`
-	Body    string            `json:"body,omitempty"`
-}
-
-type wireResponse struct {
-	Status    int               `json:"status"`
-	Headers   map[string]string `json:"headers"`
-	Body      string            `json:"body"`
-	Truncated bool              `json:"truncated"`
-}
-
 // HTTPGet makes a GET request to url through the host.
 func (ctx Context) HTTPGet(url string) (*Response, error) {
 	return ctx.HTTPDo(Request{URL: url})
@@ -144,7 +132,7 @@ func (ctx Context) HTTPGet(url string) (*Response, error) {
 // HTTPDo makes req through the host. The error is a *NetError when the
 // host refused or failed the request.
 func (ctx Context) HTTPDo(req Request) (*Response, error) {
-	b, err := json.Marshal(wireRequest{Method: req.Method, URL: req.URL, Headers: req.Header, Body: req.Body})
+	b, err := json.Marshal(wire.HTTPRequest{Method: req.Method, URL: req.URL, Headers: req.Header, Body: req.Body})
 	if err != nil {
 		return nil, fmt.Errorf("http_request %s: %w", req.URL, err)
 	}
@@ -160,7 +148,7 @@ func (ctx Context) HTTPDo(req Request) (*Response, error) {
 	if n > int64(len(resp)) {
 		return nil, fmt.Errorf("http_request %s: the host returned %d bytes for a %d-byte buffer", req.URL, n, len(resp))
 	}
-	var w wireResponse
+	var w wire.HTTPResponse
 	if err := json.Unmarshal(resp[:n], &w); err != nil {
 		return nil, fmt.Errorf("http_request %s: bad response from the host: %w", req.URL, err)
 	}

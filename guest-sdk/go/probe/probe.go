@@ -71,13 +71,8 @@ const (
 
 // String returns "up", "degraded", "down" or "status(N)".
 func (s Status) String() string {
-	switch s {
-	case Up:
-		return "up"
-	case Degraded:
-		return "degraded"
-	case Down:
-		return "down"
+	if names := [...]string{Up: "up", Degraded: "degraded", Down: "down"}; int(s) < len(names) {
+		return names[s]
 	}
 	return fmt.Sprintf("status(%d)", uint32(s))
 }

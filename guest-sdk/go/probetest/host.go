@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/wasmprobe/policy"
+	"github.com/vitals-go/vitals/wasmprobe/wire"
 )
 
 // host is the stand-in of the wasmprobe host for one Run.
@@ -80,7 +81,7 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 	if !h.takeCall() {
 		return codeBudget
 	}
-	var req policy.HTTPRequest
+	var req wire.HTTPRequest
 	if err := json.Unmarshal(reqJSON, &req); err != nil {
 		h.t.Logf("probetest: http_request: bad request JSON: %v", err)
 		return codeBadRequest
@@ -148,7 +149,7 @@ func (h *host) HTTPRequest(reqJSON, resp []byte) int64 {
 	if truncated {
 		data = data[:h.env.MaxResponseBytes]
 	}
-	out := policy.HTTPResponse{Status: res.StatusCode, Headers: map[string]string{}, Body: string(data), Truncated: truncated}
+	out := wire.HTTPResponse{Status: res.StatusCode, Headers: map[string]string{}, Body: string(data), Truncated: truncated}
 	for k, v := range res.Header {
 		out.Headers[k] = strings.Join(v, ", ")
 	}

@@ -139,31 +139,17 @@ impl From<bool> for Value {
         Value::Bool(b)
     }
 }
-impl From<f64> for Value {
-    fn from(n: f64) -> Value {
-        Value::Number(n)
-    }
+// Numbers of each of these types convert to a Value::Number (f64).
+macro_rules! from_number {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(n: $t) -> Value {
+                Value::Number(n as f64)
+            }
+        }
+    )*};
 }
-impl From<i64> for Value {
-    fn from(n: i64) -> Value {
-        Value::Number(n as f64)
-    }
-}
-impl From<i32> for Value {
-    fn from(n: i32) -> Value {
-        Value::Number(n as f64)
-    }
-}
-impl From<u32> for Value {
-    fn from(n: u32) -> Value {
-        Value::Number(n as f64)
-    }
-}
-impl From<usize> for Value {
-    fn from(n: usize) -> Value {
-        Value::Number(n as f64)
-    }
-}
+from_number!(f64, i64, i32, u32, usize);
 
 struct Parser<'a> {
     b: &'a [u8],
@@ -202,57 +188,30 @@ impl<'a> Parser<'a> {
             Some(b'f') => self.lit("false", Value::Bool(false)),
             Some(b'"') => self.string().map(Value::String),
             Some(b'[') => {
-                self.i += 1;
                 let mut a = Vec::new();
-                self.ws();
-                if self.b.get(self.i) == Some(&b']') {
-                    self.i += 1;
-                    return Ok(Value::Array(a));
-                }
-                loop {
-                    a.push(self.value(depth + 1)?);
-                    self.ws();
-                    match self.b.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(Value::Array(a));
-                        }
-                        _ => return self.err("expected , or ]"),
-                    }
-                }
+                self.items(b']', |p| {
+                    a.push(p.value(depth + 1)?);
+                    Ok(())
+                })?;
+                Ok(Value::Array(a))
             }
             Some(b'{') => {
-                self.i += 1;
                 let mut o = Vec::new();
-                self.ws();
-                if self.b.get(self.i) == Some(&b'}') {
-                    self.i += 1;
-                    return Ok(Value::Object(o));
-                }
-                loop {
-                    self.ws();
-                    if self.b.get(self.i) != Some(&b'"') {
-                        return self.err("expected a key");
+                self.items(b'}', |p| {
+                    p.ws();
+                    if p.b.get(p.i) != Some(&b'"') {
+                        return p.err("expected a key");
                     }
-                    let k = self.string()?;
-                    self.ws();
-                    if self.b.get(self.i) != Some(&b':') {
-                        return self.err("expected :");
+                    let k = p.string()?;
+                    p.ws();
+                    if p.b.get(p.i) != Some(&b':') {
+                        return p.err("expected :");
                     }
-                    self.i += 1;
-                    let v = self.value(depth + 1)?;
-                    o.push((k, v));
-                    self.ws();
-                    match self.b.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(Value::Object(o));
-                        }
-                        _ => return self.err("expected , or }"),
-                    }
-                }
+                    p.i += 1;
+                    o.push((k, p.value(depth + 1)?));
+                    Ok(())
+                })?;
+                Ok(Value::Object(o))
             }
             Some(c) if *c == b'-' || c.is_ascii_digit() => {
                 let start = self.i;
@@ -266,6 +225,29 @@ impl<'a> Parser<'a> {
                 }
             }
             Some(_) => self.err("unexpected character"),
+        }
+    }
+
+    /// Reads the items of an array or an object, from its opening byte to
+    /// close, each with item.
+    fn items(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Result<(), String>) -> Result<(), String> {
+        self.i += 1;
+        self.ws();
+        if self.b.get(self.i) == Some(&close) {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            item(self)?;
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(&c) if c == close => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return self.err(&format!("expected , or {}", close as char)),
+            }
         }
     }
 
@@ -349,6 +331,16 @@ mod tests {
         }
         let deep = "[".repeat(200) + &"]".repeat(200);
         assert!(Value::parse(&deep).is_err());
+        for (bad, want) in [
+            ("[1 2]", "expected , or ] at byte 3"),
+            ("{\"a\":1 \"b\"}", "expected , or } at byte 7"),
+            ("{1:2}", "expected a key at byte 1"),
+            ("{\"a\" 1}", "expected : at byte 5"),
+        ] {
+            assert_eq!(Value::parse(bad), Err(want.to_string()), "{:?}", bad);
+        }
+        assert_eq!(Value::parse(" [ ] ").unwrap(), Value::Array(vec![]));
+        assert_eq!(Value::parse("{ }").unwrap(), Value::Object(vec![]));
     }
 
     #[test]
@@ -357,5 +349,8 @@ mod tests {
         assert_eq!(Value::parse("7.5").unwrap().as_i64(), None);
         assert_eq!(Value::Number(f64::NAN).to_json(), "null");
         assert_eq!(Value::from("\u{1}").to_json(), "\"\\u0001\"");
+        let n = [Value::from(-7i32), Value::from(-7i64), Value::from(-7.0f64)];
+        assert!(n.iter().all(|v| *v == Value::Number(-7.0)), "{:?}", n);
+        assert_eq!([Value::from(7u32), Value::from(7usize)], [Value::Number(7.0), Value::Number(7.0)]);
     }
 }

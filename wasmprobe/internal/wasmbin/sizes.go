@@ -1,9 +1,6 @@
 package wasmbin
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // Largest is the largest of a kind of item a module declares: its index
 // in its section and its size. Size 0 means there is none.
@@ -37,73 +34,45 @@ type Sizes struct {
 
 // scanCode reads the size and local declarations of each function body.
 func scanCode(r *reader, s *Sizes) error {
-	n, err := r.u32()
-	if err != nil {
-		return err
-	}
-	for i := range n {
-		size, err := r.u32()
+	return r.vec("function body", func(i uint32) error {
+		body, err := r.bytes()
 		if err != nil {
-			return fmt.Errorf("function body %d: %w", i, err)
+			return err
 		}
-		body, err := r.take(int(size))
-		if err != nil {
-			return fmt.Errorf("function body %d: %w", i, err)
-		}
-		s.Body.see(i, uint64(size))
+		s.Body.see(i, uint64(len(body)))
 		b := reader{b: body}
-		decls, err := b.u32()
-		if err != nil {
-			return fmt.Errorf("function body %d: locals: %w", i, err)
-		}
 		var locals uint64
-		for range decls { // each declaration takes 2 bytes or more: bounded by the body
+		err = b.vec("", func(uint32) error { // each declaration takes 2 bytes or more: bounded by the body
 			count, err := b.u32()
-			if err != nil {
-				return fmt.Errorf("function body %d: locals: %w", i, err)
-			}
-			if _, err := b.valType(); err != nil {
-				return fmt.Errorf("function body %d: locals: %w", i, err)
+			if err == nil {
+				_, err = b.valType()
 			}
 			locals += uint64(count)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("locals: %w", err)
 		}
 		s.Locals.see(i, locals)
-	}
-	return nil
+		return nil
+	})
 }
 
 // scanElements reads the number of entries of each element segment.
 func scanElements(r *reader, s *Sizes) error {
-	n, err := r.u32()
-	if err != nil {
-		return err
-	}
-	for i := range n {
-		flags, err := r.u32()
+	return r.vec("segment", func(i uint32) error {
+		flags, err := r.segment(7)
 		if err != nil {
-			return fmt.Errorf("segment %d: %w", i, err)
-		}
-		if flags > 7 {
-			return fmt.Errorf("segment %d: bad flags %d", i, flags)
-		}
-		if flags&2 != 0 && flags&1 == 0 { // explicit table index
-			if _, err := r.u32(); err != nil {
-				return fmt.Errorf("segment %d: %w", i, err)
-			}
-		}
-		if flags&1 == 0 { // active: an offset expression
-			if err := r.skipConstExpr(); err != nil {
-				return fmt.Errorf("segment %d: offset: %w", i, err)
-			}
+			return err
 		}
 		if flags&3 != 0 { // element kind (0x00) or reference type
 			if _, err := r.valType(); err != nil {
-				return fmt.Errorf("segment %d: %w", i, err)
+				return err
 			}
 		}
 		count, err := r.u32()
 		if err != nil {
-			return fmt.Errorf("segment %d: %w", i, err)
+			return err
 		}
 		s.Element.see(i, uint64(count))
 		for range count { // each entry takes 1 byte or more: bounded by the section
@@ -113,48 +82,47 @@ func scanElements(r *reader, s *Sizes) error {
 				_, err = r.u32()
 			}
 			if err != nil {
-				return fmt.Errorf("segment %d: %w", i, err)
+				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // scanData reads the size of each data segment.
 func scanData(r *reader, s *Sizes) error {
-	n, err := r.u32()
-	if err != nil {
+	return r.vec("segment", func(i uint32) error {
+		if _, err := r.segment(2); err != nil {
+			return err
+		}
+		data, err := r.bytes()
+		s.Data.see(i, uint64(len(data)))
 		return err
+	})
+}
+
+// segment reads the flags of an element or data segment, refusing flags
+// above maxFlags, and for an active segment (bit 0 clear) its explicit
+// table or memory index (bit 1) and its offset expression.
+func (r *reader) segment(maxFlags uint32) (uint32, error) {
+	flags, err := r.u32()
+	if err != nil {
+		return 0, err
 	}
-	for i := range n {
-		flags, err := r.u32()
-		if err != nil {
-			return fmt.Errorf("segment %d: %w", i, err)
-		}
-		switch flags {
-		case 0:
-			err = r.skipConstExpr()
-		case 1:
-		case 2:
-			if _, err = r.u32(); err == nil {
-				err = r.skipConstExpr()
+	if flags > maxFlags {
+		return 0, fmt.Errorf("bad flags %d", flags)
+	}
+	if flags&1 == 0 { // active
+		if flags&2 != 0 {
+			if _, err := r.u32(); err != nil {
+				return 0, err
 			}
-		default:
-			return fmt.Errorf("segment %d: bad flags %d", i, flags)
 		}
-		if err != nil {
-			return fmt.Errorf("segment %d: offset: %w", i, err)
+		if err := r.skipConstExpr(); err != nil {
+			return 0, fmt.Errorf("offset: %w", err)
 		}
-		size, err := r.u32()
-		if err != nil {
-			return fmt.Errorf("segment %d: %w", i, err)
-		}
-		if _, err := r.take(int(size)); err != nil {
-			return fmt.Errorf("segment %d: %w", i, err)
-		}
-		s.Data.see(i, uint64(size))
 	}
-	return nil
+	return flags, nil
 }
 
 // valType reads a value or reference type: one byte, or for a typed
@@ -214,28 +182,6 @@ func (r *reader) skipConstExpr() error {
 	}
 }
 
-// sleb reads a signed LEB128 integer of at most bits bits; only its
-// length is checked, the value is not needed.
-func (r *reader) sleb(bits uint) (int64, error) {
-	var v int64
-	for shift := uint(0); ; shift += 7 {
-		if shift >= bits+7 {
-			return 0, errors.New("integer too long")
-		}
-		c, err := r.byte()
-		if err != nil {
-			return 0, err
-		}
-		v |= int64(c&0x7f) << shift
-		if c&0x80 == 0 {
-			if shift+7 < 64 && c&0x40 != 0 {
-				v |= -1 << (shift + 7)
-			}
-			return v, nil
-		}
-	}
-}
-
 // checkCounts refuses a section whose declared number of entries exceeds
 // what its bytes can hold, since the runtime allocates for the declared
 // number before it reads the entries: the type, function, global and tag
@@ -271,15 +217,7 @@ func checkCounts(id byte, body []byte) error {
 // local names (subsection 2) of a name section.
 func checkNames(r *reader) error {
 	for !r.done() {
-		id, err := r.byte()
-		if err != nil {
-			return err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return err
-		}
-		body, err := r.take(int(size))
+		id, body, err := r.section()
 		if err != nil {
 			return err
 		}

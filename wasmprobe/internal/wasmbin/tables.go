@@ -1,6 +1,7 @@
 package wasmbin
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -19,29 +20,26 @@ type Table struct {
 // other encodings (initialiser expressions, typed references, 64-bit or
 // shared limits), which CapTables could not rewrite.
 func scanTables(r *reader) ([]Table, error) {
-	n, err := r.u32()
-	if err != nil {
-		return nil, err
-	}
 	var out []Table
-	for i := range n {
+	err := r.vec("table", func(uint32) error {
 		t, err := r.byte()
 		if err != nil {
-			return nil, fmt.Errorf("table %d: %w", i, err)
+			return err
 		}
 		if t != 0x70 && t != 0x6f {
-			return nil, fmt.Errorf("table %d: type 0x%02x is not supported (only funcref and externref tables)", i, t)
+			return fmt.Errorf("type 0x%02x is not supported (only funcref and externref tables)", t)
 		}
 		lim, err := r.limits()
 		if err != nil {
-			return nil, fmt.Errorf("table %d: %w", i, err)
+			return err
 		}
 		if lim.flags > 1 {
-			return nil, fmt.Errorf("table %d: limits flags 0x%02x are not supported (only 32-bit unshared tables)", i, lim.flags)
+			return fmt.Errorf("limits flags 0x%02x are not supported (only 32-bit unshared tables)", lim.flags)
 		}
 		out = append(out, Table{RefType: t, Min: lim.Min, Max: lim.Max, HasMax: lim.HasMax})
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // TableBudget returns the maximum each table may grow to so that all of
@@ -87,26 +85,19 @@ func CapTables(b []byte, tables []Table, maxes []uint64) ([]byte, error) {
 		return b, nil
 	}
 	var sec []byte
-	sec = appendULEB(sec, uint64(len(tables)))
+	sec = binary.AppendUvarint(sec, uint64(len(tables)))
 	for i, t := range tables {
 		sec = append(sec, t.RefType, 0x01)
-		sec = appendULEB(sec, t.Min)
-		sec = appendULEB(sec, maxes[i])
+		sec = binary.AppendUvarint(sec, t.Min)
+		sec = binary.AppendUvarint(sec, maxes[i])
 	}
 	out := make([]byte, 0, len(b)+len(sec)+8)
 	out = append(out, b[:8]...)
 	r := reader{b: b, off: 8}
 	for !r.done() {
 		start := r.off
-		id, err := r.byte()
+		id, _, err := r.section()
 		if err != nil {
-			return nil, err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := r.take(int(size)); err != nil {
 			return nil, err
 		}
 		if id != 4 {
@@ -114,19 +105,8 @@ func CapTables(b []byte, tables []Table, maxes []uint64) ([]byte, error) {
 			continue
 		}
 		out = append(out, 4)
-		out = appendULEB(out, uint64(len(sec)))
+		out = binary.AppendUvarint(out, uint64(len(sec)))
 		out = append(out, sec...)
 	}
 	return out, nil
-}
-
-func appendULEB(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
 }

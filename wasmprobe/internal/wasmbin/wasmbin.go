@@ -100,102 +100,59 @@ func Scan(b []byte) (Info, error) {
 	}
 	r := reader{b: b, off: 8}
 	for !r.done() {
-		id, err := r.byte()
-		if err != nil {
-			return info, err
-		}
-		size, err := r.u32()
+		id, body, err := r.section()
 		if err != nil {
 			return info, fmt.Errorf("section %d: %w", id, err)
 		}
-		body, err := r.take(int(size))
-		if err != nil {
-			return info, fmt.Errorf("section %d: %w", id, err)
-		}
-		s := reader{b: body}
 		if err := checkCounts(id, body); err != nil {
 			return info, err
 		}
+		s := reader{b: body}
+		var what string
 		switch id {
 		case 2:
-			if err := scanImports(&s, &info); err != nil {
-				return info, fmt.Errorf("import section: %w", err)
-			}
-		case 7:
-			n, err := s.u32()
-			if err != nil {
-				return info, fmt.Errorf("export section: %w", err)
-			}
-			for range n {
-				name, err := s.name()
-				if err != nil {
-					return info, fmt.Errorf("export section: %w", err)
-				}
-				kind, err := s.byte()
-				if err != nil {
-					return info, fmt.Errorf("export section: %w", err)
-				}
-				if _, err := s.u32(); err != nil {
-					return info, fmt.Errorf("export section: %w", err)
-				}
-				info.Exports = append(info.Exports, Export{Name: name, Kind: kind})
-			}
+			what, err = "import", scanImports(&s, &info)
 		case 3:
-			if info.Sizes.Functions, err = s.u32(); err != nil {
-				return info, fmt.Errorf("function section: %w", err)
-			}
+			what = "function"
+			info.Sizes.Functions, err = s.u32()
 		case 4:
-			if info.Tables, err = scanTables(&s); err != nil {
-				return info, fmt.Errorf("table section: %w", err)
-			}
-		case 6:
-			if info.Sizes.Globals, err = s.u32(); err != nil {
-				return info, fmt.Errorf("global section: %w", err)
-			}
-		case 9:
-			if err := scanElements(&s, &info.Sizes); err != nil {
-				return info, fmt.Errorf("element section: %w", err)
-			}
-		case 10:
-			if err := scanCode(&s, &info.Sizes); err != nil {
-				return info, fmt.Errorf("code section: %w", err)
-			}
-		case 11:
-			if err := scanData(&s, &info.Sizes); err != nil {
-				return info, fmt.Errorf("data section: %w", err)
-			}
+			what = "table"
+			info.Tables, err = scanTables(&s)
 		case 5:
-			n, err := s.u32()
-			if err != nil {
-				return info, fmt.Errorf("memory section: %w", err)
-			}
-			for range n {
+			what = "memory"
+			err = s.vec("", func(uint32) error {
 				l, err := s.limits()
-				if err != nil {
-					return info, fmt.Errorf("memory section: %w", err)
-				}
 				info.Memories = append(info.Memories, l.memory())
-			}
+				return err
+			})
+		case 6:
+			what = "global"
+			info.Sizes.Globals, err = s.u32()
+		case 7:
+			what, err = "export", scanExports(&s, &info)
+		case 9:
+			what, err = "element", scanElements(&s, &info.Sizes)
+		case 10:
+			what, err = "code", scanCode(&s, &info.Sizes)
+		case 11:
+			what, err = "data", scanData(&s, &info.Sizes)
+		}
+		if err != nil {
+			return info, fmt.Errorf("%s section: %w", what, err)
 		}
 	}
 	return info, nil
 }
 
+// scanImports reads the import section, and the limits of the memories
+// it imports.
 func scanImports(r *reader, info *Info) error {
-	n, err := r.u32()
-	if err != nil {
-		return err
-	}
-	for range n {
+	return r.vec("", func(uint32) error {
 		mod, err := r.name()
 		if err != nil {
 			return err
 		}
-		name, err := r.name()
-		if err != nil {
-			return err
-		}
-		kind, err := r.byte()
+		name, kind, err := r.nameKind()
 		if err != nil {
 			return err
 		}
@@ -227,8 +184,20 @@ func scanImports(r *reader, info *Info) error {
 		if err != nil {
 			return fmt.Errorf("import %s.%s: %w", mod, name, err)
 		}
-	}
-	return nil
+		return nil
+	})
+}
+
+// scanExports reads the export section.
+func scanExports(r *reader, info *Info) error {
+	return r.vec("", func(uint32) error {
+		name, kind, err := r.nameKind()
+		if err == nil {
+			_, err = r.u32() // index
+		}
+		info.Exports = append(info.Exports, Export{Name: name, Kind: kind})
+		return err
+	})
 }
 
 var errShort = errors.New("unexpected end of data")
@@ -258,24 +227,65 @@ func (r *reader) take(n int) ([]byte, error) {
 	return s, nil
 }
 
-func (r *reader) uleb(maxBits uint) (uint64, error) {
-	var v uint64
+// leb reads the bytes of a LEB128 integer of at most bits bits and
+// returns its low 7 bits of each byte, unsigned, and how many bits it read.
+func (r *reader) leb(bits uint) (v uint64, read uint, err error) {
 	for shift := uint(0); ; shift += 7 {
-		if shift >= maxBits+7 {
-			return 0, errors.New("integer too long")
+		if shift >= bits+7 {
+			return 0, 0, errors.New("integer too long")
 		}
 		c, err := r.byte()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		v |= uint64(c&0x7f) << shift
 		if c&0x80 == 0 {
-			if maxBits < 64 && v>>maxBits != 0 {
-				return 0, errors.New("integer overflow")
-			}
-			return v, nil
+			return v, shift + 7, nil
 		}
 	}
+}
+
+func (r *reader) uleb(maxBits uint) (uint64, error) {
+	v, _, err := r.leb(maxBits)
+	if err == nil && maxBits < 64 && v>>maxBits != 0 {
+		return 0, errors.New("integer overflow")
+	}
+	return v, err
+}
+
+// sleb reads a signed LEB128 integer of at most bits bits.
+func (r *reader) sleb(bits uint) (int64, error) {
+	v, read, err := r.leb(bits)
+	if err == nil && read < 64 && v>>(read-1)&1 != 0 {
+		v |= ^uint64(0) << read // sign extension
+	}
+	return int64(v), err
+}
+
+// vec reads a vector: its count, then each entry with entry, whose error
+// is prefixed by what and the entry's index (unless what is "").
+func (r *reader) vec(what string, entry func(i uint32) error) error {
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		if err := entry(i); err != nil {
+			if what == "" {
+				return err
+			}
+			return fmt.Errorf("%s %d: %w", what, i, err)
+		}
+	}
+	return nil
+}
+
+// section reads a section (or a name subsection): its id and its body.
+func (r *reader) section() (id byte, body []byte, err error) {
+	if id, err = r.byte(); err == nil {
+		body, err = r.bytes()
+	}
+	return id, body, err
 }
 
 func (r *reader) u32() (uint32, error) {
@@ -283,13 +293,28 @@ func (r *reader) u32() (uint32, error) {
 	return uint32(v), err
 }
 
-func (r *reader) name() (string, error) {
+// bytes reads a byte vector: its length, then that many bytes.
+func (r *reader) bytes() ([]byte, error) {
 	n, err := r.u32()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	b, err := r.take(int(n))
+	return r.take(int(n))
+}
+
+func (r *reader) name() (string, error) {
+	b, err := r.bytes()
 	return string(b), err
+}
+
+// nameKind reads the name and the kind of an import or an export.
+func (r *reader) nameKind() (string, byte, error) {
+	name, err := r.name()
+	if err != nil {
+		return "", 0, err
+	}
+	kind, err := r.byte()
+	return name, kind, err
 }
 
 // limits is a limits encoding.
