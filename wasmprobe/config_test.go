@@ -1,6 +1,7 @@
 package wasmprobe
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,5 +59,90 @@ func TestTypedConfig(t *testing.T) {
 	if err := p.ValidateConfig(bad); err == nil || !strings.Contains(err.Error(), "module: is required") ||
 		!strings.Contains(err.Error(), "pool_size: 100 is out of range [1, 64]") {
 		t.Errorf("bad typed config: %v", err)
+	}
+}
+
+// The caps with a default are turned to none by -1 (DESIGN.md, "Off, one
+// spelling per kind of value"), on a component as in health.wasm; a
+// component's 0, the old spelling of none, still means none and logs a
+// deprecation warning naming the key and -1. Absent keys keep the default.
+func TestCapsNoneIsMinusOne(t *testing.T) {
+	p, sink := newProvider(t, Options{})
+	caps := func(pc probeConfig) []int {
+		return []int{pc.maxLogLines, pc.maxResponseBytes, pc.maxStdioBytes, pc.maxNetCalls, pc.maxSockets}
+	}
+	keys := []string{KeyMaxLogLines, KeyMaxResponseBytes, KeyMaxStdioBytes, KeyMaxNetCalls, KeyMaxSockets}
+	set := func(v any) map[string]any {
+		cfg := map[string]any{KeyModule: wasmFile("noop")}
+		for _, k := range keys {
+			cfg[k] = v
+		}
+		return cfg
+	}
+	defaults := []int{DefaultMaxLogLines, DefaultMaxResponseBytes, DefaultMaxStdioBytes, DefaultMaxNetCalls, DefaultMaxSockets}
+	for _, tc := range []struct {
+		name       string
+		cfg        map[string]any
+		want       []int
+		deprecated []string
+	}{
+		{"absent: the defaults", map[string]any{KeyModule: wasmFile("noop")}, defaults, nil},
+		{"-1: none", set(-1), []int{0, 0, 0, 0, 0}, nil},
+		{"-1 as text: none", set("-1"), []int{0, 0, 0, 0, 0}, nil},
+		{"0: none, deprecated", set(0), []int{0, 0, 0, 0, 0}, keys},
+		{"a value", set(7), []int{7, 7, 7, 7, 7}, nil},
+	} {
+		pc, err := p.parseConfig(tc.cfg)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got := caps(pc); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: caps %v, want %v", tc.name, got, tc.want)
+		}
+		if !slices.Equal(pc.zeroForNone, tc.deprecated) {
+			t.Errorf("%s: deprecated keys %v, want %v", tc.name, pc.zeroForNone, tc.deprecated)
+		}
+	}
+	if _, err := p.parseConfig(set(-2)); err == nil || !strings.Contains(err.Error(), "max_net_calls: -2 is out of range [-1, 100000]") {
+		t.Errorf("-2: %v", err)
+	}
+
+	// From Go, the typed Config: -1 is none, 0 the provider's default.
+	typed := Config{Module: wasmFile("noop"), MaxLogLines: -1, MaxResponseBytes: -1, MaxStdioBytes: -1, MaxNetCalls: -1, MaxSockets: -1}
+	if pc, err := p.parseConfig(typed.Map()); err != nil || !slices.Equal(caps(pc), []int{0, 0, 0, 0, 0}) || len(pc.zeroForNone) != 0 {
+		t.Errorf("typed -1: caps %v, deprecated %v, %v", caps(pc), pc.zeroForNone, err)
+	}
+	if pc, err := p.parseConfig(Config{Module: wasmFile("noop")}.Map()); err != nil || !slices.Equal(caps(pc), defaults) {
+		t.Errorf("typed zero: caps %v, %v", caps(pc), err)
+	}
+
+	// What a check does with it: -1 keeps no log line, quietly; 0 too, with
+	// one deprecation warning when the probe is made.
+	for _, v := range []int{-1, 0} {
+		sink.reset()
+		run(t, p, component("quiet", "logspam", 5*time.Second, KeyMaxLogLines, v))
+		run(t, p, component("quiet", "logspam", 5*time.Second, KeyMaxLogLines, v))
+		if n := len(sink.records(t, "AAAA")); n != 0 {
+			t.Errorf("max_log_lines %d: %d lines logged", v, n)
+		}
+		warn := sink.records(t, "wasm probe config: max_log_lines: 0 for none is deprecated: write -1")
+		switch {
+		case v == -1 && len(warn) != 0:
+			t.Errorf("max_log_lines -1: deprecation warning %v", warn)
+		case v == 0 && (len(warn) != 1 || warn[0]["level"] != "WARN" || warn[0]["key"] != KeyMaxLogLines || warn[0]["new"] != -1.0 || warn[0]["probe"] != "quiet"):
+			t.Errorf("max_log_lines 0: warnings %v, want one naming the key and -1", warn)
+		}
+	}
+
+	// health.wasm.max_net_calls and max_sockets: -1 is none too.
+	if err := (Options{MaxNetCalls: -1, MaxSockets: -1}).Validate(); err != nil {
+		t.Errorf("Options -1: %v", err)
+	}
+	if err := (Options{MaxNetCalls: -2}).Validate(); err == nil || !strings.Contains(err.Error(), "max_net_calls: -2 is out of range [-1, 100000]") {
+		t.Errorf("Options -2: %v", err)
+	}
+	if o := (Options{MaxNetCalls: -1, MaxSockets: -1}).withDefaults(); o.MaxNetCalls != 0 || o.MaxSockets != 0 {
+		t.Errorf("Options -1 after defaults: %d calls, %d sockets; want none", o.MaxNetCalls, o.MaxSockets)
 	}
 }
