@@ -55,10 +55,10 @@ type runState struct {
 }
 
 type flight struct {
-	ent     *entry    // the definition being checked
-	started time.Time // when the run began, before any wait for the bound
-	done    chan struct{}
-	result  Result // what the run returns, recorded
+	ent     *entry        // the definition being checked
+	started time.Time     // when the run began, before any wait for the bound
+	done    chan struct{} // closed when it ends; made by the first waiter (runState.mu)
+	result  Result        // what the run returns, recorded
 
 	// The provider call, written by its goroutine before called is
 	// closed; an abandoned call writes it when it ends, unread.

@@ -158,9 +158,13 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 			break
 		}
 		f := rs.flight
+		if f.done == nil { // made by the first to wait: most runs have none
+			f.done = make(chan struct{})
+		}
+		done := f.done
 		rs.mu.Unlock()
 		select {
-		case <-f.done:
+		case <-done:
 			if f.ent == ent && (!fresh || !f.started.Before(asked)) {
 				return f.result
 			}
@@ -169,7 +173,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 		}
 		rs.mu.Lock()
 	}
-	f := &flight{ent: ent, started: time.Now(), done: make(chan struct{})}
+	f := &flight{ent: ent, started: time.Now()}
 	rs.flight = f
 	rs.mu.Unlock()
 
@@ -182,8 +186,11 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 	f.result = res
 	rs.mu.Lock()
 	rs.flight, rs.last = nil, f
+	done := f.done
 	rs.mu.Unlock()
-	close(f.done)
+	if done != nil {
+		close(done)
+	}
 	return res
 }
 
