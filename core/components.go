@@ -35,6 +35,7 @@ type entry struct {
 	// attempt is the worker's that holds the entry.
 	sched   *scheduler
 	due     time.Time
+	dueKey  time.Duration // due, from sched.base: the queue's order
 	seq     uint64
 	index   int       // in sched.queue; -1 when not queued
 	attempt int       // start-up retries made

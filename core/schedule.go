@@ -17,6 +17,7 @@ import (
 type scheduler struct {
 	e    *Engine
 	ctx  context.Context
+	base time.Time     // the origin of entry.dueKey
 	work chan *entry   // due components, to a worker
 	wake chan struct{} // a component was queued ahead of the first
 
@@ -27,7 +28,7 @@ type scheduler struct {
 }
 
 func newScheduler(e *Engine, ctx context.Context) *scheduler {
-	return &scheduler{e: e, ctx: ctx, work: make(chan *entry), wake: make(chan struct{}, 1)}
+	return &scheduler{e: e, ctx: ctx, base: time.Now(), work: make(chan *entry), wake: make(chan struct{}, 1)}
 }
 
 // add queues ent's first check at due.
@@ -53,7 +54,7 @@ func (s *scheduler) requeue(ent *entry, due time.Time) {
 }
 
 func (s *scheduler) pushLocked(ent *entry, due time.Time) {
-	ent.due = due
+	ent.due, ent.dueKey = due, due.Sub(s.base) // monotonic: a wall clock step reorders nothing
 	heap.Push(&s.queue, ent)
 	if ent.index == 0 { // now the first: the dispatcher may sleep too long
 		select {
@@ -160,8 +161,8 @@ type dueQueue []*entry
 func (q dueQueue) Len() int { return len(q) }
 
 func (q dueQueue) Less(i, j int) bool {
-	if !q[i].due.Equal(q[j].due) {
-		return q[i].due.Before(q[j].due)
+	if q[i].dueKey != q[j].dueKey {
+		return q[i].dueKey < q[j].dueKey
 	}
 	return q[i].seq < q[j].seq
 }

@@ -84,10 +84,9 @@ func TestDueQueueOrder(t *testing.T) {
 	for i := range ents {
 		ents[i] = newEntry(Component{Name: string(rune('a' + i))}, t0)
 		ents[i].seq = uint64(len(ents) - i) // f first, a last on ties
-		ents[i].due = t0
-		heap.Push(&q, ents[i])
+		heap.Push(&q, ents[i]) // all due at the same time
 	}
-	ents[2].due = t0.Add(-time.Second) // c is due first
+	ents[2].dueKey = -time.Second // c is due first
 	heap.Fix(&q, ents[2].index)
 	heap.Remove(&q, ents[4].index) // e is removed
 	if ents[4].index != -1 {
