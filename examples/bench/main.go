@@ -62,7 +62,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.DurationVar(&o.httpDur, "http-time", 300*time.Millisecond, "time per library per round in-process")
 	fs.DurationVar(&o.wrkDur, "wrk-time", 2*time.Second, "wrk duration per library per round")
 	fs.IntVar(&o.wrkConns, "wrk-conns", 4, "wrk keep-alive connections (one thread)")
-	fs.IntVar(&o.warmup, "warmup", 1, "scheduling: intervals before measuring")
+	fs.IntVar(&o.warmup, "warmup", 2, "scheduling: intervals before measuring (Vitals: the first checks at once, the second at their slots)")
 	fs.IntVar(&o.measured, "measured", 3, "scheduling: intervals measured")
 	fs.IntVar(&o.coldRuns, "cold", 5, "wasm: first calls timed per round")
 	fs.IntVar(&o.instances, "instances", 100, "wasm: instances for the heap per instance")
