@@ -129,7 +129,7 @@ func benchScheduled(b *testing.B, n int) {
 	interval := envOr(b, intervalEnv, 10*time.Second, time.ParseDuration)
 	jitter := envOr(b, jitterEnv, 0.0, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 	// Two rounds: the first checks all at once, the second each at its
-	// slot in the interval; from the third on, checks are an interval apart.
+	// spread point in the interval; from the third on, an interval apart.
 	warmup := envOr(b, warmupEnv, 2, strconv.Atoi)
 	addrs := startListeners(b, 8)
 	p := &timedTCP{interval: interval, index: make(map[string]int, n), last: make([]atomic.Int64, n)}

@@ -37,9 +37,9 @@ type entry struct {
 	due     time.Time
 	dueKey  time.Duration // due, from sched.base: the queue's order
 	seq     uint64
-	index   int       // in sched.queue; -1 when not queued
-	attempt int       // start-up retries made
-	slot    time.Time // of the next check, before jitter (nextDue)
+	index   int  // in sched.queue; -1 when not queued
+	attempt int  // start-up retries made
+	spread  bool // whether its checks were spread over the interval (nextDue)
 
 	// runs is shared by the entries that replace one another through
 	// Update, so that never two provider calls of one component overlap.

@@ -79,13 +79,12 @@ func atLeastOne(key string, n int, field func(*settings) *int) Option {
 	}
 }
 
-// WithJitter moves each scheduled check uniformly by ±fraction of its
-// interval around its slot, and delays each component's first check by up
-// to a tenth of its interval (at most 100ms), so that replicas and
-// components added together do not probe in lockstep (default
-// DefaultJitter; 0 disables). Without jitter, components added together
-// are still spread over their interval from their second check on (see
-// DESIGN.md, "The scheduler").
+// WithJitter spreads each check interval uniformly by ±fraction, and
+// delays each component's first check by up to a tenth of its interval (at
+// most 100ms), so that replicas and components added together do not
+// probe in lockstep (default DefaultJitter; 0 disables). Without jitter,
+// components added together are still spread over their interval from
+// their second check on (see DESIGN.md, "The scheduler").
 func WithJitter(fraction float64) Option {
 	return func(s *settings) error {
 		if fraction < 0 || fraction >= 1 {

@@ -74,27 +74,26 @@ func (e *Engine) scheduled(ctx context.Context, ent *entry) (next time.Time, ok 
 }
 
 // nextDue is when ent's next scheduled check is due, now being the end of
-// its last. Each component has a slot in its interval, chosen at random
-// when its first check is done (its second check is due between half an
-// interval and an interval and a half after its first), and its checks
-// are due at that slot, an interval apart, whatever their start waited
-// for or their duration: so the checks of many components added together
-// (at start, jitter 0) run spread evenly over the interval from their
-// second on, rather than all at once every interval, and each
-// component's checks stay an interval apart. A check that ran past its
-// next slot skips the slots it missed (no burst to catch up). Jitter, if
-// any, moves each check around its slot. See DESIGN.md, "The scheduler".
+// its last. A component's second check is due at a random point between
+// half an interval and an interval and a half after its first, and each
+// later one an interval (jittered, if jitter is set) after the previous
+// one was due, whatever its start waited for or its duration: so the
+// checks of many components added together (at start, jitter 0) run
+// spread evenly over the interval from their second on, rather than all
+// at once every interval, and the time a check waits does not add up from
+// one interval to the next. A check that ran past its next due time skips
+// the ones it missed (no burst to catch up). See DESIGN.md, "The
+// scheduler".
 func (e *Engine) nextDue(ent *entry, now time.Time) time.Time {
 	iv := ent.comp.Interval
-	if ent.slot.IsZero() {
-		ent.slot = ent.due.Add(iv/2 + rand.N(iv))
-	} else {
-		ent.slot = ent.slot.Add(iv)
+	next := ent.due.Add(e.jittered(iv))
+	if !ent.spread {
+		next, ent.spread = ent.due.Add(iv/2+rand.N(iv)), true
 	}
-	if late := now.Sub(ent.slot); late > 0 {
-		ent.slot = ent.slot.Add((late/iv + 1) * iv)
+	if late := now.Sub(next); late > 0 {
+		next = next.Add((late/iv + 1) * iv)
 	}
-	return ent.slot.Add(e.jittered(iv) - iv)
+	return next
 }
 
 // retrying reports whether ent is still in its start-up retry phase.

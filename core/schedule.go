@@ -74,12 +74,16 @@ func (s *scheduler) remove(ent *entry) {
 	}
 }
 
-// dispatchEarly is how much earlier than due a check may be handed out, so
-// that checks due within it share one wake-up of the dispatcher and run
-// while the process is awake anyway: at 10,000 components every 10 s, 2 ms
-// cost 110 µs of CPU per check, 5 ms 100 µs, 10 ms 94 µs, for a lateness
-// p99 of 2.7, 5.4 and 9.9 ms (BENCHMARKS.md).
-const dispatchEarly = 5 * time.Millisecond
+// dispatchTick is the grain of the dispatcher's clock: it wakes for a
+// scheduled check at the first multiple of dispatchTick (from the
+// scheduler's start) at or after the check is due, so that the checks due
+// within one tick share one wake-up of the process, and a component whose
+// interval is a multiple of the tick (without jitter) starts its checks
+// the same time past their due time every round (they stay an interval
+// apart). A check is never
+// handed out early; it waits at most a tick. See BENCHMARKS.md for what
+// the tick costs and saves.
+const dispatchTick = 25 * time.Millisecond
 
 // dispatch hands due components to workers until the engine stops.
 func (s *scheduler) dispatch() {
@@ -90,11 +94,12 @@ func (s *scheduler) dispatch() {
 	for {
 		due = due[:0]
 		wait := time.Hour
-		now := time.Now()
+		at := time.Since(s.base)
 		s.mu.Lock()
 		for len(s.queue) > 0 {
-			if d := s.queue[0].due.Sub(now); d > dispatchEarly {
-				wait = d
+			if next := s.queue[0].dueKey; next > at {
+				tick := (next + dispatchTick - 1) / dispatchTick * dispatchTick
+				wait = tick - at
 				break
 			}
 			due = append(due, heap.Pop(&s.queue).(*entry))

@@ -21,12 +21,12 @@ func engineWithJitter(t *testing.T, jitter float64) *Engine {
 	return e
 }
 
-// TestNextDueKeepsASlot: the second check is due in [first + interval/2,
-// first + 3/2 interval), at a slot that spreads components over the
-// interval; from there every check is due an interval after the previous
-// one's slot, whatever the check waited for or took, and one that ran past
-// its slots skips them.
-func TestNextDueKeepsASlot(t *testing.T) {
+// TestNextDueSpreadsThenKeepsTheInterval: the second check is due in
+// [first + interval/2, first + 3/2 interval), spreading components over
+// the interval; from there every check is due an interval after the
+// previous one was due, whatever the check waited for or took, and one
+// that ran past its next due time skips the ones it missed.
+func TestNextDueSpreadsThenKeepsTheInterval(t *testing.T) {
 	e := engineWithJitter(t, 0)
 	var seconds []time.Duration
 	for range 1000 {
@@ -40,39 +40,38 @@ func TestNextDueKeepsASlot(t *testing.T) {
 
 		// Started 40ms late and took 2s: the next is still an interval on.
 		ent.due = second
-		if third := e.nextDue(ent, second.Add(2040*time.Millisecond)); third != second.Add(iv) {
+		third := e.nextDue(ent, second.Add(2040*time.Millisecond))
+		if third != second.Add(iv) {
 			t.Fatalf("third due %v after the second, want %v", third.Sub(second), iv)
 		}
-		// A check that ended 25s past its slot skips the two it missed.
-		ent.due = second.Add(iv)
-		if fourth := e.nextDue(ent, second.Add(iv+25*time.Second)); fourth != second.Add(4*iv) {
-			t.Fatalf("after an overrun: due %v after the second, want %v", fourth.Sub(second), 4*iv)
+		// A check that ended 25s past its due time skips the two it missed.
+		ent.due = third
+		if fourth := e.nextDue(ent, third.Add(25*time.Second)); fourth != third.Add(3*iv) {
+			t.Fatalf("after an overrun: due %v after the third, want %v", fourth.Sub(third), 3*iv)
 		}
 	}
 	slices.Sort(seconds)
-	// 1000 components' slots cover the interval: no burst from the second
-	// round on.
+	// 1000 components' second checks cover the interval: no burst from the
+	// second round on.
 	if lo, hi := seconds[0], seconds[len(seconds)-1]; lo > iv/2+iv/10 || hi < iv*3/2-iv/10 {
-		t.Errorf("slots of 1000 components span %v..%v, want most of %v..%v", lo, hi, iv/2, iv*3/2)
+		t.Errorf("second checks of 1000 components span %v..%v, want most of %v..%v", lo, hi, iv/2, iv*3/2)
 	}
 }
 
-// TestNextDueJitterAroundTheSlot: jitter moves each check around its slot
-// without moving the slot.
-func TestNextDueJitterAroundTheSlot(t *testing.T) {
+// TestNextDueJitterOnEachInterval: with jitter, each check is due the
+// jittered interval after the previous one was due: two checks' gap stays
+// within interval ± jitter.
+func TestNextDueJitterOnEachInterval(t *testing.T) {
 	e := engineWithJitter(t, 0.2)
 	ent := newEntry(Component{Name: "c", Interval: iv}, t0)
 	ent.due = t0
-	e.nextDue(ent, t0)
+	ent.due = e.nextDue(ent, t0)
 	for i := range 200 {
-		slot := ent.slot
-		got := e.nextDue(ent, slot)
-		if ent.slot != slot.Add(iv) {
-			t.Fatalf("round %d: slot moved by %v, want %v", i, ent.slot.Sub(slot), iv)
+		next := e.nextDue(ent, ent.due)
+		if gap := next.Sub(ent.due); gap < iv*8/10 || gap > iv*12/10 {
+			t.Fatalf("round %d: due %v after the previous, want within %v ± 20%%", i, gap, iv)
 		}
-		if d := got.Sub(ent.slot); d < -iv/5 || d > iv/5 {
-			t.Fatalf("round %d: due %v from its slot, want within ±%v", i, d, iv/5)
-		}
+		ent.due = next
 	}
 }
 
@@ -84,7 +83,7 @@ func TestDueQueueOrder(t *testing.T) {
 	for i := range ents {
 		ents[i] = newEntry(Component{Name: string(rune('a' + i))}, t0)
 		ents[i].seq = uint64(len(ents) - i) // f first, a last on ties
-		heap.Push(&q, ents[i]) // all due at the same time
+		heap.Push(&q, ents[i])              // all due at the same time
 	}
 	ents[2].dueKey = -time.Second // c is due first
 	heap.Fix(&q, ents[2].index)

@@ -49,7 +49,7 @@ func TestSchedulerGoroutinesBounded(t *testing.T) {
 }
 
 // TestScheduledChecksKeepTheirInterval: a component's scheduled checks
-// start an interval apart (after the second, which is due at its slot),
+// start an interval apart (after the second, which spreads them),
 // and a removed component is not checked again.
 func TestScheduledChecksKeepTheirInterval(t *testing.T) {
 	const iv = 60 * time.Millisecond
