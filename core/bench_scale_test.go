@@ -72,6 +72,8 @@ type timedTCP struct {
 	index    map[string]int // read-only once checks run
 	last     []atomic.Int64 // per component: unix ns of the last start
 	checks   atomic.Int64
+	target   atomic.Int64                  // the count whose check closes reached
+	reached  atomic.Pointer[chan struct{}] // see waitChecks
 
 	mu        sync.Mutex
 	measuring bool
@@ -87,7 +89,9 @@ func (p *timedTCP) Check(ctx context.Context, c core.Component) core.Result {
 		}
 		p.mu.Unlock()
 	}
-	p.checks.Add(1)
+	if n := p.checks.Add(1); p.target.CompareAndSwap(n, 0) {
+		close(*p.reached.Load())
+	}
 	return p.TCPProvider.Check(ctx, c)
 }
 
@@ -155,9 +159,16 @@ func benchScheduled(b *testing.B, n int) {
 			b.Error(err)
 		}
 	})
+	// waitChecks returns once target checks have started. It sleeps until
+	// then: a polling loop would wake the process hundreds of times a
+	// second and count in the CPU per check.
 	waitChecks := func(target int64) {
-		for p.checks.Load() < target {
-			time.Sleep(5 * time.Millisecond)
+		p.target.Store(0) // no check closes the channel of an earlier wait
+		ch := make(chan struct{})
+		p.reached.Store(&ch)
+		p.target.Store(target)
+		if p.checks.Load() < target {
+			<-ch
 		}
 	}
 	waitChecks(int64(warmup * n))
