@@ -61,10 +61,14 @@ type flight struct {
 	done    chan struct{} // closed when it ends; made by the first waiter (runState.mu)
 	result  Result        // what the run returns, recorded
 
-	// The provider call, written by its goroutine before called is
-	// closed; an abandoned call writes it when it ends, unread.
-	called chan struct{}
-	call   Result
+	// The provider call: what it is given, and its result, written by
+	// its goroutine before called is closed (an abandoned call writes it
+	// when it ends, unread).
+	callCtx context.Context
+	prov    Provider
+	key     callKey
+	called  chan struct{}
+	call    Result
 }
 
 // stopLoop ends ent's scheduled checks; Engine.mu must be held.

@@ -70,7 +70,8 @@ func New(opts ...Option) (*Engine, error) {
 	if e.checks == nil {
 		e.checks = mem
 	}
-	e.writer = storeWriter{store: e.checks, log: e.log, max: s.storeQueue, timeout: s.storeTimeout}
+	_, inPlace := e.checks.(*MemoryStore)
+	e.writer = storeWriter{store: e.checks, inPlace: inPlace, log: e.log, max: s.storeQueue, timeout: s.storeTimeout}
 	e.provs.add(TTLProviderName, ttlProvider{e})
 	for _, p := range s.providers {
 		if err := e.RegisterProvider(p); err != nil {

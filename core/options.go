@@ -117,7 +117,8 @@ func WithHistory(n int) Option {
 // (default DefaultStoreWriteTimeout; 0 keeps it). Checks never wait for
 // the store: one goroutine writes the queue in order, and a result that
 // finds it full is dropped for the store and counted (StoreStats, a log
-// line at most every 10 s).
+// line at most every 10 s). A *MemoryStore (the default) is written in
+// place, without the queue: it never blocks.
 func WithStoreQueue(size int, timeout time.Duration) Option {
 	return func(s *settings) error {
 		if size < 1 {

@@ -42,9 +42,9 @@ func (e *Engine) firstDelay(interval time.Duration) time.Duration {
 // stopping. See nextDue; the first checks of a component that fails them
 // are start-up retries (see WithRetry), each its backoff after the
 // previous one started.
-func (e *Engine) scheduled(ctx context.Context, ent *entry) (next time.Time, ok bool) {
+func (e *Engine) scheduled(ctx context.Context, ent *entry, slot *callerSlot) (next time.Time, ok bool) {
 	if e.retrying(ent, ent.attempt) {
-		res := e.run(ctx, ent, recordNone)
+		res := e.run(ctx, ent, recordNone, slot)
 		if callerEnded(ctx, res) {
 			return time.Time{}, false
 		}
@@ -67,7 +67,7 @@ func (e *Engine) scheduled(ctx context.Context, ent *entry) (next time.Time, ok 
 		e.mu.Unlock()
 		e.record(ent, res, recordLoop)
 		ent.attempt = e.set.retry.MaxRetries + 1
-	} else if res := e.run(ctx, ent, recordLoop); callerEnded(ctx, res) {
+	} else if res := e.run(ctx, ent, recordLoop, slot); callerEnded(ctx, res) {
 		return time.Time{}, false
 	}
 	return e.nextDue(ent, time.Now()), true
@@ -143,7 +143,7 @@ const publishGap = 5 * time.Millisecond
 // stopping) is returned but not recorded: it says nothing about the
 // component. A run in flight of the definition ent replaced (Update) is
 // waited for, not joined: ent's own definition is checked after it.
-func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
+func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode, slot *callerSlot) Result {
 	asked := time.Now()
 	fresh := mode == recordNow || mode == recordBatched
 	rs := ent.runs
@@ -176,7 +176,7 @@ func (e *Engine) run(ctx context.Context, ent *entry, mode recordMode) Result {
 	rs.flight = f
 	rs.mu.Unlock()
 
-	res := e.execute(ctx, ent, f)
+	res := e.execute(ctx, ent, f, slot)
 	if cur, fresh := e.ttlFresh(ent, res); fresh {
 		res = cur // a TTL component's pushed result stands
 	} else if mode != recordNone && !callerEnded(ctx, res) {
@@ -214,7 +214,7 @@ func (e *Engine) interrupted(c Component, start time.Time, err error) Result {
 // that name report that it is still busy instead of stacking up calls, even
 // after the component was removed and added again: hung calls are bounded
 // by the number of names.
-func (e *Engine) execute(ctx context.Context, ent *entry, f *flight) Result {
+func (e *Engine) execute(ctx context.Context, ent *entry, f *flight, slot *callerSlot) Result {
 	c := ent.comp
 	select {
 	case e.sem <- struct{}{}:
@@ -236,16 +236,19 @@ func (e *Engine) execute(ctx context.Context, ent *entry, f *flight) Result {
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	f.called = make(chan struct{})
+	f.callCtx, f.prov, f.key, f.called = cctx, p, key, make(chan struct{})
 	e.inflight.Add(1)
-	go func() {
-		defer e.inflight.Done()
-		f.call = e.callProvider(cctx, p, ent.probe)
-		// Not busy before the result is out: a run that follows this one at
-		// once must not find the component still busy.
-		e.callEnded(key)
-		close(f.called)
-	}()
+	if slot == nil {
+		go e.makeCall(f)
+	} else {
+		select {
+		case e.slotCaller(ctx, slot).calls <- f:
+		case <-ctx.Done(): // the engine stops; its caller may have ended
+			e.callEnded(key)
+			e.inflight.Done()
+			return e.interrupted(c, start, ctx.Err())
+		}
+	}
 	var res Result
 	select {
 	case <-f.called:
@@ -257,8 +260,16 @@ func (e *Engine) execute(ctx context.Context, ent *entry, f *flight) Result {
 			res = f.call
 		case <-grace.C:
 			res = e.interrupted(c, start, cctx.Err())
+			if slot != nil {
+				e.abandon(slot)
+			}
 		}
 		grace.Stop()
+	}
+	select {
+	case <-f.called: // the call is over: the run kept as the last needs none of it
+		f.callCtx, f.prov = nil, nil
+	default:
 	}
 	res.Component, res.Time, res.Duration = c.Name, start, time.Since(start)
 	if res.Observed == StateDown && res.Message == "" && res.Err != nil {

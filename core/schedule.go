@@ -150,8 +150,9 @@ func (s *scheduler) hand(ent *entry) bool {
 // work channel, until the engine stops.
 func (s *scheduler) worker(first *entry) {
 	defer s.e.loops.Done()
+	var slot callerSlot
 	for ent := first; ; {
-		if next, ok := s.e.scheduled(s.ctx, ent); ok {
+		if next, ok := s.e.scheduled(s.ctx, ent, &slot); ok {
 			s.requeue(ent, next)
 		}
 		select {

@@ -2,8 +2,10 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -129,5 +131,41 @@ func TestCheckDoesNotJoinAnEarlierRun(t *testing.T) {
 	}
 	if got := calls.Load(); got != 2 {
 		t.Fatalf("%d provider calls, want 2 (the two later Checks share one)", got)
+	}
+}
+
+// TestScheduledHungCallIsAbandoned: a scheduled check whose provider
+// ignores its context is abandoned at its timeout (Down, and the worker
+// goes on with another goroutine for its calls), so that with one worker
+// the other components keep being checked; Stop names the hung call.
+func TestScheduledHungCallIsAbandoned(t *testing.T) {
+	h := &hung{stubborn: stubborn{release: make(chan struct{})}}
+	p := newScripted("scripted")
+	e, err := core.New(core.WithProviders(h, p), core.WithJitter(0), core.WithConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	mustAdd(t, e, core.Component{Name: "stuck", Provider: "hung", Interval: 50 * time.Millisecond, Timeout: 20 * time.Millisecond, Fall: 1})
+	mustAdd(t, e, core.Component{Name: "fine", Provider: "scripted", Interval: 50 * time.Millisecond, Timeout: time.Second})
+	if err := e.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	coretest.Eventually(t, 10*time.Second, "stuck down, fine checked 5 times past it", func() bool {
+		cs, ok := e.Snapshot().Get("stuck")
+		return ok && cs.Result.State == core.StateDown && p.CallsOf("fine") >= 5
+	})
+	cs, _ := e.Snapshot().Get("stuck")
+	if n := h.calls.Load(); n != 1 {
+		t.Errorf("%d calls of the hung provider, want 1 (later checks find it still running: %q)", n, cs.Result.Message)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := e.Stop(sctx); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), `stuck (provider "hung")`) {
+		t.Errorf("stop with a hung call: %v", err)
+	}
+	close(h.release)
+	if err := e.Stop(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -56,8 +56,13 @@ type storeOp struct {
 // and counted; forgets are never dropped (one per Remove), so a removed
 // component's history always goes. FIFO order is what keeps a result
 // recorded before its component's Remove from outliving the forget.
+//
+// The engine's memory store (a *MemoryStore, the default) is written in
+// place instead (inPlace): it only takes a mutex, never blocks, and
+// queueing it would cost each check a goroutine wake-up for nothing.
 type storeWriter struct {
 	store   ResultStore
+	inPlace bool // store is a *MemoryStore: written by record and forget themselves
 	log     *slog.Logger
 	max     int
 	timeout time.Duration
@@ -74,6 +79,10 @@ type storeWriter struct {
 }
 
 func (w *storeWriter) record(c Result) {
+	if w.inPlace {
+		_ = w.store.RecordResult(context.Background(), c) // a MemoryStore never fails
+		return
+	}
 	w.mu.Lock()
 	if w.records >= w.max {
 		w.mu.Unlock()
@@ -87,6 +96,10 @@ func (w *storeWriter) record(c Result) {
 }
 
 func (w *storeWriter) forget(name string) {
+	if w.inPlace {
+		_ = w.store.ForgetResults(context.Background(), name)
+		return
+	}
 	w.mu.Lock()
 	w.pushLocked(storeOp{kind: opForget, name: name})
 }

@@ -18,7 +18,7 @@ func (e *Engine) Check(ctx context.Context, name string) (Result, error) {
 	if !ok {
 		return Result{}, fmt.Errorf("core: component %q: %w", name, ErrNotFound)
 	}
-	res := e.run(ctx, ent, recordNow)
+	res := e.run(ctx, ent, recordNow, nil)
 	e.flush() // when it joined a batched run
 	return res, nil
 }
@@ -32,7 +32,7 @@ func (e *Engine) CheckAll(ctx context.Context) []Result {
 	out := make([]Result, len(ents))
 	var wg sync.WaitGroup
 	for i, ent := range ents {
-		wg.Go(func() { out[i] = e.run(ctx, ent, recordBatched) })
+		wg.Go(func() { out[i] = e.run(ctx, ent, recordBatched, nil) })
 	}
 	wg.Wait()
 	e.flush()

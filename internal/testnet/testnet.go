@@ -35,15 +35,27 @@ func AcceptAndClose(t testing.TB) string {
 	return ln.Addr().String()
 }
 
-// ClosedPort returns a loopback port nothing listens on (one that was just
-// free: a test must not rely on it staying free for long).
+// ClosedPort returns a loopback port nothing listens on, and nothing can
+// listen on until the test ends: the local port of a connection the test
+// holds open (a connection to it is refused, and no listener can take it,
+// as one could a port that was merely free a moment ago).
 func ClosedPort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	_ = ln.Close()
+	defer ln.Close()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := ln.Accept()
+	if err != nil {
+		_ = client.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close(); _ = server.Close() })
+	_, port, _ := net.SplitHostPort(client.LocalAddr().String())
 	return port
 }
