@@ -71,6 +71,17 @@ type Closer interface {
 	Close(ctx context.Context) error
 }
 
+// Forgetter is implemented by providers that keep state per component
+// (compiled modules, pooled instances): the engine calls Forget once a
+// component of theirs is removed (Remove, or Sync dropping it or giving
+// it another provider), so that the state goes with it rather than when
+// the provider closes.
+type Forgetter interface {
+	// Forget drops what the provider keeps for the named component. A
+	// check of it may still be running; a later one must work again.
+	Forget(component string)
+}
+
 // CheckerFunc adapts a plain function to a check: nil means Up, an error
 // wrapped with Degraded means Degraded, any other error means Down.
 type CheckerFunc func(ctx context.Context) error

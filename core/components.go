@@ -256,6 +256,7 @@ func (e *Engine) Remove(ctx context.Context, name string) error {
 	// that come later), before any of a component added again.
 	e.writer.forget(name)
 	e.mu.Unlock()
+	e.forgetIn(ent.comp.Provider, name)
 	e.dropFuncProvider(name)
 	if e.comps == nil {
 		return nil
@@ -303,4 +304,15 @@ func (e *Engine) allEntries() []*entry {
 	}
 	slices.SortFunc(out, func(a, b *entry) int { return strings.Compare(a.comp.Name, b.comp.Name) })
 	return out
+}
+
+// forgetIn tells provider, if it keeps state per component (Forgetter),
+// that component is gone. It is called without e.mu: closing instances
+// may take a while.
+func (e *Engine) forgetIn(provider, component string) {
+	if f, ok := e.Provider(provider); ok {
+		if f, ok := f.(Forgetter); ok {
+			f.Forget(component)
+		}
+	}
 }

@@ -82,6 +82,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 	var res SyncResult
 	e.mu.Lock()
 	var removed []string
+	var forget [][2]string // provider, component: state to drop (Forgetter)
 	for name, ent := range e.entries {
 		if _, keep := want[name]; keep || isFuncProvider(ent.comp.Provider) {
 			continue
@@ -90,6 +91,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 		delete(e.entries, name)
 		e.writer.forget(name)
 		removed = append(removed, name)
+		forget = append(forget, [2]string{ent.comp.Provider, name})
 	}
 	for name, c := range want {
 		old, ok := e.entries[name]
@@ -121,6 +123,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 			ent.runs = old.runs
 			e.writer.forget(name)
 			res.Replaced = append(res.Replaced, name)
+			forget = append(forget, [2]string{old.comp.Provider, name})
 		}
 		e.entries[name] = ent
 		e.startLoopLocked(ent)
@@ -131,6 +134,9 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 		e.publishLocked()
 	}
 	e.mu.Unlock()
+	for _, f := range forget {
+		e.forgetIn(f[0], f[1])
+	}
 
 	if e.comps != nil {
 		for _, name := range removed {

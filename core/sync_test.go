@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitals-go/vitals/core"
+	"github.com/vitals-go/vitals/core/coretest"
 )
 
 func names(cs []core.Component) []string {
@@ -230,5 +231,51 @@ func TestSyncWritesThroughTheComponentStore(t *testing.T) {
 		if c.Name == "kept" && c.Fall != 7 {
 			t.Fatalf("kept stored with fall %d, want 7", c.Fall)
 		}
+	}
+}
+
+// keeper is a scripted provider that keeps state per component
+// (core.Forgetter): it records what the engine told it to forget.
+type keeper struct {
+	*coretest.Provider
+	mu     sync.Mutex
+	forgot []string
+}
+
+func (k *keeper) Forget(component string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.forgot = append(k.forgot, component)
+}
+
+func (k *keeper) forgotten() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Sorted(slices.Values(k.forgot))
+}
+
+// TestRemovedComponentsAreForgotten: a provider that keeps state per
+// component is told when a component of its goes (Remove, Sync dropping
+// it, Sync giving it another provider), and not when one stays or changes
+// only its config.
+func TestRemovedComponentsAreForgotten(t *testing.T) {
+	k := &keeper{Provider: coretest.NewProvider("keeper")}
+	e, _ := newEngine(t, core.WithProviders(k))
+	ctx := context.Background()
+	comp := func(name, provider string, interval time.Duration) core.Component {
+		return core.Component{Name: name, Provider: provider, Interval: interval, Timeout: time.Second}
+	}
+	for _, n := range []string{"a", "b", "c", "d"} {
+		mustAdd(t, e, comp(n, "keeper", time.Hour))
+	}
+	if err := e.Remove(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	// b dropped, c moved to another provider, d's config changed.
+	if _, err := e.Sync(ctx, []core.Component{comp("c", coretest.ProviderName, time.Hour), comp("d", "keeper", 2*time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := k.forgotten(), []string{"a", "b", "c"}; !slices.Equal(got, want) {
+		t.Fatalf("forgotten %v, want %v", got, want)
 	}
 }

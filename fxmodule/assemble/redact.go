@@ -71,6 +71,14 @@ func (r *redactProvider) Close(ctx context.Context) error {
 	return nil
 }
 
+// Forget passes on to the wrapped provider, if it keeps state per
+// component (core.Forgetter).
+func (r *redactProvider) Forget(component string) {
+	if f, ok := r.p.(core.Forgetter); ok {
+		f.Forget(component)
+	}
+}
+
 // redactAny returns v with every string in it redacted, maps and lists
 // copied. Other values (a provider's structs) are redacted through their
 // JSON form when that holds a secret.
