@@ -29,7 +29,7 @@ const (
 // was abandoned.
 type callerSlot struct{ cl *caller }
 
-// caller returns the slot's caller, starting one if needed.
+// slotCaller returns the slot's caller, starting one if needed.
 func (e *Engine) slotCaller(ctx context.Context, slot *callerSlot) *caller {
 	if slot.cl == nil {
 		slot.cl = &caller{calls: make(chan *flight)}

@@ -71,6 +71,16 @@ type flight struct {
 	call    Result
 }
 
+// stopped reports whether stopLoop was called.
+func (ent *entry) stopped() bool {
+	select {
+	case <-ent.stop:
+		return true
+	default:
+		return false
+	}
+}
+
 // stopLoop ends ent's scheduled checks; Engine.mu must be held.
 func (ent *entry) stopLoop() {
 	ent.stopOnce.Do(func() { close(ent.stop) })

@@ -86,8 +86,10 @@ func (e *Engine) scheduled(ctx context.Context, ent *entry, slot *callerSlot) (n
 // scheduler".
 func (e *Engine) nextDue(ent *entry, now time.Time) time.Time {
 	iv := ent.comp.Interval
-	next := ent.due.Add(e.jittered(iv))
-	if !ent.spread {
+	var next time.Time
+	if ent.spread {
+		next = ent.due.Add(e.jittered(iv))
+	} else {
 		next, ent.spread = ent.due.Add(iv/2+rand.N(iv)), true
 	}
 	if late := now.Sub(next); late > 0 {

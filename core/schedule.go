@@ -45,12 +45,9 @@ func (s *scheduler) add(ent *entry, due time.Time) {
 func (s *scheduler) requeue(ent *entry, due time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	select {
-	case <-ent.stop:
-		return
-	default:
+	if !ent.stopped() {
+		s.pushLocked(ent, due)
 	}
-	s.pushLocked(ent, due)
 }
 
 func (s *scheduler) pushLocked(ent *entry, due time.Time) {
@@ -152,8 +149,11 @@ func (s *scheduler) worker(first *entry) {
 	defer s.e.loops.Done()
 	var slot callerSlot
 	for ent := first; ; {
-		if next, ok := s.e.scheduled(s.ctx, ent, &slot); ok {
-			s.requeue(ent, next)
+		// Removed after the dispatcher took it from the queue: no check.
+		if !ent.stopped() {
+			if next, ok := s.e.scheduled(s.ctx, ent, &slot); ok {
+				s.requeue(ent, next)
+			}
 		}
 		select {
 		case <-s.ctx.Done():

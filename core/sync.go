@@ -82,7 +82,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 	var res SyncResult
 	e.mu.Lock()
 	var removed []string
-	var forget [][2]string // provider, component: state to drop (Forgetter)
+	var gone []*entry // whose provider may keep state for them (Forgetter)
 	for name, ent := range e.entries {
 		if _, keep := want[name]; keep || isFuncProvider(ent.comp.Provider) {
 			continue
@@ -91,7 +91,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 		delete(e.entries, name)
 		e.writer.forget(name)
 		removed = append(removed, name)
-		forget = append(forget, [2]string{ent.comp.Provider, name})
+		gone = append(gone, ent)
 	}
 	for name, c := range want {
 		old, ok := e.entries[name]
@@ -123,7 +123,7 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 			ent.runs = old.runs
 			e.writer.forget(name)
 			res.Replaced = append(res.Replaced, name)
-			forget = append(forget, [2]string{old.comp.Provider, name})
+			gone = append(gone, old)
 		}
 		e.entries[name] = ent
 		e.startLoopLocked(ent)
@@ -134,8 +134,8 @@ func (e *Engine) Sync(ctx context.Context, desired []Component) (SyncResult, err
 		e.publishLocked()
 	}
 	e.mu.Unlock()
-	for _, f := range forget {
-		e.forgetIn(f[0], f[1])
+	for _, ent := range gone {
+		e.forgetIn(ent.comp.Provider, ent.comp.Name)
 	}
 
 	if e.comps != nil {
