@@ -13,20 +13,8 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw/echoroute"
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
-
-// benchWriter is a reusable http.ResponseWriter, so that the benchmarks
-// measure echo and the handlers, not a recorder's allocations.
-type benchWriter struct {
-	h    http.Header
-	code int
-	n    int
-}
-
-func (w *benchWriter) Header() http.Header         { return w.h }
-func (w *benchWriter) WriteHeader(code int)        { w.code = code }
-func (w *benchWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
-func (w *benchWriter) reset()                      { clear(w.h); w.code, w.n = 0, 0 }
 
 // benchEcho returns one echo instance with the Vitals routes and, at
 // /static, a bare handler answering a static JSON body as long as /ready's.
@@ -38,12 +26,12 @@ func benchEcho(b *testing.B) *echo.Echo {
 	if err := echoroute.Register(ec, e); err != nil {
 		b.Fatal(err)
 	}
-	w := &benchWriter{h: http.Header{}}
+	w := &testhttp.Discard{}
 	ec.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/ready", nil))
-	if w.code != http.StatusOK {
-		b.Fatalf("/ready = %d", w.code)
+	if w.Code != http.StatusOK {
+		b.Fatalf("/ready = %d", w.Code)
 	}
-	static := make([]byte, w.n)
+	static := make([]byte, w.N)
 	copy(static, `{"status":"pass"}`)
 	for i := len(`{"status":"pass"}`); i < len(static); i++ {
 		static[i] = ' '
@@ -55,16 +43,16 @@ func benchEcho(b *testing.B) *echo.Echo {
 // serveLoop serves target in a loop and returns the time per request.
 func serveLoop(b *testing.B, ec *echo.Echo, target string) float64 {
 	req := httptest.NewRequest(http.MethodGet, target, nil)
-	w := &benchWriter{h: http.Header{}}
+	w := &testhttp.Discard{}
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		w.reset()
+		w.Reset()
 		ec.ServeHTTP(w, req)
 		n++
 	}
-	if w.code != http.StatusOK {
-		b.Fatalf("%s = %d", target, w.code)
+	if w.Code != http.StatusOK {
+		b.Fatalf("%s = %d", target, w.Code)
 	}
 	return float64(b.Elapsed().Nanoseconds()) / float64(n)
 }
@@ -73,9 +61,9 @@ func serveParallel(b *testing.B, ec *echo.Echo, target string) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		req := httptest.NewRequest(http.MethodGet, target, nil)
-		w := &benchWriter{h: http.Header{}}
+		w := &testhttp.Discard{}
 		for pb.Next() {
-			w.reset()
+			w.Reset()
 			ec.ServeHTTP(w, req)
 		}
 	})
@@ -104,10 +92,10 @@ func BenchmarkReady(b *testing.B) {
 	b.Run("vitals-text", func(b *testing.B) {
 		req := httptest.NewRequest(http.MethodGet, "/ready", nil)
 		req.Header.Set("Accept", "text/plain")
-		w := &benchWriter{h: http.Header{}}
+		w := &testhttp.Discard{}
 		b.ReportAllocs()
 		for b.Loop() {
-			w.reset()
+			w.Reset()
 			ec.ServeHTTP(w, req)
 		}
 	})
@@ -122,10 +110,10 @@ func BenchmarkReady(b *testing.B) {
 func alternate(ec *echo.Echo, d time.Duration, n int) (ratio, vitalsNs, staticNs float64) {
 	timed := func(target string) float64 {
 		req := httptest.NewRequest(http.MethodGet, target, nil)
-		w := &benchWriter{h: http.Header{}}
+		w := &testhttp.Discard{}
 		t0 := time.Now()
 		for range n {
-			w.reset()
+			w.Reset()
 			ec.ServeHTTP(w, req)
 		}
 		return float64(time.Since(t0).Nanoseconds()) / float64(n)

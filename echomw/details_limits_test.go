@@ -11,6 +11,7 @@ import (
 	"github.com/vitals-go/vitals/core/coretest"
 	"github.com/vitals-go/vitals/echomw"
 	"github.com/vitals-go/vitals/echomw/statuspage"
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
 
 // hostileEngine has checks, in both groups, whose provider output is
@@ -125,11 +126,11 @@ func BenchmarkReadyNestedDetails(b *testing.B) {
 		b.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodGet, "/ready?exclude=none", nil)
-	w := &benchWriter{h: http.Header{}}
+	w := &testhttp.Discard{}
 	b.ReportAllocs()
 	for b.Loop() {
-		w.reset()
+		w.Reset()
 		h.ServeHTTP(w, req)
 	}
-	b.ReportMetric(float64(w.n), "body-bytes")
+	b.ReportMetric(float64(w.N), "body-bytes")
 }

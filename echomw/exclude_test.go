@@ -9,6 +9,7 @@ import (
 
 	"github.com/vitals-go/vitals/core"
 	"github.com/vitals-go/vitals/echomw"
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
 
 // excludeQuery is ?verbose&exclude=x0&…&exclude=x<n-1>, then the extra
@@ -72,10 +73,10 @@ func TestCachedAnswersDoNotAllocate(t *testing.T) {
 	}
 	for _, target := range []string{"/ready", "/health", "/ready?verbose", "/health?verbose=0", "/ready/db", "/ready/db?verbose", "/jobs"} {
 		req := httptest.NewRequest(http.MethodGet, target, nil)
-		w := &benchWriter{h: http.Header{}}
+		w := &testhttp.Discard{}
 		h.ServeHTTP(w, req) // renders and keeps the answer
-		if n := testing.AllocsPerRun(100, func() { w.reset(); h.ServeHTTP(w, req) }); n != 0 || w.code != 200 {
-			t.Errorf("GET %s: %d, %v allocations per request", target, w.code, n)
+		if n := testing.AllocsPerRun(100, func() { w.Reset(); h.ServeHTTP(w, req) }); n != 0 || w.Code != 200 {
+			t.Errorf("GET %s: %d, %v allocations per request", target, w.Code, n)
 		}
 	}
 }

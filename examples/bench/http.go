@@ -11,22 +11,12 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/vitals-go/vitals/internal/testhttp"
 )
 
 // checkCounts are the readiness endpoint's sizes.
 var checkCounts = []int{1, 10, 100}
-
-// sink is a reusable http.ResponseWriter: the loop measures the handlers,
-// not a recorder.
-type sink struct {
-	h    http.Header
-	code int
-	n    int
-}
-
-func (w *sink) Header() http.Header         { return w.h }
-func (w *sink) WriteHeader(code int)        { w.code = code }
-func (w *sink) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
 
 // endpoints wires every library's endpoint with n checks.
 func endpoints(n int) (map[string]*endpoint, func(), error) {
@@ -82,17 +72,16 @@ func benchHTTP(o opts, res *results) error {
 
 func serveInProcess(ep *endpoint, d time.Duration) (ns, allocs, bytes float64, err error) {
 	req := httptest.NewRequest(http.MethodGet, ep.path, nil)
-	w := &sink{h: http.Header{}}
+	w := &testhttp.Discard{}
 	ns, allocs, _ = loop(func() error {
-		clear(w.h)
-		w.code, w.n = 0, 0
+		w.Reset()
 		ep.handler.ServeHTTP(w, req)
 		return nil
 	}, d)
-	if w.code != http.StatusOK && w.code != 0 {
-		return 0, 0, 0, fmt.Errorf("%s: GET %s = %d", ep.lib, ep.path, w.code)
+	if w.Code != http.StatusOK && w.Code != 0 {
+		return 0, 0, 0, fmt.Errorf("%s: GET %s = %d", ep.lib, ep.path, w.Code)
 	}
-	return ns, allocs, float64(w.n), nil
+	return ns, allocs, float64(w.N), nil
 }
 
 var reqPerSec = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)

@@ -21,3 +21,18 @@ func TestDo(t *testing.T) {
 		t.Errorf("got %d %q, X-Seen %q", res.StatusCode, body, res.Header.Get("X-Seen"))
 	}
 }
+
+func TestDiscard(t *testing.T) {
+	var w testhttp.Discard
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(http.StatusTeapot)
+	_, _ = w.Write([]byte("hello"))
+	_, _ = w.Write([]byte(", world"))
+	if w.Code != http.StatusTeapot || w.N != 12 || w.Header().Get("Content-Type") != "text/plain" {
+		t.Fatalf("code %d, %d bytes, header %v", w.Code, w.N, w.Header())
+	}
+	w.Reset()
+	if w.Code != 0 || w.N != 0 || len(w.Header()) != 0 {
+		t.Fatalf("after Reset: code %d, %d bytes, header %v", w.Code, w.N, w.Header())
+	}
+}
